@@ -1,0 +1,88 @@
+/** Login, logout, joining with a code, and the language switch. */
+import type { NextFunction, Request, Response } from 'express';
+import type { PassportStatic } from 'passport';
+import { paths } from '../http/paths';
+import { parseForm, type FieldErrors } from '../http/validation';
+import { isLanguage } from '../i18n/i18n';
+import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { AuthService } from './auth-service';
+import { joinSchema, loginSchema, PASSWORD_MIN } from './auth-validation';
+import type { CurrentUser } from './types';
+import type { UsersRepository } from './users-repository';
+
+/** Only same-site paths may be returned to after login, never another host. */
+export function safeReturnPath(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : fallback;
+}
+
+export function authController(deps: { passport: PassportStatic; auth: AuthService; users: UsersRepository; jobRoles: JobRolesRepository }) {
+  const { passport, auth, users, jobRoles } = deps;
+
+  const renderLogin = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}) =>
+    res.status(status).render('auth/login', { title: res.locals.t('auth:login.title'), values, errors });
+
+  const renderJoin = async (res: Response, status: number, values: Record<string, string>, errors: FieldErrors = {}) =>
+    res.status(status).render('auth/join', {
+      title: res.locals.t('auth:join.title'),
+      values,
+      errors,
+      jobRoles: await jobRoles.list(),
+      passwordMin: PASSWORD_MIN,
+    });
+
+  const logIn = (req: Request, user: CurrentUser) =>
+    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+
+  return {
+    showLogin(req: Request, res: Response) {
+      if (req.user) return res.redirect(paths.myCourses);
+      renderLogin(res, 200, {});
+    },
+
+    login(req: Request, res: Response, next: NextFunction) {
+      const form = parseForm(loginSchema, req.body);
+      if (!form.ok) return renderLogin(res, 400, { email: req.body?.email }, form.errors);
+      const returnTo = safeReturnPath(req.session.returnTo, paths.myCourses);
+      passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
+        if (err) return next(err);
+        if (!user) return renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' });
+        // passport regenerates the session on login, so a session id set before login is worthless after it.
+        logIn(req, user).then(() => res.redirect(303, returnTo), next);
+      })(req, res, next);
+    },
+
+    logout(req: Request, res: Response, next: NextFunction) {
+      req.logout((err) => {
+        if (err) return next(err);
+        req.session.destroy(() => {
+          res.clearCookie('hms.sid');
+          res.redirect(303, paths.home);
+        });
+      });
+    },
+
+    async showJoin(req: Request, res: Response) {
+      await renderJoin(res, 200, { joinCode: typeof req.query.kod === 'string' ? req.query.kod : '' });
+    },
+
+    async join(req: Request, res: Response) {
+      const values = { joinCode: req.body?.joinCode ?? '', name: req.body?.name ?? '', email: req.body?.email ?? '', jobRole: req.body?.jobRole ?? '' };
+      const form = parseForm(joinSchema, req.body);
+      if (!form.ok) return renderJoin(res, 400, values, form.errors);
+      const result = await auth.join(form.data);
+      if (!result.ok) return renderJoin(res, result.errors.email ? 409 : 400, values, result.errors);
+      const user = await users.findActiveById(result.userId);
+      if (user) await logIn(req, user);
+      res.redirect(303, paths.myCourses);
+    },
+
+    async setLanguage(req: Request, res: Response) {
+      const lng = req.body?.lang;
+      if (isLanguage(lng)) {
+        req.session.lang = lng;
+        if (req.user) await users.setUiLanguage(req.user.id, lng);
+      }
+      res.redirect(303, safeReturnPath(req.body?.returnTo, paths.home));
+    },
+  };
+}

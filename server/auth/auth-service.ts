@@ -1,0 +1,48 @@
+/** Logging in, and joining a unit with the join code the employer handed out. */
+import type { Knex } from 'knex';
+import type { OrganisationsRepository } from '../organisations/organisations-repository';
+import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { FieldErrors } from '../http/validation';
+import { hashPassword, verifyPassword } from './passwords';
+import type { UsersRepository } from './users-repository';
+import type { JoinForm } from './auth-validation';
+import type { CurrentUser } from './types';
+
+export function authService(deps: { db: Knex; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository }) {
+  const { db, users, organisations, jobRoles } = deps;
+  return {
+    /** The person for an e-mail and password, or null; disabled people cannot log in. */
+    async authenticate(email: string, password: string): Promise<CurrentUser | null> {
+      const login = await users.findLogin(email);
+      const ok = await verifyPassword(login?.passwordHash ?? null, password);
+      if (!login || !ok || login.disabled) return null;
+      await users.touchLogin(login.id);
+      return users.findActiveById(login.id);
+    },
+
+    /** Registers a learner in the join code's unit; returns field errors instead of throwing for bad input. */
+    async join(form: JoinForm): Promise<{ ok: true; userId: number } | { ok: false; errors: FieldErrors }> {
+      const unit = await organisations.findUnitByJoinCode(form.joinCode);
+      if (!unit) return { ok: false, errors: { joinCode: 'auth:errors.joinCodeUnknown' } };
+      if (!(await jobRoles.exists(form.jobRole))) return { ok: false, errors: { jobRole: 'auth:errors.jobRoleRequired' } };
+      const passwordHash = await hashPassword(form.password);
+      try {
+        const userId = await db.transaction(async (trx) => {
+          if (await users.emailTaken(form.email, trx)) return null;
+          return users.create(
+            { email: form.email, name: form.name, passwordHash, unitId: unit.id, jobRole: form.jobRole, permissions: [{ kind: 'learner', organisationId: null, unitId: null }] },
+            trx,
+          );
+        });
+        if (userId === null) return { ok: false, errors: { email: 'auth:errors.emailTaken' } };
+        return { ok: true, userId };
+      } catch (error) {
+        // Two submits of the same form at once: the unique e-mail index lets exactly one through.
+        if ((error as { code?: string }).code === '23505') return { ok: false, errors: { email: 'auth:errors.emailTaken' } };
+        throw error;
+      }
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof authService>;

@@ -1,0 +1,27 @@
+/** Route guards: who is logged in and which permission (and scope) they hold. Checked on the server for every request. */
+import type { RequestHandler } from 'express';
+import { forbidden } from '../http/errors';
+import { paths } from '../http/paths';
+import { hasPermission, type CurrentUser, type PermissionKind } from './types';
+
+/** Sends people who are not logged in to the login page, remembering where they were going (GET only). */
+export const requireLogin: RequestHandler = (req, res, next) => {
+  if (req.user) return next();
+  if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+  if (req.method !== 'GET' || (req.headers.accept ?? '').includes('application/json')) {
+    return res.status(401).render('errors/error', { title: req.t('errors:title.401'), message: req.t('errors:sessionExpired'), status: 401 });
+  }
+  res.redirect(paths.login);
+};
+
+/** Requires any of the named permissions (403 otherwise). */
+export function requirePermission(...kinds: PermissionKind[]): RequestHandler {
+  return (req, _res, next) => (kinds.some((k) => hasPermission(req.user, k)) ? next() : next(forbidden()));
+}
+
+/** Whether a person may manage (see the records of) people in a given unit of an organisation. */
+export function managesUnit(user: CurrentUser, unit: { id: number; organisationId: number }): boolean {
+  return user.permissions.some(
+    (p) => p.kind === 'admin' || (p.kind === 'manager' && (p.unitId === unit.id || p.organisationId === unit.organisationId)),
+  );
+}

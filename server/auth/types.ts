@@ -1,0 +1,30 @@
+/** People, their permissions and the scopes those permissions reach. */
+import type { Language } from '../i18n/i18n';
+import type { Variant } from '../courses/types';
+
+export const PERMISSION_KINDS = ['learner', 'educator', 'manager', 'booker', 'admin', 'reviewer'] as const;
+export type PermissionKind = (typeof PERMISSION_KINDS)[number];
+
+export interface Permission {
+  kind: PermissionKind;
+  organisationId: number | null;
+  unitId: number | null;
+}
+
+export interface CurrentUser {
+  id: number;
+  email: string;
+  name: string;
+  unitId: number | null;
+  unitName: string | null;
+  organisationId: number | null;
+  organisationName: string | null;
+  jobRole: string | null;
+  contentVariant: Variant;
+  uiLanguage: Language;
+  permissions: Permission[];
+}
+
+export function hasPermission(user: CurrentUser | undefined, kind: PermissionKind): boolean {
+  return !!user && user.permissions.some((p) => p.kind === kind);
+}

@@ -1,0 +1,110 @@
+/** Reads and writes people and their permissions; maps rows to CurrentUser in one place. */
+import type { Knex } from 'knex';
+import type { Language } from '../i18n/i18n';
+import type { Variant } from '../courses/types';
+import type { CurrentUser, Permission, PermissionKind } from './types';
+
+interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  password_hash: string;
+  unit_id: number | null;
+  unit_name: string | null;
+  organisation_id: number | null;
+  organisation_name: string | null;
+  job_role: string | null;
+  content_variant: Variant;
+  ui_language: Language;
+  disabled_at: Date | null;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  unitId: number | null;
+  jobRole: string | null;
+  permissions: Permission[];
+}
+
+function selectUsers(db: Knex | Knex.Transaction) {
+  return db('users as u')
+    .leftJoin('units as un', 'un.id', 'u.unit_id')
+    .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
+    .select('u.*', 'un.name as unit_name', 'o.id as organisation_id', 'o.name as organisation_name');
+}
+
+function toUser(row: UserRow, permissions: Permission[]): CurrentUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
+    jobRole: row.job_role,
+    contentVariant: row.content_variant,
+    uiLanguage: row.ui_language,
+    permissions,
+  };
+}
+
+export function usersRepository(db: Knex) {
+  async function permissionsOf(userId: number, trx: Knex | Knex.Transaction = db): Promise<Permission[]> {
+    const rows = await trx('permissions').where({ user_id: userId }).orderBy('id').select('kind', 'organisation_id', 'unit_id');
+    return rows.map((r: { kind: PermissionKind; organisation_id: number | null; unit_id: number | null }) => ({
+      kind: r.kind,
+      organisationId: r.organisation_id,
+      unitId: r.unit_id,
+    }));
+  }
+
+  return {
+    /** An active person by id, with permissions; null when unknown or disabled. */
+    async findActiveById(id: number): Promise<CurrentUser | null> {
+      const row: UserRow | undefined = await selectUsers(db).where('u.id', id).whereNull('u.disabled_at').first();
+      return row ? toUser(row, await permissionsOf(row.id)) : null;
+    },
+
+    /** The login record for an e-mail address (case-insensitive), disabled people included. */
+    async findLogin(email: string): Promise<{ id: number; passwordHash: string; disabled: boolean } | null> {
+      const row = await db('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first('id', 'password_hash', 'disabled_at');
+      return row ? { id: row.id, passwordHash: row.password_hash, disabled: row.disabled_at !== null } : null;
+    },
+
+    async emailTaken(email: string, trx: Knex | Knex.Transaction = db): Promise<boolean> {
+      return !!(await trx('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first('id'));
+    },
+
+    /** Creates a person with permissions; the unique e-mail index turns a double submit into one person. */
+    async create(user: NewUser, trx: Knex | Knex.Transaction = db): Promise<number> {
+      const [row] = await trx('users')
+        .insert({ email: user.email.trim(), name: user.name.trim(), password_hash: user.passwordHash, unit_id: user.unitId, job_role: user.jobRole })
+        .returning('id');
+      if (user.permissions.length) {
+        await trx('permissions').insert(
+          user.permissions.map((p) => ({ user_id: row.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })),
+        );
+      }
+      return row.id;
+    },
+
+    async touchLogin(id: number): Promise<void> {
+      await db('users').where({ id }).update({ last_login_at: db.fn.now() });
+    },
+
+    async setContentVariant(id: number, variant: Variant): Promise<void> {
+      await db('users').where({ id }).update({ content_variant: variant });
+    },
+
+    async setUiLanguage(id: number, lng: Language): Promise<void> {
+      await db('users').where({ id }).update({ ui_language: lng });
+    },
+
+    permissionsOf,
+  };
+}
+
+export type UsersRepository = ReturnType<typeof usersRepository>;

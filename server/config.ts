@@ -1,0 +1,61 @@
+/**
+ * The only reader of process.env: parses it once into a typed config and fails fast when a value is
+ * malformed, or when production lacks something it must have.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const root = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(path.join(root, 'data')),
+  MEDIA_DIR: z.string().default(path.join(root, 'media')),
+  COURSES_DIR: z.string().default(path.join(root, 'courses')),
+  SESSION_SECRET: z.string().min(32).optional(),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Parses an environment into the app's config; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) throw new Error('Invalid configuration: SESSION_SECRET is required in production');
+  if (production && !e.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_URL is required in production');
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    embeddedDatabase: !e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    mediaDir: e.MEDIA_DIR,
+    coursesDir: e.COURSES_DIR,
+    // Outside production a fixed development secret keeps sessions across restarts.
+    sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use-0001',
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    // Demo data only in embedded mode unless asked for explicitly.
+    demoData: e.DEMO_DATA === 'yes' || (e.DEMO_DATA === 'auto' && !e.DATABASE_URL),
+    trustProxy: e.TRUST_PROXY,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+    viewsDir: path.join(root, 'views'),
+    localesDir: path.join(root, 'locales'),
+    // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.
+    migrationsDir: path.join(path.resolve(__dirname, '..'), 'migrations'),
+    codeExtension: path.extname(__filename),
+  };
+}

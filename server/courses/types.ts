@@ -1,0 +1,75 @@
+/** Course content as the app uses it: one immutable version of a course, in both language variants. */
+
+export const VARIANTS = ['standard', 'easy'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export type Texts = Record<Variant, string>;
+
+export const AREAS = ['grund', 'forflyttning', 'trycksar', 'inkontinens', 'kognition', 'kommunikation', 'ledning', 'skola'] as const;
+export type Area = (typeof AREAS)[number];
+
+export interface LessonContent {
+  id: string;
+  kind: 'lesson' | 'case';
+  minutes: number;
+  title: Texts;
+  /** Markdown; image links point at `images/<name>`. */
+  body: Texts;
+}
+
+export interface OptionContent {
+  id: string;
+  text: Texts;
+  correct: boolean;
+}
+
+export type QuestionType = 'single' | 'multiple' | 'truefalse';
+
+export interface QuestionContent {
+  id: string;
+  lesson: string | null;
+  type: QuestionType;
+  text: Texts;
+  /** For true/false the two options `true` and `false`. */
+  options: OptionContent[];
+  explanation: Texts;
+}
+
+export interface AssetRef {
+  sha256: string;
+  contentType: string;
+}
+
+export interface CourseContent {
+  slug: string;
+  area: Area;
+  title: Texts;
+  summary: Texts;
+  estimatedMinutes: number;
+  passMark: number;
+  questionsPerAttempt: number;
+  validityMonths: number;
+  keyPoints: Record<Variant, string[]>;
+  lessons: LessonContent[];
+  questions: QuestionContent[];
+  /** Image name (as written in Markdown, `images/x.svg`) → stored asset. */
+  images: Record<string, AssetRef>;
+}
+
+export interface JobRoleTrack {
+  id: string;
+  name: { sv: string; en: string };
+  required: string[];
+  recommended: string[];
+  repeatMonths: number;
+}
+
+/** A problem in a content file, named by file (relative to courses/) and line. */
+export interface ContentProblem {
+  file: string;
+  line: number | null;
+  message: string;
+}
+
+export function isVariant(value: unknown): value is Variant {
+  return value === 'standard' || value === 'easy';
+}

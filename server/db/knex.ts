@@ -1,0 +1,26 @@
+/** Builds the knex instance and runs migrations, failing the start with a clear message. */
+import knexFactory, { Knex } from 'knex';
+import { types } from 'pg';
+
+// Return bigint counts as numbers (our counts fit) and dates as strings we parse deliberately.
+types.setTypeParser(20, (v) => Number(v));
+types.setTypeParser(1700, (v) => Number(v));
+types.setTypeParser(1082, (v) => v);
+
+export type Db = Knex;
+
+/** A connection pool for `url`. */
+export function createKnex(url: string, poolMax = 10): Knex {
+  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: poolMax } });
+}
+
+/** Runs pending migrations; throws an error that names the failing migration. */
+export async function migrateLatest(db: Knex, directory: string, extension: string): Promise<string[]> {
+  try {
+    const [, applied] = (await db.migrate.latest({ directory, loadExtensions: [extension] })) as [number, string[]];
+    return applied;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`Database migration failed, the app will not start: ${message}`);
+  }
+}

@@ -1,0 +1,65 @@
+/** i18next with every namespace of locales/<lng>/<ns>.json loaded at start; Swedish is the default. */
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import type { RequestHandler } from 'express';
+
+export const LANGUAGES = ['sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'sv';
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Reads locales/ into a ready i18next instance. */
+export function createI18n(localesDir: string): i18n {
+  const resources: Record<string, Record<string, object>> = {};
+  const namespaces = new Set<string>();
+  for (const lng of LANGUAGES) {
+    resources[lng] = {};
+    for (const file of fs.readdirSync(path.join(localesDir, lng)).filter((f) => f.endsWith('.json'))) {
+      const ns = path.basename(file, '.json');
+      namespaces.add(ns);
+      resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(localesDir, lng, file), 'utf8'));
+    }
+  }
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    supportedLngs: [...LANGUAGES],
+    ns: [...namespaces],
+    defaultNS: 'common',
+    initAsync: false,
+    interpolation: { escapeValue: false }, // EJS escapes on output
+    returnNull: false,
+  });
+  return instance;
+}
+
+const dateFormats: Record<Language, Intl.DateTimeFormat> = {
+  sv: new Intl.DateTimeFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' }),
+  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' }),
+};
+
+/** A date as people read it in the language ("22 november 2026"), in Swedish time. */
+export function formatDate(date: Date | string, lng: Language): string {
+  return dateFormats[lng].format(typeof date === 'string' ? new Date(date) : date);
+}
+
+/** Chooses the UI language (the person's setting, else the session's, else Swedish) and exposes t() to views. */
+export function languageMiddleware(i18n: i18n): RequestHandler {
+  return (req, res, next) => {
+    const chosen = req.user?.uiLanguage ?? req.session?.lang;
+    const lng: Language = isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;
+    const t: TFunction = i18n.getFixedT(lng);
+    req.lng = lng;
+    req.t = t;
+    res.locals.lng = lng;
+    res.locals.t = t;
+    res.locals.formatDate = (d: Date | string) => formatDate(d, lng);
+    next();
+  };
+}
