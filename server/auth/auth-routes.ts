@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
 import { authController } from './auth-controller';
@@ -15,7 +15,7 @@ export function authRoutes(services: Services): Router {
     limit: services.config.loginRateLimit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${req.ip}|${String(req.body?.email ?? '').toLowerCase().trim()}`,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.email ?? '').toLowerCase().trim()}`,
     handler: (req, res) =>
       res.status(429).render('errors/error', { title: req.t('errors:title.429'), message: req.t('auth:errors.tooManyAttempts'), status: 429 }),
   });

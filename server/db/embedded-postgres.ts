@@ -66,6 +66,8 @@ export async function startEmbeddedPostgres(options: {
     onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
   });
   fs.mkdirSync(options.dataDir, { recursive: true });
+  // As root, postgres runs as a user of its own, which must be able to reach the data folder.
+  if (typeof process.getuid === 'function' && process.getuid() === 0) fs.chmodSync(options.dataDir, 0o755);
   if (!initialised) {
     await withTimeout(pg.initialise().catch((e: unknown) => Promise.reject(asError(e, 'initdb'))), START_TIMEOUT_MS, 'initdb');
   }

@@ -18,10 +18,11 @@ export function createI18n(localesDir: string): i18n {
   const namespaces = new Set<string>();
   for (const lng of LANGUAGES) {
     resources[lng] = {};
-    for (const file of fs.readdirSync(path.join(localesDir, lng)).filter((f) => f.endsWith('.json'))) {
+    const dir = path.join(localesDir, lng);
+    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : []) {
       const ns = path.basename(file, '.json');
       namespaces.add(ns);
-      resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(localesDir, lng, file), 'utf8'));
+      resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     }
   }
   const instance = i18next.createInstance();

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import { requireLogin, requirePermission } from '../auth/policy';
+import { paths } from '../http/paths';
+import type { Services } from '../services';
+import { adminController } from './admin-controller';
+
+export function adminRoutes(services: Services): Router {
+  const router = Router();
+  const admin = adminController(services);
+  const adminOnly = [requireLogin, requirePermission('admin')];
+  router.get(paths.admin, ...adminOnly, (_req, res) => res.redirect(paths.adminPeople));
+  router.get(paths.adminPeople, ...adminOnly, admin.people);
+  router.get(`${paths.adminPeople}/ny`, ...adminOnly, admin.newPerson);
+  router.post(paths.adminPeople, ...adminOnly, admin.createPerson);
+  router.get(paths.adminPerson(), ...adminOnly, admin.person);
+  router.post(paths.adminPerson(), ...adminOnly, admin.updatePerson);
+  router.post(`${paths.adminPerson()}/status`, ...adminOnly, admin.setDisabled);
+  router.get(paths.adminUnits, ...adminOnly, admin.units);
+  router.post(`${paths.adminUnits}/:id/kod`, ...adminOnly, admin.unitCode);
+  return router;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { PASSWORD_MIN } from '../auth/auth-validation';
+import { formString } from '../http/validation';
+
+const optionalId = z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null), z.number().int().positive().nullable());
+const flag = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
+/** A scope select's value: `org:3`, `unit:7` or empty. */
+const scope = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+|unit:\d+)$/, 'admin:errors.scope'));
+
+export const personSchema = z.object({
+  name: formString('auth:errors.nameRequired').pipe(z.string().max(200, 'auth:errors.nameTooLong')),
+  email: formString('auth:errors.emailRequired').pipe(z.string().max(254).email('auth:errors.emailInvalid')),
+  unitId: optionalId,
+  jobRole: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : null), z.string().nullable()),
+  learner: flag,
+  educator: flag,
+  admin: flag,
+  reviewer: flag,
+  managerScope: scope,
+  bookerScope: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+)$/, 'admin:errors.scope')),
+});
+
+export const newPersonSchema = personSchema.extend({
+  password: z.string({ error: 'auth:errors.passwordRequired' }).min(PASSWORD_MIN, 'auth:errors.passwordTooShort').max(200, 'auth:errors.passwordTooLong'),
+});
+
+export type PersonForm = z.infer<typeof personSchema>;

@@ -1,0 +1,56 @@
+/** createApp(services): the Express app with its middleware and the one list of feature routers. */
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Pool } from 'pg';
+import { adminRoutes } from './admin/admin-routes';
+import { authRoutes } from './auth/auth-routes';
+import { hasPermission } from './auth/types';
+import { certificatesRoutes } from './certificates/certificates-routes';
+import { coursesRoutes } from './courses/courses-routes';
+import { evaluationsRoutes } from './evaluations/evaluations-routes';
+import { csrfProtection, csrfToken } from './http/csrf';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { paths } from './http/paths';
+import { securityHeaders } from './http/security-headers';
+import { sessionMiddleware } from './http/session';
+import { languageMiddleware } from './i18n/i18n';
+import { healthRoutes, pagesRoutes } from './pages/pages-routes';
+import { quizRoutes } from './quiz/quiz-routes';
+import type { Services } from './services';
+
+export function createApp(services: Services, sessionPool: Pool): Express {
+  const { config } = services;
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', config.viewsDir);
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(securityHeaders());
+  app.use('/assets', express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }));
+  app.use(healthRoutes(services));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') }));
+  app.use(services.passport.initialize());
+  app.use(services.passport.session());
+  app.use(languageMiddleware(services.i18n));
+  app.use(csrfToken);
+  app.use(csrfProtection);
+  app.use((req, res, next) => {
+    res.locals.user = req.user ?? null;
+    res.locals.paths = paths;
+    res.locals.currentPath = req.originalUrl;
+    res.locals.can = (kind: Parameters<typeof hasPermission>[1]) => hasPermission(req.user, kind);
+    res.locals.errors = {};
+    next();
+  });
+
+  for (const routes of [pagesRoutes, authRoutes, coursesRoutes, quizRoutes, certificatesRoutes, evaluationsRoutes, adminRoutes]) {
+    app.use(routes(services));
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(services.logger));
+  return app;
+}

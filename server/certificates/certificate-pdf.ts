@@ -1,0 +1,68 @@
+/**
+ * The certificate (intyg) as a tagged PDF with language and title set (DOS-lagen covers documents too):
+ * name, course, date, valid until, and a verification code, link and QR code.
+ */
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+
+export interface CertificateData {
+  name: string;
+  courseTitle: string;
+  completedAt: string;
+  validUntil: string;
+  verificationCode: string;
+  verificationUrl: string;
+  labels: { heading: string; intro: string; course: string; completed: string; validUntil: string; code: string; verifyAt: string; issuer: string };
+}
+
+/** Renders the certificate to a PDF buffer. */
+export async function certificatePdf(data: CertificateData): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(data.verificationUrl, { margin: 1, width: 240 });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 64,
+    tagged: true,
+    pdfVersion: '1.7',
+    lang: 'sv-SE',
+    displayTitle: true,
+    info: { Title: `${data.labels.heading}: ${data.courseTitle}`, Author: data.labels.issuer, Subject: data.name },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+  const ink = '#1a1a1a';
+  const accent = '#005a8c';
+  const struct = doc.struct('Document');
+  doc.addStructure(struct);
+  const para = (type: 'H1' | 'P', draw: () => void) => struct.add(doc.struct(type, {}, () => draw()));
+
+  doc.rect(0, 0, doc.page.width, 12).fill(accent);
+  doc.fillColor(accent);
+  para('P', () => doc.font('Helvetica-Bold').fontSize(14).text(data.labels.issuer, { align: 'left' }));
+  doc.moveDown(2);
+  doc.fillColor(ink);
+  para('H1', () => doc.font('Helvetica-Bold').fontSize(32).text(data.labels.heading));
+  doc.moveDown(1);
+  para('P', () => doc.font('Helvetica').fontSize(14).text(data.labels.intro));
+  doc.moveDown(0.5);
+  para('P', () => doc.font('Helvetica-Bold').fontSize(24).text(data.name));
+  doc.moveDown(1);
+  para('P', () => doc.font('Helvetica').fontSize(14).text(data.labels.course));
+  para('P', () => doc.font('Helvetica-Bold').fontSize(20).text(data.courseTitle));
+  doc.moveDown(1.5);
+  para('P', () => doc.font('Helvetica').fontSize(13).text(`${data.labels.completed}: ${data.completedAt}`));
+  para('P', () => doc.font('Helvetica').fontSize(13).text(`${data.labels.validUntil}: ${data.validUntil}`));
+  doc.moveDown(2);
+  const y = doc.y;
+  struct.add(doc.struct('Figure', { alt: `QR: ${data.verificationUrl}` }, () => doc.image(qr, doc.page.margins.left, y, { width: 110 })));
+  doc.x = doc.page.margins.left + 130;
+  doc.y = y;
+  const textWidth = doc.page.width - doc.page.margins.right - doc.x;
+  para('P', () => doc.font('Helvetica').fontSize(12).text(`${data.labels.code}: ${data.verificationCode}`, { width: textWidth }));
+  para('P', () => doc.font('Helvetica').fontSize(12).text(`${data.labels.verifyAt}:`, { width: textWidth }));
+  para('P', () => doc.font('Helvetica').fontSize(12).fillColor(accent).text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }));
+  struct.end();
+  doc.end();
+  return done;
+}

@@ -1,0 +1,90 @@
+/** The certificate PDF for its owner, and the public verification page that shows only name, course and dates. */
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import type { CoursesRepository } from '../courses/courses-repository';
+import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import { forbidden, notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import { idParam } from '../http/validation';
+import { formatDate } from '../i18n/i18n';
+import { certificatePdf } from './certificate-pdf';
+
+/** Codes are typed from paper: compare without case, spaces or dashes, then format as XXXX-XXXX-XXXX. */
+export function normaliseCode(raw: unknown): string | null {
+  const compact = String(raw ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return /^[A-Z0-9]{12}$/.test(compact) ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}` : null;
+}
+
+export function certificatesController(deps: { db: Knex; config: Config; enrolments: EnrolmentsRepository; courses: CoursesRepository }) {
+  const { db, config, enrolments, courses } = deps;
+
+  async function describe(completion: { userId: number; courseId: number }) {
+    const user = await db('users').where({ id: completion.userId }).first('name');
+    const course = await db('courses').where({ id: completion.courseId }).first('slug');
+    const version = course ? await courses.latestBySlug(course.slug) : null;
+    return { name: user?.name ?? '', courseTitle: version?.content.title.standard ?? course?.slug ?? '' };
+  }
+
+  return {
+    async pdf(req: Request, res: Response) {
+      const id = idParam(String(req.params.id).replace(/\.pdf$/, ''));
+      const completion = id === null ? null : await enrolments.completionById(id);
+      if (!completion) throw notFound('certificates:errors.notFound');
+      if (completion.userId !== req.user!.id) throw forbidden('certificates:errors.notYours');
+      const { name, courseTitle } = await describe(completion);
+      const t = req.t;
+      const pdf = await certificatePdf({
+        name,
+        courseTitle,
+        completedAt: formatDate(completion.completedAt, 'sv'),
+        validUntil: formatDate(completion.validUntil, 'sv'),
+        verificationCode: completion.verificationCode,
+        verificationUrl: `${config.publicBaseUrl}${paths.verify(completion.verificationCode)}`,
+        labels: {
+          heading: t('certificates:pdf.heading', { lng: 'sv' }),
+          intro: t('certificates:pdf.intro', { lng: 'sv' }),
+          course: t('certificates:pdf.course', { lng: 'sv' }),
+          completed: t('certificates:pdf.completed', { lng: 'sv' }),
+          validUntil: t('certificates:pdf.validUntil', { lng: 'sv' }),
+          code: t('certificates:pdf.code', { lng: 'sv' }),
+          verifyAt: t('certificates:pdf.verifyAt', { lng: 'sv' }),
+          issuer: t('common:issuer', { lng: 'sv' }),
+        },
+      });
+      res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="intyg-${completion.verificationCode}.pdf"`, 'Cache-Control': 'private, no-store' });
+      res.send(pdf);
+    },
+
+    async verifyForm(req: Request, res: Response) {
+      if (req.query.kod !== undefined) {
+        const code = normaliseCode(req.query.kod);
+        if (code) return res.redirect(paths.verify(code));
+        return res.status(400).render('certificates/verify-form', { title: req.t('certificates:verify.title'), errors: { kod: 'certificates:errors.codeFormat' }, value: String(req.query.kod) });
+      }
+      res.render('certificates/verify-form', { title: req.t('certificates:verify.title'), errors: {}, value: '' });
+    },
+
+    async verify(req: Request, res: Response) {
+      const code = normaliseCode(req.params.code);
+      const completion = code ? await enrolments.completionByCode(code) : null;
+      if (!completion) {
+        res.status(404);
+        return res.render('certificates/verify', { title: req.t('certificates:verify.title'), found: false, code: String(req.params.code) });
+      }
+      const { name, courseTitle } = await describe(completion);
+      res.set('Cache-Control', 'no-store');
+      res.set('X-Robots-Tag', 'noindex');
+      res.render('certificates/verify', {
+        title: req.t('certificates:verify.title'),
+        found: true,
+        code,
+        name,
+        courseTitle,
+        completedAt: completion.completedAt,
+        validUntil: completion.validUntil,
+        valid: completion.validUntil > new Date(),
+      });
+    },
+  };
+}

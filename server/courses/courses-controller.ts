@@ -1,0 +1,88 @@
+/** Mina kurser, course and lesson pages, the content variant switch and course images. */
+import type { Request, Response } from 'express';
+import { safeReturnPath } from '../auth/auth-controller';
+import type { UsersRepository } from '../auth/users-repository';
+import { notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import type { CoursesRepository } from './courses-repository';
+import type { CoursesService } from './courses-service';
+import { renderLesson } from './markdown';
+import { isVariant } from './types';
+
+const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+
+export function coursesController(deps: { coursesService: CoursesService; courses: CoursesRepository; users: UsersRepository }) {
+  const { coursesService, courses, users } = deps;
+
+  return {
+    async myCourses(req: Request, res: Response) {
+      const user = req.user!;
+      const cards = await coursesService.myCourses(user);
+      res.render('courses/my-courses', {
+        title: req.t('courses:my.title'),
+        required: cards.filter((c) => c.requirement === 'required'),
+        recommended: cards.filter((c) => c.requirement === 'recommended'),
+        other: cards.filter((c) => c.requirement === 'other'),
+        variant: user.contentVariant,
+      });
+    },
+
+    async course(req: Request, res: Response) {
+      const user = req.user!;
+      const progress = await coursesService.progressIn(user, param(req, 'slug'));
+      const c = progress.version.content;
+      res.render('courses/course', { title: c.title[user.contentVariant], progress, content: c, variant: user.contentVariant });
+    },
+
+    async start(req: Request, res: Response) {
+      const slug = param(req, 'slug');
+      const lesson = await coursesService.start(req.user!, slug);
+      res.redirect(303, lesson ? paths.lesson(slug, lesson.id) : paths.quizStart(slug));
+    },
+
+    async lesson(req: Request, res: Response) {
+      const user = req.user!;
+      const slug = param(req, 'slug');
+      const view = await coursesService.lesson(user, slug, param(req, 'lesson'));
+      const variant = user.contentVariant;
+      const c = view.progress.version.content;
+      res.render('courses/lesson', {
+        title: `${view.lesson.title[variant]} – ${c.title[variant]}`,
+        ...view,
+        content: c,
+        variant,
+        html: renderLesson(view.lesson.body[variant], c.images),
+        done: view.progress.done.has(view.lesson.id),
+        // After a valid completion, reading again is just reading: no new round starts.
+        readOnly: !view.progress.enrolment && (view.progress.status.state === 'completed' || view.progress.status.state === 'expiring'),
+      });
+    },
+
+    async lessonDone(req: Request, res: Response) {
+      const slug = param(req, 'slug');
+      const { next, allDone } = await coursesService.markLessonDone(req.user!, slug, param(req, 'lesson'));
+      res.redirect(303, allDone || !next ? paths.quizStart(slug) : paths.lesson(slug, next.id));
+    },
+
+    async setVariant(req: Request, res: Response) {
+      const variant = req.body?.variant;
+      if (isVariant(variant)) await users.setContentVariant(req.user!.id, variant);
+      res.redirect(303, safeReturnPath(req.body?.returnTo, paths.myCourses));
+    },
+
+    /** Course images are immutable (addressed by hash) and only for logged-in people. */
+    async image(req: Request, res: Response) {
+      const sha = param(req, 'sha');
+      if (!/^[0-9a-f]{64}$/.test(sha)) throw notFound();
+      const asset = await courses.asset(sha);
+      if (!asset) throw notFound();
+      res.set({
+        'Content-Type': asset.contentType,
+        'Cache-Control': 'private, max-age=31536000, immutable',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.send(asset.bytes);
+    },
+  };
+}

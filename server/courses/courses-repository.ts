@@ -1,0 +1,75 @@
+/** Published course versions, role tracks and course images. */
+import type { Knex } from 'knex';
+import type { CourseContent } from './types';
+
+export interface CourseVersion {
+  courseId: number;
+  versionId: number;
+  version: number;
+  content: CourseContent;
+}
+
+export interface TrackEntry {
+  courseId: number;
+  slug: string;
+  requirement: 'required' | 'recommended';
+  repeatMonths: number | null;
+}
+
+interface VersionRow {
+  course_id: number;
+  id: number;
+  version: number;
+  content: CourseContent;
+}
+
+const toVersion = (r: VersionRow): CourseVersion => ({ courseId: r.course_id, versionId: r.id, version: r.version, content: r.content });
+
+export function coursesRepository(db: Knex) {
+  // The newest version of every course that is not retired.
+  const latest = () =>
+    db('course_versions as v')
+      .join('courses as c', 'c.id', 'v.course_id')
+      .whereNull('c.retired_at')
+      .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
+      .select('v.id', 'v.course_id', 'v.version', 'v.content');
+
+  return {
+    async latestBySlug(slug: string): Promise<CourseVersion | null> {
+      const row = await latest().where('c.slug', slug).first();
+      return row ? toVersion(row) : null;
+    },
+
+    async versionById(versionId: number): Promise<CourseVersion | null> {
+      const row = await db('course_versions').where({ id: versionId }).first('id', 'course_id', 'version', 'content');
+      return row ? toVersion(row) : null;
+    },
+
+    async listLatest(): Promise<CourseVersion[]> {
+      return (await latest().orderBy('c.slug')).map(toVersion);
+    },
+
+    async trackFor(jobRole: string | null): Promise<TrackEntry[]> {
+      if (!jobRole) return [];
+      const rows = await db('track_courses as t')
+        .join('courses as c', 'c.id', 't.course_id')
+        .whereNull('c.retired_at')
+        .where('t.job_role', jobRole)
+        .orderBy([{ column: 't.requirement', order: 'desc' }, 'c.slug'])
+        .select('t.course_id', 'c.slug', 't.requirement', 't.repeat_months');
+      return rows.map((r: { course_id: number; slug: string; requirement: TrackEntry['requirement']; repeat_months: number | null }) => ({
+        courseId: r.course_id,
+        slug: r.slug,
+        requirement: r.requirement,
+        repeatMonths: r.repeat_months,
+      }));
+    },
+
+    async asset(sha256: string): Promise<{ contentType: string; bytes: Buffer } | null> {
+      const row = await db('course_assets').where({ sha256 }).first('content_type', 'bytes');
+      return row ? { contentType: row.content_type, bytes: row.bytes } : null;
+    },
+  };
+}
+
+export type CoursesRepository = ReturnType<typeof coursesRepository>;

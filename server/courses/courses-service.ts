@@ -1,0 +1,117 @@
+/** The learner's view of courses: Mina kurser, course pages and lessons, and marking lessons done. */
+import type { CurrentUser } from '../auth/types';
+import { notFound } from '../http/errors';
+import { courseStatus, type CourseStatus } from './course-status';
+import type { CoursesRepository, CourseVersion, TrackEntry } from './courses-repository';
+import type { EnrolmentsRepository, Enrolment, Completion } from './enrolments-repository';
+import type { LessonContent } from './types';
+
+export interface CourseCard {
+  slug: string;
+  version: CourseVersion;
+  requirement: TrackEntry['requirement'] | 'other';
+  repeatMonths: number | null;
+  status: CourseStatus;
+}
+
+export interface CourseProgress {
+  version: CourseVersion;
+  enrolment: Enrolment | null;
+  done: Set<string>;
+  latestCompletion: Completion | null;
+  status: CourseStatus;
+  track: TrackEntry | null;
+}
+
+export function coursesService(deps: { courses: CoursesRepository; enrolments: EnrolmentsRepository }) {
+  const { courses, enrolments } = deps;
+
+  /** The version a learner sees: the one their open enrolment is on, else the newest. */
+  async function progressIn(user: CurrentUser, slug: string): Promise<CourseProgress> {
+    const latest = await courses.latestBySlug(slug);
+    if (!latest) throw notFound('courses:errors.courseNotFound');
+    const enrolment = await enrolments.openEnrolment(user.id, latest.courseId);
+    const version = enrolment ? ((await courses.versionById(enrolment.courseVersionId)) ?? latest) : latest;
+    const done = enrolment ? await enrolments.lessonsDone(enrolment.id) : new Set<string>();
+    const latestCompletion = await enrolments.latestCompletion(user.id, latest.courseId);
+    const track = (await courses.trackFor(user.jobRole)).find((t) => t.courseId === latest.courseId) ?? null;
+    const status = courseStatus({
+      now: new Date(),
+      openEnrolment: enrolment ? { lessonsDone: done.size, lessonCount: version.content.lessons.length } : null,
+      latestCompletion,
+      repeatMonths: track?.requirement === 'required' ? track.repeatMonths : null,
+    });
+    return { version, enrolment, done, latestCompletion, status, track };
+  }
+
+  return {
+    progressIn,
+
+    /** Required and recommended courses of the person's job role, then every other course, each with status. */
+    async myCourses(user: CurrentUser): Promise<CourseCard[]> {
+      const [all, track, overview] = await Promise.all([courses.listLatest(), courses.trackFor(user.jobRole), enrolments.overview(user.id)]);
+      const bySlug = new Map(all.map((v) => [v.content.slug, v]));
+      const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] = [
+        ...track.map((t) => ({ slug: t.slug, requirement: t.requirement, repeatMonths: t.requirement === 'required' ? t.repeatMonths : null })),
+        ...all.filter((v) => !track.some((t) => t.slug === v.content.slug)).map((v) => ({ slug: v.content.slug, requirement: 'other' as const, repeatMonths: null })),
+      ];
+      return entries.flatMap((e) => {
+        const version = bySlug.get(e.slug);
+        if (!version) return [];
+        const open = overview.open.get(version.courseId);
+        const latest = overview.latest.get(version.courseId);
+        const lessonCount = version.content.lessons.length;
+        return [
+          {
+            slug: e.slug,
+            version,
+            requirement: e.requirement,
+            repeatMonths: e.repeatMonths,
+            status: courseStatus({
+              now: new Date(),
+              openEnrolment: open ? { lessonsDone: open.lessonsDone, lessonCount } : null,
+              latestCompletion: latest ?? null,
+              repeatMonths: e.repeatMonths,
+            }),
+          },
+        ];
+      });
+    },
+
+    /** A lesson of the version the learner is on; 404 for an unknown lesson. */
+    async lesson(user: CurrentUser, slug: string, lessonId: string) {
+      const progress = await progressIn(user, slug);
+      const lessons = progress.version.content.lessons;
+      const index = lessons.findIndex((l) => l.id === lessonId);
+      if (index < 0) throw notFound('courses:errors.lessonNotFound');
+      return { progress, lesson: lessons[index] as LessonContent, index, previous: lessons[index - 1] ?? null, next: lessons[index + 1] ?? null };
+    },
+
+    /** Starts the course if needed and marks the lesson done; returns where to go next. */
+    async markLessonDone(user: CurrentUser, slug: string, lessonId: string): Promise<{ next: LessonContent | null; allDone: boolean }> {
+      const latest = await courses.latestBySlug(slug);
+      if (!latest) throw notFound('courses:errors.courseNotFound');
+      const enrolment = await enrolments.startOrResume(user.id, latest.courseId, latest.versionId);
+      const version = (await courses.versionById(enrolment.courseVersionId)) ?? latest;
+      const lessons = version.content.lessons;
+      const index = lessons.findIndex((l) => l.id === lessonId);
+      if (index < 0) throw notFound('courses:errors.lessonNotFound');
+      await enrolments.markLessonDone(enrolment.id, lessonId);
+      const done = await enrolments.lessonsDone(enrolment.id);
+      const next = lessons.slice(index + 1).find((l) => !done.has(l.id)) ?? lessons.find((l) => !done.has(l.id)) ?? null;
+      return { next, allDone: next === null };
+    },
+
+    /** Starts (or resumes) the course; returns the first lesson not yet done. */
+    async start(user: CurrentUser, slug: string): Promise<LessonContent | null> {
+      const latest = await courses.latestBySlug(slug);
+      if (!latest) throw notFound('courses:errors.courseNotFound');
+      const enrolment = await enrolments.startOrResume(user.id, latest.courseId, latest.versionId);
+      const version = (await courses.versionById(enrolment.courseVersionId)) ?? latest;
+      const done = await enrolments.lessonsDone(enrolment.id);
+      return version.content.lessons.find((l) => !done.has(l.id)) ?? null;
+    },
+  };
+}
+
+export type CoursesService = ReturnType<typeof coursesService>;

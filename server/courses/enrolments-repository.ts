@@ -1,0 +1,163 @@
+/** Enrolments (one per round of a course), lesson progress and completions. */
+import type { Knex } from 'knex';
+
+export interface Enrolment {
+  id: number;
+  userId: number;
+  courseId: number;
+  courseVersionId: number;
+  startedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface Completion {
+  id: number;
+  userId: number;
+  courseId: number;
+  enrolmentId: number | null;
+  kind: 'elearning' | 'classroom';
+  completedAt: Date;
+  validUntil: Date;
+  verificationCode: string;
+}
+
+interface EnrolmentRow {
+  id: number;
+  user_id: number;
+  course_id: number;
+  course_version_id: number;
+  started_at: Date;
+  completed_at: Date | null;
+}
+
+interface CompletionRow {
+  id: number;
+  user_id: number;
+  course_id: number;
+  enrolment_id: number | null;
+  kind: Completion['kind'];
+  completed_at: Date;
+  valid_until: Date;
+  verification_code: string;
+}
+
+const toEnrolment = (r: EnrolmentRow): Enrolment => ({
+  id: r.id,
+  userId: r.user_id,
+  courseId: r.course_id,
+  courseVersionId: r.course_version_id,
+  startedAt: r.started_at,
+  completedAt: r.completed_at,
+});
+
+export const toCompletion = (r: CompletionRow): Completion => ({
+  id: r.id,
+  userId: r.user_id,
+  courseId: r.course_id,
+  enrolmentId: r.enrolment_id,
+  kind: r.kind,
+  completedAt: r.completed_at,
+  validUntil: r.valid_until,
+  verificationCode: r.verification_code,
+});
+
+type Db = Knex | Knex.Transaction;
+
+export function enrolmentsRepository(db: Knex) {
+  return {
+    async openEnrolment(userId: number, courseId: number, trx: Db = db): Promise<Enrolment | null> {
+      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first();
+      return row ? toEnrolment(row) : null;
+    },
+
+    async findById(id: number, trx: Db = db): Promise<Enrolment | null> {
+      const row = await trx('enrolments').where({ id }).first();
+      return row ? toEnrolment(row) : null;
+    },
+
+    /** The open enrolment, created on the given version if there is none; safe against double submits. */
+    async startOrResume(userId: number, courseId: number, versionId: number, trx: Db = db): Promise<Enrolment> {
+      await trx.raw(
+        `insert into enrolments (user_id, course_id, course_version_id) values (?, ?, ?)
+         on conflict (user_id, course_id) where completed_at is null do nothing`,
+        [userId, courseId, versionId],
+      );
+      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first();
+      return toEnrolment(row);
+    },
+
+    async lessonsDone(enrolmentId: number, trx: Db = db): Promise<Set<string>> {
+      const rows = await trx('lesson_progress').where({ enrolment_id: enrolmentId }).select('lesson_id');
+      return new Set(rows.map((r: { lesson_id: string }) => r.lesson_id));
+    },
+
+    async markLessonDone(enrolmentId: number, lessonId: string, trx: Db = db): Promise<void> {
+      await trx('lesson_progress').insert({ enrolment_id: enrolmentId, lesson_id: lessonId }).onConflict(['enrolment_id', 'lesson_id']).ignore();
+    },
+
+    /** For many courses at once (Mina kurser): open enrolments with lessons done, and newest completions. */
+    async overview(userId: number): Promise<{ open: Map<number, { enrolment: Enrolment; lessonsDone: number }>; latest: Map<number, Completion> }> {
+      const openRows = await db('enrolments as e')
+        .leftJoin('lesson_progress as p', 'p.enrolment_id', 'e.id')
+        .where('e.user_id', userId)
+        .whereNull('e.completed_at')
+        .groupBy('e.id')
+        .select('e.*', db.raw('count(p.lesson_id)::int as lessons_done'));
+      const completionRows: CompletionRow[] = await db('completions')
+        .distinctOn('course_id')
+        .where({ user_id: userId })
+        .orderBy([{ column: 'course_id' }, { column: 'completed_at', order: 'desc' }]);
+      return {
+        open: new Map(openRows.map((r: EnrolmentRow & { lessons_done: number }) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }])),
+        latest: new Map(completionRows.map((r) => [r.course_id, toCompletion(r)])),
+      };
+    },
+
+    async latestCompletion(userId: number, courseId: number, trx: Db = db): Promise<Completion | null> {
+      const row = await trx('completions').where({ user_id: userId, course_id: courseId }).orderBy('completed_at', 'desc').first();
+      return row ? toCompletion(row) : null;
+    },
+
+    async completionById(id: number): Promise<Completion | null> {
+      const row = await db('completions').where({ id }).first();
+      return row ? toCompletion(row) : null;
+    },
+
+    async completionByCode(code: string): Promise<Completion | null> {
+      const row = await db('completions').where({ verification_code: code }).first();
+      return row ? toCompletion(row) : null;
+    },
+
+    /** Closes the enrolment and records the completion, in the caller's transaction. */
+    async complete(trx: Knex.Transaction, c: { enrolment: Enrolment; completedAt: Date; validUntil: Date; verificationCode: string }): Promise<Completion> {
+      await trx('enrolments').where({ id: c.enrolment.id }).update({ completed_at: c.completedAt });
+      const [row] = await trx('completions')
+        .insert({
+          user_id: c.enrolment.userId,
+          course_id: c.enrolment.courseId,
+          course_version_id: c.enrolment.courseVersionId,
+          enrolment_id: c.enrolment.id,
+          kind: 'elearning',
+          completed_at: c.completedAt,
+          valid_until: c.validUntil,
+          verification_code: c.verificationCode,
+        })
+        .returning('*');
+      return toCompletion(row);
+    },
+
+    /** The newest completed enrolment of a course that has no evaluation yet. */
+    async enrolmentAwaitingEvaluation(userId: number, courseId: number): Promise<Enrolment | null> {
+      const row = await db('enrolments as e')
+        .leftJoin('evaluations as ev', 'ev.enrolment_id', 'e.id')
+        .where({ 'e.user_id': userId, 'e.course_id': courseId })
+        .whereNotNull('e.completed_at')
+        .whereNull('ev.id')
+        .orderBy('e.completed_at', 'desc')
+        .first('e.*');
+      return row ? toEnrolment(row) : null;
+    },
+  };
+}
+
+export type EnrolmentsRepository = ReturnType<typeof enrolmentsRepository>;

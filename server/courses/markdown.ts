@@ -1,0 +1,33 @@
+/**
+ * Lesson Markdown → HTML as learners see it: raw HTML is escaped (never rendered), links only to
+ * http(s)/mailto/tel or the site, and `images/x.svg` resolved to the version's stored image.
+ */
+import MarkdownIt from 'markdown-it';
+import { paths } from '../http/paths';
+import type { AssetRef } from './types';
+
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+const defaultLink = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const href = String(tokens[idx].attrGet('href') ?? '');
+  if (/^https?:/i.test(href)) {
+    tokens[idx].attrSet('rel', 'noopener noreferrer');
+  }
+  return defaultLink(tokens, idx, options, env, self);
+};
+md.validateLink = (url) => /^(https?:|mailto:|tel:|\/(?!\/)|#|images\/)/i.test(url.trim());
+
+md.renderer.rules.image = (tokens, idx, _options, env) => {
+  const token = tokens[idx];
+  const src = String(token.attrGet('src') ?? '');
+  const asset = (env as { images?: Record<string, AssetRef> } | undefined)?.images?.[src];
+  const alt = md.utils.escapeHtml(token.content);
+  if (!asset) return `<span class="missing-image">${alt}</span>`;
+  return `<img src="${paths.courseImage(asset.sha256)}" alt="${alt}" loading="lazy">`;
+};
+
+/** Renders lesson Markdown with the course version's images. */
+export function renderLesson(markdown: string, images: Record<string, AssetRef>): string {
+  return md.render(markdown, { images });
+}

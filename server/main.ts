@@ -1,0 +1,71 @@
+/**
+ * Starts Hjälpmedelsskolan: config → database (embedded PostgreSQL without DATABASE_URL) → migrations
+ * → course import → demo data → HTTP. Shuts down cleanly on SIGTERM/SIGINT.
+ */
+import type { Server } from 'node:http';
+import { Pool } from 'pg';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { importCourses } from './courses/content-import';
+import { formatReadabilityTable } from './courses/readability-rules';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { createKnex, migrateLatest } from './db/knex';
+import { seedDemoData } from './demo/demo-data';
+import { createLogger } from './logger';
+import { createServices } from './services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info('Starting embedded PostgreSQL', { dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan', log: (m) => logger.debug(m) });
+    databaseUrl = embedded.url;
+  }
+  const db = createKnex(databaseUrl);
+  const sessionPool = new Pool({ connectionString: databaseUrl, max: 4 });
+  let server: Server | null = null;
+
+  const shutdown = async (signal: string) => {
+    logger.info('Shutting down', { signal });
+    const forced = setTimeout(() => process.exit(1), 20_000);
+    forced.unref();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await sessionPool.end().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    const applied = await migrateLatest(db, config.migrationsDir, config.codeExtension);
+    if (applied.length) logger.info('Migrations applied', { applied });
+    const report = await importCourses(db, config.coursesDir);
+    logger.info('Courses imported', { created: report.created, updated: report.updated, unchanged: report.unchanged.length, tracks: report.tracks });
+    if (config.logLevel !== 'silent') process.stdout.write(`${formatReadabilityTable(report.readability)}\n`);
+    if (config.demoData) await seedDemoData(db, logger);
+  } catch (error) {
+    logger.error(error instanceof Error ? error.message : String(error));
+    await sessionPool.end().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(1);
+  }
+
+  const services = createServices(config, db, logger);
+  const app = createApp(services, sessionPool);
+  server = app.listen(config.port, () => logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl}`, { port: config.port }));
+  server.on('error', async (error) => {
+    logger.error(`Could not listen on port ${config.port}: ${error.message}`);
+    await shutdown('listen-error');
+  });
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+/** Quiz pages: intro, one question per page (works without JavaScript), review, submit and result. */
+import type { Request, Response } from 'express';
+import type { CoursesService } from '../courses/courses-service';
+import { badRequest, notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import { idParam } from '../http/validation';
+import type { QuizRepository } from './quiz-repository';
+import type { QuizService } from './quiz-service';
+
+function selectedFrom(body: Record<string, unknown>): string[] {
+  const raw = body.selected;
+  if (raw === undefined) return [];
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.filter((v): v is string => typeof v === 'string' && v.length <= 64);
+}
+
+function answeredAtFrom(value: unknown): Date | null {
+  const ms = typeof value === 'string' && /^\d{10,15}$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(ms) ? new Date(ms) : null;
+}
+
+const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
+
+export function quizController(deps: { quizService: QuizService; quiz: QuizRepository; coursesService: CoursesService }) {
+  const { quizService, quiz, coursesService } = deps;
+
+  return {
+    async intro(req: Request, res: Response) {
+      const user = req.user!;
+      const slug = String(req.params.slug);
+      const progress = await coursesService.progressIn(user, slug);
+      const content = progress.version.content;
+      const lessonsLeft = content.lessons.filter((l) => !progress.done.has(l.id));
+      const open = progress.enrolment ? await quiz.openAttempt(progress.enrolment.id) : null;
+      const last = progress.enrolment ? await quiz.latestAttempt(progress.enrolment.id) : null;
+      res.render('quiz/intro', { title: req.t('quiz:intro.title', { course: content.title[user.contentVariant] }), slug, content, progress, lessonsLeft, open, last, variant: user.contentVariant });
+    },
+
+    async start(req: Request, res: Response) {
+      const attemptId = await quizService.start(req.user!.id, String(req.params.slug));
+      const attempt = await quiz.findAttempt(attemptId);
+      const answers = await quiz.answers(attemptId);
+      const firstOpen = attempt!.questions.findIndex((q) => !answers.has(q.id));
+      res.redirect(303, firstOpen < 0 ? paths.quizSubmit(attemptId) : paths.quizQuestion(attemptId, firstOpen + 1));
+    },
+
+    async question(req: Request, res: Response) {
+      const user = req.user!;
+      const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
+      if (attempt.submittedAt) return res.redirect(paths.quizResult(attempt.id));
+      const index = idParam(req.params.index);
+      if (index === null || index > attempt.questions.length) throw notFound('quiz:errors.questionNotFound');
+      const drawn = attempt.questions[index - 1];
+      const question = quizService.questionOf(version, drawn.id);
+      const answers = await quiz.answers(attempt.id);
+      const options = drawn.options.map((id) => question.options.find((o) => o.id === id)!).filter(Boolean);
+      res.render('quiz/question', {
+        title: req.t('quiz:question.title', { index, total: attempt.questions.length }),
+        attempt,
+        index,
+        total: attempt.questions.length,
+        question,
+        options,
+        saved: answers.get(question.id)?.selected ?? [],
+        answeredCount: answers.size,
+        content: version.content,
+        variant: user.contentVariant,
+      });
+    },
+
+    async answer(req: Request, res: Response) {
+      const user = req.user!;
+      const attemptId = idParam(req.params.attempt);
+      const questionId = req.body?.questionId;
+      if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
+      const saved = await quizService.saveAnswer(user.id, attemptId, questionId, selectedFrom(req.body), answeredAtFrom(req.body?.answeredAt));
+      if (wantsJson(req)) return res.json({ saved });
+      const index = idParam(req.body?.index) ?? 1;
+      const { attempt } = await quizService.ownAttempt(attemptId, user.id);
+      const target = req.body?.go === 'previous' ? index - 1 : index + 1;
+      res.redirect(303, target < 1 ? paths.quizQuestion(attempt.id, 1) : target > attempt.questions.length ? paths.quizSubmit(attempt.id) : paths.quizQuestion(attempt.id, target));
+    },
+
+    async review(req: Request, res: Response) {
+      const user = req.user!;
+      const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
+      if (attempt.submittedAt) return res.redirect(paths.quizResult(attempt.id));
+      const answers = await quiz.answers(attempt.id);
+      const items = attempt.questions.map((q, i) => ({ index: i + 1, question: quizService.questionOf(version, q.id), answered: answers.has(q.id) && answers.get(q.id)!.selected.length > 0 }));
+      res.render('quiz/review', { title: req.t('quiz:review.title'), attempt, items, variant: user.contentVariant, content: version.content });
+    },
+
+    async submit(req: Request, res: Response) {
+      const outcome = await quizService.submit(req.user!.id, idParam(req.params.attempt));
+      // A double click sends two submits; the browser shows the second answer, so both lead to the result.
+      res.redirect(303, paths.quizResult(outcome.attempt.id));
+    },
+
+    async result(req: Request, res: Response) {
+      const user = req.user!;
+      const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
+      if (!attempt.submittedAt) return res.redirect(paths.quizSubmit(attempt.id));
+      const answers = await quiz.answers(attempt.id);
+      const progress = await coursesService.progressIn(user, version.content.slug);
+      const items = attempt.questions.map((q, i) => {
+        const question = quizService.questionOf(version, q.id);
+        const selected = answers.get(q.id)?.selected ?? [];
+        return {
+          index: i + 1,
+          question,
+          options: q.options.map((id) => question.options.find((o) => o.id === id)!).filter(Boolean),
+          selected,
+          correct: answers.get(q.id)?.isCorrect ?? false,
+        };
+      });
+      const completion = progress.latestCompletion && progress.latestCompletion.enrolmentId === attempt.enrolmentId ? progress.latestCompletion : null;
+      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, progress });
+    },
+  };
+}

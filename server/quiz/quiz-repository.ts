@@ -1,0 +1,135 @@
+/** Quiz attempts and their answers. */
+import type { Knex } from 'knex';
+import type { DrawnQuestion } from './grading';
+
+export interface Attempt {
+  id: number;
+  enrolmentId: number;
+  userId: number;
+  courseId: number;
+  courseVersionId: number;
+  number: number;
+  questions: DrawnQuestion[];
+  questionCount: number;
+  correctCount: number | null;
+  passed: boolean | null;
+  startedAt: Date;
+  submittedAt: Date | null;
+}
+
+export interface SavedAnswer {
+  questionId: string;
+  selected: string[];
+  answeredAt: Date;
+  isCorrect: boolean | null;
+}
+
+type Db = Knex | Knex.Transaction;
+
+interface AttemptRow {
+  id: number;
+  enrolment_id: number;
+  user_id: number;
+  course_id: number;
+  course_version_id: number;
+  number: number;
+  questions: DrawnQuestion[];
+  question_count: number;
+  correct_count: number | null;
+  passed: boolean | null;
+  started_at: Date;
+  submitted_at: Date | null;
+}
+
+const toAttempt = (r: AttemptRow): Attempt => ({
+  id: r.id,
+  enrolmentId: r.enrolment_id,
+  userId: r.user_id,
+  courseId: r.course_id,
+  courseVersionId: r.course_version_id,
+  number: r.number,
+  questions: r.questions,
+  questionCount: r.question_count,
+  correctCount: r.correct_count,
+  passed: r.passed,
+  startedAt: r.started_at,
+  submittedAt: r.submitted_at,
+});
+
+export function quizRepository(db: Knex) {
+  const attempts = (trx: Db) =>
+    trx('quiz_attempts as a').join('enrolments as e', 'e.id', 'a.enrolment_id').select('a.*', 'e.user_id', 'e.course_id', 'e.course_version_id');
+
+  return {
+    async findAttempt(id: number, trx: Db = db, lock = false): Promise<Attempt | null> {
+      const q = attempts(trx).where('a.id', id).first();
+      const row = await (lock ? q.forUpdate() : q);
+      return row ? toAttempt(row) : null;
+    },
+
+    async openAttempt(enrolmentId: number, trx: Db = db): Promise<Attempt | null> {
+      const row = await attempts(trx).where('a.enrolment_id', enrolmentId).whereNull('a.submitted_at').first();
+      return row ? toAttempt(row) : null;
+    },
+
+    async latestAttempt(enrolmentId: number): Promise<Attempt | null> {
+      const row = await attempts(db).where('a.enrolment_id', enrolmentId).orderBy('a.number', 'desc').first();
+      return row ? toAttempt(row) : null;
+    },
+
+    /** Starts the enrolment's next attempt unless one is open (a double click starts one, not two). */
+    async startAttempt(enrolmentId: number, questions: DrawnQuestion[], trx: Knex.Transaction): Promise<number> {
+      await trx.raw('select id from enrolments where id = ? for update', [enrolmentId]);
+      const open = await trx('quiz_attempts').where({ enrolment_id: enrolmentId }).whereNull('submitted_at').first('id');
+      if (open) return open.id;
+      const last = await trx('quiz_attempts').where({ enrolment_id: enrolmentId }).max('number as max').first();
+      const max = (last?.max as number | null) ?? 0;
+      const [row] = await trx('quiz_attempts')
+        .insert({ enrolment_id: enrolmentId, number: max + 1, questions: JSON.stringify(questions), question_count: questions.length })
+        .returning('id');
+      return row.id;
+    },
+
+    async answers(attemptId: number, trx: Db = db): Promise<Map<string, SavedAnswer>> {
+      const rows = await trx('quiz_answers').where({ attempt_id: attemptId }).select('question_id', 'selected', 'answered_at', 'is_correct');
+      return new Map(
+        rows.map((r: { question_id: string; selected: string[]; answered_at: Date; is_correct: boolean | null }) => [
+          r.question_id,
+          { questionId: r.question_id, selected: r.selected, answeredAt: r.answered_at, isCorrect: r.is_correct },
+        ]),
+      );
+    },
+
+    /**
+     * Saves an answer unless a newer one is stored: a late or repeated save never overwrites it.
+     * Returns whether this save is now the stored answer.
+     */
+    async saveAnswer(attemptId: number, questionId: string, selected: string[], answeredAt: Date): Promise<boolean> {
+      const result = await db.raw(
+        `insert into quiz_answers (attempt_id, question_id, selected, answered_at)
+         select ?, ?, ?::text[], ? where exists (select 1 from quiz_attempts where id = ? and submitted_at is null)
+         on conflict (attempt_id, question_id) do update
+           set selected = excluded.selected, answered_at = excluded.answered_at, saved_at = now()
+           where quiz_answers.answered_at <= excluded.answered_at
+         returning 1`,
+        [attemptId, questionId, selected, answeredAt, attemptId],
+      );
+      return result.rowCount > 0;
+    },
+
+    /** Records the grade; only the first of two simultaneous submits gets through. */
+    async grade(trx: Knex.Transaction, attemptId: number, results: Map<string, boolean>, correctCount: number, passed: boolean): Promise<boolean> {
+      const updated = await trx('quiz_attempts')
+        .where({ id: attemptId })
+        .whereNull('submitted_at')
+        .update({ submitted_at: trx.fn.now(), correct_count: correctCount, passed });
+      if (updated === 0) return false;
+      for (const [questionId, correct] of results) {
+        await trx('quiz_answers').where({ attempt_id: attemptId, question_id: questionId }).update({ is_correct: correct });
+      }
+      return true;
+    },
+  };
+}
+
+export type QuizRepository = ReturnType<typeof quizRepository>;

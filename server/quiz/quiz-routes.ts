@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import { requireLogin } from '../auth/policy';
+import { paths } from '../http/paths';
+import type { Services } from '../services';
+import { quizController } from './quiz-controller';
+
+export function quizRoutes(services: Services): Router {
+  const router = Router();
+  const quiz = quizController(services);
+  router.get(paths.quizStart(), requireLogin, quiz.intro);
+  router.post(paths.quizStart(), requireLogin, quiz.start);
+  router.get(paths.quizQuestion(), requireLogin, quiz.question);
+  router.post(paths.quizAnswer(), requireLogin, quiz.answer);
+  router.get(paths.quizSubmit(), requireLogin, quiz.review);
+  router.post(paths.quizSubmit(), requireLogin, quiz.submit);
+  router.get(paths.quizResult(), requireLogin, quiz.result);
+  return router;
+}

@@ -1,0 +1,114 @@
+/** Quiz commands: start an attempt, save an answer the moment it is given, and submit (grade and maybe complete). */
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { addMonths } from '../courses/course-status';
+import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
+import type { EnrolmentsRepository, Completion } from '../courses/enrolments-repository';
+import type { QuestionContent } from '../courses/types';
+import { conflict, forbidden, notFound } from '../http/errors';
+import { cleanSelection, drawQuestions, isCorrect, passes } from './grading';
+import type { Attempt, QuizRepository } from './quiz-repository';
+
+// No 0/O, 1/I/L: codes are typed from paper.
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** A verification code for a certificate, e.g. `HM7Q-4KXP-R2TD`. */
+export function newVerificationCode(): string {
+  const chars = [...crypto.randomBytes(12)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]);
+  return [0, 4, 8].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
+
+export interface SubmitOutcome {
+  attempt: Attempt;
+  completion: Completion | null;
+}
+
+export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolments: EnrolmentsRepository; quiz: QuizRepository }) {
+  const { db, courses, enrolments, quiz } = deps;
+
+  /** The attempt if it is this person's; 404 when unknown, 403 when it is someone else's. */
+  async function ownAttempt(attemptId: number | null, userId: number): Promise<{ attempt: Attempt; version: CourseVersion }> {
+    const attempt = attemptId === null ? null : await quiz.findAttempt(attemptId);
+    if (!attempt) throw notFound('quiz:errors.attemptNotFound');
+    if (attempt.userId !== userId) throw forbidden('quiz:errors.notYourAttempt');
+    const version = await courses.versionById(attempt.courseVersionId);
+    if (!version) throw notFound();
+    return { attempt, version };
+  }
+
+  function questionOf(version: CourseVersion, id: string): QuestionContent {
+    const question = version.content.questions.find((q) => q.id === id);
+    if (!question) throw notFound('quiz:errors.questionNotFound');
+    return question;
+  }
+
+  return {
+    ownAttempt,
+    questionOf,
+
+    /** Starts (or resumes) the quiz of the learner's open enrolment; all lessons must be done first. */
+    async start(userId: number, slug: string): Promise<number> {
+      const latest = await courses.latestBySlug(slug);
+      if (!latest) throw notFound('courses:errors.courseNotFound');
+      const enrolment = await enrolments.openEnrolment(userId, latest.courseId);
+      if (!enrolment) throw conflict('quiz:errors.lessonsFirst');
+      const version = await courses.versionById(enrolment.courseVersionId);
+      if (!version) throw notFound();
+      const done = await enrolments.lessonsDone(enrolment.id);
+      if (version.content.lessons.some((l) => !done.has(l.id))) throw conflict('quiz:errors.lessonsFirst');
+      const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt);
+      return db.transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
+    },
+
+    /** Saves one answer; a save older than the stored answer is ignored (returns false). */
+    async saveAnswer(userId: number, attemptId: number | null, questionId: string, selected: string[], answeredAt: Date | null): Promise<boolean> {
+      const { attempt, version } = await ownAttempt(attemptId, userId);
+      if (attempt.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
+      if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
+      const clean = cleanSelection(questionOf(version, questionId), selected);
+      // The browser's clock orders saves, but never ahead of ours: a skewed clock cannot block later saves.
+      const now = new Date();
+      const when = answeredAt && answeredAt < now ? answeredAt : now;
+      const saved = await quiz.saveAnswer(attempt.id, questionId, clean, when);
+      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
+      return saved;
+    },
+
+    /** Grades the attempt; when it passes and all lessons are done, completes the course. Idempotent. */
+    async submit(userId: number, attemptId: number | null): Promise<SubmitOutcome> {
+      const { attempt, version } = await ownAttempt(attemptId, userId);
+      const outcome = await db.transaction(async (trx) => {
+        const locked = await quiz.findAttempt(attempt.id, trx, true);
+        if (!locked || locked.submittedAt) return null;
+        const answers = await quiz.answers(attempt.id, trx);
+        const results = new Map<string, boolean>();
+        for (const q of locked.questions) {
+          const answer = answers.get(q.id);
+          results.set(q.id, !!answer && isCorrect(questionOf(version, q.id), answer.selected));
+        }
+        const correctCount = [...results.values()].filter(Boolean).length;
+        const passed = passes(correctCount, locked.questionCount, version.content.passMark);
+        await quiz.grade(trx, attempt.id, results, correctCount, passed);
+        let completion: Completion | null = null;
+        if (passed) {
+          const enrolment = await enrolments.findById(locked.enrolmentId, trx);
+          const done = await enrolments.lessonsDone(locked.enrolmentId, trx);
+          if (enrolment && !enrolment.completedAt && version.content.lessons.every((l) => done.has(l.id))) {
+            const completedAt = new Date();
+            completion = await enrolments.complete(trx, {
+              enrolment,
+              completedAt,
+              validUntil: addMonths(completedAt, version.content.validityMonths),
+              verificationCode: newVerificationCode(),
+            });
+          }
+        }
+        return { correctCount, passed, completion };
+      });
+      const graded = (await quiz.findAttempt(attempt.id)) as Attempt;
+      return { attempt: graded, completion: outcome?.completion ?? null };
+    },
+  };
+}
+
+export type QuizService = ReturnType<typeof quizService>;

@@ -1,0 +1,45 @@
+/** The composition root: knex → repositories → services. Everything the routers need, built once. */
+import type { Knex } from 'knex';
+import { peopleRepository } from './admin/people-repository';
+import { authService } from './auth/auth-service';
+import { configurePassport } from './auth/passport-setup';
+import { usersRepository } from './auth/users-repository';
+import type { Config } from './config';
+import { coursesRepository } from './courses/courses-repository';
+import { coursesService } from './courses/courses-service';
+import { enrolmentsRepository } from './courses/enrolments-repository';
+import { createI18n } from './i18n/i18n';
+import type { Logger } from './logger';
+import { jobRolesRepository } from './organisations/job-roles-repository';
+import { organisationsRepository } from './organisations/organisations-repository';
+import { quizRepository } from './quiz/quiz-repository';
+import { quizService } from './quiz/quiz-service';
+
+export function createServices(config: Config, db: Knex, logger: Logger) {
+  const users = usersRepository(db);
+  const organisations = organisationsRepository(db);
+  const jobRoles = jobRolesRepository(db);
+  const courses = coursesRepository(db);
+  const enrolments = enrolmentsRepository(db);
+  const quiz = quizRepository(db);
+  const auth = authService({ db, users, organisations, jobRoles });
+  return {
+    config,
+    db,
+    logger,
+    i18n: createI18n(config.localesDir),
+    users,
+    organisations,
+    jobRoles,
+    courses,
+    enrolments,
+    quiz,
+    people: peopleRepository(db),
+    auth,
+    passport: configurePassport(auth, users),
+    coursesService: coursesService({ courses, enrolments }),
+    quizService: quizService({ db, courses, enrolments, quiz }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
