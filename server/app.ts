@@ -35,8 +35,6 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   app.use(services.passport.initialize());
   app.use(services.passport.session());
   app.use(languageMiddleware(services.i18n));
-  app.use(csrfToken);
-  app.use(csrfProtection);
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
     res.locals.paths = paths;
@@ -45,6 +43,8 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     res.locals.errors = {};
     next();
   });
+  app.use(csrfToken);
+  app.use(csrfProtection);
 
   for (const routes of [pagesRoutes, authRoutes, coursesRoutes, quizRoutes, certificatesRoutes, evaluationsRoutes, adminRoutes]) {
     app.use(routes(services));

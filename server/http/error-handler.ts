@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { HttpError, notFound } from './errors';
+import { paths } from './paths';
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
@@ -29,6 +30,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: message });
       return;
     }
-    res.render('errors/error', { title: t(`errors:title.${error.status}`, { defaultValue: t('errors:title.default') }), message, status: error.status });
+    const title = t(`errors:title.${error.status}`, { defaultValue: t('errors:title.default') });
+    const fallback = { user: null, paths, currentPath: req.originalUrl, csrfToken: '', lng: 'sv', t, can: () => false, errors: {} };
+    res.render('errors/error', { ...fallback, ...res.locals, title, message, status: error.status }, (renderError, html) => {
+      if (!renderError) return res.send(html);
+      // The error page itself failed: plain text, still no stack trace.
+      logger.error(`Error page failed: ${renderError.message}`, context);
+      res.type('text/plain; charset=utf-8').send(`${title}\n\n${message}`);
+    });
   };
 }
