@@ -38,6 +38,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('course_id').notNullable().references('courses.id').onDelete('cascade');
     t.text('requirement').notNullable();
     t.integer('repeat_months');
+    // The order courses.yaml lists them in, which is the order learners see them in.
+    t.integer('position').notNullable().defaultTo(0);
     t.primary(['job_role', 'course_id']);
   });
   await knex.raw(`alter table track_courses add constraint track_courses_requirement_check

@@ -26,7 +26,9 @@ export type Config = ReturnType<typeof loadConfig>;
 
 /** Parses an environment into the app's config; throws with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = schema.safeParse(env);
+  // An empty variable means unset (`DATABASE_URL= npm start` runs the embedded database).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);

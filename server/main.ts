@@ -3,6 +3,7 @@
  * → course import → demo data → HTTP. Shuts down cleanly on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
 
   const services = createServices(config, db, logger);
   const app = createApp(services, sessionPool);
-  server = app.listen(config.port, () => logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl}`, { port: config.port }));
+  server = app.listen(config.port, () => {
+    const port = (server?.address() as AddressInfo).port;
+    logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });
+  });
   server.on('error', async (error) => {
     logger.error(`Could not listen on port ${config.port}: ${error.message}`);
     await shutdown('listen-error');

@@ -102,7 +102,7 @@ async function importTracks(trx: Knex.Transaction, tracks: JobRoleTrack[]): Prom
     const rows = [
       ...role.required.map((slug) => ({ job_role: role.id, course_id: courseIds.get(slug), requirement: 'required', repeat_months: role.repeatMonths })),
       ...role.recommended.map((slug) => ({ job_role: role.id, course_id: courseIds.get(slug), requirement: 'recommended', repeat_months: null })),
-    ];
+    ].map((row, position) => ({ ...row, position }));
     if (rows.length) await trx('track_courses').insert(rows);
   }
 }

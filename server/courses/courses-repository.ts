@@ -55,7 +55,7 @@ export function coursesRepository(db: Knex) {
         .join('courses as c', 'c.id', 't.course_id')
         .whereNull('c.retired_at')
         .where('t.job_role', jobRole)
-        .orderBy([{ column: 't.requirement', order: 'desc' }, 'c.slug'])
+        .orderBy('t.position')
         .select('t.course_id', 'c.slug', 't.requirement', 't.repeat_months');
       return rows.map((r: { course_id: number; slug: string; requirement: TrackEntry['requirement']; repeat_months: number | null }) => ({
         courseId: r.course_id,

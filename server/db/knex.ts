@@ -1,4 +1,6 @@
 /** Builds the knex instance and runs migrations, failing the start with a clear message. */
+import fs from 'node:fs';
+import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { types } from 'pg';
 
@@ -14,10 +16,28 @@ export function createKnex(url: string, poolMax = 10): Knex {
   return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: poolMax } });
 }
 
+/**
+ * Migrations named without their file extension, so the compiled app (.js) and the TypeScript
+ * tools (.ts) can share one database.
+ */
+function migrationSource(directory: string, extension: string): Knex.MigrationSource<string> {
+  return {
+    async getMigrations() {
+      return fs
+        .readdirSync(directory)
+        .filter((f) => f.endsWith(extension) && !f.endsWith(`.d${extension}`))
+        .map((f) => f.slice(0, -extension.length))
+        .sort();
+    },
+    getMigrationName: (name) => name,
+    getMigration: async (name) => require(path.join(directory, `${name}${extension}`)) as Knex.Migration,
+  };
+}
+
 /** Runs pending migrations; throws an error that names the failing migration. */
 export async function migrateLatest(db: Knex, directory: string, extension: string): Promise<string[]> {
   try {
-    const [, applied] = (await db.migrate.latest({ directory, loadExtensions: [extension] })) as [number, string[]];
+    const [, applied] = (await db.migrate.latest({ migrationSource: migrationSource(directory, extension) })) as [number, string[]];
     return applied;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
