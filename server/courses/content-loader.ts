@@ -171,7 +171,7 @@ export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<Lo
   if (course.slug !== path.basename(dir)) problems.add(courseFile, 1, `slug (${course.slug}) måste vara samma som mappens namn (${path.basename(dir)})`);
   const lessonIds = new Set<string>();
   const lessons: LessonContent[] = [];
-  for (const { id, kind } of course.lessons) {
+  for (const { id, kind, video } of course.lessons) {
     if (lessonIds.has(id)) problems.add(courseFile, null, `Lektionen ${id} finns två gånger`);
     lessonIds.add(id);
     const variants: Partial<Record<Variant, { title: string; minutes: number; body: string }>> = {};
@@ -187,6 +187,7 @@ export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<Lo
         minutes: standard.minutes,
         title: { standard: standard.title, easy: easy.title },
         body: { standard: standard.body, easy: easy.body },
+        video: video ?? null,
       });
     }
   }

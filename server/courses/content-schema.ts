@@ -18,7 +18,7 @@ export const courseFileSchema = z
     validityMonths: z.number().int().min(1).max(120),
     keyPoints: z.object({ standard: z.array(text).min(1), easy: z.array(text).min(1) }).strict(),
     lessons: z
-      .array(z.object({ id: slug, kind: z.enum(['lesson', 'case']).default('lesson') }).strict())
+      .array(z.object({ id: slug, kind: z.enum(['lesson', 'case']).default('lesson'), video: slug.optional() }).strict())
       .min(1, 'Kursen behöver minst en lektion'),
   })
   .strict();

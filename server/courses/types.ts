@@ -14,6 +14,8 @@ export interface LessonContent {
   title: Texts;
   /** Markdown; image links point at `images/<name>`. */
   body: Texts;
+  /** The slug of a film in the video library shown with the lesson, if any. */
+  video: string | null;
 }
 
 export interface OptionContent {

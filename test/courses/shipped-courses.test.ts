@@ -17,10 +17,20 @@ describe('the shipped courses in courses/', () => {
     }
   });
 
-  it.each(courses.map((c) => [c.content.slug, c] as const))('%s has a practical case and a question pool that mixes all three types', (_slug, course) => {
+  it.each(courses.map((c) => [c.content.slug, c] as const))('%s has 4–7 lessons with a practical case, and a pool mixing all three question types', (_slug, course) => {
     const c = course.content;
+    expect(c.lessons.length).toBeGreaterThanOrEqual(4);
+    expect(c.lessons.length).toBeLessThanOrEqual(7);
     expect(c.lessons.some((l) => l.kind === 'case')).toBe(true);
-    expect(new Set(c.questions.map((q) => q.type))).toEqual(new Set(['single', 'multiple', 'truefalse']));
-    expect(c.questions.length).toBeGreaterThan(c.questionsPerAttempt - 1);
+    // The managers' and the school course are shorter (issue 3): 8 questions; the others 12.
+    expect(c.questions.length).toBeGreaterThanOrEqual(['ledning', 'skola'].includes(c.area) ? 8 : 12);
+    for (const type of ['single', 'multiple', 'truefalse']) expect({ type, count: c.questions.filter((q) => q.type === type).length >= 2 }).toEqual({ type, count: true });
+    expect(c.questions.length).toBeGreaterThan(c.questionsPerAttempt);
+  });
+
+  it('gives every job role of the survey a track with at least one required course', () => {
+    const roles = ['vardbitrade', 'underskoterska', 'rehabassistent', 'rehabombud', 'personlig-assistent', 'behandlingsassistent', 'handledare-daglig-verksamhet', 'stodpedagog', 'stodbitrade', 'stodassistent', 'vaktmastare', 'enhetschef', 'rektor', 'larare', 'specialpedagog', 'elevassistent', 'skolskoterska'];
+    expect(tracks.map((t) => t.id).sort()).toEqual([...roles].sort());
+    for (const t of tracks) expect({ role: t.id, hasRequired: t.required.length > 0, repeat: t.repeatMonths }).toEqual({ role: t.id, hasRequired: true, repeat: 12 });
   });
 });
