@@ -14,6 +14,7 @@ import { paths } from './http/paths';
 import { securityHeaders } from './http/security-headers';
 import { sessionMiddleware } from './http/session';
 import { languageMiddleware } from './i18n/i18n';
+import { mailRoutes } from './mail/mail-routes';
 import { healthRoutes, pagesRoutes } from './pages/pages-routes';
 import { quizRoutes } from './quiz/quiz-routes';
 import type { Services } from './services';
@@ -46,9 +47,17 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   app.use(csrfToken);
   app.use(csrfProtection);
 
-  for (const routes of [pagesRoutes, authRoutes, coursesRoutes, quizRoutes, certificatesRoutes, evaluationsRoutes, adminRoutes]) {
-    app.use(routes(services));
-  }
+  const featureRoutes = [
+    pagesRoutes,
+    authRoutes,
+    coursesRoutes,
+    quizRoutes,
+    certificatesRoutes,
+    evaluationsRoutes,
+    adminRoutes,
+    mailRoutes,
+  ];
+  for (const routes of featureRoutes) app.use(routes(services));
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.logger));

@@ -19,6 +19,8 @@ const schema = z.object({
   DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Hjälpmedelsskolan <no-reply@hjalpmedelsskolan.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -54,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     trustProxy: e.TRUST_PROXY,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     viewsDir: path.join(root, 'views'),
     localesDir: path.join(root, 'locales'),
     // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.

@@ -59,6 +59,9 @@ async function main(): Promise<void> {
 
   const services = createServices(config, db, logger);
   const app = createApp(services, sessionPool);
+  // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
+  const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
+  mailTimer.unref();
   server = app.listen(config.port, () => {
     const port = (server?.address() as AddressInfo).port;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });

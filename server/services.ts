@@ -9,6 +9,7 @@ import { coursesRepository } from './courses/courses-repository';
 import { coursesService } from './courses/courses-service';
 import { enrolmentsRepository } from './courses/enrolments-repository';
 import { createI18n } from './i18n/i18n';
+import { mailService } from './mail/mail-service';
 import type { Logger } from './logger';
 import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
@@ -39,6 +40,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     passport: configurePassport(auth, users),
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),
+    mail: mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom }),
   };
 }
 

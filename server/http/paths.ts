@@ -27,4 +27,6 @@ export const paths = {
   adminPeople: '/admin/personer',
   adminPerson: (id: number | string = ':id') => `/admin/personer/${id}`,
   adminUnits: '/admin/enheter',
+  adminOutbox: '/admin/utkorg',
+  adminOutboxMessage: (id: number | string = ':id') => `/admin/utkorg/${id}`,
 } as const;
