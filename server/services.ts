@@ -1,6 +1,10 @@
 /** The composition root: knex → repositories → services. Everything the routers need, built once. */
 import type { Knex } from 'knex';
 import { peopleRepository } from './admin/people-repository';
+import { authoringService } from './authoring/authoring-service';
+import { commentsRepository } from './authoring/comments-repository';
+import { draftsRepository } from './authoring/drafts-repository';
+import { tracksService } from './authoring/tracks-service';
 import { authService } from './auth/auth-service';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
@@ -24,6 +28,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
   const auth = authService({ db, users, organisations, jobRoles });
+  const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const drafts = draftsRepository(db);
   return {
     config,
     db,
@@ -40,7 +46,11 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     passport: configurePassport(auth, users),
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),
-    mail: mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    mail,
+    drafts,
+    comments: commentsRepository(db),
+    authoring: authoringService({ db, drafts, courses, mail, publicBaseUrl: config.publicBaseUrl }),
+    tracks: tracksService(db),
   };
 }
 

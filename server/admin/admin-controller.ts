@@ -15,7 +15,7 @@ import type { PeopleRepository } from './people-repository';
 /** Turns the form's checkboxes and scope selects into permissions. */
 export function permissionsFromForm(form: PersonForm): Permission[] {
   const result: Permission[] = [];
-  for (const kind of ['learner', 'educator', 'admin', 'reviewer'] as const) if (form[kind]) result.push({ kind, organisationId: null, unitId: null });
+  for (const kind of ['learner', 'educator', 'admin'] as const) if (form[kind]) result.push({ kind, organisationId: null, unitId: null });
   const [mKind, mId] = form.managerScope.split(':');
   if (mKind === 'org') result.push({ kind: 'manager', organisationId: Number(mId), unitId: null });
   if (mKind === 'unit') result.push({ kind: 'manager', organisationId: null, unitId: Number(mId) });
@@ -35,7 +35,6 @@ function formValues(person: { name: string; email: string; unitId: number | null
     learner: permissions.some((p) => p.kind === 'learner'),
     educator: permissions.some((p) => p.kind === 'educator'),
     admin: permissions.some((p) => p.kind === 'admin'),
-    reviewer: permissions.some((p) => p.kind === 'reviewer'),
     managerScope: manager ? (manager.unitId ? `unit:${manager.unitId}` : `org:${manager.organisationId}`) : '',
     bookerScope: booker ? `org:${booker.organisationId}` : '',
   };

@@ -15,7 +15,6 @@ export const personSchema = z.object({
   learner: flag,
   educator: flag,
   admin: flag,
-  reviewer: flag,
   managerScope: scope,
   bookerScope: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+)$/, 'admin:errors.scope')),
 });

@@ -47,7 +47,8 @@ export function peopleRepository(db: Knex) {
     async update(actorId: number, id: number, facts: { name: string; email: string; unitId: number | null; jobRole: string | null }, permissions: Permission[]): Promise<void> {
       await db.transaction(async (trx) => {
         await trx('users').where({ id }).update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
-        await trx('permissions').where({ user_id: id }).delete();
+        // Reviewers are appointed per course in the authoring pages, not here: keep them.
+        await trx('permissions').where({ user_id: id }).whereNot({ kind: 'reviewer' }).delete();
         if (permissions.length) await trx('permissions').insert(permissions.map((p) => ({ user_id: id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })));
         await trx('audit_log').insert({ actor_id: actorId, action: 'person.update', subject: `user:${id}`, details: JSON.stringify({ ...facts, permissions }) });
       });

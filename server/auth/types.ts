@@ -9,6 +9,17 @@ export interface Permission {
   kind: PermissionKind;
   organisationId: number | null;
   unitId: number | null;
+  /** Only reviewers: the course they review. */
+  courseId?: number | null;
+}
+
+export function canEditCourses(user: CurrentUser | undefined): boolean {
+  return !!user && user.permissions.some((p) => p.kind === 'educator' || p.kind === 'admin');
+}
+
+/** Educators and administrators read every draft; a reviewer reads the drafts of their courses. */
+export function canReadDraft(user: CurrentUser | undefined, courseId: number): boolean {
+  return canEditCourses(user) || (!!user && user.permissions.some((p) => p.kind === 'reviewer' && p.courseId === courseId));
 }
 
 export interface CurrentUser {

@@ -53,11 +53,12 @@ function toUser(row: UserRow, permissions: Permission[]): CurrentUser {
 
 export function usersRepository(db: Knex) {
   async function permissionsOf(userId: number, trx: Knex | Knex.Transaction = db): Promise<Permission[]> {
-    const rows = await trx('permissions').where({ user_id: userId }).orderBy('id').select('kind', 'organisation_id', 'unit_id');
-    return rows.map((r: { kind: PermissionKind; organisation_id: number | null; unit_id: number | null }) => ({
+    const rows = await trx('permissions').where({ user_id: userId }).orderBy('id').select('kind', 'organisation_id', 'unit_id', 'course_id');
+    return rows.map((r: { kind: PermissionKind; organisation_id: number | null; unit_id: number | null; course_id: number | null }) => ({
       kind: r.kind,
       organisationId: r.organisation_id,
       unitId: r.unit_id,
+      courseId: r.course_id,
     }));
   }
 
@@ -85,7 +86,7 @@ export function usersRepository(db: Knex) {
         .returning('id');
       if (user.permissions.length) {
         await trx('permissions').insert(
-          user.permissions.map((p) => ({ user_id: row.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })),
+          user.permissions.map((p) => ({ user_id: row.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId, course_id: p.courseId ?? null })),
         );
       }
       return row.id;

@@ -3,6 +3,7 @@
  * version (learners half-way keep theirs), unchanged content changes nothing, and the role tracks are
  * replaced by the file's. Either everything is imported or nothing is.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { contentHash, courseDirs, loadCourse, loadTracks, type LoadedCourse } from './content-loader';
@@ -73,9 +74,14 @@ export async function publishCourseVersion(
     await trx('course_assets').insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes }).onConflict('sha256').ignore();
   }
   const inserted = await trx('courses').insert({ slug: content.slug, area: content.area }).onConflict('slug').ignore().returning('id');
-  const course = await trx('courses').where({ slug: content.slug }).forUpdate().first('id');
-  await trx('courses').where({ id: course.id }).update({ area: content.area, retired_at: null });
-  const latest = await trx('course_versions').where({ course_id: course.id }).orderBy('version', 'desc').first('version', 'content_hash');
+  const course = await trx('courses').where({ slug: content.slug }).forUpdate().first('id', 'imported_hash');
+  // Files that have not changed since the last import leave the course alone, even when it has been
+  // edited in the app since: the newer edit wins, whichever side made it.
+  if (meta.source === 'import' && course.imported_hash === hash) return 'unchanged';
+  await trx('courses')
+    .where({ id: course.id })
+    .update({ area: content.area, retired_at: null, ...(meta.source === 'import' ? { imported_hash: hash } : {}) });
+  const latest = await trx('course_versions').where({ course_id: course.id }).orderBy('version', 'desc').first('id', 'version', 'content_hash');
   if (latest && latest.content_hash === hash) return 'unchanged';
   await trx('course_versions').insert({
     course_id: course.id,
@@ -119,7 +125,13 @@ export async function importCourses(db: Knex, root: string): Promise<ImportRepor
       report[outcome].push(loaded.content.slug);
       report.readability.push(...lessonReadability(loaded.content));
     }
-    await importTracks(trx, tracks);
+    // Tracks edited in the app stay until tracks.yaml itself changes.
+    const tracksHash = crypto.createHash('sha256').update(JSON.stringify(tracks)).digest('hex');
+    const imported = await trx('content_imports').where({ key: 'tracks' }).first('hash');
+    if (imported?.hash !== tracksHash) {
+      await importTracks(trx, tracks);
+      await trx('content_imports').insert({ key: 'tracks', hash: tracksHash, imported_at: trx.fn.now() }).onConflict('key').merge();
+    }
   });
   return report;
 }

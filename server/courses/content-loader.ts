@@ -101,7 +101,7 @@ function readLessonFile(file: string, problems: Problems, images: Set<string>): 
 }
 
 /** Refuses SVG that could run script or fetch from elsewhere. */
-function unsafeSvg(svg: string): string | null {
+export function unsafeSvg(svg: string): string | null {
   if (/<script/i.test(svg)) return 'SVG-bilden innehåller <script>';
   if (/\son[a-z]+\s*=/i.test(svg)) return 'SVG-bilden innehåller händelseattribut (on...)';
   if (/<foreignObject/i.test(svg)) return 'SVG-bilden innehåller <foreignObject>';

@@ -65,6 +65,16 @@ export function coursesRepository(db: Knex) {
       }));
     },
 
+    /** The newest significant change of each course: learners with a valid completion are told of it. */
+    async latestSignificantChanges(): Promise<Map<number, { publishedAt: Date; changeNote: string | null }>> {
+      const rows = await db('course_versions')
+        .distinctOn('course_id')
+        .where({ significant: true })
+        .orderBy([{ column: 'course_id' }, { column: 'version', order: 'desc' }])
+        .select('course_id', 'published_at', 'change_note');
+      return new Map(rows.map((r: { course_id: number; published_at: Date; change_note: string | null }) => [r.course_id, { publishedAt: r.published_at, changeNote: r.change_note }]));
+    },
+
     async asset(sha256: string): Promise<{ contentType: string; bytes: Buffer } | null> {
       const row = await db('course_assets').where({ sha256 }).first('content_type', 'bytes');
       return row ? { contentType: row.content_type, bytes: row.bytes } : null;

@@ -12,6 +12,8 @@ export interface CourseCard {
   requirement: TrackEntry['requirement'] | 'other';
   repeatMonths: number | null;
   status: CourseStatus;
+  /** A significant change published after the learner's still-valid completion. */
+  news: string | null;
 }
 
 export interface CourseProgress {
@@ -49,7 +51,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
 
     /** Required and recommended courses of the person's job role, then every other course, each with status. */
     async myCourses(user: CurrentUser): Promise<CourseCard[]> {
-      const [all, track, overview] = await Promise.all([courses.listLatest(), courses.trackFor(user.jobRole), enrolments.overview(user.id)]);
+      const [all, track, overview, changes] = await Promise.all([courses.listLatest(), courses.trackFor(user.jobRole), enrolments.overview(user.id), courses.latestSignificantChanges()]);
       const bySlug = new Map(all.map((v) => [v.content.slug, v]));
       const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] = [
         ...track.map((t) => ({ slug: t.slug, requirement: t.requirement, repeatMonths: t.requirement === 'required' ? t.repeatMonths : null })),
@@ -61,8 +63,11 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
         const open = overview.open.get(version.courseId);
         const latest = overview.latest.get(version.courseId);
         const lessonCount = version.content.lessons.length;
+        const change = changes.get(version.courseId);
+        const news = change && latest && latest.validUntil > new Date() && change.publishedAt > latest.completedAt ? (change.changeNote ?? '') : null;
         return [
           {
+            news,
             slug: e.slug,
             version,
             requirement: e.requirement,

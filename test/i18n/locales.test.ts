@@ -39,7 +39,7 @@ describe('locales', () => {
         const p = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(p);
         else if (p.endsWith('.ejs')) {
-          for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bt\('([a-z]+):([A-Za-z0-9_.]*[A-Za-z0-9_])'/g)) {
+          for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bt\('([a-z]+):([A-Za-z0-9_.]*[A-Za-z0-9_])'(?!\s*\+)/g)) {
             const keys = all[m[1]] ?? {};
             if (!(m[2] in keys) && !(`${m[2]}_one` in keys)) missing.push(`${path.relative(views, p)}: ${m[1]}:${m[2]}`);
           }

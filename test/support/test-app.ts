@@ -71,7 +71,7 @@ export async function buildPerson(
     .insert({ email, name: o.name ?? 'Testa Person', password_hash: await passwordHash, unit_id: unitId, job_role: o.jobRole === undefined ? 'personlig-assistent' : o.jobRole })
     .returning('id');
   const permissions = o.permissions ?? [{ kind: 'learner', organisationId: null, unitId: null }];
-  if (permissions.length) await db('permissions').insert(permissions.map((p) => ({ user_id: user.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })));
+  if (permissions.length) await db('permissions').insert(permissions.map((p) => ({ user_id: user.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId, course_id: p.courseId ?? null })));
   return { id: user.id, email, unitId };
 }
 

@@ -1,0 +1,54 @@
+import { Router, type ErrorRequestHandler } from 'express';
+import multer from 'multer';
+import { requireLogin, requirePermission } from '../auth/policy';
+import { payloadTooLarge } from '../http/errors';
+import { paths } from '../http/paths';
+import type { Services } from '../services';
+import { authoringController } from './authoring-controller';
+import { lessonEditorController, MAX_IMAGE_BYTES } from './lesson-editor-controller';
+import { questionEditorController } from './question-editor-controller';
+import { tracksController } from './tracks-controller';
+
+/** Course files are small: images up to 2 MB, course zips up to 20 MB, both read into memory. */
+const imageUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20 } }).single('image');
+const zipUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5 } }).single('zip');
+
+const uploadTooLarge: ErrorRequestHandler = (err, _req, _res, next) => next(err?.code === 'LIMIT_FILE_SIZE' ? payloadTooLarge('authoring:image.tooLarge') : err);
+
+export function authoringRoutes(services: Services): Router {
+  const router = Router();
+  const course = authoringController(services);
+  const lesson = lessonEditorController(services);
+  const question = questionEditorController(services);
+  const tracks = tracksController(services);
+  // Educators and administrators write; reviewers read the drafts of their courses and comment
+  // (each page checks the course), nobody else sees drafts.
+  const readers = [requireLogin, requirePermission('educator', 'admin', 'reviewer')];
+  const editors = [requireLogin, requirePermission('educator', 'admin')];
+
+  router.get(paths.authoring, ...readers, course.index);
+  router.post(paths.authoring, ...editors, course.createCourse);
+  router.post(paths.authoringImport, ...editors, zipUpload, uploadTooLarge, course.importZip);
+  router.post(paths.authoringPreview, ...readers, lesson.preview);
+  router.get(paths.authoringTracks, ...editors, tracks.show);
+  router.post(paths.authoringTracks, ...editors, tracks.save);
+  router.get(paths.authoringCourse(), ...readers, course.course);
+  router.get(paths.authoringFacts(), ...editors, course.facts);
+  router.post(paths.authoringFacts(), ...editors, course.saveFacts);
+  router.post(paths.authoringLessons(), ...editors, lesson.add);
+  router.get(paths.authoringLesson(), ...readers, lesson.show);
+  router.post(paths.authoringLesson(), ...editors, lesson.save);
+  router.post(`${paths.authoringLesson()}/ordning`, ...editors, lesson.move);
+  router.post(`${paths.authoringLesson()}/bilder`, ...editors, imageUpload, uploadTooLarge, lesson.addImage);
+  router.post(`${paths.authoringLesson()}/kommentarer`, ...readers, lesson.comment);
+  router.post(paths.authoringQuestions(), ...editors, question.add);
+  router.get(paths.authoringQuestion(), ...editors, question.show);
+  router.post(paths.authoringQuestion(), ...editors, question.save);
+  router.post(paths.authoringPublish(), ...editors, course.publish);
+  router.post(`${paths.authoringCourse()}/slang-utkast`, ...editors, course.discard);
+  router.get(paths.authoringHistory(), ...readers, course.history);
+  router.post(`${paths.authoringHistory()}/aterstall`, ...editors, course.restore);
+  router.get(paths.authoringExport(), ...editors, course.exportZip);
+  router.post(paths.authoringReviewers(), ...editors, course.reviewers);
+  return router;
+}

@@ -1,0 +1,113 @@
+/**
+ * A course as the files of its `courses/<slug>/` folder (docs/course-format.md), and as a zip of them:
+ * export, import and publishing all go through these files, so the browser and git share one format and
+ * one validator.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { stringify } from 'yaml';
+import { loadCourse, type LoadedCourse, type LoadResult } from '../courses/content-loader';
+import type { CourseContent, QuestionContent } from '../courses/types';
+
+export type CourseFiles = Map<string, Buffer>;
+
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
+
+function questionYaml(q: QuestionContent) {
+  const base = { id: q.id, ...(q.lesson ? { lesson: q.lesson } : {}), type: q.type, text: q.text };
+  if (q.type === 'truefalse') return { ...base, answer: q.options.find((o) => o.correct)?.id === 'true', explanation: q.explanation };
+  return { ...base, options: q.options.map((o) => ({ id: o.id, text: o.text, ...(o.correct ? { correct: true } : {}) })), explanation: q.explanation };
+}
+
+/** The folder's files for a course, with its images' bytes. Keys are paths inside the folder. */
+export function courseToFiles(content: CourseContent, imageBytes: Map<string, Buffer>): CourseFiles {
+  const files: CourseFiles = new Map();
+  files.set(
+    'course.yaml',
+    Buffer.from(
+      yaml({
+        slug: content.slug,
+        area: content.area,
+        title: content.title,
+        summary: content.summary,
+        estimatedMinutes: content.estimatedMinutes,
+        passMark: content.passMark,
+        questionsPerAttempt: content.questionsPerAttempt,
+        validityMonths: content.validityMonths,
+        keyPoints: content.keyPoints,
+        lessons: content.lessons.map((l) => ({ id: l.id, ...(l.kind === 'case' ? { kind: 'case' } : {}), ...(l.video ? { video: l.video } : {}) })),
+      }),
+    ),
+  );
+  for (const lesson of content.lessons) {
+    for (const variant of ['standard', 'easy'] as const) {
+      const front = yaml({ title: lesson.title[variant], minutes: lesson.minutes });
+      files.set(`lessons/${lesson.id}.${variant}.md`, Buffer.from(`---\n${front}---\n${lesson.body[variant]}`));
+    }
+  }
+  files.set('quiz.yaml', Buffer.from(yaml({ questions: content.questions.map(questionYaml) })));
+  for (const [name, asset] of Object.entries(content.images)) {
+    const bytes = imageBytes.get(asset.sha256);
+    if (bytes) files.set(name, bytes);
+  }
+  return files;
+}
+
+// A fixed time stamp makes the same course always give the same zip bytes.
+const ZIP_TIME = new Date('2026-01-01T00:00:00Z');
+
+/** The files as a zip with the folder `<slug>/` at its root. */
+export function filesToZip(slug: string, files: CourseFiles): Buffer {
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const name of [...files.keys()].sort()) entries[`${slug}/${name}`] = [new Uint8Array(files.get(name)!), { mtime: ZIP_TIME }];
+  return Buffer.from(zipSync(entries, { level: 6 }));
+}
+
+export class CourseZipError extends Error {}
+
+/** Unpacks a course zip into a temporary folder and loads it with the same validator as courses/. */
+export function loadCourseZip(zip: Buffer): LoadResult<LoadedCourse> & { cleanup(): void } {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(zip));
+  } catch {
+    throw new CourseZipError('authoring:import.notZip');
+  }
+  const names = Object.keys(entries).filter((n) => !n.endsWith('/'));
+  const tops = new Set(names.map((n) => n.split('/')[0]));
+  if (names.length === 0 || names.length > 500) throw new CourseZipError('authoring:import.notCourse');
+  // Accept a zip with the course folder at its root, or the folder's files directly.
+  const prefix = tops.size === 1 && names.every((n) => n.includes('/')) && names.some((n) => n.endsWith('/course.yaml')) ? `${[...tops][0]}/` : '';
+  if (!names.includes(`${prefix}course.yaml`)) throw new CourseZipError('authoring:import.notCourse');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-course-'));
+  const slug = prefix ? prefix.slice(0, -1) : 'kurs';
+  const dir = path.join(root, slug.replace(/[^a-z0-9-]/g, '') || 'kurs');
+  for (const name of names) {
+    const relative = name.slice(prefix.length);
+    // Only the folder's own kinds of files, and never a path that climbs out of it.
+    if (!/^(course\.yaml|quiz\.yaml|lessons\/[a-z0-9-]+\.(standard|easy)\.md|images\/[A-Za-z0-9._-]+)$/.test(relative) || relative.includes('..')) continue;
+    const target = path.join(dir, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, entries[name]);
+  }
+  const result = loadCourse(dir, root);
+  return Object.assign(result, { cleanup: () => fs.rmSync(root, { recursive: true, force: true }) });
+}
+
+/** Validates a draft exactly as an imported folder would be, by writing its files and loading them. */
+export function validateAsFolder(content: CourseContent, imageBytes: Map<string, Buffer>): LoadResult<LoadedCourse> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-draft-'));
+  try {
+    const dir = path.join(root, content.slug);
+    for (const [name, bytes] of courseToFiles(content, imageBytes)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), bytes);
+    }
+    return loadCourse(dir, root);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+

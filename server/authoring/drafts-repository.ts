@@ -1,0 +1,98 @@
+/** Course drafts: read, create, and change under a row lock with per-part edit counters. */
+import type { Knex } from 'knex';
+import type { CourseContent } from '../courses/types';
+import { DraftConflictError, type Draft } from './types';
+
+interface DraftRow {
+  id: number;
+  course_id: number;
+  slug: string;
+  based_on_version_id: number | null;
+  content: CourseContent;
+  revisions: Record<string, number>;
+  updated_by: number | null;
+  updated_by_name: string | null;
+  updated_at: Date;
+}
+
+const toDraft = (r: DraftRow): Draft => ({
+  id: r.id,
+  courseId: r.course_id,
+  slug: r.slug,
+  basedOnVersionId: r.based_on_version_id,
+  content: r.content,
+  revisions: r.revisions,
+  updatedBy: r.updated_by,
+  updatedByName: r.updated_by_name,
+  updatedAt: r.updated_at,
+});
+
+type Db = Knex | Knex.Transaction;
+
+export function draftsRepository(db: Knex) {
+  const select = (trx: Db) =>
+    trx('course_drafts as d')
+      .join('courses as c', 'c.id', 'd.course_id')
+      .leftJoin('users as u', 'u.id', 'd.updated_by')
+      .select('d.*', 'c.slug', 'u.name as updated_by_name');
+
+  return {
+    async findByCourse(courseId: number, trx: Db = db): Promise<Draft | null> {
+      const row = await select(trx).where('d.course_id', courseId).first();
+      return row ? toDraft(row) : null;
+    },
+
+    async listAll(): Promise<Draft[]> {
+      return (await select(db).orderBy('c.slug')).map(toDraft);
+    },
+
+    /** Creates the course's draft from `content` unless one exists; returns the draft. */
+    async ensure(courseId: number, content: CourseContent, basedOnVersionId: number | null, userId: number, trx: Db = db): Promise<Draft> {
+      await trx('course_drafts')
+        .insert({ course_id: courseId, content: JSON.stringify(content), based_on_version_id: basedOnVersionId, updated_by: userId })
+        .onConflict('course_id')
+        .ignore();
+      return (await this.findByCourse(courseId, trx)) as Draft;
+    },
+
+    /** Replaces the draft's content (restoring a version), whatever it held. */
+    async replace(courseId: number, content: CourseContent, basedOnVersionId: number | null, userId: number, trx: Db = db): Promise<void> {
+      await trx('course_drafts')
+        .insert({ course_id: courseId, content: JSON.stringify(content), based_on_version_id: basedOnVersionId, updated_by: userId, revisions: '{}' })
+        .onConflict('course_id')
+        .merge({
+          content: JSON.stringify(content),
+          based_on_version_id: basedOnVersionId,
+          updated_by: userId,
+          updated_at: trx.fn.now(),
+          // Every part changed: editors who opened the old draft are told so when they save.
+          revisions: trx.raw(`coalesce((select jsonb_object_agg(key, value::int + 1) from jsonb_each_text(course_drafts.revisions)), '{}'::jsonb)`),
+        });
+    },
+
+    /**
+     * Changes one part of the draft if nobody changed that part since `expectedRevision` (the counter
+     * the editor was opened with); otherwise throws DraftConflictError with the current draft.
+     */
+    async change(courseId: number, part: string, expectedRevision: number | null, userId: number, edit: (content: CourseContent) => CourseContent): Promise<Draft> {
+      return db.transaction(async (trx) => {
+        const row = await trx('course_drafts').where({ course_id: courseId }).forUpdate().first();
+        if (!row) throw new Error(`No draft for course ${courseId}`);
+        const draft = (await this.findByCourse(courseId, trx)) as Draft;
+        const current = draft.revisions[part] ?? 0;
+        if (expectedRevision !== null && expectedRevision !== current) throw new DraftConflictError(draft);
+        const content = edit(structuredClone(draft.content));
+        const revisions = { ...draft.revisions, [part]: current + 1 };
+        await trx('course_drafts').where({ id: row.id }).update({ content: JSON.stringify(content), revisions: JSON.stringify(revisions), updated_by: userId, updated_at: trx.fn.now() });
+        await trx('audit_log').insert({ actor_id: userId, action: 'draft.change', subject: `course:${courseId}`, details: JSON.stringify({ part }) });
+        return (await this.findByCourse(courseId, trx)) as Draft;
+      });
+    },
+
+    async remove(courseId: number, trx: Db = db): Promise<void> {
+      await trx('course_drafts').where({ course_id: courseId }).delete();
+    },
+  };
+}
+
+export type DraftsRepository = ReturnType<typeof draftsRepository>;

@@ -1,0 +1,158 @@
+/** The side-by-side lesson editor: both variants, live preview as learners see it, readability, images, comments. */
+import type { Request, Response } from 'express';
+import { canEditCourses } from '../auth/types';
+import { renderLesson } from '../courses/markdown';
+import type { LessonContent } from '../courses/types';
+import { badRequest, notFound, payloadTooLarge } from '../http/errors';
+import { paths } from '../http/paths';
+import { idParam, parseForm, type FieldErrors } from '../http/validation';
+import { IMAGE_TYPES, type AuthoringService } from './authoring-service';
+import { commentSchema, lessonSchema, newLessonSchema } from './authoring-validation';
+import { viewDraft } from './authoring-controller';
+import type { CommentsRepository } from './comments-repository';
+import { readabilityReport } from './readability-report';
+import { DraftConflictError, type Draft } from './types';
+import { unsafeSvg } from '../courses/content-loader';
+
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+export function lessonEditorController(deps: { authoring: AuthoringService; comments: CommentsRepository }) {
+  const { authoring, comments } = deps;
+  const slugOf = (req: Request) => String(req.params.slug);
+  const lessonOf = (req: Request) => String(req.params.lesson);
+
+  async function render(req: Request, res: Response, options: { status?: number; lesson?: LessonContent; errors?: FieldErrors; conflict?: Draft | null; notice?: string; draftOverride?: Draft } = {}) {
+    const view = await viewDraft(authoring, req, slugOf(req));
+    const content = options.draftOverride?.content ?? view.content;
+    const stored = content.lessons.find((l) => l.id === lessonOf(req));
+    if (!stored) throw notFound('courses:errors.lessonNotFound');
+    const lesson = options.lesson ?? stored;
+    const revisions = options.draftOverride?.revisions ?? view.revisions;
+    res.status(options.status ?? 200).render('authoring/lesson', {
+      title: req.t('authoring:lesson.title', { title: lesson.title.standard || lesson.id }),
+      ...view,
+      lesson,
+      revision: revisions[`lesson:${lesson.id}`] ?? 0,
+      preview: { standard: renderLesson(lesson.body.standard, content.images), easy: renderLesson(lesson.body.easy, content.images) },
+      readability: readabilityReport(lesson.body.standard, lesson.body.easy),
+      comments: await comments.forLesson(view.courseId, lesson.id),
+      canEdit: canEditCourses(req.user),
+      errors: options.errors ?? {},
+      conflict: options.conflict ? options.conflict.content.lessons.find((l) => l.id === lesson.id) ?? null : null,
+      notice: options.notice ?? (req.query.sparat ? 'authoring:lesson.saved' : null),
+      maxImageMb: MAX_IMAGE_BYTES / 1024 / 1024,
+    });
+  }
+
+  /** The lesson as typed in the form (kept on errors and conflicts, so nothing typed is lost). */
+  function typed(req: Request, base: LessonContent): LessonContent {
+    const b = req.body ?? {};
+    const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n') : fallback);
+    return {
+      ...base,
+      kind: b.kind === 'case' ? 'case' : 'lesson',
+      minutes: Number(b.minutes) || base.minutes,
+      video: typeof b.video === 'string' && b.video.trim() ? b.video.trim() : null,
+      title: { standard: str(b.titleStandard, base.title.standard), easy: str(b.titleEasy, base.title.easy) },
+      body: { standard: str(b.bodyStandard, base.body.standard), easy: str(b.bodyEasy, base.body.easy) },
+    };
+  }
+
+  return {
+    show: (req: Request, res: Response) => render(req, res),
+
+    async add(req: Request, res: Response) {
+      const slug = slugOf(req);
+      const form = parseForm(newLessonSchema, req.body);
+      if (!form.ok) throw badRequest('authoring:errors.titleRequired');
+      const draft = await authoring.openDraft(slug, req.user!.id);
+      const id = await authoring.addLesson(draft, form.data.titleStandard, req.user!.id);
+      res.redirect(303, paths.authoringLesson(slug, id));
+    },
+
+    async save(req: Request, res: Response) {
+      const slug = slugOf(req);
+      const draft = await authoring.openDraft(slug, req.user!.id);
+      const stored = draft.content.lessons.find((l) => l.id === lessonOf(req));
+      if (!stored) throw notFound('courses:errors.lessonNotFound');
+      const lesson = typed(req, stored);
+      // "Förhandsgranska" without JavaScript: show the typed text rendered, save nothing.
+      if (req.body?.action === 'preview') return render(req, res, { lesson, notice: 'authoring:lesson.previewNotSaved' });
+      const form = parseForm(lessonSchema, req.body);
+      if (!form.ok) return render(req, res, { status: 400, lesson, errors: form.errors });
+      try {
+        await authoring.saveLesson(draft, stored.id, form.data, req.user!.id);
+      } catch (error) {
+        if (error instanceof DraftConflictError) return render(req, res, { status: 409, lesson, conflict: error.current, draftOverride: error.current });
+        throw error;
+      }
+      res.redirect(303, `${paths.authoringLesson(slug, stored.id)}?sparat=1`);
+    },
+
+    async move(req: Request, res: Response) {
+      const draft = await authoring.openDraft(slugOf(req), req.user!.id);
+      if (req.body?.action === 'remove') await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
+      else await authoring.moveLesson(draft, lessonOf(req), req.body?.direction === 'up' ? 'up' : 'down', req.user!.id);
+      res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
+    },
+
+    async addImage(req: Request, res: Response) {
+      const slug = slugOf(req);
+      const draft = await authoring.openDraft(slug, req.user!.id);
+      const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
+      if (!lesson) throw notFound('courses:errors.lessonNotFound');
+      const errors: FieldErrors = {};
+      const altStandard = String(req.body?.altStandard ?? '').trim();
+      const altEasy = String(req.body?.altEasy ?? '').trim();
+      if (!altStandard) errors.altStandard = 'authoring:image.altRequired';
+      if (!altEasy) errors.altEasy = 'authoring:image.altRequired';
+      const file = req.file;
+      if (!file) errors.image = 'authoring:image.fileRequired';
+      else if (!IMAGE_TYPES[file.mimetype] || !looksLike(file.mimetype, file.buffer)) errors.image = 'authoring:image.wrongType';
+      else if (file.mimetype === 'image/svg+xml' && unsafeSvg(file.buffer.toString('utf8'))) errors.image = 'authoring:image.unsafeSvg';
+      if (Object.keys(errors).length) return render(req, res, { status: 400, errors });
+      await authoring.addImage(draft, lesson.id, { bytes: file!.buffer, contentType: file!.mimetype }, { standard: altStandard, easy: altEasy }, req.user!.id);
+      res.redirect(303, `${paths.authoringLesson(slug, lesson.id)}?sparat=1`);
+    },
+
+    async comment(req: Request, res: Response) {
+      const view = await viewDraft(authoring, req, slugOf(req));
+      if (req.body?.action === 'resolve') {
+        if (!canEditCourses(req.user)) throw badRequest();
+        const id = idParam(String(req.body?.commentId ?? ''));
+        if (!id || !(await comments.resolve(view.courseId, id, req.user!.id))) throw notFound();
+      } else {
+        const form = parseForm(commentSchema, req.body);
+        if (!form.ok) return render(req, res, { status: 400, errors: form.errors });
+        if (!view.content.lessons.some((l) => l.id === lessonOf(req))) throw notFound('courses:errors.lessonNotFound');
+        await comments.add(view.courseId, lessonOf(req), req.user!.id, form.data.body);
+      }
+      res.redirect(303, `${paths.authoringLesson(slugOf(req), lessonOf(req))}#kommentarer`);
+    },
+
+    /** Live preview for the editor's script: the Markdown rendered as learners see it, and its readability. */
+    async preview(req: Request, res: Response) {
+      const slug = typeof req.body?.slug === 'string' ? req.body.slug : '';
+      const view = await viewDraft(authoring, req, slug);
+      const standard = String(req.body?.standard ?? '');
+      const easy = String(req.body?.easy ?? '');
+      res.json({
+        standard: renderLesson(standard, view.content.images),
+        easy: renderLesson(easy, view.content.images),
+        readability: readabilityReport(standard, easy),
+      });
+    },
+
+    tooLarge() {
+      throw payloadTooLarge('authoring:image.tooLarge');
+    },
+  };
+}
+
+/** Checks the file's first bytes, not its name or the browser's claim. */
+function looksLike(type: string, bytes: Buffer): boolean {
+  if (type === 'image/png') return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  if (type === 'image/jpeg') return bytes[0] === 0xff && bytes[1] === 0xd8;
+  if (type === 'image/webp') return bytes.subarray(0, 4).toString() === 'RIFF' && bytes.subarray(8, 12).toString() === 'WEBP';
+  return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(bytes.subarray(0, 2048).toString('utf8'));
+}
