@@ -17,6 +17,7 @@ import { sessionMiddleware } from './http/session';
 import { languageMiddleware } from './i18n/i18n';
 import { mailRoutes } from './mail/mail-routes';
 import { healthRoutes, pagesRoutes } from './pages/pages-routes';
+import { privacyRoutes } from './privacy/privacy-routes';
 import { quizRoutes } from './quiz/quiz-routes';
 import type { Services } from './services';
 
@@ -58,6 +59,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     adminRoutes,
     mailRoutes,
     authoringRoutes,
+    privacyRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

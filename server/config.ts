@@ -20,6 +20,7 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   SMTP_URL: z.string().url().optional(),
+  FEEDBACK_TO: z.string().email().default('hjalpmedelscentrum@example.invalid'),
   MAIL_FROM: z.string().default('Hjälpmedelsskolan <no-reply@hjalpmedelsskolan.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -58,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    /** Where accessibility feedback is mailed: set it to HMC's shared mailbox. */
+    feedbackTo: e.FEEDBACK_TO,
     viewsDir: path.join(root, 'views'),
     localesDir: path.join(root, 'locales'),
     // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.

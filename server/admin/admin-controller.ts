@@ -119,6 +119,18 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       res.redirect(303, `${paths.adminPerson(person.id)}?sparad=1`);
     },
 
+    async feedback(req: Request, res: Response) {
+      const items = await db('accessibility_feedback as f').leftJoin('users as u', 'u.id', 'f.handled_by').orderBy([{ column: 'f.handled_at', order: 'desc', nulls: 'first' }, { column: 'f.id', order: 'desc' }]).limit(200).select('f.*', 'u.name as handled_by_name');
+      res.render('admin/feedback', { title: req.t('admin:feedback.title'), items });
+    },
+
+    async handleFeedback(req: Request, res: Response) {
+      const id = idParam(String(req.body?.id ?? ''));
+      if (!id) throw notFound();
+      await db('accessibility_feedback').where({ id }).whereNull('handled_at').update({ handled_at: db.fn.now(), handled_by: req.user!.id });
+      res.redirect(303, paths.adminFeedback);
+    },
+
     async units(req: Request, res: Response) {
       const units = await organisations.listUnits();
       res.render('admin/units', { title: req.t('admin:units.title'), units: units.map((u) => ({ ...u, code: displayJoinCode(u.joinCode) })) });

@@ -16,6 +16,8 @@ export function adminRoutes(services: Services): Router {
   router.post(paths.adminPerson(), ...adminOnly, admin.updatePerson);
   router.post(`${paths.adminPerson()}/status`, ...adminOnly, admin.setDisabled);
   router.get(paths.adminUnits, ...adminOnly, admin.units);
+  router.get(paths.adminFeedback, ...adminOnly, admin.feedback);
+  router.post(paths.adminFeedback, ...adminOnly, admin.handleFeedback);
   router.post(`${paths.adminUnits}/:id/kod`, ...adminOnly, admin.unitCode);
   return router;
 }

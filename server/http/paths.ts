@@ -8,6 +8,8 @@ export const paths = {
   language: '/sprak',
   accessibility: '/tillganglighet',
   myCourses: '/mina-kurser',
+  myData: '/mina-uppgifter',
+  myDataExport: '/mina-uppgifter/export.json',
   variant: '/mina-kurser/sprakniva',
   course: (slug = ':slug') => `/kurser/${slug}`,
   courseStart: (slug = ':slug') => `/kurser/${slug}/starta`,
@@ -28,6 +30,7 @@ export const paths = {
   adminPerson: (id: number | string = ':id') => `/admin/personer/${id}`,
   adminUnits: '/admin/enheter',
   adminOutbox: '/admin/utkorg',
+  adminFeedback: '/admin/synpunkter',
   adminOutboxMessage: (id: number | string = ':id') => `/admin/utkorg/${id}`,
   // Authoring (HMC educators; reviewers read and comment)
   authoring: '/redigera',

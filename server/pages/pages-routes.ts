@@ -1,6 +1,8 @@
 /** Health check, the home page and the accessibility statement. */
 import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { paths } from '../http/paths';
+import { feedbackController } from './feedback';
 import type { Services } from '../services';
 
 export function healthRoutes(services: Services): Router {
@@ -16,12 +18,16 @@ export function healthRoutes(services: Services): Router {
   return router;
 }
 
-export function pagesRoutes(_services: Services): Router {
+export function pagesRoutes(services: Services): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
     if (req.user) return res.redirect(paths.myCourses);
     res.render('pages/home', { title: req.t('common:appName') });
   });
-  router.get(paths.accessibility, (req, res) => res.render('pages/accessibility', { title: req.t('pages:accessibility.title') }));
+  const feedback = feedbackController(services);
+  // Open to everyone, so limited per address.
+  const feedbackLimit = rateLimit({ windowMs: 15 * 60 * 1000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false });
+  router.get(paths.accessibility, feedback.show);
+  router.post(paths.accessibility, feedbackLimit, feedback.send);
   return router;
 }
