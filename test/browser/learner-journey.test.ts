@@ -4,47 +4,27 @@
  * public verification. axe-core checks every page visited for WCAG 2.1 A/AA.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadCourse } from '../../server/courses/content-loader';
 import type { CourseContent } from '../../server/courses/types';
-import { axeViolations, launchBrowser } from '../support/browser';
-import { buildPerson, PASSWORD, SHIPPED_COURSES, startTestApp, type TestApp } from '../support/test-app';
+import { startBrowserSession, type BrowserSession } from '../support/browser';
+import { buildPerson, SHIPPED_COURSES } from '../support/test-app';
 
 const SLUG = 'hjalpmedel-grunden';
-let t: TestApp;
-let server: Server;
-let base: string;
-let browser: Browser;
+let s: BrowserSession;
 let course: CourseContent;
-const violations: string[] = [];
-const screenshots = path.join(__dirname, '..', '..', 'test-results');
 
 beforeAll(async () => {
   const loaded = loadCourse(path.join(SHIPPED_COURSES, SLUG), SHIPPED_COURSES);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
   course = loaded.value.content;
-  t = await startTestApp({ coursesDir: SHIPPED_COURSES });
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-  fs.mkdirSync(screenshots, { recursive: true });
+  s = await startBrowserSession('journey', { coursesDir: SHIPPED_COURSES });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => s?.close());
 
-async function visit(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('load');
-  violations.push(...(await axeViolations(page)));
-  await page.screenshot({ path: path.join(screenshots, `journey-${name}.png`), fullPage: true });
-}
+const visit = (page: Page, name: string) => s.visit(page, name);
 
 /** Answers the current attempt, getting `wrong` answers wrong on purpose; ends on the result page. */
 async function answerQuiz(page: Page, wrong: number): Promise<void> {
@@ -67,16 +47,13 @@ async function answerQuiz(page: Page, wrong: number): Promise<void> {
 
 describe('a learner in Chromium', () => {
   it('goes from login to a publicly verified certificate, and every page passes axe', async () => {
-    const person = await buildPerson(t.db, { name: 'Amina Yusuf', jobRole: 'personlig-assistent' });
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'sv-SE' });
+    const person = await buildPerson(s.t.db, { name: 'Amina Yusuf', jobRole: 'personlig-assistent' });
+    const context = await s.browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'sv-SE' });
     const page = await context.newPage();
 
-    await page.goto(`${base}/logga-in`);
+    await page.goto(`${s.base}/logga-in`);
     await visit(page, 'login');
-    await page.getByLabel('E-postadress').fill(person.email);
-    await page.getByLabel('Lösenord').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(/\/mina-kurser$/);
+    await s.logIn(page, person.email);
     await visit(page, 'my-courses');
     await page.getByRole('link', { name: course.title.standard }).click();
     await visit(page, 'course');
@@ -117,10 +94,10 @@ describe('a learner in Chromium', () => {
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
-    const completion = await t.db('completions').where({ user_id: person.id }).first();
-    const anonymous = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const completion = await s.t.db('completions').where({ user_id: person.id }).first();
+    const anonymous = await s.browser.newContext({ viewport: { width: 390, height: 844 } });
     const publicPage = await anonymous.newPage();
-    await publicPage.goto(`${base}/verifiera`);
+    await publicPage.goto(`${s.base}/verifiera`);
     await visit(publicPage, 'verify-form');
     await publicPage.getByLabel('Kontrollkod').fill(completion.verification_code.toLowerCase().replace(/-/g, ' '));
     await publicPage.getByRole('button', { name: 'Kontrollera' }).click();
@@ -129,6 +106,6 @@ describe('a learner in Chromium', () => {
     expect(await publicPage.locator('dl.facts').textContent()).toContain('Amina Yusuf');
     await visit(publicPage, 'verify-result');
 
-    expect(violations).toEqual([]);
-  });
+    expect(s.violations).toEqual([]);
+  }, 240_000);
 });
