@@ -15,6 +15,8 @@ import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
+import { statsRepository } from './stats/stats-repository';
+import { statsService } from './stats/stats-service';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -41,6 +43,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),
     mail: mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    stats: statsRepository(db),
+    statsService: statsService({ stats: statsRepository(db), courses, enrolments, jobRoles }),
   };
 }
 

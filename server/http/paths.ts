@@ -29,4 +29,14 @@ export const paths = {
   adminUnits: '/admin/enheter',
   adminOutbox: '/admin/utkorg',
   adminOutboxMessage: (id: number | string = ':id') => `/admin/utkorg/${id}`,
+  // Statistics (issue 6)
+  stats: '/statistik',
+  statsManager: '/statistik/chef',
+  statsManagerExport: (format = ':format') => `/statistik/chef/export/${format}`,
+  statsSummary: '/statistik/chef/manadssammanfattning',
+  statsPerson: (id: number | string = ':id') => `/statistik/personer/${id}`,
+  statsHmc: '/statistik/hmc',
+  statsHmcExport: (format = ':format') => `/statistik/hmc/export/${format}`,
+  statsHmcCourse: (slug = ':slug') => `/statistik/hmc/kurser/${slug}`,
+  statsHmcCourseExport: (slug = ':slug', format = ':format') => `/statistik/hmc/kurser/${slug}/export/${format}`,
 } as const;
