@@ -13,8 +13,8 @@
 import { hashPassword } from '../server/auth/passwords';
 import { statsRepository } from '../server/stats/stats-repository';
 import { openScaleDatabase } from './scale-database';
+import { SCALE_PASSWORD } from './seed-scale-constants';
 
-export const SCALE_PASSWORD = 'Skala-2026!';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const scale = Number(arg('scale') ?? '1');

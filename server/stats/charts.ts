@@ -34,14 +34,21 @@ function fit(label: string, max = 30): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
-function legend(series: { key: string; label: string }[], y: number): string {
+/** The legend, wrapping onto new lines within `width`; returns its markup and height. */
+function legend(series: { key: string; label: string }[], y: number, width: number): { svg: string; height: number } {
   let x = 0;
+  let line = 0;
   const items = series.map((s) => {
-    const item = `<g transform="translate(${x},${y})"><rect class="chart__bar chart__bar--${escapeXml(s.key)}" width="14" height="14" rx="2"></rect><text x="20" y="12" class="chart__legend">${escapeXml(s.label)}</text></g>`;
-    x += 30 + s.label.length * 8;
+    const w = 30 + s.label.length * 8;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      line += 1;
+    }
+    const item = `<g transform="translate(${x},${y + line * 22})"><rect class="chart__bar chart__bar--${escapeXml(s.key)}" width="14" height="14" rx="2"></rect><text x="20" y="12" class="chart__legend">${escapeXml(s.label)}</text></g>`;
+    x += w;
     return item;
   });
-  return items.join('');
+  return { svg: items.join(''), height: series.length ? (line + 1) * 22 : 0 };
 }
 
 /**
@@ -50,9 +57,9 @@ function legend(series: { key: string; label: string }[], y: number): string {
  */
 export function stackedBarChart(rows: BarRow[], o: ChartOptions & { max?: number; showTotals?: boolean }): string {
   const series = rows[0]?.segments.map((s) => ({ key: s.key, label: s.label })) ?? [];
-  const legendRows = series.length > 1 ? 1 : 0;
-  const height = rows.length * ROW_H + 10 + legendRows * 30;
   const width = LABEL_W + BAR_W + 80;
+  const key = series.length > 1 ? legend(series, rows.length * ROW_H + 15, width) : { svg: '', height: 0 };
+  const height = rows.length * ROW_H + 10 + key.height + (key.height ? 8 : 0);
   const body = rows
     .map((row, i) => {
       const y = i * ROW_H + 5;
@@ -72,8 +79,7 @@ export function stackedBarChart(rows: BarRow[], o: ChartOptions & { max?: number
       return `<text class="chart__label" x="${LABEL_W - 8}" y="${y + 16}" text-anchor="end">${escapeXml(fit(row.label))}</text>${bars}${value}`;
     })
     .join('');
-  const legendSvg = legendRows ? legend(series, rows.length * ROW_H + 15) : '';
-  return svg(o, width, height, body + legendSvg);
+  return svg(o, width, height, body + key.svg);
 }
 
 /** Vertical grouped bars over time (e.g. started and completed per month). */
@@ -85,7 +91,8 @@ export function columnChart(points: { label: string; values: Segment[] }[], o: C
   const barW = Math.max(4, (groupW - 6) / Math.max(1, series.length));
   const left = 60;
   const width = left + points.length * groupW + 10;
-  const height = plotH + 80;
+  const key = legend(series, plotH + 45, width);
+  const height = plotH + 55 + key.height;
   const ticks = [0, 0.5, 1].map((f) => {
     const y = 10 + plotH - f * plotH;
     return `<line class="chart__grid" x1="${left}" x2="${width}" y1="${y}" y2="${y}"></line><text class="chart__axis" x="${left - 6}" y="${y + 4}" text-anchor="end">${escapeXml(o.format(Math.round(max * f)))}</text>`;
@@ -104,7 +111,7 @@ export function columnChart(points: { label: string; values: Segment[] }[], o: C
       return rects + label;
     })
     .join('');
-  return svg(o, width, height, ticks.join('') + bars + legend(series, plotH + 45));
+  return svg(o, width, height, ticks.join('') + bars + key.svg);
 }
 
 function svg(o: ChartOptions, width: number, height: number, body: string): string {
