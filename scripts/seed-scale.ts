@@ -168,17 +168,24 @@ async function main() {
           where random() < ?
         ) a join seed_draws d on d.course_id = a.course_id and d.offset_ = a.offset_
         order by a.enrolment_id, a.number`, [keep]);
-      await run('quiz answers', `
-        insert into quiz_answers (attempt_id, question_id, selected, answered_at, saved_at, is_correct)
-        select a.id, q.question_id, array[case when j >= a.question_count - a.correct_count then q.right_option else q.wrong_option end],
-               a.started_at + j * interval '40 seconds', a.started_at + j * interval '40 seconds', j >= a.question_count - a.correct_count
-        from quiz_attempts a
-        join enrolments e on e.id = a.enrolment_id
-        join seed_versions v on v.course_id = e.course_id
-        cross join generate_series(0, a.question_count - 1) j
-        join seed_questions q on q.course_id = e.course_id and q.idx = ((hashint4(e.id * 31 + a.number) & 1023) % v.nq + j) % v.nq
-        join users u on u.id = e.user_id and u.email like '%@skala.test'
-        order by a.id`);
+      // In slices of attempts, so every join and sort stays in memory (one statement over 20 million rows spilled tens of GB).
+      const { lo, hi } = (await trx.raw('select min(id)::int as lo, max(id)::int as hi from quiz_attempts')).rows[0];
+      const t0 = Date.now();
+      let answers = 0;
+      for (let from = lo ?? 1; from <= (hi ?? 0); from += 100_000) {
+        const r = await trx.raw(`
+          insert into quiz_answers (attempt_id, question_id, selected, answered_at, saved_at, is_correct)
+          select a.id, q.question_id, array[case when j >= a.question_count - a.correct_count then q.right_option else q.wrong_option end],
+                 a.started_at + j * interval '40 seconds', a.started_at + j * interval '40 seconds', j >= a.question_count - a.correct_count
+          from quiz_attempts a
+          join enrolments e on e.id = a.enrolment_id
+          join seed_versions v on v.course_id = e.course_id
+          cross join generate_series(0, a.question_count - 1) j
+          join seed_questions q on q.course_id = e.course_id and q.idx = ((hashint4(e.id * 31 + a.number) & 1023) % v.nq + j) % v.nq
+          where a.id between ? and ? and a.submitted_at is not null`, [from, from + 99_999]);
+        answers += r.rowCount ?? 0;
+      }
+      process.stdout.write(`${'quiz answers'.padEnd(44)} ${String(answers).padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`);
       await run('evaluations', `
         insert into evaluations (enrolment_id, useful, matches_description, comment, created_at)
         select e.id,
