@@ -53,7 +53,7 @@ async function main() {
     const orgChef = await login('orgchef1@skala.test');
     const bigChef = await login(chef5000);
     const hmc = await login('hmc@skala.test');
-    const learner = await login('p1@skala.test');
+    const learner = await login((await db('users').where('email', 'like', 'p%@skala.test').whereNull('disabled_at').whereNot('job_role', 'enhetschef').orderBy('id').first('email')).email);
     const sizes = (
       await db.raw(`select (select count(*) from users u join units un on un.id = u.unit_id where un.organisation_id = (select organisation_id from permissions p join users x on x.id = p.user_id where x.email = 'orgchef1@skala.test' and p.kind = 'manager') and u.disabled_at is null)::int as org1,
         (select count(*) from users u where u.unit_id = (select unit_id from users where email = 'chef1@skala.test') and u.disabled_at is null)::int as unit1`)
