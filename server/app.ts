@@ -12,6 +12,7 @@ import { evaluationsRoutes } from './evaluations/evaluations-routes';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { paths } from './http/paths';
+import { statsRoutes } from './stats/stats-routes';
 import { securityHeaders } from './http/security-headers';
 import { sessionMiddleware } from './http/session';
 import { languageMiddleware } from './i18n/i18n';
@@ -60,6 +61,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     mailRoutes,
     authoringRoutes,
     privacyRoutes,
+    statsRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-post
 import { createKnex, migrateLatest } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
+import { startScheduledJobs } from './reminders/scheduled-jobs';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
   const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
   mailTimer.unref();
+  // Regional figures, reminders and monthly summaries (issue 6).
+  startScheduledJobs(services);
   server = app.listen(config.port, () => {
     const port = (server?.address() as AddressInfo).port;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });

@@ -19,6 +19,8 @@ import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
+import { statsRepository } from './stats/stats-repository';
+import { statsService } from './stats/stats-service';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -30,6 +32,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const auth = authService({ db, users, organisations, jobRoles });
   const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const drafts = draftsRepository(db);
+  const stats = statsRepository(db);
   return {
     config,
     db,
@@ -51,6 +54,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     comments: commentsRepository(db),
     authoring: authoringService({ db, drafts, courses, mail, publicBaseUrl: config.publicBaseUrl }),
     tracks: tracksService(db),
+    stats,
+    statsService: statsService({ stats, courses, enrolments, jobRoles }),
   };
 }
 

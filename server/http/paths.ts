@@ -47,4 +47,14 @@ export const paths = {
   authoringHistory: (slug = ':slug') => `/redigera/kurser/${slug}/historik`,
   authoringExport: (slug = ':slug') => `/redigera/kurser/${slug}/export.zip`,
   authoringReviewers: (slug = ':slug') => `/redigera/kurser/${slug}/granskare`,
+  // Statistics (issue 6)
+  stats: '/statistik',
+  statsManager: '/statistik/chef',
+  statsManagerExport: (format = ':format') => `/statistik/chef/export/${format}`,
+  statsSummary: '/statistik/chef/manadssammanfattning',
+  statsPerson: (id: number | string = ':id') => `/statistik/personer/${id}`,
+  statsHmc: '/statistik/hmc',
+  statsHmcExport: (format = ':format') => `/statistik/hmc/export/${format}`,
+  statsHmcCourse: (slug = ':slug') => `/statistik/hmc/kurser/${slug}`,
+  statsHmcCourseExport: (slug = ':slug', format = ':format') => `/statistik/hmc/kurser/${slug}/export/${format}`,
 } as const;

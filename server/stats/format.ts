@@ -1,0 +1,34 @@
+/** Figures in the reader's language: Swedish number and date formats by default ("1 234", "12,5 %", "2026-11-22"). */
+import type { Language } from '../i18n/i18n';
+import type { Cell } from './types';
+
+const locales: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+export function formatters(lng: Language) {
+  const integer = new Intl.NumberFormat(locales[lng], { maximumFractionDigits: 0 });
+  const decimal = new Intl.NumberFormat(locales[lng], { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(locales[lng], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const date = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
+  const month = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  const time = new Intl.DateTimeFormat(locales[lng], { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+  return {
+    number: (n: number) => (Number.isInteger(n) ? integer.format(n) : decimal.format(n)),
+    share: (s: number) => percent.format(s),
+    date: (d: Date) => date.format(d),
+    dateTime: (d: Date) => time.format(d),
+    /** `YYYY-MM` as "nov. 2026". */
+    month: (m: string) => month.format(new Date(`${m}-01T00:00:00Z`)),
+    cell(c: Cell): string {
+      if (c === null) return '–';
+      if (typeof c === 'number') return Number.isInteger(c) ? integer.format(c) : decimal.format(c);
+      if (typeof c === 'string') return c;
+      if ('share' in c) return percent.format(c.share);
+      return date.format(c.date);
+    },
+  };
+}
+
+export type Formatters = ReturnType<typeof formatters>;
+
+/** A share that is null (not a zero) when there is nothing to divide. */
+export const share = (part: number, whole: number): Cell => (whole > 0 ? { share: part / whole } : null);

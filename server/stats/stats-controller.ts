@@ -1,0 +1,147 @@
+/** Statistics pages: thin handlers that parse filters, call the service and render or send an export. */
+import type { Request, Response } from 'express';
+import { hasPermission } from '../auth/types';
+import { badRequest, forbidden, notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import { parseForm } from '../http/validation';
+import type { Services } from '../services';
+import { toCsv, toXlsx } from './stats-export';
+import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
+import { formatters } from './format';
+import type { DataTable } from './types';
+
+const FORMATS = ['csv', 'xlsx'] as const;
+type Format = (typeof FORMATS)[number];
+
+function formatOf(req: Request): Format {
+  const f = req.params.format;
+  if (!FORMATS.includes(f as Format)) throw notFound();
+  return f as Format;
+}
+
+async function sendExport(req: Request, res: Response, format: Format, name: string, title: string, tables: DataTable[]) {
+  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+  const filename = `${name}-${stamp}.${format}`;
+  res.set('Content-Disposition', `attachment; filename="${filename}"`);
+  res.set('Cache-Control', 'no-store');
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').send(toCsv(tables, req.lng));
+  } else {
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(tables, { title }));
+  }
+}
+
+/** The query string of the current filters, for export links and the person list. */
+const queryOf = (req: Request) => {
+  const i = req.originalUrl.indexOf('?');
+  return i >= 0 ? req.originalUrl.slice(i) : '';
+};
+
+export function statsController(services: Services) {
+  const { statsService, stats } = services;
+  const lang = (req: Request) => ({ t: req.t, lng: req.lng });
+
+  return {
+    /** /statistik: the dashboard this person may see. */
+    index(req: Request, res: Response) {
+      if (hasPermission(req.user, 'manager')) return res.redirect(paths.statsManager);
+      if (hasPermission(req.user, 'educator') || hasPermission(req.user, 'admin')) return res.redirect(paths.statsHmc);
+      throw forbidden();
+    },
+
+    async manager(req: Request, res: Response) {
+      const parsed = parseManagerFilters(req.query);
+      const options = await statsService.managerOptions(req.user!, req.lng);
+      const errors = parsed.ok ? {} : parsed.errors;
+      const filters = parsed.filters;
+      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false });
+      res.status(parsed.ok ? 200 : 400).render('stats/manager', {
+        title: req.t('stats:manager.title'),
+        options,
+        filters,
+        values: parsed.ok ? filters : req.query,
+        errors,
+        dashboard,
+        query: parsed.ok ? queryOf(req) : '',
+        subscribed: await stats.subscribed(req.user!.id),
+        summarySaved: req.query.sammanfattning === '1',
+        fmt: formatters(req.lng),
+      });
+    },
+
+    async managerExport(req: Request, res: Response) {
+      const format = formatOf(req);
+      const parsed = parseManagerFilters(req.query);
+      if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+      const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: true });
+      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.byCourse, d.tables.byUnit, d.tables.staff, d.tables.lacking]);
+    },
+
+    async saveSummary(req: Request, res: Response) {
+      const form = parseForm(summarySchema, req.body);
+      if (!form.ok) throw badRequest('stats:errors.invalidChoice');
+      await statsService.scopeOf(req.user!);
+      await stats.setSubscribed(req.user!.id, form.data.monthly === 'on');
+      res.redirect(303, `${paths.statsManager}?sammanfattning=1`);
+    },
+
+    async person(req: Request, res: Response) {
+      const id = /^[1-9][0-9]{0,9}$/.test(String(req.params.id)) ? Number(req.params.id) : null;
+      if (!id || id > 2_147_483_647) throw notFound('stats:errors.personNotFound');
+      const record = await statsService.personRecord(req.user!, id);
+      const roles = await services.jobRoles.list();
+      res.render('stats/person', {
+        title: record.person.name,
+        record,
+        roleName: roles.find((r) => r.id === record.person.jobRole)?.name[req.lng] ?? '',
+        fmt: formatters(req.lng),
+      });
+    },
+
+    async hmc(req: Request, res: Response) {
+      const parsed = parseHmcFilters(req.query);
+      const overview = await statsService.hmcOverview(parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null, courseId: null }, lang(req));
+      res.status(parsed.ok ? 200 : 400).render('stats/hmc', {
+        title: req.t('stats:hmc.title'),
+        overview,
+        courses: (await services.courses.listLatest()).map((v) => ({ id: v.courseId, title: v.content.title.standard })),
+        filters: parsed.filters,
+        values: parsed.ok ? parsed.filters : req.query,
+        errors: parsed.ok ? {} : parsed.errors,
+        query: parsed.ok ? queryOf(req) : '',
+        fmt: formatters(req.lng),
+      });
+    },
+
+    async hmcExport(req: Request, res: Response) {
+      const format = formatOf(req);
+      const parsed = parseHmcFilters(req.query);
+      if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+      const o = await statsService.hmcOverview(parsed.filters, lang(req));
+      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [o.tables.courses, o.tables.years]);
+    },
+
+    async hmcCourse(req: Request, res: Response) {
+      const parsed = parseHmcFilters(req.query);
+      const course = await statsService.hmcCourse(String(req.params.slug), parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null }, lang(req));
+      res.status(parsed.ok ? 200 : 400).render('stats/course', {
+        title: course.version.content.title.standard,
+        course,
+        filters: parsed.filters,
+        values: parsed.ok ? parsed.filters : req.query,
+        errors: parsed.ok ? {} : parsed.errors,
+        query: parsed.ok ? queryOf(req) : '',
+        fmt: formatters(req.lng),
+      });
+    },
+
+    async hmcCourseExport(req: Request, res: Response) {
+      const format = formatOf(req);
+      const parsed = parseHmcFilters(req.query);
+      if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+      const c = await statsService.hmcCourse(String(req.params.slug), parsed.filters, lang(req));
+      const tb = c.tables;
+      await sendExport(req, res, format, `kursstatistik-${c.version.content.slug}`, c.version.content.title.standard, [tb.byOrganisation, tb.byMonth, tb.byYear, tb.quiz, tb.evaluations, tb.questions, tb.lessons, tb.comments]);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Writes the tables of a statistics page as CSV (for Swedish Excel: UTF-8 with BOM, semicolons, decimal
+ * comma) or XLSX (one sheet per table, numbers as numbers). Cells that a spreadsheet would run as a
+ * formula are written as text.
+ */
+import ExcelJS from 'exceljs';
+import type { Language } from '../i18n/i18n';
+import type { Cell, DataTable } from './types';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvValue(c: Cell, lng: Language): string {
+  if (c === null) return '';
+  const decimal = (n: number, digits: number) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
+  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : decimal(c, 1);
+  if (typeof c === 'string') return FORMULA_START.test(c) ? `'${c}` : c;
+  if ('share' in c) return `${decimal(c.share * 100, 1)} %`;
+  return new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' }).format(c.date);
+}
+
+/** The tables as one CSV file: each table's caption, its header and rows, a blank line between tables. */
+export function toCsv(tables: DataTable[], lng: Language): string {
+  const sep = lng === 'sv' ? ';' : ',';
+  const quote = (s: string) => (s.includes(sep) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines: string[] = [];
+  for (const table of tables) {
+    if (lines.length) lines.push('');
+    lines.push(quote(table.caption));
+    lines.push(table.columns.map((c) => quote(c.label)).join(sep));
+    for (const row of table.rows) lines.push(row.map((c) => quote(csvValue(c, lng))).join(sep));
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+const sheetName = (s: string, used: Set<string>) => {
+  const base = s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 28).trim() || 'Tabell';
+  let name = base;
+  for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base.slice(0, 27)} ${i}`;
+  used.add(name.toLowerCase());
+  return name;
+};
+
+/** The tables as an XLSX workbook, one sheet each, with shares as percentages and dates as dates. */
+export async function toXlsx(tables: DataTable[], meta: { title: string }): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Hjälpmedelsskolan';
+  workbook.title = meta.title;
+  workbook.created = new Date();
+  const used = new Set<string>();
+  for (const table of tables) {
+    const sheet = workbook.addWorksheet(sheetName(table.caption, used), { views: [{ state: 'frozen', ySplit: 2 }] });
+    sheet.addRow([table.caption]).font = { bold: true, size: 13 };
+    const header = sheet.addRow(table.columns.map((c) => c.label));
+    header.font = { bold: true };
+    for (const row of table.rows) {
+      const added = sheet.addRow(
+        row.map((c) => {
+          if (c === null || typeof c === 'number' || typeof c === 'string') return c;
+          if ('share' in c) return c.share;
+          return c.date;
+        }),
+      );
+      row.forEach((c, i) => {
+        if (c !== null && typeof c === 'object') added.getCell(i + 1).numFmt = 'share' in c ? '0.0%' : 'yyyy-mm-dd';
+      });
+    }
+    table.columns.forEach((c, i) => {
+      const width = Math.min(60, Math.max(c.label.length, ...table.rows.slice(0, 200).map((r) => String(typeof r[i] === 'string' ? r[i] : '').length)) + 2);
+      sheet.getColumn(i + 1).width = c.numeric ? Math.max(12, Math.min(width, 24)) : width;
+    });
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

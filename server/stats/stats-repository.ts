@@ -1,0 +1,275 @@
+/**
+ * The SQL behind the statistics. Manager figures are computed live from `person_course_facts` (kept by
+ * triggers) and use the same rule as a learner's own status (server/courses/course-status.ts); HMC's
+ * regional figures read materialised views refreshed by the scheduled job.
+ */
+import type { Knex } from 'knex';
+import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
+import type { CourseMonth, EvaluationFigures, HmcFilters, LackingPerson, ManagerFilters, ManagerFigures, ManagerScope, Period, QuizFigures, StateCounts } from './types';
+
+/** The materialised views the scheduled job refreshes, in refresh order. */
+export const STATS_VIEWS = ['stats_course_months', 'stats_quiz_months', 'stats_question_answers', 'stats_evaluation_months', 'stats_evaluation_comments'] as const;
+
+/**
+ * A required course's state in SQL, the same rule as courseStatus(): the newest completion counts until
+ * the earlier of its validity and completion + the track's interval (calendar months in UTC, like
+ * addMonths), "expiring" within EXPIRING_DAYS, then an open enrolment, then expired, else not started.
+ */
+const EFFECTIVE_UNTIL = `least(f.valid_until, (f.completed_at at time zone 'UTC' + make_interval(months => tc.repeat_months)) at time zone 'UTC')`;
+const STATE_SQL = `case
+    when r.effective_until > r.now and r.effective_until - r.now <= make_interval(hours => ${EXPIRING_DAYS * 24}) then 'expiring'
+    when r.effective_until > r.now then 'completed'
+    when r.open_started_at is not null then 'in_progress'
+    when r.effective_until is not null then 'expired'
+    else 'not_started' end`;
+
+/** First day of a `YYYY-MM` month and the first day after a period, as dates in Swedish time. */
+export function periodBounds(period: Period): { from: string; toExclusive: string } {
+  const [y, m] = period.to.split('-').map(Number);
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return { from: `${period.from}-01`, toExclusive: `${next}-01` };
+}
+
+const emptyCounts = (): StateCounts => ({ completed: 0, expiring: 0, expired: 0, in_progress: 0, not_started: 0 });
+
+export function statsRepository(db: Knex) {
+  /**
+   * The people a manager's figures count: active people of the scoped units (after the unit and role
+   * filters). Managers count only when they take courses themselves.
+   */
+  function staffSql(scope: ManagerScope, f: Pick<ManagerFilters, 'unitId' | 'jobRole'>): { sql: string; bindings: Knex.RawBinding[] } {
+    // A PostgreSQL array literal (ids are integers): knex would expand a JS array into a list.
+    const bindings: Knex.RawBinding[] = [`{${scope.unitIds.join(',')}}`];
+    let sql = `select u.id, u.name, u.unit_id, u.job_role from users u
+      where u.unit_id = any(?::int[]) and u.disabled_at is null
+        and (not exists (select 1 from permissions p where p.user_id = u.id and p.kind = 'manager')
+             or exists (select 1 from person_course_facts pf where pf.user_id = u.id))`;
+    if (f.unitId) {
+      sql += ' and u.unit_id = ?';
+      bindings.push(f.unitId);
+    }
+    if (f.jobRole) {
+      sql += ' and u.job_role = ?';
+      bindings.push(f.jobRole);
+    }
+    return { sql, bindings };
+  }
+
+  /** Every (person, required course) pair in scope with its state. */
+  function statesSql(scope: ManagerScope, f: ManagerFilters, now: Date): { sql: string; bindings: Knex.RawBinding[] } {
+    const staff = staffSql(scope, f);
+    const bindings: Knex.RawBinding[] = [...staff.bindings, now];
+    let courseFilter = '';
+    if (f.courseId) {
+      courseFilter = 'and tc.course_id = ?';
+      bindings.push(f.courseId);
+    }
+    const sql = `with staff as (${staff.sql}),
+      r as (
+        select s.id as user_id, s.name, s.unit_id, s.job_role, tc.course_id, f.open_started_at, ?::timestamptz as now,
+               ${EFFECTIVE_UNTIL} as effective_until
+        from staff s
+        join track_courses tc on tc.job_role = s.job_role and tc.requirement = 'required' ${courseFilter}
+        join courses c on c.id = tc.course_id and c.retired_at is null
+        left join person_course_facts f on f.user_id = s.id and f.course_id = tc.course_id
+      ),
+      states as (select r.*, ${STATE_SQL} as state from r)`;
+    return { sql, bindings };
+  }
+
+  return {
+    /** The units a manager's permissions reach (organisation scopes expanded to their units). */
+    async managerScope(permissions: { kind: string; organisationId: number | null; unitId: number | null }[]): Promise<ManagerScope> {
+      const managed = permissions.filter((p) => p.kind === 'manager');
+      const unitIds = managed.flatMap((p) => (p.unitId ? [p.unitId] : []));
+      const orgIds = managed.flatMap((p) => (p.organisationId ? [p.organisationId] : []));
+      const fromOrgs: { id: number }[] = orgIds.length ? await db('units').whereIn('organisation_id', orgIds).select('id') : [];
+      return { unitIds: [...new Set([...unitIds, ...fromOrgs.map((u) => u.id)])].sort((a, b) => a - b) };
+    },
+
+    async unitsIn(scope: ManagerScope): Promise<{ id: number; name: string; organisationName: string }[]> {
+      const rows = await db('units as u').join('organisations as o', 'o.id', 'u.organisation_id').whereIn('u.id', scope.unitIds).orderBy(['o.name', 'u.name']).select('u.id', 'u.name', 'o.name as organisation_name');
+      return rows.map((r: { id: number; name: string; organisation_name: string }) => ({ id: r.id, name: r.name, organisationName: r.organisation_name }));
+    },
+
+    /** The manager dashboard's figures; `lackingLimit` caps the list of people (the export asks for all). */
+    async managerFigures(scope: ManagerScope, f: ManagerFilters, now: Date, lackingLimit: number | null): Promise<ManagerFigures> {
+      if (!scope.unitIds.length) return { staffByRole: [], staffTotal: 0, byUnitCourse: [], lacking: [], lackingTotal: 0 };
+      const staff = staffSql(scope, f);
+      const states = statesSql(scope, f, now);
+      const { from, toExclusive } = periodBounds(f.period);
+      const lackingBindings = [...states.bindings];
+      let limit = '';
+      if (lackingLimit !== null) {
+        limit = 'limit ?';
+        lackingBindings.push(lackingLimit);
+      }
+      const periodBindings: Knex.RawBinding[] = [...staff.bindings, from, toExclusive];
+      let periodCourse = '';
+      if (f.courseId) {
+        periodCourse = 'and c.course_id = ?';
+        periodBindings.push(f.courseId);
+      }
+      const [roles, counts, lacking, lackingTotal, inPeriod] = await Promise.all([
+        db.raw(`with staff as (${staff.sql}) select job_role, count(*)::int as people from staff group by job_role order by job_role nulls last`, staff.bindings),
+        db.raw(`${states.sql} select unit_id, course_id, state, count(*)::int as people from states group by 1, 2, 3`, states.bindings),
+        db.raw(
+          `${states.sql} select user_id, name, unit_id, job_role, course_id, state, effective_until from states
+           where state <> 'completed' order by name, user_id, course_id ${limit}`,
+          lackingBindings,
+        ),
+        db.raw(`${states.sql} select count(distinct user_id)::int as people from states where state <> 'completed'`, states.bindings),
+        db.raw(
+          `with staff as (${staff.sql})
+           select s.unit_id, c.course_id, count(*)::int as completed from staff s
+           join completions c on c.user_id = s.id and c.completed_at >= (?::date at time zone 'Europe/Stockholm') and c.completed_at < (?::date at time zone 'Europe/Stockholm')
+           join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
+           where true ${periodCourse}
+           group by 1, 2`,
+          periodBindings,
+        ),
+      ]);
+      const byKey = new Map<string, { unitId: number; courseId: number; counts: StateCounts; completedInPeriod: number }>();
+      const entry = (unitId: number, courseId: number) => {
+        const key = `${unitId}:${courseId}`;
+        let e = byKey.get(key);
+        if (!e) byKey.set(key, (e = { unitId, courseId, counts: emptyCounts(), completedInPeriod: 0 }));
+        return e;
+      };
+      for (const r of counts.rows as { unit_id: number; course_id: number; state: CourseState; people: number }[]) entry(r.unit_id, r.course_id).counts[r.state] = r.people;
+      for (const r of inPeriod.rows as { unit_id: number; course_id: number; completed: number }[]) entry(r.unit_id, r.course_id).completedInPeriod = r.completed;
+      const staffByRole = (roles.rows as { job_role: string | null; people: number }[]).map((r) => ({ jobRole: r.job_role, people: r.people }));
+      return {
+        staffByRole,
+        staffTotal: staffByRole.reduce((s, r) => s + r.people, 0),
+        byUnitCourse: [...byKey.values()],
+        lacking: (lacking.rows as { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: Date | null }[]).map(
+          (r): LackingPerson => ({ userId: r.user_id, name: r.name, unitId: r.unit_id, jobRole: r.job_role, courseId: r.course_id, state: r.state, validUntil: r.effective_until }),
+        ),
+        lackingTotal: (lackingTotal.rows[0] as { people: number }).people,
+      };
+    },
+
+    /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */
+    async personInScope(scope: ManagerScope, userId: number): Promise<boolean> {
+      if (!scope.unitIds.length) return false;
+      return !!(await db('users').where({ id: userId }).whereIn('unit_id', scope.unitIds).first('id'));
+    },
+
+    async person(id: number): Promise<{ id: number; name: string; email: string; unitName: string | null; organisationName: string | null; jobRole: string | null; disabledAt: Date | null } | null> {
+      const r = await db('users as u')
+        .leftJoin('units as un', 'un.id', 'u.unit_id')
+        .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
+        .where('u.id', id)
+        .first('u.id', 'u.name', 'u.email', 'un.name as unit_name', 'o.name as organisation_name', 'u.job_role', 'u.disabled_at');
+      return r ? { id: r.id, name: r.name, email: r.email, unitName: r.unit_name, organisationName: r.organisation_name, jobRole: r.job_role, disabledAt: r.disabled_at } : null;
+    },
+
+    /** A person's completions, newest first (their training history). */
+    async completionsOf(userId: number): Promise<{ courseId: number; kind: 'elearning' | 'classroom'; completedAt: Date; validUntil: Date }[]> {
+      const rows = await db('completions').where({ user_id: userId }).orderBy('completed_at', 'desc').select('course_id', 'kind', 'completed_at', 'valid_until');
+      return rows.map((r: { course_id: number; kind: 'elearning' | 'classroom'; completed_at: Date; valid_until: Date }) => ({ courseId: r.course_id, kind: r.kind, completedAt: r.completed_at, validUntil: r.valid_until }));
+    },
+
+    /** Started and completed per course, organisation and month within the period (HMC). */
+    async courseMonths(f: HmcFilters): Promise<CourseMonth[]> {
+      const { from, toExclusive } = periodBounds(f.period);
+      const q = db('stats_course_months').where('month', '>=', from).where('month', '<', toExclusive);
+      if (f.courseId) q.where('course_id', f.courseId);
+      if (f.organisationId) q.where('organisation_id', f.organisationId);
+      const rows = await q.select('course_id', 'organisation_id', db.raw(`to_char(month, 'YYYY-MM') as month`), 'started', 'completed');
+      return rows.map((r: { course_id: number; organisation_id: number; month: string; started: number; completed: number }) => ({
+        courseId: r.course_id,
+        organisationId: r.organisation_id,
+        month: r.month,
+        started: r.started,
+        completed: r.completed,
+      }));
+    },
+
+    /** Quiz figures per course within the period (HMC). */
+    async quizByCourse(f: HmcFilters): Promise<Map<number, QuizFigures>> {
+      const { from, toExclusive } = periodBounds(f.period);
+      const q = db('stats_quiz_months').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id');
+      if (f.courseId) q.where('course_id', f.courseId);
+      if (f.organisationId) q.where('organisation_id', f.organisationId);
+      const rows = await q.select('course_id', db.raw('sum(attempts)::int as attempts'), db.raw('sum(passed)::int as passed'), db.raw('sum(attempts_to_pass)::int as attempts_to_pass'));
+      return new Map(rows.map((r: { course_id: number; attempts: number; passed: number; attempts_to_pass: number }) => [r.course_id, { attempts: r.attempts, passed: r.passed, attemptsToPass: r.attempts_to_pass }]));
+    },
+
+    /** Evaluation answers per course as distributions of the two statements (HMC). */
+    async evaluationsByCourse(f: HmcFilters): Promise<Map<number, EvaluationFigures>> {
+      const { from, toExclusive } = periodBounds(f.period);
+      const q = db('stats_evaluation_months').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id', 'useful', 'matches_description');
+      if (f.courseId) q.where('course_id', f.courseId);
+      if (f.organisationId) q.where('organisation_id', f.organisationId);
+      const rows = await q.select('course_id', 'useful', 'matches_description', db.raw('sum(answers)::int as answers'));
+      const result = new Map<number, EvaluationFigures>();
+      for (const r of rows as { course_id: number; useful: number; matches_description: number; answers: number }[]) {
+        let e = result.get(r.course_id);
+        if (!e) result.set(r.course_id, (e = { useful: { 1: 0, 2: 0, 3: 0, 4: 0 }, matchesDescription: { 1: 0, 2: 0, 3: 0, 4: 0 }, answers: 0 }));
+        e.useful[r.useful] += r.answers;
+        e.matchesDescription[r.matches_description] += r.answers;
+        e.answers += r.answers;
+      }
+      return result;
+    },
+
+    /** The newest evaluation comments of a course within the period, without who wrote them. */
+    async comments(courseId: number, f: HmcFilters, limit: number): Promise<{ createdAt: Date; comment: string }[]> {
+      const { from, toExclusive } = periodBounds(f.period);
+      const q = db('stats_evaluation_comments')
+        .where('course_id', courseId)
+        .where('created_at', '>=', db.raw(`?::date at time zone 'Europe/Stockholm'`, [from]))
+        .where('created_at', '<', db.raw(`?::date at time zone 'Europe/Stockholm'`, [toExclusive]))
+        .orderBy('created_at', 'desc')
+        .limit(limit);
+      if (f.organisationId) q.where('organisation_id', f.organisationId);
+      return (await q.select('created_at', 'comment')).map((r: { created_at: Date; comment: string }) => ({ createdAt: r.created_at, comment: r.comment }));
+    },
+
+    /** Per quiz question of a course: answers and right answers (all time; questions change with versions). */
+    async questions(courseId: number): Promise<{ questionId: string; answers: number; correct: number }[]> {
+      const rows = await db('stats_question_answers').where({ course_id: courseId }).select('question_id', 'answers', 'correct');
+      return rows.map((r: { question_id: string; answers: number; correct: number }) => ({ questionId: r.question_id, answers: r.answers, correct: r.correct }));
+    },
+
+    async organisations(): Promise<{ id: number; name: string }[]> {
+      return db('organisations').orderBy('name').select('id', 'name');
+    },
+
+    /** When the regional figures were last refreshed (the oldest of the views), or null if never. */
+    async refreshedAt(): Promise<Date | null> {
+      const row = await db('stats_refreshes').whereIn('view_name', [...STATS_VIEWS]).min('refreshed_at as at').count('* as n').first();
+      return row && Number(row.n) === STATS_VIEWS.length ? (row.at as Date) : null;
+    },
+
+    /** Refreshes every view (concurrently, so pages keep reading the old figures meanwhile) and records when. */
+    async refreshViews(): Promise<{ view: string; ms: number }[]> {
+      const result: { view: string; ms: number }[] = [];
+      for (const view of STATS_VIEWS) {
+        const started = Date.now();
+        // A view never filled (fresh migration) cannot be refreshed concurrently.
+        const populated = await db.raw(`select ispopulated from pg_matviews where matviewname = ?`, [view]);
+        const concurrently = populated.rows[0]?.ispopulated ? 'concurrently' : '';
+        await db.raw(`refresh materialized view ${concurrently} ${view}`);
+        const ms = Date.now() - started;
+        await db('stats_refreshes').insert({ view_name: view, refreshed_at: db.fn.now(), duration_ms: ms }).onConflict('view_name').merge();
+        result.push({ view, ms });
+      }
+      return result;
+    },
+
+    async subscribed(userId: number): Promise<boolean> {
+      return !!(await db('manager_summary_subscriptions').where({ user_id: userId }).first('user_id'));
+    },
+
+    /** Turns the monthly summary on or off; repeating either is harmless. */
+    async setSubscribed(userId: number, on: boolean): Promise<void> {
+      if (on) await db('manager_summary_subscriptions').insert({ user_id: userId }).onConflict('user_id').ignore();
+      else await db('manager_summary_subscriptions').where({ user_id: userId }).delete();
+    },
+  };
+}
+
+export type StatsRepository = ReturnType<typeof statsRepository>;

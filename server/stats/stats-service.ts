@@ -1,0 +1,385 @@
+/**
+ * Builds the statistics pages: the figures from the repository, turned into the tables a page shows
+ * and an export writes (the same DataTable for HTML, CSV and XLSX) and the charts drawn from them.
+ */
+import type { TFunction } from 'i18next';
+import type { CurrentUser } from '../auth/types';
+import { courseStatus, type CourseStatus } from '../courses/course-status';
+import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
+import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import { forbidden, notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import type { Language } from '../i18n/i18n';
+import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import { columnChart, stackedBarChart } from './charts';
+import { formatters, share } from './format';
+import type { StatsRepository } from './stats-repository';
+import { STATES, type Cell, type DataTable, type HmcFilters, type ManagerFilters } from './types';
+
+/** How many people the dashboard lists on the page; the export always has everyone. */
+export const LACKING_ON_PAGE = 200;
+/** How many evaluation comments a course page shows. */
+export const COMMENTS_ON_PAGE = 50;
+
+export interface Chart {
+  svg: string;
+  tableId: string;
+}
+
+interface Lang {
+  t: TFunction;
+  lng: Language;
+}
+
+const monthsBetween = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
+};
+
+export function statsService(deps: { stats: StatsRepository; courses: CoursesRepository; enrolments: EnrolmentsRepository; jobRoles: JobRolesRepository }) {
+  const { stats, courses, enrolments, jobRoles } = deps;
+
+  async function courseTitles(): Promise<{ list: CourseVersion[]; title: (id: number) => string }> {
+    const list = await courses.listLatest();
+    const byId = new Map(list.map((v) => [v.courseId, v.content.title.standard]));
+    return { list, title: (id) => byId.get(id) ?? String(id) };
+  }
+
+  async function roleNames(lng: Language) {
+    const roles = await jobRoles.list();
+    return { roles, name: (id: string | null) => roles.find((r) => r.id === id)?.name[lng] ?? '' };
+  }
+
+  async function scopeOf(user: CurrentUser) {
+    const scope = await stats.managerScope(user.permissions);
+    if (!scope.unitIds.length) throw forbidden();
+    return scope;
+  }
+
+  return {
+    scopeOf,
+
+    /** The options a manager's filters offer: only units in their scope. */
+    async managerOptions(user: CurrentUser, lng: Language) {
+      const scope = await scopeOf(user);
+      const [units, roles, titles] = await Promise.all([stats.unitsIn(scope), roleNames(lng), courseTitles()]);
+      return { scope, units, roles: roles.roles.map((r) => ({ id: r.id, name: r.name[lng] })), courses: titles.list.map((v) => ({ id: v.courseId, title: v.content.title.standard })) };
+    },
+
+    /** The manager dashboard (or its export, with everyone listed): tables and charts for the filters. */
+    async managerDashboard(user: CurrentUser, filters: ManagerFilters, { t, lng }: Lang, o: { forExport: boolean }) {
+      const scope = await scopeOf(user);
+      if (filters.unitId && !scope.unitIds.includes(filters.unitId)) throw forbidden('stats:errors.outOfScope');
+      const [units, roles, titles, figures] = await Promise.all([
+        stats.unitsIn(scope),
+        roleNames(lng),
+        courseTitles(),
+        stats.managerFigures(scope, filters, new Date(), o.forExport ? null : LACKING_ON_PAGE),
+      ]);
+      const fmt = formatters(lng);
+      const unitName = (id: number) => units.find((u) => u.id === id)?.name ?? String(id);
+      const stateCols = STATES.map((s) => ({ label: t(`stats:state.${s}`), numeric: true }));
+
+      const staff: DataTable = {
+        id: 'staff',
+        caption: t('stats:manager.staffCaption'),
+        columns: [{ label: t('stats:col.jobRole') }, { label: t('stats:col.people'), numeric: true }],
+        rows: [...figures.staffByRole.map((r) => [r.jobRole ? roles.name(r.jobRole) : t('stats:noRole'), r.people] as Cell[]), [t('stats:total'), figures.staffTotal]],
+      };
+
+      // Per course over all units in view, then per unit and course.
+      const courseIds = [...new Set(figures.byUnitCourse.map((r) => r.courseId))].sort((a, b) => titles.title(a).localeCompare(titles.title(b), 'sv'));
+      const perCourse = courseIds.map((courseId) => {
+        const rows = figures.byUnitCourse.filter((r) => r.courseId === courseId);
+        const counts = Object.fromEntries(STATES.map((s) => [s, rows.reduce((n, r) => n + r.counts[s], 0)])) as Record<(typeof STATES)[number], number>;
+        return { courseId, counts, completedInPeriod: rows.reduce((n, r) => n + r.completedInPeriod, 0) };
+      });
+      const periodLabel = t('stats:col.completedInPeriod', { from: fmt.month(filters.period.from), to: fmt.month(filters.period.to) });
+      const byCourse: DataTable = {
+        id: 'by-course',
+        caption: t('stats:manager.byCourseCaption'),
+        columns: [{ label: t('stats:col.course') }, ...stateCols, { label: t('stats:col.validShare'), numeric: true }, { label: periodLabel, numeric: true }],
+        rows: perCourse.map((c) => {
+          const total = STATES.reduce((n, s) => n + c.counts[s], 0);
+          return [titles.title(c.courseId), ...STATES.map((s) => c.counts[s]), share(c.counts.completed + c.counts.expiring, total), c.completedInPeriod];
+        }),
+      };
+      const byUnit: DataTable = {
+        id: 'by-unit',
+        caption: t('stats:manager.byUnitCaption'),
+        columns: [{ label: t('stats:col.unit') }, { label: t('stats:col.course') }, ...stateCols, { label: periodLabel, numeric: true }],
+        rows: [...figures.byUnitCourse]
+          .sort((a, b) => unitName(a.unitId).localeCompare(unitName(b.unitId), 'sv') || titles.title(a.courseId).localeCompare(titles.title(b.courseId), 'sv'))
+          .map((r) => [unitName(r.unitId), titles.title(r.courseId), ...STATES.map((s) => r.counts[s]), r.completedInPeriod]),
+      };
+      const lacking: DataTable & { links: string[] } = {
+        id: 'lacking',
+        caption: t('stats:manager.lackingCaption'),
+        columns: [{ label: t('stats:col.name') }, { label: t('stats:col.unit') }, { label: t('stats:col.jobRole') }, { label: t('stats:col.course') }, { label: t('stats:col.state') }, { label: t('stats:col.validUntil') }],
+        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), t(`stats:state.${p.state}`), p.validUntil ? { date: p.validUntil } : null]),
+        links: figures.lacking.map((p) => paths.statsPerson(p.userId)),
+      };
+      const chart = stackedBarChart(
+        perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: t(`stats:state.${s}`), value: c.counts[s] })) })),
+        { id: 'chart-by-course', title: t('stats:manager.chartTitle'), format: fmt.number },
+      );
+      return {
+        units,
+        figures,
+        tables: { staff, byCourse, byUnit, lacking },
+        chart: { svg: chart, tableId: byCourse.id } as Chart,
+        lackingShown: figures.lacking.length,
+        lackingPeople: figures.lackingTotal,
+      };
+    },
+
+    /** One person's training record for a manager in scope (or an administrator): the learner's own live status. */
+    async personRecord(user: CurrentUser, personId: number) {
+      const isAdmin = user.permissions.some((p) => p.kind === 'admin');
+      if (!isAdmin) {
+        const scope = await scopeOf(user);
+        if (!(await stats.personInScope(scope, personId))) throw notFound('stats:errors.personNotFound');
+      }
+      const person = await stats.person(personId);
+      if (!person) throw notFound('stats:errors.personNotFound');
+      const [all, track, overview, history] = await Promise.all([courses.listLatest(), courses.trackFor(person.jobRole), enrolments.overview(personId), stats.completionsOf(personId)]);
+      const now = new Date();
+      const rows: { title: string; requirement: 'required' | 'recommended' | 'other'; status: CourseStatus }[] = [];
+      for (const v of all) {
+        const entry = track.find((e) => e.courseId === v.courseId);
+        const open = overview.open.get(v.courseId);
+        const latest = overview.latest.get(v.courseId) ?? null;
+        if (!entry && !open && !latest) continue;
+        const repeatMonths = entry?.requirement === 'required' ? entry.repeatMonths : null;
+        rows.push({
+          title: v.content.title.standard,
+          requirement: entry?.requirement ?? 'other',
+          status: courseStatus({ now, openEnrolment: open ? { lessonsDone: open.lessonsDone, lessonCount: v.content.lessons.length } : null, latestCompletion: latest, repeatMonths }),
+        });
+      }
+      const order = { required: 0, recommended: 1, other: 2 };
+      rows.sort((a, b) => order[a.requirement] - order[b.requirement] || a.title.localeCompare(b.title, 'sv'));
+      const titleOf = new Map(all.map((v) => [v.courseId, v.content.title.standard]));
+      return { person, rows, history: history.map((h) => ({ ...h, title: titleOf.get(h.courseId) ?? '' })) };
+    },
+
+    /** HMC's overview of every course: started vs completed, pass rate, attempts and evaluations. */
+    async hmcOverview(filters: HmcFilters, { t, lng }: Lang) {
+      const [titles, months, quiz, evaluations, refreshedAt, organisations] = await Promise.all([
+        courseTitles(),
+        stats.courseMonths(filters),
+        stats.quizByCourse(filters),
+        stats.evaluationsByCourse(filters),
+        stats.refreshedAt(),
+        stats.organisations(),
+      ]);
+      const fmt = formatters(lng);
+      const sum = (courseId: number, key: 'started' | 'completed') => months.filter((m) => m.courseId === courseId).reduce((n, m) => n + m[key], 0);
+      const list = titles.list.filter((v) => !filters.courseId || v.courseId === filters.courseId);
+      const agree = (e: { useful: Record<number, number>; answers: number } | undefined) => (e ? share(e.useful[4] + e.useful[3], e.answers) : null);
+      const courseTable: DataTable & { links: string[] } = {
+        id: 'courses',
+        caption: t('stats:hmc.coursesCaption'),
+        columns: [
+          { label: t('stats:col.course') },
+          { label: t('stats:col.started'), numeric: true },
+          { label: t('stats:col.completed'), numeric: true },
+          { label: t('stats:col.passRate'), numeric: true },
+          { label: t('stats:col.avgAttempts'), numeric: true },
+          { label: t('stats:col.evaluations'), numeric: true },
+          { label: t('stats:col.usefulAgree'), numeric: true },
+        ],
+        rows: list.map((v) => {
+          const q = quiz.get(v.courseId);
+          const e = evaluations.get(v.courseId);
+          return [
+            v.content.title.standard,
+            sum(v.courseId, 'started'),
+            sum(v.courseId, 'completed'),
+            q ? share(q.passed, q.attempts) : null,
+            q && q.passed ? Math.round((10 * q.attemptsToPass) / q.passed) / 10 : null,
+            e?.answers ?? 0,
+            agree(e),
+          ];
+        }),
+        links: list.map((v) => paths.statsHmcCourse(v.content.slug)),
+      };
+      const years = [...new Set(months.map((m) => m.month.slice(0, 4)))].sort();
+      const yearTable: DataTable = {
+        id: 'years',
+        caption: t('stats:hmc.yearsCaption'),
+        columns: [{ label: t('stats:col.year') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
+        rows: years.map((y) => {
+          const ms = months.filter((m) => m.month.startsWith(y) && (!filters.courseId || m.courseId === filters.courseId));
+          return [y, ms.reduce((n, m) => n + m.started, 0), ms.reduce((n, m) => n + m.completed, 0)];
+        }),
+      };
+      const chart = stackedBarChart(
+        list.map((v) => ({
+          label: v.content.title.standard,
+          segments: [
+            { key: 'completed', label: t('stats:col.completed'), value: sum(v.courseId, 'completed') },
+            { key: 'started', label: t('stats:col.notYetCompleted'), value: Math.max(0, sum(v.courseId, 'started') - sum(v.courseId, 'completed')) },
+          ],
+        })),
+        { id: 'chart-courses', title: t('stats:hmc.chartTitle'), format: fmt.number },
+      );
+      return { tables: { courses: courseTable, years: yearTable }, chart: { svg: chart, tableId: courseTable.id } as Chart, refreshedAt, organisations };
+    },
+
+    /** One course for HMC: by organisation, month and year; quiz; evaluation distributions and comments; questions. */
+    async hmcCourse(slug: string, filters: HmcFilters, { t, lng }: Lang) {
+      const version = await courses.latestBySlug(slug);
+      if (!version) throw notFound('courses:errors.courseNotFound');
+      const f = { ...filters, courseId: version.courseId };
+      const [months, quiz, evaluations, comments, questions, organisations, refreshedAt] = await Promise.all([
+        stats.courseMonths(f),
+        stats.quizByCourse(f),
+        stats.evaluationsByCourse(f),
+        stats.comments(version.courseId, f, COMMENTS_ON_PAGE),
+        stats.questions(version.courseId),
+        stats.organisations(),
+        stats.refreshedAt(),
+      ]);
+      const fmt = formatters(lng);
+      const orgName = (id: number) => organisations.find((o) => o.id === id)?.name ?? t('stats:noOrganisation');
+      const orgIds = [...new Set(months.map((m) => m.organisationId))].sort((a, b) => orgName(a).localeCompare(orgName(b), 'sv'));
+      const total = (ms: typeof months, key: 'started' | 'completed') => ms.reduce((n, m) => n + m[key], 0);
+      const byOrganisation: DataTable = {
+        id: 'organisations',
+        caption: t('stats:course.orgCaption'),
+        columns: [{ label: t('stats:col.organisation') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
+        rows: [
+          ...orgIds.map((id) => {
+            const ms = months.filter((m) => m.organisationId === id);
+            return [orgName(id), total(ms, 'started'), total(ms, 'completed')] as Cell[];
+          }),
+          [t('stats:total'), total(months, 'started'), total(months, 'completed')],
+        ],
+      };
+      const monthList = monthsBetween(filters.period.from, filters.period.to);
+      const byMonth: DataTable = {
+        id: 'months',
+        caption: t('stats:course.monthCaption'),
+        columns: [{ label: t('stats:col.month') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
+        rows: monthList.map((m) => {
+          const ms = months.filter((x) => x.month === m);
+          return [fmt.month(m), total(ms, 'started'), total(ms, 'completed')];
+        }),
+      };
+      const years = [...new Set(monthList.map((m) => m.slice(0, 4)))];
+      const byYear: DataTable = {
+        id: 'years',
+        caption: t('stats:course.yearCaption'),
+        columns: [{ label: t('stats:col.year') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
+        rows: years.map((y) => {
+          const ms = months.filter((x) => x.month.startsWith(y));
+          return [y, total(ms, 'started'), total(ms, 'completed')];
+        }),
+      };
+      const q = quiz.get(version.courseId);
+      const quizTable: DataTable = {
+        id: 'quiz',
+        caption: t('stats:course.quizCaption'),
+        columns: [{ label: t('stats:col.figure') }, { label: t('stats:col.value'), numeric: true }],
+        rows: [
+          [t('stats:col.attempts'), q?.attempts ?? 0],
+          [t('stats:col.passedAttempts'), q?.passed ?? 0],
+          [t('stats:col.passRate'), q ? share(q.passed, q.attempts) : null],
+          [t('stats:col.avgAttempts'), q && q.passed ? Math.round((10 * q.attemptsToPass) / q.passed) / 10 : null],
+        ],
+      };
+      const e = evaluations.get(version.courseId);
+      const scale = [4, 3, 2, 1];
+      const evaluationTable: DataTable = {
+        id: 'evaluations',
+        caption: t('stats:course.evaluationCaption', { count: e?.answers ?? 0 }),
+        columns: [{ label: t('stats:col.statement') }, ...scale.map((s) => ({ label: t(`evaluations:scale.${s}`), numeric: true })), { label: t('stats:col.answers'), numeric: true }],
+        rows: (['useful', 'matchesDescription'] as const).map((k) => [t(`evaluations:statements.${k}`), ...scale.map((s) => (e ? e[k][s] : 0)), e?.answers ?? 0]),
+      };
+      // Questions of the newest version; answers to questions since removed are listed by id.
+      const content = version.content;
+      const lessonTitle = (id: string | null) => content.lessons.find((l) => l.id === id)?.title.standard ?? '';
+      const questionRows = questions
+        .map((qa) => {
+          const question = content.questions.find((x) => x.id === qa.questionId);
+          return { id: qa.questionId, text: question?.text.standard ?? qa.questionId, lesson: question?.lesson ?? null, answers: qa.answers, correct: qa.correct };
+        })
+        .sort((a, b) => a.correct / a.answers - b.correct / b.answers);
+      const questionTable: DataTable = {
+        id: 'questions',
+        caption: t('stats:course.questionsCaption'),
+        columns: [{ label: t('stats:col.question') }, { label: t('stats:col.lesson') }, { label: t('stats:col.answers'), numeric: true }, { label: t('stats:col.rightShare'), numeric: true }],
+        rows: questionRows.map((r) => [r.text, lessonTitle(r.lesson), r.answers, share(r.correct, r.answers)]),
+      };
+      const lessonRows = content.lessons
+        .map((l) => {
+          const qs = questionRows.filter((r) => r.lesson === l.id);
+          return { title: l.title.standard, answers: qs.reduce((n, r) => n + r.answers, 0), correct: qs.reduce((n, r) => n + r.correct, 0) };
+        })
+        .filter((l) => l.answers > 0)
+        .sort((a, b) => a.correct / a.answers - b.correct / b.answers);
+      const lessonTable: DataTable = {
+        id: 'lessons',
+        caption: t('stats:course.lessonsCaption'),
+        columns: [{ label: t('stats:col.lesson') }, { label: t('stats:col.answers'), numeric: true }, { label: t('stats:col.rightShare'), numeric: true }],
+        rows: lessonRows.map((l) => [l.title, l.answers, share(l.correct, l.answers)]),
+      };
+      const commentTable: DataTable = {
+        id: 'comments',
+        caption: t('stats:course.commentsCaption'),
+        columns: [{ label: t('stats:col.date') }, { label: t('stats:col.comment') }],
+        rows: comments.map((c) => [{ date: c.createdAt }, c.comment]),
+      };
+      const pct = (n: number) => fmt.share(n / 100);
+      const charts = {
+        months: {
+          svg: columnChart(
+            monthList.map((m) => {
+              const ms = months.filter((x) => x.month === m);
+              return { label: fmt.month(m), values: [{ key: 'started', label: t('stats:col.started'), value: total(ms, 'started') }, { key: 'completed', label: t('stats:col.completed'), value: total(ms, 'completed') }] };
+            }),
+            { id: 'chart-months', title: t('stats:course.monthChartTitle'), format: fmt.number },
+          ),
+          tableId: byMonth.id,
+        },
+        evaluations: {
+          svg: stackedBarChart(
+            (['useful', 'matchesDescription'] as const).map((k) => ({
+              label: t(`evaluations:statements.${k}`),
+              segments: scale.map((s) => ({ key: `scale-${s}`, label: t(`evaluations:scale.${s}`), value: e ? e[k][s] : 0 })),
+            })),
+            { id: 'chart-evaluations', title: t('stats:course.evaluationChartTitle'), format: fmt.number },
+          ),
+          tableId: evaluationTable.id,
+        },
+        questions: {
+          svg: stackedBarChart(
+            questionRows.map((r) => ({ label: r.text, segments: [{ key: 'right', label: t('stats:col.rightShare'), value: Math.round((1000 * r.correct) / r.answers) / 10 }] })),
+            { id: 'chart-questions', title: t('stats:course.questionChartTitle'), format: pct, max: 100 },
+          ),
+          tableId: questionTable.id,
+        },
+      } satisfies Record<string, Chart>;
+      return {
+        version,
+        tables: { byOrganisation, byMonth, byYear, quiz: quizTable, evaluations: evaluationTable, comments: commentTable, questions: questionTable, lessons: lessonTable },
+        charts,
+        refreshedAt,
+        organisations,
+      };
+    },
+  };
+}
+
+export type StatsService = ReturnType<typeof statsService>;

@@ -1,0 +1,102 @@
+/**
+ * A unit manager and an HMC educator in real Chromium: dashboard with chart and tables, a filter, a
+ * person's record, the CSV download; HMC's overview and a course page. axe-core checks every page.
+ * Also checks that the charts and tables are there without JavaScript.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser } from '../support/browser';
+import { PASSWORD, SHIPPED_COURSES, startTestApp, type TestApp } from '../support/test-app';
+import { buildHandMadeData, type HandMadeData } from '../stats/hand-made-data';
+
+let t: TestApp;
+let d: HandMadeData;
+let server: Server;
+let base: string;
+let browser: Browser;
+const violations: string[] = [];
+const screenshots = path.join(__dirname, '..', '..', 'test-results');
+
+beforeAll(async () => {
+  t = await startTestApp({ coursesDir: SHIPPED_COURSES });
+  d = await buildHandMadeData(t.db);
+  await t.services.stats.refreshViews();
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+  fs.mkdirSync(screenshots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+});
+
+async function visit(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('load');
+  violations.push(...(await axeViolations(page)));
+  await page.screenshot({ path: path.join(screenshots, `stats-${name}.png`), fullPage: true });
+}
+
+async function login(page: Page, email: string) {
+  await page.goto(`${base}/logga-in`);
+  await page.getByLabel('E-postadress').fill(email);
+  await page.getByLabel('Lösenord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(/\/mina-kurser$/);
+}
+
+describe('statistics in Chromium', () => {
+  it('lets a unit manager find who lacks a course and open their record, and HMC read a course, every page passing axe', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'sv-SE' });
+    const page = await context.newPage();
+    await login(page, d.m1.email);
+    await page.getByRole('link', { name: 'Statistik' }).click();
+    await page.waitForURL(/\/statistik\/chef$/);
+    await visit(page, 'manager');
+    expect(await page.getByRole('img', { name: 'Status för kurser som krävs, per kurs' }).count()).toBe(1);
+    expect(await page.locator('#lacking tbody tr').count()).toBe(5);
+
+    await page.getByLabel('Kurs', { exact: true }).selectOption({ label: 'Förflyttning – hjälpmedel och säkert arbetssätt' });
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.waitForURL(/course=/);
+    expect(await page.locator('#lacking tbody tr').count()).toBe(3);
+    await visit(page, 'manager-filtered');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner som CSV' }).click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    expect(csv).toContain('Cecilia Tre');
+    expect(csv).not.toContain('Erik Fem');
+
+    await page.getByRole('link', { name: 'Anna Ett' }).click();
+    await page.waitForURL(/\/statistik\/personer\/\d+$/);
+    expect(await page.locator('h1').textContent()).toBe('Anna Ett');
+    await visit(page, 'person');
+
+    const hmc = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' });
+    const hp = await hmc.newPage();
+    await login(hp, d.educator.email);
+    await hp.goto(`${base}/statistik`);
+    await hp.waitForURL(/\/statistik\/hmc$/);
+    await visit(hp, 'hmc');
+    await hp.getByRole('link', { name: 'Hjälpmedel – grunden' }).click();
+    await hp.waitForURL(/\/statistik\/hmc\/kurser\/hjalpmedel-grunden/);
+    expect(await hp.getByRole('img', { name: 'Andel rätt per fråga' }).count()).toBe(1);
+    await visit(hp, 'hmc-course');
+
+    // Without JavaScript the charts (server-drawn SVG) and their tables are all there.
+    const noJs = await browser.newContext({ javaScriptEnabled: false, locale: 'sv-SE' });
+    const np = await noJs.newPage();
+    await login(np, d.educator.email);
+    await np.goto(`${base}/statistik/hmc/kurser/hjalpmedel-grunden`);
+    expect(await np.locator('svg.chart').count()).toBe(3);
+    expect(await np.locator('table.data-table').count()).toBeGreaterThanOrEqual(7);
+
+    expect(violations).toEqual([]);
+  });
+});
