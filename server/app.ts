@@ -17,6 +17,7 @@ import { languageMiddleware } from './i18n/i18n';
 import { healthRoutes, pagesRoutes } from './pages/pages-routes';
 import { quizRoutes } from './quiz/quiz-routes';
 import type { Services } from './services';
+import { videosRoutes } from './videos/videos-routes';
 
 export function createApp(services: Services, sessionPool: Pool): Express {
   const { config } = services;
@@ -46,7 +47,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   app.use(csrfToken);
   app.use(csrfProtection);
 
-  for (const routes of [pagesRoutes, authRoutes, coursesRoutes, quizRoutes, certificatesRoutes, evaluationsRoutes, adminRoutes]) {
+  for (const routes of [pagesRoutes, authRoutes, coursesRoutes, quizRoutes, certificatesRoutes, evaluationsRoutes, adminRoutes, videosRoutes]) {
     app.use(routes(services));
   }
 

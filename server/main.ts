@@ -13,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-post
 import { createKnex, migrateLatest } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,12 +28,15 @@ async function main(): Promise<void> {
   const db = createKnex(databaseUrl);
   const sessionPool = new Pool({ connectionString: databaseUrl, max: 4 });
   let server: Server | null = null;
+  let services: Services | null = null;
 
   const shutdown = async (signal: string) => {
     logger.info('Shutting down', { signal });
     const forced = setTimeout(() => process.exit(1), 20_000);
     forced.unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // A transcode in progress is stopped and its job handed back to the queue for the next start.
+    await services?.transcodeQueue.stop().catch(() => undefined);
     await sessionPool.end().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop();
@@ -57,8 +60,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const services = createServices(config, db, logger);
+  services = createServices(config, db, logger);
   const app = createApp(services, sessionPool);
+  if (config.videoWorker) {
+    await services.transcodeQueue.startWorker().catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
+  }
   server = app.listen(config.port, () => {
     const port = (server?.address() as AddressInfo).port;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });

@@ -14,6 +14,7 @@ import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
+import { videoLibrary } from './videos/video-library';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -39,6 +40,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     passport: configurePassport(auth, users),
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),
+    // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
+    ...videoLibrary({ config, db, logger }),
   };
 }
 

@@ -6,8 +6,13 @@ import type { RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { HttpError } from './errors';
 
+// A multipart form (a file upload) is read by its route only after this check, so its token travels in
+// the form's action URL (`?_csrf=`); that way no upload is stored before the token is checked.
+const multipartToken = (req: { headers: Record<string, unknown>; query?: Record<string, unknown> }) =>
+  String(req.headers['content-type'] ?? '').startsWith('multipart/form-data') && typeof req.query?._csrf === 'string' ? req.query._csrf : undefined;
+
 const { generateToken, csrfSynchronisedProtection } = csrfSync({
-  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined) ?? multipartToken(req),
 });
 
 /** Puts the session's token on res.locals.csrfToken for the views. */
