@@ -3,6 +3,7 @@
  * started with an argument list (never a shell), so no file name or text can become a command.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 
 export interface MediaTools {
   ffmpeg: string;
@@ -180,7 +181,6 @@ export async function makePoster(tools: MediaTools, webFile: string, output: str
 
 /** The top-level boxes of an MP4 in file order (e.g. ftyp, moov, mdat), read from its first bytes and box sizes. */
 export async function mp4TopLevelBoxes(file: string): Promise<string[]> {
-  const fs = await import('node:fs/promises');
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Knex } from 'knex';
+import type { PoolClient } from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
 import { MediaToolError, makePoster, probe, transcodeToWeb, webSize, type MediaTools } from './ffmpeg';
@@ -19,16 +20,21 @@ export const TRANSCODE_QUEUE = 'video-transcode';
 const RETRY_LIMIT = 2;
 const HEARTBEAT_MS = 2000;
 
-/** pg-boss's database adapter over knex: `$1` placeholders become knex's positional `?` bindings. */
+/**
+ * pg-boss's database adapter over knex: the statement runs on a connection of knex's pool, or on the
+ * transaction's own connection when given a transaction (knex's transaction client hands out that one).
+ * pg's own parameter handling is used as is, so pg-boss's `$1` placeholders, arrays and JSON work unchanged.
+ */
 function knexAdapter(db: Knex | Knex.Transaction): PgBoss.Db {
+  const client = db.client as { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<unknown> };
   return {
-    async executeSql(text: string, values: unknown[] = []) {
-      const bindings: unknown[] = [];
-      const sql = text.replace(/\?/g, '\\?').replace(/\$(\d+)/g, (_m, n: string) => {
-        bindings.push(values[Number(n) - 1] ?? null);
-        return '?';
-      });
-      return (await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: unknown[] };
+    async executeSql(text: string, values?: unknown[]) {
+      const connection = await client.acquireConnection();
+      try {
+        return await connection.query(text, values);
+      } finally {
+        await client.releaseConnection(connection);
+      }
     },
   };
 }
