@@ -187,7 +187,7 @@ export function videosController(services: Services) {
         if (file) await fs.promises.rm(file.path, { force: true });
         return renderUploadForm(req, res, 400, body, errors);
       }
-      const result = await videosService.createFromUpload(req.user!, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
+      const result = await videosService.createFromUpload(req.user!.id, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
       if (!result.ok) return renderUploadForm(req, res, 400, body, messages(result.errors));
       res.redirect(303, `${paths.video(result.video.id)}?uppladdad=1`);
     },
@@ -235,7 +235,7 @@ export function videosController(services: Services) {
         return renderCaptions(req, res, video, variant, tooLarge ? 413 : 400, { captions: { key: tooLarge ? 'videos:captions.errors.fileTooLarge' : 'videos:errors.file.badUpload' } });
       }
       if (!req.file || req.file.size === 0) return renderCaptions(req, res, video, variant, 400, { captions: { key: 'videos:captions.errors.missing' } });
-      const result = await videosService.uploadCaptions(req.user!, video.id, variant, req.file.buffer);
+      const result = await videosService.uploadCaptions(req.user!.id, video.id, variant, req.file.buffer);
       if (!result.ok) {
         const [first, ...rest] = result.problems;
         return renderCaptions(req, res, video, variant, 400, { captions: problemMessage(first!), ...Object.fromEntries(rest.map((p, i) => [`captions-${i + 2}`, problemMessage(p)])) });

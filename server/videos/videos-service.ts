@@ -95,7 +95,7 @@ export function videosService(deps: {
      * Creates a film from an uploaded file: checked by content (ffprobe + a test decode), then in one
      * transaction the row, the original moved into place and the transcoding job queued.
      */
-    async createFromUpload(user: CurrentUser, form: { title: string; slug: string; audience: number | null; placeholder?: boolean }, file: UploadedFile): Promise<CreateResult> {
+    async createFromUpload(createdBy: number | null, form: { title: string; slug: string; audience: number | null; placeholder?: boolean }, file: UploadedFile): Promise<CreateResult> {
       const discard = () => fs.rm(file.path, { force: true });
       if (await videos.slugTaken(form.slug)) {
         await discard();
@@ -121,7 +121,7 @@ export function videosService(deps: {
             originalName: file.originalName.slice(0, 255),
             originalBytes: file.size,
             originalFormat: check.probe.formatName,
-            createdBy: user.id,
+            createdBy,
           });
           dir = storage.videoDir(created.id);
           await fs.mkdir(dir, { recursive: true });
@@ -152,10 +152,10 @@ export function videosService(deps: {
     },
 
     /** Replaces a caption track from an uploaded WebVTT or SRT file; problems name their line. */
-    async uploadCaptions(user: CurrentUser, videoId: number, variant: Variant, bytes: Buffer): Promise<{ ok: true; count: number } | { ok: false; problems: CaptionProblem[] }> {
+    async uploadCaptions(userId: number | null, videoId: number, variant: Variant, bytes: Buffer): Promise<{ ok: true; count: number } | { ok: false; problems: CaptionProblem[] }> {
       const parsed = parseCaptions(bytes);
       if (!parsed.ok) return parsed;
-      await captions.replace(videoId, variant, parsed.format, parsed.cues, user.id);
+      await captions.replace(videoId, variant, parsed.format, parsed.cues, userId);
       return { ok: true, count: parsed.cues.length };
     },
 
