@@ -110,6 +110,11 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
     const timingLine = block[timingIndex];
     const lineNo = blockStart + timingIndex + 1;
     if (timingLine === undefined || !timingLine.includes('-->')) {
+      // A line that starts like a time but has no proper arrow is a broken timing line, not an identifier.
+      if (/^\s*\d{1,2}:\d{2}/.test(head)) {
+        problems.push({ line: blockStart + 1, key: 'badTiming', value: head.trim().slice(0, 60) });
+        continue;
+      }
       problems.push({ line: Math.min(lineNo, blockStart + block.length), key: 'missingTiming', value: head.slice(0, 60) });
       continue;
     }
