@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   await t?.services.transcodeQueue.stop();
   await t?.close();
   fs.rmSync(media, { recursive: true, force: true });
