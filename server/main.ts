@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   }
   const db = createKnex(databaseUrl);
   const sessionPool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle connection closed by the server (the embedded PostgreSQL stops on SIGTERM too) is not a crash.
+  sessionPool.on('error', (error) => logger.warn(`session pool: ${error.message}`));
   let server: Server | null = null;
   let services: Services | null = null;
 
