@@ -16,6 +16,7 @@ let server: Server;
 let base: string;
 let browser: Browser;
 let videoId: number;
+let media: string;
 const violations: string[] = [];
 const screenshots = path.join(__dirname, '..', '..', 'test-results');
 
@@ -23,7 +24,7 @@ const STANDARD = 'WEBVTT\n\n00:00.000 --> 00:01.500\nFörsta raden: lås bromsar
 const EASY = 'WEBVTT\n\n00:00.000 --> 00:01.500\nLås bromsen.\n\n00:01.500 --> 00:03.000\nFäll upp fotstöden.\n\n00:03.000 --> 00:04.000\nFråga personen.\n';
 
 beforeAll(async () => {
-  const media = tempDir('media');
+  media = tempDir('media');
   t = await startTestApp({ coursesDir: coursesWithFilm(FIXTURE_COURSES, 'bromsar', 'webbfilm'), env: { MEDIA_DIR: media } });
   const { services } = t;
   await services.mediaStorage.ensureDirs();
@@ -49,6 +50,7 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await t?.services.transcodeQueue.stop();
   await t?.close();
+  if (media) fs.rmSync(media, { recursive: true, force: true });
 });
 
 async function visit(page: Page, name: string): Promise<void> {

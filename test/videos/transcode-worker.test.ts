@@ -33,6 +33,7 @@ afterAll(async () => {
   await t?.services.transcodeQueue.stop();
   await t?.close();
   fs.rmSync(media, { recursive: true, force: true });
+  if (clip) fs.rmSync(path.dirname(clip), { recursive: true, force: true });
 });
 
 async function uploadFilm(slug: string): Promise<number> {
