@@ -21,6 +21,7 @@ import { healthRoutes, pagesRoutes } from './pages/pages-routes';
 import { privacyRoutes } from './privacy/privacy-routes';
 import { quizRoutes } from './quiz/quiz-routes';
 import type { Services } from './services';
+import { videosRoutes } from './videos/videos-routes';
 
 export function createApp(services: Services, sessionPool: Pool): Express {
   const { config } = services;
@@ -62,6 +63,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     authoringRoutes,
     privacyRoutes,
     statsRoutes,
+    videosRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

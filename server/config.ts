@@ -23,6 +23,13 @@ const schema = z.object({
   FEEDBACK_TO: z.string().email().default('hjalpmedelscentrum@example.invalid'),
   MAIL_FROM: z.string().default('Hjälpmedelsskolan <no-reply@hjalpmedelsskolan.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Video (issue 4).
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  FFMPEG_PATH: z.string().optional(),
+  FFPROBE_PATH: z.string().optional(),
+  TRANSCODE_TIMEOUT_MINUTES: z.coerce.number().int().min(10).max(23 * 60).default(6 * 60),
+  TRANSCODE_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(90),
+  VIDEO_WORKER: z.enum(['yes', 'no']).default('yes'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -61,6 +68,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     mailFrom: e.MAIL_FROM,
     /** Where accessibility feedback is mailed: set it to HMC's shared mailbox. */
     feedbackTo: e.FEEDBACK_TO,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    // pg-boss expiry: a job still running after this is retried, so it is far above the longest transcode.
+    transcodeTimeoutSeconds: e.TRANSCODE_TIMEOUT_MINUTES * 60,
+    // A transcode whose worker has not reported for this long is taken as dead and run again.
+    transcodeStaleSeconds: e.TRANSCODE_STALE_SECONDS,
+    videoWorker: e.VIDEO_WORKER === 'yes',
     viewsDir: path.join(root, 'views'),
     localesDir: path.join(root, 'locales'),
     // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.

@@ -14,7 +14,7 @@ import { createKnex, migrateLatest } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
 import { createLogger } from './logger';
 import { startScheduledJobs } from './reminders/scheduled-jobs';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,13 +28,18 @@ async function main(): Promise<void> {
   }
   const db = createKnex(databaseUrl);
   const sessionPool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle connection closed by the server (the embedded PostgreSQL stops on SIGTERM too) is not a crash.
+  sessionPool.on('error', (error) => logger.warn(`session pool: ${error.message}`));
   let server: Server | null = null;
+  let services: Services | null = null;
 
   const shutdown = async (signal: string) => {
     logger.info('Shutting down', { signal });
     const forced = setTimeout(() => process.exit(1), 20_000);
     forced.unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // A transcode in progress is stopped and its job handed back to the queue for the next start.
+    await services?.transcodeQueue.stop().catch(() => undefined);
     await sessionPool.end().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop();
@@ -58,13 +63,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const services = createServices(config, db, logger);
+  services = createServices(config, db, logger);
   const app = createApp(services, sessionPool);
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
   const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
   mailTimer.unref();
   // Regional figures, reminders and monthly summaries (issue 6).
   startScheduledJobs(services);
+  if (config.videoWorker) {
+    await services.transcodeQueue.startWorker().catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
+  }
   server = app.listen(config.port, () => {
     const port = (server?.address() as AddressInfo).port;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });

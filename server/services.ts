@@ -21,6 +21,7 @@ import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
+import { videoLibrary } from './videos/video-library';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -56,6 +57,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     tracks: tracksService(db),
     stats,
     statsService: statsService({ stats, courses, enrolments, jobRoles }),
+    // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
+    ...videoLibrary({ config, db, logger }),
   };
 }
 

@@ -8,11 +8,12 @@ import type { CoursesRepository } from './courses-repository';
 import type { CoursesService } from './courses-service';
 import { renderLesson } from './markdown';
 import { isVariant } from './types';
+import type { VideosService } from '../videos/videos-service';
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
 
-export function coursesController(deps: { coursesService: CoursesService; courses: CoursesRepository; users: UsersRepository }) {
-  const { coursesService, courses, users } = deps;
+export function coursesController(deps: { coursesService: CoursesService; courses: CoursesRepository; users: UsersRepository; videosService: VideosService }) {
+  const { coursesService, courses, users, videosService } = deps;
 
   return {
     async myCourses(req: Request, res: Response) {
@@ -46,7 +47,12 @@ export function coursesController(deps: { coursesService: CoursesService; course
       const view = await coursesService.lesson(user, slug, param(req, 'lesson'));
       const variant = user.contentVariant;
       const c = view.progress.version.content;
+      // The lesson's film (issue 4): shown only when publishable and for this person; educators see why not.
+      const described = req.query.syntolkning === 'ja';
+      const film = await videosService.lessonFilm(user, view.lesson.video, variant, described);
       res.render('courses/lesson', {
+        film,
+        describedUrl: `${paths.lesson(slug, view.lesson.id)}${described ? '' : '?syntolkning=ja'}`,
         title: `${view.lesson.title[variant]} – ${c.title[variant]}`,
         ...view,
         content: c,

@@ -57,4 +57,17 @@ export const paths = {
   statsHmcExport: (format = ':format') => `/statistik/hmc/export/${format}`,
   statsHmcCourse: (slug = ':slug') => `/statistik/hmc/kurser/${slug}`,
   statsHmcCourseExport: (slug = ':slug', format = ':format') => `/statistik/hmc/kurser/${slug}/export/${format}`,
+  // Video library (issue 4)
+  videos: '/filmer',
+  videoNew: '/filmer/ny',
+  video: (id: number | string = ':id') => `/filmer/${id}`,
+  videoStatus: (id: number | string = ':id') => `/filmer/${id}/status`,
+  videoRetry: (id: number | string = ':id') => `/filmer/${id}/forsok-igen`,
+  videoAudioDescription: (id: number | string = ':id') => `/filmer/${id}/syntolkning`,
+  videoCaptions: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning/${variant}`,
+  videoCue: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') => `/filmer/${id}/textning/${variant}/${cue}`,
+  videoTrack: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning-${variant}.vtt`,
+  videoTranscript: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/utskrift-${variant}.txt`,
+  videoFile: (id: number | string = ':id') => `/filmer/${id}/film.mp4`,
+  videoPoster: (id: number | string = ':id') => `/filmer/${id}/affisch.jpg`,
 } as const;

@@ -1,0 +1,74 @@
+/** Caption tracks (standard and easy Swedish) of films, one row per cue. */
+import type { Knex } from 'knex';
+import type { Variant } from '../courses/types';
+import type { ParsedCue } from './captions-format';
+import type { CaptionTrack, Cue } from './types';
+
+export function captionsRepository(db: Knex) {
+  return {
+    /** Replaces a track's cues in one transaction; a second upload at the same moment waits for the first. */
+    async replace(videoId: number, variant: Variant, format: 'vtt' | 'srt', cues: ParsedCue[], userId: number | null): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('video_captions')
+          .insert({ video_id: videoId, variant, source_format: format, uploaded_by: userId })
+          .onConflict(['video_id', 'variant'])
+          .merge({ source_format: format, uploaded_by: userId, updated_at: trx.fn.now() });
+        await trx('video_captions').where({ video_id: videoId, variant }).forUpdate().first('video_id');
+        await trx('video_cues').where({ video_id: videoId, variant }).delete();
+        for (let i = 0; i < cues.length; i += 500) {
+          await trx('video_cues').insert(cues.slice(i, i + 500).map((c) => ({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text })));
+        }
+      });
+    },
+
+    async tracks(videoId: number): Promise<CaptionTrack[]> {
+      const rows = await db('video_captions as c')
+        .where('c.video_id', videoId)
+        .select('c.variant', 'c.source_format', 'c.updated_at', db.raw('(select count(*) from video_cues q where q.video_id = c.video_id and q.variant = c.variant)::int as cue_count'))
+        .orderBy('c.variant', 'desc');
+      return rows.map((r: { variant: Variant; source_format: 'vtt' | 'srt'; updated_at: Date; cue_count: number }) => ({
+        variant: r.variant,
+        sourceFormat: r.source_format,
+        updatedAt: r.updated_at,
+        cueCount: r.cue_count,
+      }));
+    },
+
+    /** Caption tracks of many films at once (for the library list): videoId → variants with cues. */
+    async variantsByVideo(): Promise<Map<number, Set<Variant>>> {
+      const rows = await db('video_cues').distinct('video_id', 'variant');
+      const map = new Map<number, Set<Variant>>();
+      for (const r of rows as { video_id: number; variant: Variant }[]) {
+        if (!map.has(r.video_id)) map.set(r.video_id, new Set());
+        map.get(r.video_id)!.add(r.variant);
+      }
+      return map;
+    },
+
+    async cues(videoId: number, variant: Variant): Promise<Cue[]> {
+      const rows = await db('video_cues').where({ video_id: videoId, variant }).orderBy('start_ms').orderBy('id').select('id', 'start_ms', 'end_ms', 'text');
+      return rows.map((r: { id: number; start_ms: number; end_ms: number; text: string }) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text }));
+    },
+
+    async cue(videoId: number, variant: Variant, cueId: number): Promise<Cue | null> {
+      const r = await db('video_cues').where({ id: cueId, video_id: videoId, variant }).first('id', 'start_ms', 'end_ms', 'text');
+      return r ? { id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text } : null;
+    },
+
+    /** Changes one cue (only when it belongs to this film and track) and stamps the track as changed. */
+    async updateCue(videoId: number, variant: Variant, cueId: number, c: Omit<Cue, 'id'>): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const n = await trx('video_cues').where({ id: cueId, video_id: videoId, variant }).update({ start_ms: c.startMs, end_ms: c.endMs, text: c.text });
+        if (n) await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        return n === 1;
+      });
+    },
+
+    async updatedAt(videoId: number, variant: Variant): Promise<Date | null> {
+      const r = await db('video_captions').where({ video_id: videoId, variant }).first('updated_at');
+      return r ? r.updated_at : null;
+    },
+  };
+}
+
+export type CaptionsRepository = ReturnType<typeof captionsRepository>;

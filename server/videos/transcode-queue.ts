@@ -1,0 +1,207 @@
+/**
+ * The transcoding queue: pg-boss jobs in PostgreSQL (schema `pgboss`), sharing the app's knex pool so a
+ * job can be queued in the same transaction that creates the film. The worker runs one transcode at a
+ * time; a watchdog hands a run whose worker stopped reporting back to the queue, so a killed worker's
+ * job runs again.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { Knex } from 'knex';
+import type { PoolClient } from 'pg';
+import PgBoss from 'pg-boss';
+import type { Logger } from '../logger';
+import { MediaToolError, makePoster, probe, transcodeToWeb, webSize, type MediaTools } from './ffmpeg';
+import type { MediaStorage } from './media-storage';
+import type { TranscodeJobData } from './types';
+import type { VideosRepository } from './videos-repository';
+
+export const TRANSCODE_QUEUE = 'video-transcode';
+/** Runs of one job: the first and two retries. */
+const RETRY_LIMIT = 2;
+const HEARTBEAT_MS = 2000;
+
+/**
+ * pg-boss's database adapter over knex: the statement runs on a connection of knex's pool, or on the
+ * transaction's own connection when given a transaction (knex's transaction client hands out that one).
+ * pg's own parameter handling is used as is, so pg-boss's `$1` placeholders, arrays and JSON work unchanged.
+ */
+function knexAdapter(db: Knex | Knex.Transaction): PgBoss.Db {
+  const client = db.client as { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<unknown> };
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      const connection = await client.acquireConnection();
+      try {
+        return await connection.query(text, values);
+      } finally {
+        await client.releaseConnection(connection);
+      }
+    },
+  };
+}
+
+/** A failure that another run would not fix (the original is gone or holds no video): no retry. */
+class PermanentFailure extends Error {}
+
+export interface TranscodeQueueDeps {
+  db: Knex;
+  logger: Logger;
+  videos: VideosRepository;
+  storage: MediaStorage;
+  tools: MediaTools;
+  timeoutSeconds: number;
+  staleSeconds: number;
+}
+
+export function transcodeQueue(deps: TranscodeQueueDeps) {
+  const { db, logger, videos, storage, tools } = deps;
+  const boss = new PgBoss({ db: knexAdapter(db), schema: 'pgboss', supervise: true, schedule: false, migrate: true });
+  boss.on('error', (error) => logger.error(`job queue: ${error.message}`));
+  let started: Promise<void> | null = null;
+  let watchdog: NodeJS.Timeout | null = null;
+  let stopping = false;
+  const running = new Set<AbortController>();
+
+  const queueOptions = { name: TRANSCODE_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, expireInSeconds: deps.timeoutSeconds, retentionDays: 14 };
+
+  function ensureStarted(): Promise<void> {
+    started ??= (async () => {
+      await boss.start();
+      await boss.createQueue(TRANSCODE_QUEUE, queueOptions);
+      // A changed TRANSCODE_TIMEOUT_MINUTES applies to an existing queue too.
+      await boss.updateQueue(TRANSCODE_QUEUE, queueOptions);
+    })();
+    return started;
+  }
+
+  /** One run of a job: claim it, transcode to a temporary name, rename, then record the result. */
+  async function runJob(job: PgBoss.JobWithMetadata<TranscodeJobData>): Promise<void> {
+    const videoId = job.data.videoId;
+    const token = crypto.randomUUID();
+    const video = await videos.claimRun(videoId, job.id, token);
+    if (!video) return; // the film is gone: nothing to do
+    const controller = new AbortController();
+    running.add(controller);
+    let progress = 0;
+    const beat = setInterval(() => {
+      videos.heartbeat(videoId, token, progress * 100).then(
+        (alive) => {
+          // Another run holds the film now (this one was taken for dead): stop, write nothing.
+          if (!alive) controller.abort();
+        },
+        (error: Error) => logger.warn(`heartbeat failed: ${error.message}`, { videoId }),
+      );
+    }, HEARTBEAT_MS);
+    const dir = storage.videoDir(videoId);
+    try {
+      // Unfinished parts of a dead run are never served; clear them before starting afresh.
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) if (name.endsWith('.part')) await fs.rm(`${dir}/${name}`, { force: true });
+      const original = storage.original(videoId);
+      const info = await probe(tools, original).catch((error: Error) => {
+        throw error instanceof MediaToolError && /No such file/.test(error.stderr) ? new PermanentFailure('originalMissing') : error;
+      });
+      if (!info.video) throw new PermanentFailure('noVideo');
+      const size = webSize(info.video.width, info.video.height, info.video.rotation);
+      const partMp4 = storage.partial(videoId, token, 'mp4');
+      await transcodeToWeb(tools, original, partMp4, {
+        ...size,
+        durationMs: info.durationMs,
+        hasAudio: info.hasAudio,
+        signal: controller.signal,
+        onProgress: (f) => (progress = f),
+      });
+      const web = await probe(tools, partMp4);
+      const partJpg = storage.partial(videoId, token, 'jpg');
+      await makePoster(tools, partMp4, partJpg, web.durationMs, controller.signal);
+      const stat = await fs.stat(partMp4);
+      if (controller.signal.aborted) throw new Error('superseded');
+      // Rename is atomic: a reader sees either no file or the whole file, never a half-written one.
+      await fs.rename(partJpg, storage.poster(videoId, token));
+      await fs.rename(partMp4, storage.web(videoId, token));
+      const recorded = await videos.finish(videoId, token, { outputKey: token, durationMs: web.durationMs, width: size.width, height: size.height, webBytes: stat.size });
+      if (recorded) await storage.removeStaleOutputs(videoId, token);
+      else {
+        await fs.rm(storage.poster(videoId, token), { force: true });
+        await fs.rm(storage.web(videoId, token), { force: true });
+      }
+      logger.info('video transcoded', { videoId, run: video.runs, recorded });
+    } catch (error) {
+      const permanent = error instanceof PermanentFailure;
+      const willRetry = !permanent && !stopping && job.retryCount < job.retryLimit;
+      const errorKey = permanent ? error.message : stopping ? 'interrupted' : controller.signal.aborted ? 'superseded' : 'transcodeFailed';
+      const detail = error instanceof MediaToolError ? error.stderr || error.message : error instanceof Error ? error.message : String(error);
+      // An app stopping hands its job back to the queue (pg-boss fails work in progress for a retry).
+      await videos.runFailed(videoId, token, { willRetry: willRetry || stopping, errorKey, errorDetail: detail });
+      logger.warn('video transcode failed', { videoId, errorKey, willRetry, detail: detail.slice(-300) });
+      for (const ext of ['mp4', 'jpg'] as const) await fs.rm(storage.partial(videoId, token, ext), { force: true });
+      if (!permanent) throw error;
+    } finally {
+      clearInterval(beat);
+      running.delete(controller);
+    }
+  }
+
+  /** Hands runs whose worker stopped reporting (killed, machine restarted) back to the queue. */
+  async function reclaimStaleRuns(): Promise<number> {
+    const stale = await videos.staleRuns(deps.staleSeconds);
+    for (const run of stale) {
+      let willRetry = false;
+      if (run.jobId) {
+        await boss.fail(TRANSCODE_QUEUE, run.jobId, { message: 'worker stopped reporting' });
+        const job = await boss.getJobById(TRANSCODE_QUEUE, run.jobId);
+        willRetry = job?.state === 'retry' || job?.state === 'created';
+      }
+      await videos.runFailed(run.id, run.runToken, { willRetry, errorKey: 'workerLost', errorDetail: null });
+      logger.warn('video transcode taken for dead and handed back to the queue', { videoId: run.id, willRetry });
+    }
+    return stale.length;
+  }
+
+  return {
+    /** Queues a transcode; with `trx`, in that transaction (the job exists exactly when the film does). */
+    async enqueue(videoId: number, trx?: Knex.Transaction): Promise<string> {
+      await ensureStarted();
+      const id = await boss.send(TRANSCODE_QUEUE, { videoId } satisfies TranscodeJobData, trx ? { db: knexAdapter(trx) } : {});
+      if (!id) throw new Error('the job queue refused the job');
+      return id;
+    },
+
+    /** Starts taking jobs (one at a time) and the watchdog for dead runs. */
+    async startWorker(options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
+      await ensureStarted();
+      await storage.ensureDirs();
+      await reclaimStaleRuns();
+      await boss.work<TranscodeJobData>(
+        TRANSCODE_QUEUE,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        async (jobs) => {
+          for (const job of jobs) await runJob(job);
+        },
+      );
+      const every = Math.max(1, Math.floor(deps.staleSeconds / 3)) * 1000;
+      watchdog = setInterval(() => void reclaimStaleRuns().catch((e: Error) => logger.error(`watchdog: ${e.message}`)), every);
+      watchdog.unref();
+    },
+
+    reclaimStaleRuns,
+
+    /** The queue's view of a job (state, retries), for the educator's page. */
+    async job(jobId: string): Promise<{ state: string; retryCount: number; retryLimit: number } | null> {
+      await ensureStarted();
+      const job = await boss.getJobById(TRANSCODE_QUEUE, jobId);
+      return job ? { state: job.state, retryCount: job.retryCount, retryLimit: job.retryLimit } : null;
+    },
+
+    /** Stops the worker: a transcode in progress is stopped and its job handed back to the queue. */
+    async stop(): Promise<void> {
+      stopping = true;
+      if (watchdog) clearInterval(watchdog);
+      for (const c of running) c.abort();
+      if (started) {
+        await started.catch(() => undefined);
+        await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+      }
+    },
+  };
+}
+
+export type TranscodeQueue = ReturnType<typeof transcodeQueue>;

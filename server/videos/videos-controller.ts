@@ -1,0 +1,314 @@
+/**
+ * The video library for HMC educators (upload, job state, captions, cue editor, WCAG 1.2.5 statement)
+ * and media delivery for everyone allowed to watch (film with range requests, captions, poster, transcript).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import type { Variant } from '../courses/types';
+import { isVariant } from '../courses/types';
+import { notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import { idParam, parseForm, type FieldErrors } from '../http/validation';
+import type { Services } from '../services';
+import { formatTimestamp, toWebVtt, transcriptText, type CaptionProblem } from './captions-format';
+import type { Video } from './types';
+import { audioDescriptionSchema, cueSchema, uploadSchema } from './videos-validation';
+
+const param = (req: Request, name: string) => String(req.params[name] ?? '');
+
+/** An error message with interpolation values (a caption problem names its line). */
+interface Message {
+  key: string;
+  params?: Record<string, string | number>;
+}
+type Messages = Record<string, Message>;
+const messages = (errors: FieldErrors): Messages => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, { key: v }]));
+
+const problemMessage = (p: CaptionProblem): Message => ({ key: `videos:captions.errors.${p.key}`, params: { line: p.line, value: p.value ?? '' } });
+
+export function videosController(services: Services) {
+  const { videos, captions, videosService, mediaStorage, config } = services;
+
+  const diskUpload = multer({
+    storage: multer.diskStorage({
+      destination: (_req, _file, cb) => cb(null, mediaStorage.uploadsDir),
+      // The name on disk is ours; the person's file name is kept only as text for display.
+      filename: (_req, _file, cb) => cb(null, `${crypto.randomUUID()}.upload`),
+    }),
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 },
+  }).single('film');
+
+  const captionUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1, fields: 5, parts: 6 } }).single('captions');
+
+  /** Runs multer and keeps its error for the handler, which re-renders the form instead of an error page. */
+  const receive =
+    (upload: RequestHandler): RequestHandler =>
+    (req, res, next) => {
+      fs.promises.mkdir(mediaStorage.uploadsDir, { recursive: true }).then(
+        () => upload(req, res, (err?: unknown) => ((res.locals.uploadError = err ?? null), next())),
+        next,
+      );
+    };
+
+  async function videoFrom(req: Request): Promise<Video> {
+    const id = idParam(req.params.id);
+    const video = id ? await videos.byId(id) : null;
+    if (!video) throw notFound('videos:errors.notFound');
+    return video;
+  }
+
+  function variantFrom(req: Request): Variant {
+    const v = param(req, 'variant');
+    if (!isVariant(v)) throw notFound();
+    return v;
+  }
+
+  async function renderUploadForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: Messages) {
+    res.status(status).render('videos/new', {
+      title: req.t('videos:new.title'),
+      values,
+      errors,
+      organisations: await videos.organisations(),
+      maxUploadBytes: config.maxUploadBytes,
+    });
+  }
+
+  async function renderFilm(req: Request, res: Response, video: Video, status = 200, errors: Messages = {}, values: Record<string, unknown> = {}) {
+    const [tracks, problems, others, job] = await Promise.all([
+      captions.tracks(video.id),
+      videosService.problemsOf(video),
+      videos.readyOthers(video.id),
+      video.jobId ? services.transcodeQueue.job(video.jobId).catch(() => null) : null,
+    ]);
+    const described = video.describedVideoId ? await videos.byId(video.describedVideoId) : null;
+    const audience = video.audienceOrganisationId ? (await videos.organisations()).find((o) => o.id === video.audienceOrganisationId) ?? null : null;
+    const player = video.state === 'ready' ? await videosService.playerFor(video, req.user!.contentVariant) : null;
+    res.status(status).render('videos/film', {
+      title: video.title,
+      player,
+      video,
+      tracks,
+      problems,
+      others,
+      described,
+      audience,
+      job,
+      errors,
+      values,
+      uploaded: req.query.uppladdad === '1',
+      saved: typeof req.query.sparat === 'string' ? req.query.sparat : null,
+    });
+  }
+
+  async function renderCaptions(req: Request, res: Response, video: Video, variant: Variant, status = 200, errors: Messages = {}, cueErrors: { id: number; errors: Messages; values: Record<string, string> } | null = null) {
+    const cues = await captions.cues(video.id, variant);
+    res.status(status).render('videos/captions', {
+      title: req.t(`videos:captions.title.${variant}`, { title: video.title }),
+      video,
+      variant,
+      cues,
+      errors,
+      cueErrors,
+      formatTimestamp,
+      saved: idParam(req.query.sparat),
+      count: typeof req.query.antal === 'string' ? Number(req.query.antal) : null,
+    });
+  }
+
+  /** Sends a file from media storage with range support (206/416), ETag and private caching. */
+  function sendMedia(req: Request, res: Response, next: NextFunction, file: string, type: string, immutable: boolean) {
+    fs.stat(file, (statError, stat) => {
+      if (statError) return next(notFound('videos:errors.notFound'));
+      res.sendFile(
+        file,
+        {
+          cacheControl: false,
+          acceptRanges: true,
+          etag: true,
+          lastModified: true,
+          headers: {
+            'Content-Type': type,
+            'X-Content-Type-Options': 'nosniff',
+            // Only for people allowed to watch: never in a shared cache. A URL naming the current version never changes.
+            'Cache-Control': immutable ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+          },
+        },
+        (err?: Error & { status?: number; statusCode?: number }) => {
+          if (!err) return;
+          const status = err.status ?? err.statusCode;
+          if (status === 416 && !res.headersSent) {
+            res.status(416).set({ 'Content-Range': `bytes */${stat.size}`, 'Cache-Control': 'private, no-cache' }).end();
+            return;
+          }
+          if (status === 412 || status === 304) return;
+          if (!res.headersSent) next(err);
+        },
+      );
+    });
+  }
+
+  return {
+    receiveFilm: receive(diskUpload),
+    receiveCaptions: receive(captionUpload),
+
+    async library(req: Request, res: Response) {
+      const [list, variants, lessons] = await Promise.all([videos.list(), captions.variantsByVideo(), videos.lessonsNamingFilms()]);
+      const rows = await Promise.all(list.map(async (v) => ({ video: v, variants: variants.get(v.id) ?? new Set<Variant>(), problems: await videosService.problemsOf(v) })));
+      const bySlug = new Map(list.map((v) => [v.slug, v]));
+      res.render('videos/library', {
+        title: req.t('videos:library.title'),
+        rows,
+        lessons: lessons.map((l) => ({ ...l, video: bySlug.get(l.videoSlug) ?? null })),
+      });
+    },
+
+    async newForm(req: Request, res: Response) {
+      const course = typeof req.query.kurs === 'string' ? await services.courses.latestBySlug(req.query.kurs) : null;
+      const lesson = course?.content.lessons.find((l) => l.id === req.query.lektion) ?? null;
+      const values = lesson ? { slug: lesson.video ?? `${course!.content.slug}-${lesson.id}`, title: lesson.title.standard } : {};
+      await renderUploadForm(req, res, 200, values, {});
+    },
+
+    async create(req: Request, res: Response) {
+      const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
+      const file = req.file;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (uploadError) {
+        if (file) await fs.promises.rm(file.path, { force: true });
+        const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
+        return renderUploadForm(req, res, tooLarge ? 413 : 400, body, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
+      }
+      const form = parseForm(uploadSchema, body);
+      const errors: Messages = form.ok ? {} : messages(form.errors);
+      if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
+      if (!form.ok || errors.film) {
+        if (file) await fs.promises.rm(file.path, { force: true });
+        return renderUploadForm(req, res, 400, body, errors);
+      }
+      const result = await videosService.createFromUpload(req.user!.id, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
+      if (!result.ok) return renderUploadForm(req, res, 400, body, messages(result.errors));
+      res.redirect(303, `${paths.video(result.video.id)}?uppladdad=1`);
+    },
+
+    async show(req: Request, res: Response) {
+      await renderFilm(req, res, await videoFrom(req));
+    },
+
+    /** The job's state for the page's script, which announces changes in a live region. */
+    async status(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      res.set('Cache-Control', 'no-store').json({
+        state: video.state,
+        progress: video.progress,
+        text: req.t(`videos:state.${video.state}`, { progress: video.progress }),
+        error: video.errorKey ? req.t(`videos:jobErrors.${video.errorKey}`) : null,
+      });
+    },
+
+    async retry(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      await videosService.retry(video.id);
+      res.redirect(303, paths.video(video.id));
+    },
+
+    async audioDescription(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const form = parseForm(audioDescriptionSchema, req.body);
+      if (!form.ok) return renderFilm(req, res, video, 400, messages(form.errors), req.body ?? {});
+      const result = await videosService.setAudioDescription(video, form.data.audioDescription, form.data.describedVideoId);
+      if (!result.ok) return renderFilm(req, res, video, 400, { describedVideoId: { key: 'videos:errors.describedVideoRequired' } }, req.body ?? {});
+      res.redirect(303, `${paths.video(video.id)}?sparat=syntolkning`);
+    },
+
+    async captionsEditor(req: Request, res: Response) {
+      await renderCaptions(req, res, await videoFrom(req), variantFrom(req));
+    },
+
+    async uploadCaptions(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
+      if (uploadError) {
+        const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
+        return renderCaptions(req, res, video, variant, tooLarge ? 413 : 400, { captions: { key: tooLarge ? 'videos:captions.errors.fileTooLarge' : 'videos:errors.file.badUpload' } });
+      }
+      if (!req.file || req.file.size === 0) return renderCaptions(req, res, video, variant, 400, { captions: { key: 'videos:captions.errors.missing' } });
+      const result = await videosService.uploadCaptions(req.user!.id, video.id, variant, req.file.buffer);
+      if (!result.ok) {
+        const [first, ...rest] = result.problems;
+        return renderCaptions(req, res, video, variant, 400, { captions: problemMessage(first!), ...Object.fromEntries(rest.map((p, i) => [`captions-${i + 2}`, problemMessage(p)])) });
+      }
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?antal=${result.count}`);
+    },
+
+    async updateCue(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const cueId = idParam(req.params.cue);
+      const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
+      if (!cue) throw notFound('videos:errors.cueNotFound');
+      const form = parseForm(cueSchema, req.body);
+      if (!form.ok) {
+        const body = (req.body ?? {}) as Record<string, string>;
+        return renderCaptions(req, res, video, variant, 400, {}, { id: cue.id, errors: messages(form.errors), values: { start: String(body.start ?? ''), end: String(body.end ?? ''), text: String(body.text ?? '') } });
+      }
+      await videosService.updateCue(video.id, variant, cue.id, { startMs: form.data.start, endMs: form.data.end, text: form.data.text });
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${cue.id}#cue-${cue.id}`);
+    },
+
+    // --- Delivery: everyone allowed to watch --------------------------------------------------
+
+    async file(req: Request, res: Response, next: NextFunction) {
+      const id = idParam(req.params.id);
+      if (!id) throw notFound();
+      const video = await videosService.watchable(req.user!, id);
+      if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
+      sendMedia(req, res, next, mediaStorage.web(video.id, video.outputKey), 'video/mp4', req.query.v === video.outputKey);
+    },
+
+    async poster(req: Request, res: Response, next: NextFunction) {
+      const id = idParam(req.params.id);
+      if (!id) throw notFound();
+      const video = await videosService.watchable(req.user!, id);
+      if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
+      sendMedia(req, res, next, mediaStorage.poster(video.id, video.outputKey), 'image/jpeg', req.query.v === video.outputKey);
+    },
+
+    async track(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const variant = param(req, 'variant');
+      if (!id || !isVariant(variant)) throw notFound();
+      const video = await videosService.watchable(req.user!, id);
+      const cues = await captions.cues(video.id, variant);
+      if (!cues.length) throw notFound('videos:errors.noCaptions');
+      // Express answers 304 from the ETag of the body when nothing changed.
+      res.set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Cache-Control': 'private, no-cache', 'X-Content-Type-Options': 'nosniff' }).send(toWebVtt(cues));
+    },
+
+    async transcript(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const variant = param(req, 'variant');
+      if (!id || !isVariant(variant)) throw notFound();
+      const video = await videosService.watchable(req.user!, id);
+      const cues = await captions.cues(video.id, variant);
+      if (!cues.length) throw notFound('videos:errors.noCaptions');
+      res
+        .set({
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${video.slug}-${variant === 'easy' ? 'lattlast-' : ''}utskrift.txt"`,
+          'Cache-Control': 'private, no-cache',
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .send(transcriptText(video.title, cues));
+    },
+  };
+}
+
+/** Bytes as people read them (2 GB, 500 MB). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${Number((bytes / 1024 ** 3).toFixed(1))} GB`;
+  if (bytes >= 1024 ** 2) return `${Number((bytes / 1024 ** 2).toFixed(1))} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} kB`;
+}
