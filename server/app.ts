@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import { adminRoutes } from './admin/admin-routes';
 import { authRoutes } from './auth/auth-routes';
+import { bookingsRoutes } from './bookings/bookings-routes';
 import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
 import { coursesRoutes } from './courses/courses-routes';
@@ -56,6 +57,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     evaluationsRoutes,
     adminRoutes,
     mailRoutes,
+    bookingsRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

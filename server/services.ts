@@ -15,6 +15,7 @@ import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
+import { bookingsFeature } from './bookings/bookings-composition';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -24,11 +25,13 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
   const auth = authService({ db, users, organisations, jobRoles });
+  const i18n = createI18n(config.localesDir);
+  const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
   return {
     config,
     db,
     logger,
-    i18n: createI18n(config.localesDir),
+    i18n,
     users,
     organisations,
     jobRoles,
@@ -40,7 +43,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     passport: configurePassport(auth, users),
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),
-    mail: mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    mail,
+    ...bookingsFeature({ db, config, i18n, mail }),
   };
 }
 
