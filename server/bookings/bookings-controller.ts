@@ -84,7 +84,7 @@ export function bookingsController(deps: {
       participants,
       invoices: orderInvoices.map((i) => ({ ...i, totals: invoiceTotals(i.lines) })),
       terms,
-      fee: fee ? invoiceTotals(fee).payableOre : null,
+      fee: fee ? fee[0].unitPriceOre : null,
       organisationPeople: organisationPeople.filter((p: { email: string }) => !participants.some((x) => x.email.toLowerCase() === p.email.toLowerCase())),
       educators,
       open: ['requested', 'proposed', 'confirmed'].includes(order.status),
