@@ -136,8 +136,8 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
     },
 
     /**
-     * Issues a draft: fixes seller and buyer as they are now, takes the next number of the series, and
-     * checks the Peppol document against the encoded rules. Any failure rolls everything back, the number
+     * Issues a draft: fixes seller and buyer as they are now, checks the Peppol document against the
+     * encoded rules, and takes the next number of the series. Any failure rolls everything back, the number
      * included. Issuing an issued document again changes nothing.
      */
     async issue(invoiceId: number, actorId: number, now = new Date()): Promise<Invoice> {
@@ -163,11 +163,13 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
         const totals = invoiceTotals(draft.lines);
         const issueDate = swedishDate(now);
         const dueDate = addDays(issueDate, settings.paymentTermsDays);
+        // The document is checked before a number is taken, so the series' row lock is held only for the
+        // last update and the commit; the number changes nothing the rules look at but the ID itself.
+        const provisional: Invoice = { ...draft, status: 'issued', number: 0, issueDate, dueDate, seller: sellerSnapshot, buyer, ...totals, issuedAt: now };
+        const violations = checkUbl(ublDocument(provisional, texts(provisional, sellerSnapshot, settings.paymentTermsDays)));
+        if (violations.length) throw new HttpError(409, 'billing:errors.ublRules', { rules: violations.map((v) => `${v.id}: ${v.message}`).join('; ') });
         const number = await invoices.takeNumber(trx);
         await invoices.markIssued(trx, draft.id, { number, issueDate, dueDate, seller: sellerSnapshot, buyer, lineTotalOre: totals.lineTotalOre, vatTotalOre: totals.vatTotalOre, payableOre: totals.payableOre, issuedBy: actorId });
-        const issued = (await invoices.find(draft.id, trx))!;
-        const violations = checkUbl(ublDocument(issued, texts(issued, sellerSnapshot, settings.paymentTermsDays)));
-        if (violations.length) throw new HttpError(409, 'billing:errors.ublRules', { rules: violations.map((v) => `${v.id}: ${v.message}`).join('; ') });
       });
       return (await invoices.find(invoiceId))!;
     },

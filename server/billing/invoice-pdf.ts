@@ -73,7 +73,7 @@ export async function invoicePdf(invoice: Invoice, o: { t: TFunction; paymentTer
   doc.y = Math.max(afterFacts, doc.y) + 20;
 
   // Lines as a table: description, quantity, unit price, VAT, amount.
-  const cols = [0, width * 0.5, width * 0.6, width * 0.75, width * 0.83];
+  const cols = [0, width * 0.46, width * 0.54, width * 0.7, width * 0.84];
   const row = (cells: string[], bold = false) => {
     const y = doc.y;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5);

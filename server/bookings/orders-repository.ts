@@ -17,7 +17,7 @@ interface OrderRow {
   ordered_by_name: string | null;
   ordered_by_email: string | null;
   status: OrderStatus;
-  preferred_dates: string[] | string;
+  preferred_dates: string[];
   place: TrainingOrder['place'];
   place_address: string | null;
   expected_participants: number;
@@ -46,8 +46,6 @@ interface OrderRow {
   participant_count: number;
 }
 
-/** node-postgres leaves date[] as the text `{2027-03-01,2027-03-02}` because dates are read as strings. */
-const dateArray = (v: string[] | string): string[] => (Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean));
 
 const toOrder = (r: OrderRow): TrainingOrder => ({
   id: r.id,
@@ -62,7 +60,7 @@ const toOrder = (r: OrderRow): TrainingOrder => ({
   orderedByName: r.ordered_by_name,
   orderedByEmail: r.ordered_by_email,
   status: r.status,
-  preferredDates: dateArray(r.preferred_dates),
+  preferredDates: r.preferred_dates,
   place: r.place,
   placeAddress: r.place_address,
   expectedParticipants: r.expected_participants,
@@ -110,6 +108,8 @@ export function ordersRepository(db: Knex) {
       .leftJoin('users as ed', 'ed.id', 't.educator_id')
       .select(
         't.*',
+        // As JSON the dates stay YYYY-MM-DD strings (node-postgres would make a date[] into Date objects).
+        trx.raw('array_to_json(t.preferred_dates) as preferred_dates'),
         'org.name as organisation_name',
         'o.title_standard as offering_title',
         'o.length',

@@ -33,7 +33,7 @@ describe('migrations 20261122120*', () => {
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
     for (const file of [...ours].reverse()) await (require(path.join(dir, file)) as Knex.Migration).down!(db);
     const after = await tables(db);
-    expect(after.filter((t) => mine.includes(t))).toEqual([]);
+    expect(after.filter((name: string) => mine.includes(name))).toEqual([]);
     expect(after).toEqual(expect.arrayContaining(['organisations', 'completions', 'outbox_messages']));
     for (const file of ours) await (require(path.join(dir, file)) as Knex.Migration).up(db);
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
