@@ -70,7 +70,9 @@ export function bookingsController(deps: {
     const now = new Date();
     const settings = await parties.settings();
     const participants = await orders.participants(order.id);
-    const orderInvoices = (await invoices.forOrder(order.id)).filter((i) => i.status === 'issued' || isAdmin(req.user!));
+    // Invoices are for the ordering organisation and administrators; educators handle the training only.
+    const seesInvoices = isAdmin(req.user!) || bookerOrganisations(req.user!).includes(order.organisationId);
+    const orderInvoices = seesInvoices ? (await invoices.forOrder(order.id)).filter((i) => i.status === 'issued' || isAdmin(req.user!)) : [];
     const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now, freeDays: settings.freeCancellationDays, byHmc: view === 'bookings/hmc-order' });
     const fee = await deps.billing.price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? now)).catch(() => null);
     const organisationPeople =
