@@ -108,6 +108,9 @@ describe('a training from request to credit note', () => {
     expect(checkUbl(xml.text)).toEqual([]);
     expect(xml.text).toContain('<cbc:BuyerReference>REF-123</cbc:BuyerReference>');
     expect(cheerio.load((await o.agent.get('/fakturor')).text)('table').text()).toContain(String(invoice.number));
+    // The educator handles the training, not its money: no invoice links on their page, 403 on the file.
+    expect(cheerio.load((await hmc.agent.get(`/hmc/bestallningar/${orderId}`)).text)('a[href^="/fakturor/"]')).toHaveLength(0);
+    expect((await hmc.agent.get(`/fakturor/${draft.id}.pdf`)).status).toBe(403);
 
     // An issued invoice is final, down to the database.
     await expect(t.db('invoices').where({ id: draft.id }).update({ buyer_reference: 'ÄNDRAD' })).rejects.toThrow(/final/);
