@@ -59,8 +59,9 @@ describe('POST /utbildningar/:id/bestall', () => {
     const order = await t.db('training_orders').where({ organisation_id: customer.id }).first();
     expect(res.headers.location).toBe(`/bestallningar/${order.id}?klart=skickad`);
     expect(order).toMatchObject({ status: 'requested', buyer_reference: 'VÄS-OMS-4471', cost_centre: '61020', expected_participants: 8, with_venue: true });
-    const mail = await t.db('outbox_messages').where({ to_address: 'jonas@kommun.test' }).where('subject', 'like', 'Vi har tagit emot%');
+    const mail = await t.db('outbox_messages').where({ to_address: 'jonas@kommun.test' }).where('event_key', 'like', `training-order:${order.id}:received:%`);
     expect(mail).toHaveLength(1);
+    expect(mail[0].subject).toBe('Vi har tagit emot er beställning: Förflyttning i praktiken');
     const list = cheerio.load((await agent.get('/bestallningar')).text);
     expect(list('table tbody tr').text()).toContain('Förfrågan skickad');
   });
