@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { adminRoutes } from './admin/admin-routes';
 import { authRoutes } from './auth/auth-routes';
 import { authoringRoutes } from './authoring/authoring-routes';
+import { bookingsRoutes } from './bookings/bookings-routes';
 import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
 import { coursesRoutes } from './courses/courses-routes';
@@ -64,6 +65,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
     privacyRoutes,
     statsRoutes,
     videosRoutes,
+    bookingsRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

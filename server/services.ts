@@ -22,6 +22,7 @@ import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
 import { videoLibrary } from './videos/video-library';
+import { bookingsFeature } from './bookings/bookings-composition';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -31,6 +32,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
   const auth = authService({ db, users, organisations, jobRoles });
+  const i18n = createI18n(config.localesDir);
   const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
@@ -38,7 +40,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     config,
     db,
     logger,
-    i18n: createI18n(config.localesDir),
+    i18n,
     users,
     organisations,
     jobRoles,
@@ -59,6 +61,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     statsService: statsService({ stats, courses, enrolments, jobRoles }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
     ...videoLibrary({ config, db, logger }),
+    ...bookingsFeature({ db, config, i18n, mail }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Permission } from '../auth/types';
 import type { Logger } from '../logger';
 import { normaliseJoinCode } from '../organisations/organisations-repository';
 import { seedStatsDemoData } from './stats-demo-data';
+import { seedBookingsDemo } from './bookings-demo';
 
 export const DEMO_PASSWORD = 'Demo-2026!';
 
@@ -40,7 +41,10 @@ export function demoJoinCode(municipality: string, index: number): string {
 const none = (kind: Permission['kind']): Permission => ({ kind, organisationId: null, unitId: null });
 
 export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
-  if (await db('organisations').where({ name: 'Region Västmanland' }).first('id')) return seedStatsDemoData(db, logger);
+  if (await db('organisations').where({ name: 'Region Västmanland' }).first('id')) {
+    await seedStatsDemoData(db, logger);
+    return seedBookingsDemo(db, logger);
+  }
   const password = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (trx) => {
     const [region] = await trx('organisations').insert({ name: 'Region Västmanland', kind: 'region' }).returning('id');
@@ -73,4 +77,5 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   });
   logger.info('Demo data created', { accounts: 6, password: DEMO_PASSWORD });
   await seedStatsDemoData(db, logger);
+  await seedBookingsDemo(db, logger);
 }

@@ -1,0 +1,231 @@
+/** Invoices for orderers (their organisation's) and administrators; the price list, master data, settings and export. */
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { bookerOrganisations, isAdmin } from '../bookings/bookings-policy';
+import { viewHelpers } from '../bookings/bookings-controller';
+import { swedishDate } from '../bookings/dates';
+import { forbidden, HttpError, notFound } from '../http/errors';
+import { paths } from '../http/paths';
+import { idParam, parseForm, type FieldErrors } from '../http/validation';
+import type { BillingService } from './billing-service';
+import { checkParty, creditSchema, exportSchema, partySchema, priceSchema, settingsSchema } from './billing-validation';
+import { formatBankgiro } from './identifiers';
+import type { InvoicesRepository } from './invoices-repository';
+import { invoiceTotals } from './money';
+import type { PartiesRepository } from './parties-repository';
+import type { PriceListRepository } from './price-list-repository';
+import type { Invoice } from './types';
+import { checkUbl } from './ubl-rules';
+
+export function billingController(deps: { db: Knex; billing: BillingService; invoices: InvoicesRepository; parties: PartiesRepository; priceList: PriceListRepository }) {
+  const { db, billing, invoices, parties, priceList } = deps;
+
+  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
+    res.status(status).render(view, { ...viewHelpers(req.lng), errors: {}, ...data });
+
+  /** An issued document the person may read: their organisation's, or any for an administrator. */
+  async function readableInvoice(req: Request): Promise<Invoice> {
+    const id = idParam(String(req.params.id ?? ''));
+    const invoice = id === null ? null : await invoices.find(id);
+    if (!invoice) throw notFound('billing:errors.invoiceNotFound');
+    if (!isAdmin(req.user!)) {
+      if (!bookerOrganisations(req.user!).includes(invoice.organisationId)) throw forbidden('billing:errors.notYourInvoice');
+      if (invoice.status !== 'issued') throw notFound('billing:errors.invoiceNotFound');
+    }
+    return invoice;
+  }
+
+  const fileName = (invoice: Invoice, ext: string) => `${invoice.kind === 'credit_note' ? 'kreditfaktura' : 'faktura'}-${invoice.number ?? `utkast-${invoice.id}`}.${ext}`;
+
+  async function renderInvoice(req: Request, res: Response, invoice: Invoice, extra: Record<string, unknown> = {}, status = 200) {
+    const [seller, buyer, credits, uncredited] = await Promise.all([
+      parties.seller(),
+      parties.find(invoice.organisationId),
+      invoice.kind === 'invoice' ? invoices.creditsOf(invoice.id) : Promise.resolve([]),
+      invoice.kind === 'invoice' && invoice.status === 'issued' ? invoices.uncreditedLineIds(invoice.id) : Promise.resolve([]),
+    ]);
+    const rules = invoice.status === 'issued' ? checkUbl(await billing.ubl(invoice)) : [];
+    render(req, res, 'billing/invoice', {
+      title: req.t(invoice.status === 'draft' ? 'billing:invoice.draftTitle' : `billing:invoice.title.${invoice.kind}`, { number: invoice.number ?? '' }),
+      invoice,
+      totals: invoiceTotals(invoice.lines),
+      missing: invoice.status === 'draft' ? billing.missingMasterData(seller, buyer).map((k) => req.t(k)) : [],
+      credits,
+      uncredited,
+      rules,
+      notice: typeof req.query.klart === 'string' ? req.query.klart : null,
+      values: {},
+      ...extra,
+    }, status);
+  }
+
+  async function renderParty(req: Request, res: Response, organisationId: number, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+    const party = await parties.find(organisationId);
+    if (!party) throw notFound();
+    render(req, res, 'billing/customer', { title: req.t('billing:customers.editTitle', { name: party.name }), party, values, errors, saved: req.query.klart === 'sparad' }, status);
+  }
+
+  async function renderSettings(req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+    const organisations = await db('organisations').orderBy('name').select('id', 'name');
+    render(req, res, 'billing/settings', { title: req.t('billing:settings.title'), organisations, values, errors, saved: req.query.klart === 'sparad' }, status);
+  }
+
+  async function renderPriceList(req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+    const [articles, entries] = await Promise.all([priceList.articles(), priceList.entries()]);
+    render(req, res, 'billing/price-list', { title: req.t('billing:priceList.title'), articles, entries, values, errors, today: swedishDate(new Date()), saved: req.query.klart === 'sparad' }, status);
+  }
+
+  return {
+    // ---- The orderer's invoices ----
+    async myInvoices(req: Request, res: Response) {
+      const orgIds = bookerOrganisations(req.user!);
+      if (!orgIds.length) {
+        if (isAdmin(req.user!)) return res.redirect(paths.adminInvoices);
+        throw forbidden('bookings:errors.notBooker');
+      }
+      render(req, res, 'billing/my-invoices', { title: req.t('billing:mine.title'), invoices: await invoices.list({ organisationIds: orgIds, status: 'issued' }) });
+    },
+
+    async pdf(req: Request, res: Response) {
+      const invoice = await readableInvoice(req);
+      if (invoice.status !== 'issued') throw new HttpError(409, 'billing:errors.draftHasNoFile');
+      res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${fileName(invoice, 'pdf')}"`, 'Cache-Control': 'private, no-store' });
+      res.send(await billing.pdf(invoice));
+    },
+
+    async xml(req: Request, res: Response) {
+      const invoice = await readableInvoice(req);
+      if (invoice.status !== 'issued') throw new HttpError(409, 'billing:errors.draftHasNoFile');
+      res.set({ 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName(invoice, 'xml')}"`, 'Cache-Control': 'private, no-store' });
+      res.send(await billing.ubl(invoice));
+    },
+
+    // ---- Administrators: invoices ----
+    async list(req: Request, res: Response) {
+      const status = req.query.status === 'draft' || req.query.status === 'issued' ? req.query.status : undefined;
+      render(req, res, 'billing/invoices', { title: req.t('billing:list.title'), invoices: await invoices.list({ status }), status });
+    },
+
+    async show(req: Request, res: Response) {
+      await renderInvoice(req, res, await readableInvoice(req));
+    },
+
+    async issue(req: Request, res: Response) {
+      const invoice = await readableInvoice(req);
+      try {
+        await billing.issue(invoice.id, req.user!.id);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 409) return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
+        throw error;
+      }
+      res.redirect(303, `${paths.adminInvoice(invoice.id)}?klart=utfardad`);
+    },
+
+    async credit(req: Request, res: Response) {
+      const invoice = await readableInvoice(req);
+      const form = parseForm(creditSchema, req.body);
+      if (!form.ok) return renderInvoice(req, res, invoice, { errors: form.errors, values: req.body ?? {} }, 400);
+      const id = await billing.draftCreditNote(invoice.id, form.data.lineIds, form.data.reason, req.user!.id);
+      res.redirect(303, paths.adminInvoice(id));
+    },
+
+    async deleteDraft(req: Request, res: Response) {
+      const invoice = await readableInvoice(req);
+      if (invoice.status !== 'draft') throw new HttpError(409, 'billing:errors.issuedIsFinal');
+      await invoices.deleteDraft(invoice.id);
+      res.redirect(303, `${paths.adminInvoices}?status=draft`);
+    },
+
+    // ---- Price list ----
+    async priceListPage(req: Request, res: Response) {
+      await renderPriceList(req, res, { vatCategory: 'S', vatPercent: '25' }, {});
+    },
+
+    async addPrice(req: Request, res: Response) {
+      const form = parseForm(priceSchema, req.body);
+      if (!form.ok) return renderPriceList(req, res, req.body ?? {}, form.errors, 400);
+      const d = form.data;
+      const ok = await priceList.addEntry({
+        articleCode: d.articleCode,
+        validFrom: d.validFrom,
+        validUntil: d.validUntil,
+        unitPriceOre: d.price,
+        vat: d.vatCategory === 'S' ? { category: 'S', percent: d.vatPercent!, exemptionReason: null } : { category: 'E', percent: 0, exemptionReason: d.exemptionReason },
+        createdBy: req.user!.id,
+      });
+      if (!ok) return renderPriceList(req, res, req.body, { validFrom: 'billing:errors.overlap' }, 409);
+      res.redirect(303, `${paths.adminPriceList}?klart=sparad`);
+    },
+
+    // ---- Master data ----
+    async customers(req: Request, res: Response) {
+      render(req, res, 'billing/customers', { title: req.t('billing:customers.title'), parties: await parties.list() });
+    },
+
+    async customer(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const party = id === null ? null : await parties.find(id);
+      if (!party) throw notFound();
+      await renderParty(req, res, party.organisationId, {
+        orgNumber: party.orgNumber ?? '',
+        vatNumber: party.vatNumber ?? '',
+        streetName: party.streetName ?? '',
+        additionalStreetName: party.additionalStreetName ?? '',
+        postalZone: party.postalZone ?? '',
+        cityName: party.cityName ?? '',
+        peppolScheme: party.peppolScheme,
+        peppolId: party.peppolId ?? '',
+        invoiceEmail: party.invoiceEmail ?? '',
+        contactName: party.contactName ?? '',
+        contactPhone: party.contactPhone ?? '',
+      }, {});
+    },
+
+    async saveCustomer(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const party = id === null ? null : await parties.find(id);
+      if (!party) throw notFound();
+      const form = parseForm(partySchema, req.body);
+      if (!form.ok) return renderParty(req, res, party.organisationId, req.body ?? {}, form.errors, 400);
+      const checked = checkParty(form.data);
+      if (Object.keys(checked.errors).length) return renderParty(req, res, party.organisationId, req.body, checked.errors, 400);
+      await parties.save(party.organisationId, { ...form.data, orgNumber: checked.orgNumber, vatNumber: checked.vatNumber, postalZone: checked.postalZone, peppolId: checked.peppolId }, req.user!.id);
+      res.redirect(303, `${paths.adminCustomer(party.organisationId)}?klart=sparad`);
+    },
+
+    async settings(req: Request, res: Response) {
+      const s = await parties.settings();
+      await renderSettings(req, res, {
+        sellerOrganisationId: s.sellerOrganisationId ? String(s.sellerOrganisationId) : '',
+        sellerUnitName: s.sellerUnitName,
+        bankgiro: formatBankgiro(s.bankgiro),
+        fSkatt: s.fSkatt,
+        paymentTermsDays: String(s.paymentTermsDays),
+        freeCancellationDays: String(s.freeCancellationDays),
+      }, {});
+    },
+
+    async saveSettings(req: Request, res: Response) {
+      const form = parseForm(settingsSchema, req.body);
+      if (!form.ok) return renderSettings(req, res, req.body ?? {}, form.errors, 400);
+      if (form.data.sellerOrganisationId !== null && !(await db('organisations').where({ id: form.data.sellerOrganisationId }).first('id'))) {
+        return renderSettings(req, res, req.body, { sellerOrganisationId: 'billing:errors.sellerUnknown' }, 400);
+      }
+      await parties.saveSettings(form.data, req.user!.id);
+      res.redirect(303, `${paths.adminBillingSettings}?klart=sparad`);
+    },
+
+    // ---- Export ----
+    async exportPage(req: Request, res: Response) {
+      const today = swedishDate(new Date());
+      render(req, res, 'billing/export', { title: req.t('billing:export.title'), values: { from: `${today.slice(0, 8)}01`, to: today } });
+    },
+
+    async exportCsv(req: Request, res: Response) {
+      const form = parseForm(exportSchema, req.query);
+      if (!form.ok) return render(req, res, 'billing/export', { title: req.t('billing:export.title'), values: req.query, errors: form.errors }, 400);
+      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="fakturaunderlag-${form.data.from}-${form.data.to}.csv"`, 'Cache-Control': 'private, no-store' });
+      res.send(await billing.csv(form.data.from, form.data.to));
+    },
+  };
+}
