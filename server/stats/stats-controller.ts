@@ -9,6 +9,7 @@ import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
 import { formatters } from './format';
 import type { DataTable } from './types';
+import { classroomByOrganisation, classroomTable } from './classroom-stats';
 
 const FORMATS = ['csv', 'xlsx'] as const;
 type Format = (typeof FORMATS)[number];
@@ -100,10 +101,12 @@ export function statsController(services: Services) {
 
     async hmc(req: Request, res: Response) {
       const parsed = parseHmcFilters(req.query);
-      const overview = await statsService.hmcOverview(parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null, courseId: null }, lang(req));
+      const filters = parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null, courseId: null };
+      const overview = await statsService.hmcOverview(filters, lang(req));
       res.status(parsed.ok ? 200 : 400).render('stats/hmc', {
         title: req.t('stats:hmc.title'),
         overview,
+        classroom: classroomTable(await classroomByOrganisation(services.db, filters), req.t),
         courses: (await services.courses.listLatest()).map((v) => ({ id: v.courseId, title: v.content.title.standard })),
         filters: parsed.filters,
         values: parsed.ok ? parsed.filters : req.query,
@@ -118,7 +121,8 @@ export function statsController(services: Services) {
       const parsed = parseHmcFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const o = await statsService.hmcOverview(parsed.filters, lang(req));
-      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [o.tables.courses, o.tables.years]);
+      const classroom = classroomTable(await classroomByOrganisation(services.db, parsed.filters), req.t);
+      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [o.tables.courses, o.tables.years, classroom]);
     },
 
     async hmcCourse(req: Request, res: Response) {
