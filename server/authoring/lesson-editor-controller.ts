@@ -2,7 +2,9 @@
 import type { Request, Response } from 'express';
 import { canEditCourses } from '../auth/types';
 import { renderLesson } from '../courses/markdown';
-import type { LessonContent } from '../courses/types';
+import type { LessonContent, Variant } from '../courses/types';
+import type { VideosRepository } from '../videos/videos-repository';
+import type { VideosService } from '../videos/videos-service';
 import { badRequest, notFound, payloadTooLarge } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
@@ -16,8 +18,24 @@ import { unsafeSvg } from '../courses/content-loader';
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
-export function lessonEditorController(deps: { authoring: AuthoringService; comments: CommentsRepository }) {
-  const { authoring, comments } = deps;
+export interface FilmChoice {
+  id: number;
+  slug: string;
+  title: string;
+  captions: Variant[];
+  problems: string[];
+}
+
+export function lessonEditorController(deps: { authoring: AuthoringService; comments: CommentsRepository; videos: VideosRepository; videosService: VideosService }) {
+  const { authoring, comments, videos, videosService } = deps;
+
+  /** Every film in the library with its caption status, for attaching one to the lesson. */
+  async function filmChoices(): Promise<FilmChoice[]> {
+    const films = await videos.list();
+    return Promise.all(
+      films.map(async (v) => ({ id: v.id, slug: v.slug, title: v.title, captions: [...(await videosService.captionVariants(v.id))], problems: await videosService.problemsOf(v) })),
+    );
+  }
   const slugOf = (req: Request) => String(req.params.slug);
   const lessonOf = (req: Request) => String(req.params.lesson);
 
@@ -41,6 +59,7 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       conflict: options.conflict ? options.conflict.content.lessons.find((l) => l.id === lesson.id) ?? null : null,
       notice: options.notice ?? (req.query.sparat ? 'authoring:lesson.saved' : null),
       maxImageMb: MAX_IMAGE_BYTES / 1024 / 1024,
+      films: canEditCourses(req.user) ? await filmChoices() : [],
     });
   }
 

@@ -1,9 +1,12 @@
 /**
  * ffmpeg and ffprobe: the npm-shipped binaries unless FFMPEG_PATH / FFPROBE_PATH say otherwise, always
- * started with an argument list (never a shell), so no file name or text can become a command.
+ * started with an argument list (never a shell), so no file name or text can become a command. The
+ * transcode and the poster go through fluent-ffmpeg (the design card's ffmpeg wrapper); the quick
+ * content checks and the MP4 box reader use a plain spawn.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import Ffmpeg from 'fluent-ffmpeg';
 
 export interface MediaTools {
   ffmpeg: string;
@@ -134,9 +137,42 @@ export function webSize(width: number, height: number, rotation = 0): { width: n
   return { width: even(w), height: even(h) };
 }
 
+/** An ffmpeg command through fluent-ffmpeg (the design card's wrapper), on the configured binaries. */
+function command(tools: MediaTools, input: string): Ffmpeg.FfmpegCommand {
+  return Ffmpeg(input).setFfmpegPath(tools.ffmpeg).setFfprobePath(tools.ffprobe);
+}
+
+/** "00:01:02.50" → 62.5 seconds. */
+export function timemarkSeconds(timemark: string): number {
+  const parts = timemark.split(':').map(Number);
+  return parts.reduce((total, part) => total * 60 + (Number.isFinite(part) ? part : 0), 0);
+}
+
+/**
+ * Runs a fluent-ffmpeg command to `output`. fluent-ffmpeg spawns ffmpeg with an argument list (never
+ * a shell); aborting the signal kills it, and a failure keeps the end of ffmpeg's stderr as the reason.
+ */
+function save(cmd: Ffmpeg.FfmpegCommand, output: string, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new MediaToolError('aborted', '', null));
+    const onAbort = () => cmd.kill('SIGKILL');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cmd
+      .on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new MediaToolError(signal?.aborted ? 'aborted' : `ffmpeg failed: ${error.message}`, String(stderr ?? '').slice(-8000), null));
+      })
+      .on('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      })
+      .save(output);
+  });
+}
+
 /**
  * Encodes the web version: H.264 (High, yuv420p) + AAC stereo in MP4 with the index at the front
- * (`+faststart`), at most 720p. Reports progress 0–1 from ffmpeg's `-progress` output.
+ * (`+faststart`), at most 720p. Reports progress 0–1 from ffmpeg's time mark.
  */
 export async function transcodeToWeb(
   tools: MediaTools,
@@ -144,39 +180,35 @@ export async function transcodeToWeb(
   output: string,
   o: { width: number; height: number; durationMs: number; hasAudio: boolean; signal?: AbortSignal; onProgress?: (fraction: number) => void; preset?: string },
 ): Promise<void> {
-  const args = [
-    '-hide_banner', '-nostdin', '-y', '-v', 'error',
-    '-i', input,
-    '-map', '0:v:0',
-    ...(o.hasAudio ? ['-map', '0:a:0'] : []),
-    '-vf', `scale=${o.width}:${o.height}:flags=bicubic,setsar=1,format=yuv420p`,
-    '-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-crf', '23', '-profile:v', 'high', '-level:v', '4.0',
-    '-maxrate', '3M', '-bufsize', '6M',
-    ...(o.hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000'] : []),
-    '-movflags', '+faststart',
-    '-map_metadata', '-1',
-    '-progress', 'pipe:1', '-nostats',
-    '-f', 'mp4', output,
-  ];
-  let buffer = '';
-  await run(tools.ffmpeg, args, {
-    signal: o.signal,
-    onStdout: (chunk) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
-        if (m && o.durationMs > 0 && o.onProgress) o.onProgress(Math.min(1, Number(m[1]) / 1000 / o.durationMs));
-      }
-    },
-  });
+  const cmd = command(tools, input)
+    .inputOptions(['-nostdin', '-hide_banner'])
+    .outputOptions([
+      '-map', '0:v:0',
+      ...(o.hasAudio ? ['-map', '0:a:0'] : []),
+      '-vf', `scale=${o.width}:${o.height}:flags=bicubic,setsar=1,format=yuv420p`,
+      '-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-crf', '23', '-profile:v', 'high', '-level:v', '4.0',
+      '-maxrate', '3M', '-bufsize', '6M',
+      ...(o.hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000'] : ['-an']),
+      '-movflags', '+faststart',
+      '-map_metadata', '-1',
+      '-f', 'mp4',
+    ]);
+  if (o.onProgress && o.durationMs > 0) {
+    const report = o.onProgress;
+    cmd.on('progress', (p: { timemark?: string }) => {
+      if (p.timemark) report(Math.min(1, (timemarkSeconds(p.timemark) * 1000) / o.durationMs));
+    });
+  }
+  await save(cmd, output, o.signal);
 }
 
 /** A JPEG poster from the web version, taken a little into the film (not the often black first frame). */
 export async function makePoster(tools: MediaTools, webFile: string, output: string, durationMs: number, signal?: AbortSignal): Promise<void> {
   const at = Math.min(1.5, durationMs / 1000 / 3).toFixed(3);
-  await run(tools.ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', at, '-i', webFile, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', output], { signal });
+  const cmd = command(tools, webFile)
+    .inputOptions(['-nostdin', '-hide_banner', '-ss', at])
+    .outputOptions(['-frames:v', '1', '-q:v', '3', '-c:v', 'mjpeg', '-f', 'image2']);
+  await save(cmd, output, signal);
 }
 
 /** The top-level boxes of an MP4 in file order (e.g. ftyp, moov, mdat), read from its first bytes and box sizes. */

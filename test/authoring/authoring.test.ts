@@ -231,3 +231,19 @@ describe('role tracks in the browser', () => {
     expect(await t.db('track_courses').where({ job_role: 'underskoterska', course_id: courseId }).first('requirement')).toEqual({ requirement: 'recommended' });
   });
 });
+
+describe('films in the lesson editor', () => {
+  it('offers the film library and keeps a film the library does not have, marked as missing', async () => {
+    await t.db('videos').insert({ slug: 'lyft-film', title: 'Lyft med sele', original_name: 'lyft.mp4', original_bytes: 1000, original_format: 'mp4' });
+    const form = await lessonForm(educator.agent);
+    const saved = await educator.agent.post(lessonUrl).type('form').send({ ...form, _csrf: educator.csrf, action: 'save', video: 'okand-film' });
+    expect(saved.status).toBe(303);
+    const $ = cheerio.load((await educator.agent.get(lessonUrl)).text);
+    const options = $('#video option').map((_i, el) => $(el).text()).get();
+    expect(options[0]).toBe('Ingen film');
+    expect(options).toContain('Lyft med sele (lyft-film)');
+    expect($('#video option[selected]').text()).toBe('okand-film (finns inte i filmbiblioteket)');
+    const draft = await t.db('course_drafts').first('content');
+    expect(draft.content.lessons.find((l: { id: string }) => l.id === 'bromsar').video).toBe('okand-film');
+  });
+});
