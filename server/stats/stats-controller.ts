@@ -51,10 +51,12 @@ export function statsController(services: Services) {
 
     async manager(req: Request, res: Response) {
       const parsed = parseManagerFilters(req.query);
-      const options = await statsService.managerOptions(req.user!, req.lng);
+      // The scope, units, roles and course titles are read once for the filters and the figures.
+      const context = await statsService.managerContext(req.user!, req.lng);
+      const options = await statsService.managerOptions(req.user!, req.lng, context);
       const errors = parsed.ok ? {} : parsed.errors;
       const filters = parsed.filters;
-      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false });
+      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false, context });
       res.status(parsed.ok ? 200 : 400).render('stats/manager', {
         title: req.t('stats:manager.title'),
         options,
@@ -104,7 +106,7 @@ export function statsController(services: Services) {
       res.status(parsed.ok ? 200 : 400).render('stats/hmc', {
         title: req.t('stats:hmc.title'),
         overview,
-        courses: (await services.courses.listLatest()).map((v) => ({ id: v.courseId, title: v.content.title.standard })),
+        courses: overview.courses,
         filters: parsed.filters,
         values: parsed.ok ? parsed.filters : req.query,
         errors: parsed.ok ? {} : parsed.errors,
