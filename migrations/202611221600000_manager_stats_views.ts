@@ -26,18 +26,20 @@ export async function up(knex: Knex): Promise<void> {
       join courses c on c.id = tc.course_id and c.retired_at is null
       left join person_course_facts f on f.user_id = s.id and f.course_id = tc.course_id
     )
-    select r.user_id, r.name, r.unit_id, r.job_role, r.course_id, r.effective_until,
+    select r.user_id, r.name, un.organisation_id, r.unit_id, r.job_role, r.course_id, r.effective_until,
       (case
         when r.effective_until > r.now and r.effective_until - r.now <= make_interval(hours => 60 * 24) then 'expiring'
         when r.effective_until > r.now then 'completed'
         when r.open_started_at is not null then 'in_progress'
         when r.effective_until is not null then 'expired'
         else 'not_started' end)::text as state
-    from r`);
+    from r join units un on un.id = r.unit_id`);
   await knex.raw('create unique index stats_manager_states_key on stats_manager_states (user_id, course_id)');
-  // Scope (a set of units) with the role and course filters; the list reads only the rows that lack.
+  // Scope (a set of units) with the role and course filters.
   await knex.raw('create index stats_manager_states_unit on stats_manager_states (unit_id, job_role, course_id)');
-  await knex.raw(`create index stats_manager_states_lacking on stats_manager_states (unit_id, course_id) include (job_role, user_id) where state <> 'completed'`);
+  // The list of people who lack a course, in name order: an organisation's first page reads ~200 entries
+  // instead of sorting every lacking row of the organisation (17 000 for the largest).
+  await knex.raw(`create index stats_manager_states_lacking on stats_manager_states (organisation_id, name, user_id, course_id) where state <> 'completed'`);
 
   // Staff per unit and job role, and how many of them lack a required course (people are in one unit
   // and role each, so both add up over units and roles).
@@ -48,10 +50,17 @@ export async function up(knex: Knex): Promise<void> {
     group by 1, 2`);
   await knex.raw('create unique index stats_manager_staff_key on stats_manager_staff (unit_id, job_role) nulls not distinct');
 
-  // People per unit, required course and state: the per-course and per-unit tables without a role filter.
+  // People per unit and required course in each state: the per-course and per-unit tables without a
+  // role filter, one row per table row (the largest organisation's page reads 1 400 rows, not 27 000).
   await knex.raw(`create materialized view stats_manager_counts as
-    select unit_id, course_id, state, count(*)::int as people from stats_manager_states group by 1, 2, 3`);
-  await knex.raw('create unique index stats_manager_counts_key on stats_manager_counts (unit_id, course_id, state)');
+    select unit_id, course_id,
+           count(*) filter (where state = 'completed')::int as completed,
+           count(*) filter (where state = 'expiring')::int as expiring,
+           count(*) filter (where state = 'expired')::int as expired,
+           count(*) filter (where state = 'in_progress')::int as in_progress,
+           count(*) filter (where state = 'not_started')::int as not_started
+    from stats_manager_states group by 1, 2`);
+  await knex.raw('create unique index stats_manager_counts_key on stats_manager_counts (unit_id, course_id)');
 
   // Completions of required courses by the staff counted, per unit, role, course and month (Swedish
   // time): the column "completed in the period" for any period of whole months.
@@ -61,7 +70,7 @@ export async function up(knex: Knex): Promise<void> {
     join completions c on c.user_id = s.id
     join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
     group by 1, 2, 3, 4`);
-  await knex.raw('create unique index stats_manager_completions_key on stats_manager_completions (unit_id, month, job_role, course_id)');
+  await knex.raw('create unique index stats_manager_completions_key on stats_manager_completions (unit_id, month, job_role, course_id) include (completed)');
 }
 
 export async function down(knex: Knex): Promise<void> {

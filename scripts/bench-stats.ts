@@ -5,6 +5,7 @@
  *
  *   npm run bench:stats                 30 timed requests per page after 3 warm-ups
  *   npm run bench:stats -- --runs=100
+ *   npm run bench:stats -- --only=export   only the pages whose name contains "export"
  */
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
@@ -16,6 +17,8 @@ import { openScaleDatabase } from './scale-database';
 import { SCALE_PASSWORD } from './seed-scale-constants';
 
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 30);
+/** `--only=organisation` times only the pages whose name contains the text (and skips the view refresh). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? null;
 const WARMUP = 3;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -80,7 +83,7 @@ async function main() {
     process.stdout.write(`bench:stats – ${RUNS} timed requests each after ${WARMUP} warm-ups, one at a time, ${new Date().toISOString()}\n\n`);
     process.stdout.write(`${'page'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'goal'.padStart(8)}  result\n`);
     let failed = 0;
-    for (const c of cases) {
+    for (const c of cases.filter((x) => !ONLY || x.name.includes(ONLY))) {
       const times: number[] = [];
       let bytes = 0;
       for (let i = 0; i < WARMUP + RUNS; i++) {
@@ -99,6 +102,7 @@ async function main() {
       if (ok === 'OVER GOAL') failed += 1;
       process.stdout.write(`${c.name.padEnd(46)} ${p50.toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${(c.goalMs === null ? '–' : `≤ ${c.goalMs}`).padStart(8)}  ${ok} (${Math.round(bytes / 1024)} kB)\n`);
     }
+    if (ONLY) return;
     // The regional views: how long a refresh takes (the job refreshes when older than 10 minutes).
     const t0 = Date.now();
     const refreshed = await services.stats.refreshViews();

@@ -4,15 +4,32 @@ import type { Cell } from './types';
 
 const locales: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
 
+const built = new Map<Language, ReturnType<typeof build>>();
+
+/** The formatters of a language, built once (each Intl formatter costs more to build than to use). */
 export function formatters(lng: Language) {
+  let f = built.get(lng);
+  if (!f) built.set(lng, (f = build(lng)));
+  return f;
+}
+
+function build(lng: Language) {
   const integer = new Intl.NumberFormat(locales[lng], { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(locales[lng], { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(locales[lng], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
   const month = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: 'short', timeZone: 'UTC' });
   const time = new Intl.DateTimeFormat(locales[lng], { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+  // Tables of thousands of small counts: each small integer is formatted once.
+  const integers = new Map<number, string>();
+  const int = (n: number) => {
+    if (n < 0 || n >= 100_000) return integer.format(n);
+    let s = integers.get(n);
+    if (s === undefined) integers.set(n, (s = integer.format(n)));
+    return s;
+  };
   return {
-    number: (n: number) => (Number.isInteger(n) ? integer.format(n) : decimal.format(n)),
+    number: (n: number) => (Number.isInteger(n) ? int(n) : decimal.format(n)),
     share: (s: number) => percent.format(s),
     date: (d: Date) => date.format(d),
     dateTime: (d: Date) => time.format(d),
@@ -20,7 +37,7 @@ export function formatters(lng: Language) {
     month: (m: string) => month.format(new Date(`${m}-01T00:00:00Z`)),
     cell(c: Cell): string {
       if (c === null) return '–';
-      if (typeof c === 'number') return Number.isInteger(c) ? integer.format(c) : decimal.format(c);
+      if (typeof c === 'number') return Number.isInteger(c) ? int(c) : decimal.format(c);
       if (typeof c === 'string') return c;
       if ('share' in c) return percent.format(c.share);
       return date.format(c.date);
@@ -28,7 +45,7 @@ export function formatters(lng: Language) {
   };
 }
 
-export type Formatters = ReturnType<typeof formatters>;
+export type Formatters = ReturnType<typeof build>;
 
 /** A share that is null (not a zero) when there is nothing to divide. */
 export const share = (part: number, whole: number): Cell => (whole > 0 ? { share: part / whole } : null);

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
-import type { CourseMonth, EvaluationFigures, HmcFilters, LackingPerson, ManagerFilters, ManagerFigures, ManagerScope, Period, QuizFigures, StateCounts, UnitCourseFigures } from './types';
+import { STATES, type CourseMonth, type EvaluationFigures, type HmcFilters, type LackingPerson, type ManagerFilters, type ManagerFigures, type ManagerScope, type Period, type QuizFigures, type StateCounts, type UnitCourseFigures } from './types';
 
 /** HMC's regional views, in refresh order. */
 export const HMC_VIEWS = [
@@ -37,6 +37,9 @@ const STATE_SQL = `case
     when r.effective_until is not null then 'expired'
     else 'not_started' end`;
 
+/** People per state as columns (one row per unit and course). */
+const COUNTS_SQL = STATES.map((s) => `count(*) filter (where state = '${s}')::int as ${s}`).join(', ');
+
 /** First day of a `YYYY-MM` month and the first day after a period, as dates in Swedish time. */
 export function periodBounds(period: Period): { from: string; toExclusive: string } {
   const [y, m] = period.to.split('-').map(Number);
@@ -50,7 +53,7 @@ const emptyFigures = (): ManagerFigures => ({ staffByRole: [], staffTotal: 0, by
 /** One row of a figures statement: each part as JSON (one round trip, the states computed once). */
 interface FiguresRow {
   roles: { job_role: string | null; people: number }[];
-  counts: { unit_id: number; course_id: number; state: CourseState; people: number }[];
+  counts: ({ unit_id: number; course_id: number } & StateCounts)[];
   lacking: { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: string | null }[];
   lacking_total: number;
   in_period: { unit_id: number; course_id: number; completed: number }[];
@@ -64,7 +67,7 @@ function toFigures(row: FiguresRow, asOf: Date | null): ManagerFigures {
     if (!e) byKey.set(key, (e = { unitId, courseId, counts: emptyCounts(), completedInPeriod: 0 }));
     return e;
   };
-  for (const r of row.counts) entry(r.unit_id, r.course_id).counts[r.state] = r.people;
+  for (const r of row.counts) entry(r.unit_id, r.course_id).counts = { completed: r.completed, expiring: r.expiring, expired: r.expired, in_progress: r.in_progress, not_started: r.not_started };
   for (const r of row.in_period) entry(r.unit_id, r.course_id).completedInPeriod = r.completed;
   const staffByRole = row.roles.map((r) => ({ jobRole: r.job_role, people: r.people }));
   return {
@@ -149,7 +152,7 @@ export function statsRepository(db: Knex) {
         states as materialized (select r.user_id, r.name, r.unit_id, r.job_role, r.course_id, r.effective_until, ${STATE_SQL} as state from r)
         select
           (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (select job_role, count(*)::int as people from staff group by job_role) x) as roles,
-          (select coalesce(json_agg(x), '[]') from (select unit_id, course_id, state, count(*)::int as people from states group by 1, 2, 3) x) as counts,
+          (select coalesce(json_agg(x), '[]') from (select unit_id, course_id, ${COUNTS_SQL} from states group by 1, 2) x) as counts,
           (select coalesce(json_agg(x order by x.name, x.user_id, x.course_id), '[]') from (
              select user_id, name, unit_id, job_role, course_id, state, effective_until from states where state <> 'completed'
              order by name, user_id, course_id limit ?::bigint) x) as lacking,
@@ -172,8 +175,10 @@ export function statsRepository(db: Knex) {
     async managerFiguresPrecomputed(scope: ManagerScope, f: ManagerFilters, lackingLimit: number | null, asOf: Date): Promise<ManagerFigures> {
       if (!scope.unitIds.length) return { ...emptyFigures(), asOf };
       const units = f.unitId ? `{${f.unitId}}` : `{${scope.unitIds.join(',')}}`;
+      // The organisations of the units, so that the list is read in name order from its index.
+      const orgs = (await db.raw('select coalesce(array_agg(distinct organisation_id), array[]::int[]) as ids from units where id = any(?::int[])', [units])).rows[0].ids as number[];
       const { from, toExclusive } = periodBounds(f.period);
-      // Each part's filter: (sql, bindings) in the order of the statement below.
+      // A part's filter: the units, then the role and course filters where the part has them.
       const where = (o: { role: boolean; course: boolean }) => {
         let sql = 'unit_id = any(?::int[])';
         const b: Knex.RawBinding[] = [units];
@@ -188,29 +193,32 @@ export function statsRepository(db: Knex) {
         return { sql, b };
       };
       const staff = where({ role: true, course: false });
+      const states = where({ role: true, course: true });
       // Without a role filter the per-unit counts are read pre-aggregated; with one, from the states.
       const counts = f.jobRole
-        ? { ...where({ role: true, course: true }), from: 'stats_manager_states' }
-        : { ...where({ role: false, course: true }), from: 'stats_manager_counts' };
-      const states = where({ role: true, course: true });
+        ? { sql: `select unit_id, course_id, ${COUNTS_SQL} from stats_manager_states where ${states.sql} group by 1, 2`, b: states.b }
+        : (() => {
+            const w = where({ role: false, course: true });
+            return { sql: `select unit_id, course_id, ${STATES.join(', ')} from stats_manager_counts where ${w.sql}`, b: w.b };
+          })();
       // Without a course filter, people lacking add up over units and roles; with one, each lacks once.
       const lackingTotal = f.courseId
         ? { sql: `select count(*)::int from stats_manager_states where ${states.sql} and state <> 'completed'`, b: states.b }
         : { sql: `select coalesce(sum(lacking_people), 0)::int from stats_manager_staff where ${staff.sql}`, b: staff.b };
+      const org = orgs.length === 1 ? { sql: 'organisation_id = ?', b: [orgs[0]] } : { sql: 'organisation_id = any(?::int[])', b: [`{${orgs.join(',')}}`] };
       const result = await db.raw(
         `select
           (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (
              select job_role, sum(people)::int as people from stats_manager_staff where ${staff.sql} group by job_role) x) as roles,
-          (select coalesce(json_agg(x), '[]') from (
-             select unit_id, course_id, state, ${f.jobRole ? 'count(*)' : 'sum(people)'}::int as people from ${counts.from} where ${counts.sql} group by 1, 2, 3) x) as counts,
+          (select coalesce(json_agg(x), '[]') from (${counts.sql}) x) as counts,
           (select coalesce(json_agg(x order by x.name, x.user_id, x.course_id), '[]') from (
              select user_id, name, unit_id, job_role, course_id, state, effective_until from stats_manager_states
-             where ${states.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
+             where ${org.sql} and ${states.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
           (${lackingTotal.sql}) as lacking_total,
           (select coalesce(json_agg(x), '[]') from (
              select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
              where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x) as in_period`,
-        [...staff.b, ...counts.b, ...states.b, lackingLimit, ...lackingTotal.b, ...states.b, from, toExclusive],
+        [...staff.b, ...counts.b, ...org.b, ...states.b, lackingLimit, ...lackingTotal.b, ...states.b, from, toExclusive],
       );
       return toFigures(result.rows[0] as FiguresRow, asOf);
     },
