@@ -32,7 +32,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const filters = (q: Record<string, string | number> = {}): ManagerFilters => (parseManagerFilters(q) as { filters: ManagerFilters }).filters;
+const filters = (q: Record<string, string | number> = {}): ManagerFilters => {
+  const parsed = parseManagerFilters(Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])));
+  if (!parsed.ok) throw new Error(`Bad filters ${JSON.stringify(q)}`);
+  return parsed.filters;
+};
 const scopeOf = async (userId: number) => t.services.stats.managerScope((await t.services.users.findActiveById(userId))!.permissions);
 /** Figures in a comparable order, without when they were computed. */
 const normalised = (f: ManagerFigures) => ({
