@@ -4,20 +4,20 @@
  * formula are written as text.
  */
 import type { Language } from '../i18n/i18n';
+import { stockholmDate } from './format';
 import type { Cell, DataTable } from './types';
 import { writeXlsx, type XlsxSheet } from './xlsx-writer';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-/** ISO dates in Swedish time, built once (a formatter per cell cost more than the rest of the export). */
-const isoDate = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
+
+const decimal = (n: number, digits: number, lng: Language) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
 
 function csvValue(c: Cell, lng: Language): string {
   if (c === null) return '';
-  const decimal = (n: number, digits: number) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
-  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : decimal(c, 1);
+  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : decimal(c, 1, lng);
   if (typeof c === 'string') return FORMULA_START.test(c) ? `'${c}` : c;
-  if ('share' in c) return `${decimal(c.share * 100, 1)} %`;
-  return isoDate.format(c.date);
+  if ('share' in c) return `${decimal(c.share * 100, 1, lng)} %`;
+  return stockholmDate(c.date);
 }
 
 /** The tables as one CSV file: each table's caption, its header and rows, a blank line between tables. */

@@ -109,7 +109,9 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
       const fmt = formatters(lng);
       const unitNames = new Map(units.map((u) => [u.id, u.name]));
       const unitName = (id: number) => unitNames.get(id) ?? String(id);
-      const stateCols = STATES.map((s) => ({ label: t(`stats:state.${s}`), numeric: true }));
+      // Translated once: the export lists thousands of rows.
+      const stateLabel = Object.fromEntries(STATES.map((s) => [s, t(`stats:state.${s}`)])) as Record<(typeof STATES)[number], string>;
+      const stateCols = STATES.map((s) => ({ label: stateLabel[s], numeric: true }));
 
       const staff: DataTable = {
         id: 'staff',
@@ -149,11 +151,11 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
         id: 'lacking',
         caption: t('stats:manager.lackingCaption'),
         columns: [{ label: t('stats:col.name') }, { label: t('stats:col.unit') }, { label: t('stats:col.jobRole') }, { label: t('stats:col.course') }, { label: t('stats:col.state') }, { label: t('stats:col.validUntil') }],
-        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), t(`stats:state.${p.state}`), p.validUntil ? { date: p.validUntil } : null]),
+        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), stateLabel[p.state], p.validUntil ? { date: p.validUntil } : null]),
         links: figures.lacking.map((p) => paths.statsPerson(p.userId)),
       };
       const chart = stackedBarChart(
-        perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: t(`stats:state.${s}`), value: c.counts[s] })) })),
+        perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: stateLabel[s], value: c.counts[s] })) })),
         { id: 'chart-by-course', title: t('stats:manager.chartTitle'), format: fmt.number },
       );
       return {

@@ -8,6 +8,7 @@
  * in JavaScript; this takes a tenth of that. The tests read the files back with exceljs.
  */
 import zlib from 'node:zlib';
+import { stockholmDate } from './format';
 
 export type XlsxCell = string | number | null | { share: number } | { date: Date };
 
@@ -50,10 +51,8 @@ export function columnName(index: number): string {
 }
 
 /** The calendar date in Swedish time (as on the page and in the CSV) as an Excel date serial. */
-const stockholmDate = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
 function excelDate(d: Date): number {
-  const [y, m, day] = stockholmDate.format(d).split('-').map(Number);
-  return Date.UTC(y, m - 1, day) / 86_400_000 + 25_569;
+  return Date.parse(`${stockholmDate(d)}T00:00:00Z`) / 86_400_000 + 25_569;
 }
 
 const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
