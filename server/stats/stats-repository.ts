@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
+import { currentMonth } from './stats-validation';
 import { STATES, type CourseMonth, type EvaluationFigures, type HmcFilters, type LackingPerson, type ManagerFilters, type ManagerFigures, type ManagerScope, type Period, type QuizFigures, type StateCounts, type UnitCourseFigures } from './types';
 
 /** HMC's regional views, in refresh order. */
@@ -19,8 +20,8 @@ export const HMC_VIEWS = [
   'stats_quiz_totals',
   'stats_evaluation_totals',
 ] as const;
-/** Organisation-wide manager figures (migration 202611221600000); the last three read the first. */
-export const MANAGER_VIEWS = ['stats_manager_states', 'stats_manager_staff', 'stats_manager_counts', 'stats_manager_completions'] as const;
+/** Organisation-wide manager figures (migration 202611221600000), in refresh order: each reads those before it. */
+export const MANAGER_VIEWS = ['stats_manager_states', 'stats_manager_staff', 'stats_manager_completions', 'stats_manager_counts'] as const;
 /** Every view the scheduled job refreshes, in refresh order. */
 export const STATS_VIEWS = [...HMC_VIEWS, ...MANAGER_VIEWS] as const;
 
@@ -40,6 +41,9 @@ const STATE_SQL = `case
 /** People per state as columns (one row per unit and course). */
 const COUNTS_SQL = STATES.map((s) => `count(*) filter (where state = '${s}')::int as ${s}`).join(', ');
 
+/** The number of months from one `YYYY-MM` to another, both included. */
+const monthsBetween = (from: string, to: string) => Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7)) - (Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7))) + 1;
+
 /** First day of a `YYYY-MM` month and the first day after a period, as dates in Swedish time. */
 export function periodBounds(period: Period): { from: string; toExclusive: string } {
   const [y, m] = period.to.split('-').map(Number);
@@ -53,7 +57,7 @@ const emptyFigures = (): ManagerFigures => ({ staffByRole: [], staffTotal: 0, by
 /** One row of a figures statement: each part as JSON (one round trip, the states computed once). */
 interface FiguresRow {
   roles: { job_role: string | null; people: number }[];
-  counts: ({ unit_id: number; course_id: number } & StateCounts)[];
+  counts: ({ unit_id: number; course_id: number; completed_last_12_months?: number; last_12_months_from?: string } & StateCounts)[];
   lacking: { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: string | null }[];
   lacking_total: number;
   in_period: { unit_id: number; course_id: number; completed: number }[];
@@ -174,14 +178,23 @@ export function statsRepository(db: Knex) {
      */
     async managerFiguresPrecomputed(scope: ManagerScope, f: ManagerFilters, lackingLimit: number | null, asOf: Date): Promise<ManagerFigures> {
       if (!scope.unitIds.length) return { ...emptyFigures(), asOf };
-      const units = f.unitId ? `{${f.unitId}}` : `{${scope.unitIds.join(',')}}`;
-      // The organisations of the units, so that the list is read in name order from its index.
-      const orgs = (await db.raw('select coalesce(array_agg(distinct organisation_id), array[]::int[]) as ids from units where id = any(?::int[])', [units])).rows[0].ids as number[];
-      const { from, toExclusive } = periodBounds(f.period);
+      const unitIds = f.unitId ? [f.unitId] : scope.unitIds;
+      const units = `{${unitIds.join(',')}}`;
+      // The organisations in view, and whether the view is their every unit (an organisation manager's):
+      // then the list is read in name order from its index and stops after a page.
+      const orgRows = (
+        await db.raw(
+          `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
+           where organisation_id in (select organisation_id from units where id = any(?::int[])) group by 1`,
+          [units, units],
+        )
+      ).rows as { id: number; whole: boolean }[];
+      const wholeOrganisations = orgRows.every((o) => o.whole);
+      const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
       // A part's filter: the units, then the role and course filters where the part has them.
-      const where = (o: { role: boolean; course: boolean }) => {
-        let sql = 'unit_id = any(?::int[])';
-        const b: Knex.RawBinding[] = [units];
+      const where = (o: { role: boolean; course: boolean }, unitsSql = 'unit_id = any(?::int[])', unitsBinding: Knex.RawBinding = units) => {
+        let sql = unitsSql;
+        const b: Knex.RawBinding[] = [unitsBinding];
         if (o.role && f.jobRole) {
           sql += ' and job_role = ?';
           b.push(f.jobRole);
@@ -194,18 +207,27 @@ export function statsRepository(db: Knex) {
       };
       const staff = where({ role: true, course: false });
       const states = where({ role: true, course: true });
+      const list = wholeOrganisations ? where({ role: true, course: true }, 'organisation_id = any(?::int[])', orgs) : states;
+      // The default period (12 months up to the month of the refresh) is summed in stats_manager_counts.
+      const { from, toExclusive } = periodBounds(f.period);
+      const recent = !f.jobRole && f.period.to === currentMonth(asOf) && monthsBetween(f.period.from, f.period.to) === 12;
       // Without a role filter the per-unit counts are read pre-aggregated; with one, from the states.
       const counts = f.jobRole
         ? { sql: `select unit_id, course_id, ${COUNTS_SQL} from stats_manager_states where ${states.sql} group by 1, 2`, b: states.b }
         : (() => {
             const w = where({ role: false, course: true });
-            return { sql: `select unit_id, course_id, ${STATES.join(', ')} from stats_manager_counts where ${w.sql}`, b: w.b };
+            // Rows of a unit and course with completions only (a course no longer required) count in the period only.
+            const people = STATES.join(' + ');
+            const keep = recent ? `(${people} > 0 or completed_last_12_months > 0)` : `${people} > 0`;
+            return { sql: `select unit_id, course_id, ${STATES.join(', ')}, completed_last_12_months, last_12_months_from from stats_manager_counts where ${w.sql} and ${keep}`, b: w.b };
           })();
       // Without a course filter, people lacking add up over units and roles; with one, each lacks once.
       const lackingTotal = f.courseId
         ? { sql: `select count(*)::int from stats_manager_states where ${states.sql} and state <> 'completed'`, b: states.b }
         : { sql: `select coalesce(sum(lacking_people), 0)::int from stats_manager_staff where ${staff.sql}`, b: staff.b };
-      const org = orgs.length === 1 ? { sql: 'organisation_id = ?', b: [orgs[0]] } : { sql: 'organisation_id = any(?::int[])', b: [`{${orgs.join(',')}}`] };
+      const inPeriodSql = `select coalesce(json_agg(x), '[]') from (
+             select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
+             where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x`;
       const result = await db.raw(
         `select
           (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (
@@ -213,14 +235,21 @@ export function statsRepository(db: Knex) {
           (select coalesce(json_agg(x), '[]') from (${counts.sql}) x) as counts,
           (select coalesce(json_agg(x order by x.name, x.user_id, x.course_id), '[]') from (
              select user_id, name, unit_id, job_role, course_id, state, effective_until from stats_manager_states
-             where ${org.sql} and ${states.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
-          (${lackingTotal.sql}) as lacking_total,
-          (select coalesce(json_agg(x), '[]') from (
-             select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
-             where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x) as in_period`,
-        [...staff.b, ...counts.b, ...org.b, ...states.b, lackingLimit, ...lackingTotal.b, ...states.b, from, toExclusive],
+             where ${list.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
+          (${lackingTotal.sql}) as lacking_total
+          ${recent ? '' : `, (${inPeriodSql}) as in_period`}`,
+        [...staff.b, ...counts.b, ...list.b, lackingLimit, ...lackingTotal.b, ...(recent ? [] : [...states.b, from, toExclusive])],
       );
-      return toFigures(result.rows[0] as FiguresRow, asOf);
+      const row = result.rows[0] as FiguresRow;
+      if (recent) {
+        // The view's period is the refresh's; a refresh that straddled a new month has another one.
+        if (row.counts.every((c) => c.last_12_months_from === `${f.period.from}-01`)) {
+          row.in_period = row.counts.map((c) => ({ unit_id: c.unit_id, course_id: c.course_id, completed: c.completed_last_12_months ?? 0 })).filter((c) => c.completed > 0);
+        } else {
+          row.in_period = (await db.raw(inPeriodSql, [...states.b, from, toExclusive])).rows[0].coalesce;
+        }
+      }
+      return toFigures(row, asOf);
     },
 
     /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */

@@ -72,6 +72,13 @@ describe('precomputed manager figures', () => {
       }
     }
     expect(compared).toBe(14);
+    // A refresh from before a new month began: the default period is not the one summed in the view.
+    const nextMonth = new Date(asOf.getTime() + 31 * 86_400_000);
+    const later = parseManagerFilters({}, nextMonth);
+    if (!later.ok) throw new Error('filters');
+    expect(normalised(await t.services.stats.managerFiguresPrecomputed(scope, later.filters, null, nextMonth))).toEqual(
+      normalised(await t.services.stats.managerFigures(scope, later.filters, new Date(), null)),
+    );
     // The cases above are not trivially empty: every state and the period column occur.
     const all = await t.services.stats.managerFiguresPrecomputed(scope, filters(), null, asOf);
     expect(new Set(all.lacking.map((l) => l.state))).toEqual(new Set(['expiring', 'expired', 'in_progress', 'not_started']));
