@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
 import { formatters } from './format';
+import { tableRowsHtml } from './table-html';
 import type { DataTable } from './types';
 
 const FORMATS = ['csv', 'xlsx'] as const;
@@ -68,6 +69,7 @@ export function statsController(services: Services) {
         subscribed: await stats.subscribed(req.user!.id),
         summarySaved: req.query.sammanfattning === '1',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -97,6 +99,7 @@ export function statsController(services: Services) {
         record,
         roleName: roles.find((r) => r.id === record.person.jobRole)?.name[req.lng] ?? '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -112,6 +115,7 @@ export function statsController(services: Services) {
         errors: parsed.ok ? {} : parsed.errors,
         query: parsed.ok ? queryOf(req) : '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -134,6 +138,7 @@ export function statsController(services: Services) {
         errors: parsed.ok ? {} : parsed.errors,
         query: parsed.ok ? queryOf(req) : '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 

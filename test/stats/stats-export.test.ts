@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { formatters, stockholmDate } from '../../server/stats/format';
 import { toCsv, toXlsx } from '../../server/stats/stats-export';
 import { columnName } from '../../server/stats/xlsx-writer';
+import { tableRowsHtml } from '../../server/stats/table-html';
 import type { DataTable } from '../../server/stats/types';
 
 const intlDate = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
@@ -70,5 +71,20 @@ describe('XLSX export', () => {
 
   it('writes the same dates in the CSV', () => {
     expect(toCsv(tables.slice(0, 1), 'sv').split('\r\n')[2]).toBe('Hjälpmedel – grunden;6;66,7 %;2026-03-02');
+  });
+});
+
+describe('table rows', () => {
+  it('escape every cell, link and query, head each row with its first cell and mark numbers', () => {
+    const html = tableRowsHtml(
+      { id: 't', caption: 'c', columns: [{ label: 'Namn' }, { label: 'Antal', numeric: true }, { label: 'Andel', numeric: true }], rows: [['<script>"x"</script>', 1234, { share: 0.5 }], ["O'Hara & co", null, null]], links: ['/p/1?"a"', ''] },
+      formatters('sv'),
+      { linkQuery: '?x=<1>', noData: 'Inga' },
+    );
+    expect(html.split('\n')).toEqual([
+      '<tr><th scope="row"><a href="/p/1?&#34;a&#34;?x=&lt;1&gt;">&lt;script&gt;&#34;x&#34;&lt;/script&gt;</a></th><td class="num">1\u00a0234</td><td class="num">50,0\u00a0%</td></tr>',
+      '<tr><th scope="row">O&#39;Hara &amp; co</th><td class="num">–</td><td class="num">–</td></tr>',
+    ]);
+    expect(tableRowsHtml({ id: 't', caption: 'c', columns: [{ label: 'a' }, { label: 'b' }], rows: [] }, formatters('sv'), { noData: 'Inga <uppgifter>' })).toBe('<tr><td colspan="2">Inga &lt;uppgifter&gt;</td></tr>');
   });
 });
