@@ -5,8 +5,10 @@
  *
  *   npm run bench:stats                 30 timed requests per page after 3 warm-ups
  *   npm run bench:stats -- --runs=100
+ *   npm run bench:stats -- --only=export   only the pages whose name contains "export"
  */
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../server/app';
@@ -16,6 +18,8 @@ import { openScaleDatabase } from './scale-database';
 import { SCALE_PASSWORD } from './seed-scale-constants';
 
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 30);
+/** `--only=organisation` times only the pages whose name contains the text (and skips the view refresh). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? null;
 const WARMUP = 3;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -77,13 +81,20 @@ async function main() {
       { name: 'HMC course XLSX export', agent: hmc, path: '/statistik/hmc/kurser/hjalpmedel-grunden/export/xlsx', goalMs: null, binary: true },
       { name: "learner's own Mina kurser (live)", agent: learner, path: '/mina-kurser', goalMs: null },
     ];
-    process.stdout.write(`bench:stats – ${RUNS} timed requests each after ${WARMUP} warm-ups, one at a time, ${new Date().toISOString()}\n\n`);
-    process.stdout.write(`${'page'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'goal'.padStart(8)}  result\n`);
+    // Queries the app sends through knex per request (the session store's own pool is not counted).
+    let queries = 0;
+    db.on('query', () => (queries += 1));
+    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    process.stdout.write(`bench:stats – ${RUNS} timed requests each after ${WARMUP} warm-ups, one at a time, ${new Date().toISOString()}\n`);
+    process.stdout.write(`load average (1, 5, 15 min) at the start: ${load()} on ${os.cpus().length} cores\n\n`);
+    process.stdout.write(`${'page'.padEnd(46)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'goal'.padStart(8)} ${'queries'.padStart(8)}  result\n`);
     let failed = 0;
-    for (const c of cases) {
+    for (const c of cases.filter((x) => !ONLY || x.name.includes(ONLY))) {
       const times: number[] = [];
       let bytes = 0;
+      let counted = 0;
       for (let i = 0; i < WARMUP + RUNS; i++) {
+        if (i === WARMUP) queries = 0;
         const t0 = process.hrtime.bigint();
         const req = c.agent.get(c.path);
         const res = c.binary ? await req.buffer(true).parse((r, cb) => { const b: Buffer[] = []; r.on('data', (x: Buffer) => b.push(x)); r.on('end', () => cb(null, Buffer.concat(b))); }) : await req;
@@ -92,13 +103,18 @@ async function main() {
         bytes = c.binary ? (res.body as Buffer).length : res.text.length;
         if (i >= WARMUP) times.push(ms);
       }
+      counted = queries / RUNS;
       times.sort((a, b) => a - b);
       const p50 = percentile(times, 50);
       const p95 = percentile(times, 95);
       const ok = c.goalMs === null ? '' : p95 <= c.goalMs ? 'ok' : 'OVER GOAL';
       if (ok === 'OVER GOAL') failed += 1;
-      process.stdout.write(`${c.name.padEnd(46)} ${p50.toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${(c.goalMs === null ? '–' : `≤ ${c.goalMs}`).padStart(8)}  ${ok} (${Math.round(bytes / 1024)} kB)\n`);
+      process.stdout.write(
+        `${c.name.padEnd(46)} ${p50.toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${(c.goalMs === null ? '–' : `≤ ${c.goalMs}`).padStart(8)} ${(Math.round(counted * 10) / 10).toString().padStart(8)}  ${ok} (${Math.round(bytes / 1024)} kB)\n`,
+      );
     }
+    process.stdout.write(`load average at the end of the pages: ${load()}\n`);
+    if (ONLY) return;
     // The regional views: how long a refresh takes (the job refreshes when older than 10 minutes).
     const t0 = Date.now();
     const refreshed = await services.stats.refreshViews();

@@ -1,8 +1,8 @@
 /**
  * `npm run seed:scale`: a realistic national-scale data set for measuring the statistics, generated
  * set-based in PostgreSQL (generate_series, no row-by-row inserts): 300 000 people in 300 organisations
- * (sizes falling off like real municipalities, the largest about 9 000), 3 million enrolments,
- * about 20 million saved quiz answers and 400 000 evaluations.
+ * (sizes falling off like real municipalities, the largest about 9 000), 3 million enrolments with their
+ * lesson progress, every round's quiz attempts (about 24 million saved answers) and 400 000 evaluations.
  *
  *   npm run seed:scale                 into the embedded database (data/) or DATABASE_URL
  *   npm run seed:scale -- --scale=0.01 a hundredth of it (quick try)
@@ -22,7 +22,6 @@ const PEOPLE = Math.round(300_000 * scale);
 const ORGS = Math.max(3, Math.round(300 * Math.min(1, scale * 10)));
 const ENROLMENTS = Math.round(3_000_000 * scale);
 const EVALUATIONS = Math.round(400_000 * scale);
-const ANSWERS_TARGET = Math.round(20_000_000 * scale);
 
 async function main() {
   const started = Date.now();
@@ -37,7 +36,7 @@ async function main() {
       process.stdout.write('The scale data set is already in this database. Start from an empty database (remove data/ or use a new DATABASE_URL) to make it again.\n');
       return;
     }
-    process.stdout.write(`Generating ${PEOPLE} people in ${ORGS} organisations, ${ENROLMENTS} enrolments, ~${ANSWERS_TARGET} quiz answers, ${EVALUATIONS} evaluations\n`);
+    process.stdout.write(`Generating ${PEOPLE} people in ${ORGS} organisations, ${ENROLMENTS} enrolments with lesson progress and quizzes, ${EVALUATIONS} evaluations\n`);
     const hash = await hashPassword(SCALE_PASSWORD);
     // One connection for the whole run, so session settings hold.
     await db.transaction(async (trx) => {
@@ -105,7 +104,7 @@ async function main() {
         from job_roles r cross join courses c left join track_courses t on t.job_role = r.id and t.course_id = c.id where c.retired_at is null`);
       await trx.raw(`create temp table seed_versions on commit drop as
         select distinct on (course_id) course_id, id as version_id, (content->>'questionsPerAttempt')::int as qpa, (content->>'passMark')::int as pass_mark,
-               jsonb_array_length(content->'questions') as nq
+               jsonb_array_length(content->'questions') as nq, jsonb_array_length(content->'lessons') as nl
         from course_versions order by course_id, version desc`);
       await trx.raw('select count(*) from seed_role_courses');
       const courses = Number((await trx.raw('select count(*)::int as n from seed_versions')).rows[0].n);
@@ -126,6 +125,21 @@ async function main() {
           where u.email like 'p%@skala.test'
         ) x join seed_versions v on v.course_id = x.course_id
         order by x.user_id, x.round desc`, [courses, courses, perPerson, courses]);
+      // Lesson progress: a completed round has every lesson (in order, between start and completion); an
+      // open round has the first 0..all of them, evenly spread, done between its start and now.
+      await trx.raw(`create temp table seed_lessons on commit drop as
+        select v.course_id, (l.n - 1)::int as idx, l.lesson->>'id' as lesson_id
+        from seed_versions v join course_versions cv on cv.id = v.version_id cross join jsonb_array_elements(cv.content->'lessons') with ordinality l(lesson, n)`);
+      await trx.raw('create index on seed_lessons (course_id, idx)');
+      await run('lesson progress', `
+        insert into lesson_progress (enrolment_id, lesson_id, completed_at)
+        select e.id, l.lesson_id,
+               e.started_at + (coalesce(e.completed_at, now()) - e.started_at) * (l.idx + 1) / (coalesce(x.done, v.nl) + 1)
+        from enrolments e
+        join seed_versions v on v.course_id = e.course_id
+        cross join lateral (select case when e.completed_at is null then (hashint4(e.id * 7) & 1023) % (v.nl + 1) end as done) x
+        join seed_lessons l on l.course_id = e.course_id and l.idx < coalesce(x.done, v.nl)`);
+
       await run('completions', `
         insert into completions (user_id, course_id, course_version_id, enrolment_id, kind, completed_at, valid_until, verification_code)
         select e.user_id, e.course_id, e.course_version_id, e.id, 'elearning', e.completed_at, e.completed_at + interval '12 months', 'SK' || e.id
@@ -142,13 +156,9 @@ async function main() {
         select v.course_id, o as offset_, jsonb_agg(jsonb_build_object('id', q.question_id, 'options', jsonb_build_array(q.right_option, q.wrong_option)) order by j) as questions
         from seed_versions v cross join generate_series(0, v.nq - 1) o cross join generate_series(0, v.qpa - 1) j
         join seed_questions q on q.course_id = v.course_id and q.idx = (o + j) % v.nq group by 1, 2`);
-      // Completed: one passed attempt, after 0–2 failed ones; open: a failed attempt now and then.
-      // The shares are set so the answers land near the target (every attempt saves all its answers).
-      const est = (await trx.raw(`select coalesce(sum(v.qpa) filter (where e.completed_at is not null), 0)::bigint as done, coalesce(sum(v.qpa) filter (where e.completed_at is null), 0)::bigint as open
-        from enrolments e join seed_versions v on v.course_id = e.course_id join users u on u.id = e.user_id where u.email like '%@skala.test'`)).rows[0];
-      const base = Number(est.done) * 1.15 + Number(est.open) * 0.4;
-      const keep = Math.min(1, ANSWERS_TARGET / base);
-      process.stdout.write(`  (answers if every enrolment has its quiz: ${Math.round(base)}; enrolments with a saved quiz: ${(keep * 100).toFixed(0)} %)\n`);
+      // Every round that reached the test has its attempts: a completed round one passed attempt after
+      // 0–2 failed ones (85 % pass at once), an open round whose lessons are all done one failed attempt
+      // (the others have not reached the test). Every attempt saves all its answers.
       await run('quiz attempts', `
         insert into quiz_attempts (enrolment_id, number, questions, question_count, correct_count, passed, started_at, submitted_at)
         select a.enrolment_id, a.number, d.questions, a.qpa,
@@ -159,15 +169,16 @@ async function main() {
                  case when e.completed_at is not null and n = t.tries
                       then floor(random() * (floor(v.qpa * (100 - v.pass_mark) / 100.0) + 1))::int
                       else floor(v.qpa * (100 - v.pass_mark) / 100.0)::int + 1 + floor(random() * (v.qpa - floor(v.qpa * (100 - v.pass_mark) / 100.0)))::int end as wrong,
-                 coalesce(e.completed_at, now() - random() * interval '30 days') - (t.tries - n) * interval '1 day' as at
+                 coalesce(e.completed_at, e.started_at + (now() - e.started_at) * (0.9 + random() * 0.1))
+                   - (t.tries - n) * least(interval '1 day', (coalesce(e.completed_at, now()) - e.started_at) / (t.tries + 1)) as at
           from enrolments e
           join users u on u.id = e.user_id and u.email like '%@skala.test'
           join seed_versions v on v.course_id = e.course_id
-          cross join lateral (select case when e.completed_at is null then (random() < 0.4)::int else 1 + (random() < 0.12)::int + (random() < 0.03)::int end as tries) t
+          cross join lateral (select case when e.completed_at is null then ((hashint4(e.id * 7) & 1023) % (v.nl + 1) = v.nl)::int
+                                          else 1 + (random() < 0.12)::int + (random() < 0.03)::int end as tries) t
           cross join lateral generate_series(1, t.tries) n
-          where random() < ?
         ) a join seed_draws d on d.course_id = a.course_id and d.offset_ = a.offset_
-        order by a.enrolment_id, a.number`, [keep]);
+        order by a.enrolment_id, a.number`);
       // In slices of attempts, so every join and sort stays in memory (one statement over 20 million rows spilled tens of GB).
       const { lo, hi } = (await trx.raw('select min(id)::int as lo, max(id)::int as hi from quiz_attempts')).rows[0];
       const t0 = Date.now();
@@ -212,7 +223,8 @@ async function main() {
     process.stdout.write(`${'regional views refreshed'.padEnd(44)} ${refreshed.map((r) => `${r.view.replace('stats_', '')} ${(r.ms / 1000).toFixed(1)} s`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     const counts = (await db.raw(`select (select count(*) from users where email like '%@skala.test') as people, (select count(*) from organisations where name like 'Skalkommun %') as organisations,
       (select count(*) from units where join_code like 'SK%') as units, (select count(*) from enrolments) as enrolments, (select count(*) from completions) as completions,
-      (select count(*) from quiz_attempts) as attempts, (select count(*) from quiz_answers) as answers, (select count(*) from evaluations) as evaluations`)).rows[0];
+      (select count(*) from lesson_progress) as lessons_done, (select count(*) from quiz_attempts) as attempts, (select count(*) from quiz_answers) as answers,
+      (select count(*) from evaluations) as evaluations`)).rows[0];
     process.stdout.write(`\nDone in ${((Date.now() - started) / 60000).toFixed(1)} minutes: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('sv-SE')}`).join(', ')}\n`);
   } finally {
     await close();

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
 import { formatters } from './format';
+import { tableRowsHtml } from './table-html';
 import type { DataTable } from './types';
 import { classroomByOrganisation, classroomTable } from './classroom-stats';
 
@@ -52,10 +53,12 @@ export function statsController(services: Services) {
 
     async manager(req: Request, res: Response) {
       const parsed = parseManagerFilters(req.query);
-      const options = await statsService.managerOptions(req.user!, req.lng);
+      // The scope, units, roles and course titles are read once for the filters and the figures.
+      const context = await statsService.managerContext(req.user!, req.lng);
+      const options = await statsService.managerOptions(req.user!, req.lng, context);
       const errors = parsed.ok ? {} : parsed.errors;
       const filters = parsed.filters;
-      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false });
+      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false, context });
       res.status(parsed.ok ? 200 : 400).render('stats/manager', {
         title: req.t('stats:manager.title'),
         options,
@@ -67,6 +70,7 @@ export function statsController(services: Services) {
         subscribed: await stats.subscribed(req.user!.id),
         summarySaved: req.query.sammanfattning === '1',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -96,6 +100,7 @@ export function statsController(services: Services) {
         record,
         roleName: roles.find((r) => r.id === record.person.jobRole)?.name[req.lng] ?? '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -107,12 +112,13 @@ export function statsController(services: Services) {
         title: req.t('stats:hmc.title'),
         overview,
         classroom: classroomTable(await classroomByOrganisation(services.db, filters), req.t),
-        courses: (await services.courses.listLatest()).map((v) => ({ id: v.courseId, title: v.content.title.standard })),
+        courses: overview.courses,
         filters: parsed.filters,
         values: parsed.ok ? parsed.filters : req.query,
         errors: parsed.ok ? {} : parsed.errors,
         query: parsed.ok ? queryOf(req) : '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 
@@ -136,6 +142,7 @@ export function statsController(services: Services) {
         errors: parsed.ok ? {} : parsed.errors,
         query: parsed.ok ? queryOf(req) : '',
         fmt: formatters(req.lng),
+        tableRowsHtml,
       });
     },
 

@@ -3,19 +3,21 @@
  * comma) or XLSX (one sheet per table, numbers as numbers). Cells that a spreadsheet would run as a
  * formula are written as text.
  */
-import ExcelJS from 'exceljs';
 import type { Language } from '../i18n/i18n';
+import { stockholmDate } from './format';
 import type { Cell, DataTable } from './types';
+import { writeXlsx, type XlsxSheet } from './xlsx-writer';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+const decimal = (n: number, digits: number, lng: Language) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
+
 function csvValue(c: Cell, lng: Language): string {
   if (c === null) return '';
-  const decimal = (n: number, digits: number) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
-  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : decimal(c, 1);
+  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : decimal(c, 1, lng);
   if (typeof c === 'string') return FORMULA_START.test(c) ? `'${c}` : c;
-  if ('share' in c) return `${decimal(c.share * 100, 1)} %`;
-  return new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' }).format(c.date);
+  if ('share' in c) return `${decimal(c.share * 100, 1, lng)} %`;
+  return stockholmDate(c.date);
 }
 
 /** The tables as one CSV file: each table's caption, its header and rows, a blank line between tables. */
@@ -42,32 +44,16 @@ const sheetName = (s: string, used: Set<string>) => {
 
 /** The tables as an XLSX workbook, one sheet each, with shares as percentages and dates as dates. */
 export async function toXlsx(tables: DataTable[], meta: { title: string }): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'Hjälpmedelsskolan';
-  workbook.title = meta.title;
-  workbook.created = new Date();
   const used = new Set<string>();
-  for (const table of tables) {
-    const sheet = workbook.addWorksheet(sheetName(table.caption, used), { views: [{ state: 'frozen', ySplit: 2 }] });
-    sheet.addRow([table.caption]).font = { bold: true, size: 13 };
-    const header = sheet.addRow(table.columns.map((c) => c.label));
-    header.font = { bold: true };
-    for (const row of table.rows) {
-      const added = sheet.addRow(
-        row.map((c) => {
-          if (c === null || typeof c === 'number' || typeof c === 'string') return c;
-          if ('share' in c) return c.share;
-          return c.date;
-        }),
-      );
-      row.forEach((c, i) => {
-        if (c !== null && typeof c === 'object') added.getCell(i + 1).numFmt = 'share' in c ? '0.0%' : 'yyyy-mm-dd';
-      });
-    }
-    table.columns.forEach((c, i) => {
+  const sheets: XlsxSheet[] = tables.map((table) => ({
+    name: sheetName(table.caption, used),
+    title: table.caption,
+    header: table.columns.map((c) => c.label),
+    rows: table.rows,
+    widths: table.columns.map((c, i) => {
       const width = Math.min(60, Math.max(c.label.length, ...table.rows.slice(0, 200).map((r) => String(typeof r[i] === 'string' ? r[i] : '').length)) + 2);
-      sheet.getColumn(i + 1).width = c.numeric ? Math.max(12, Math.min(width, 24)) : width;
-    });
-  }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+      return c.numeric ? Math.max(12, Math.min(width, 24)) : width;
+    }),
+  }));
+  return writeXlsx(sheets, { title: meta.title, creator: 'Hjälpmedelsskolan', created: new Date() });
 }

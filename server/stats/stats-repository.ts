@@ -5,10 +5,25 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
-import type { CourseMonth, EvaluationFigures, HmcFilters, LackingPerson, ManagerFilters, ManagerFigures, ManagerScope, Period, QuizFigures, StateCounts } from './types';
+import { currentMonth } from './stats-validation';
+import { STATES, type CourseMonth, type EvaluationFigures, type HmcFilters, type LackingPerson, type ManagerFilters, type ManagerFigures, type ManagerScope, type Period, type QuizFigures, type StateCounts, type UnitCourseFigures } from './types';
 
-/** The materialised views the scheduled job refreshes, in refresh order. */
-export const STATS_VIEWS = ['stats_course_months', 'stats_quiz_months', 'stats_question_answers', 'stats_evaluation_months', 'stats_evaluation_comments'] as const;
+/** HMC's regional views, in refresh order. */
+export const HMC_VIEWS = [
+  'stats_course_months',
+  'stats_quiz_months',
+  'stats_question_answers',
+  'stats_evaluation_months',
+  'stats_evaluation_comments',
+  // Roll-ups over all organisations, read from the views above (so refreshed after them).
+  'stats_course_totals',
+  'stats_quiz_totals',
+  'stats_evaluation_totals',
+] as const;
+/** Organisation-wide manager figures (migration 202611221600000), in refresh order: each reads those before it. */
+export const MANAGER_VIEWS = ['stats_manager_states', 'stats_manager_staff', 'stats_manager_completions', 'stats_manager_counts'] as const;
+/** Every view the scheduled job refreshes, in refresh order. */
+export const STATS_VIEWS = [...HMC_VIEWS, ...MANAGER_VIEWS] as const;
 
 /**
  * A required course's state in SQL, the same rule as courseStatus(): the newest completion counts until
@@ -23,6 +38,12 @@ const STATE_SQL = `case
     when r.effective_until is not null then 'expired'
     else 'not_started' end`;
 
+/** People per state as columns (one row per unit and course). */
+const COUNTS_SQL = STATES.map((s) => `count(*) filter (where state = '${s}')::int as ${s}`).join(', ');
+
+/** The number of months from one `YYYY-MM` to another, both included. */
+const monthsBetween = (from: string, to: string) => Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7)) - (Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7))) + 1;
+
 /** First day of a `YYYY-MM` month and the first day after a period, as dates in Swedish time. */
 export function periodBounds(period: Period): { from: string; toExclusive: string } {
   const [y, m] = period.to.split('-').map(Number);
@@ -31,6 +52,39 @@ export function periodBounds(period: Period): { from: string; toExclusive: strin
 }
 
 const emptyCounts = (): StateCounts => ({ completed: 0, expiring: 0, expired: 0, in_progress: 0, not_started: 0 });
+const emptyFigures = (): ManagerFigures => ({ staffByRole: [], staffTotal: 0, byUnitCourse: [], lacking: [], lackingTotal: 0, asOf: null });
+
+/** One row of a figures statement: each part as JSON (one round trip, the states computed once). */
+interface FiguresRow {
+  roles: { job_role: string | null; people: number }[];
+  counts: ({ unit_id: number; course_id: number; completed_last_12_months?: number; last_12_months_from?: string } & StateCounts)[];
+  lacking: { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: string | null }[];
+  lacking_total: number;
+  in_period: { unit_id: number; course_id: number; completed: number }[];
+}
+
+function toFigures(row: FiguresRow, asOf: Date | null): ManagerFigures {
+  const byKey = new Map<string, UnitCourseFigures>();
+  const entry = (unitId: number, courseId: number) => {
+    const key = `${unitId}:${courseId}`;
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = { unitId, courseId, counts: emptyCounts(), completedInPeriod: 0 }));
+    return e;
+  };
+  for (const r of row.counts) entry(r.unit_id, r.course_id).counts = { completed: r.completed, expiring: r.expiring, expired: r.expired, in_progress: r.in_progress, not_started: r.not_started };
+  for (const r of row.in_period) entry(r.unit_id, r.course_id).completedInPeriod = r.completed;
+  const staffByRole = row.roles.map((r) => ({ jobRole: r.job_role, people: r.people }));
+  return {
+    staffByRole,
+    staffTotal: staffByRole.reduce((s, r) => s + r.people, 0),
+    byUnitCourse: [...byKey.values()],
+    lacking: row.lacking.map(
+      (r): LackingPerson => ({ userId: r.user_id, name: r.name, unitId: r.unit_id, jobRole: r.job_role, courseId: r.course_id, state: r.state, validUntil: r.effective_until === null ? null : new Date(r.effective_until) }),
+    ),
+    lackingTotal: row.lacking_total ?? 0,
+    asOf,
+  };
+}
 
 export function statsRepository(db: Knex) {
   /**
@@ -55,28 +109,6 @@ export function statsRepository(db: Knex) {
     return { sql, bindings };
   }
 
-  /** Every (person, required course) pair in scope with its state. */
-  function statesSql(scope: ManagerScope, f: ManagerFilters, now: Date): { sql: string; bindings: Knex.RawBinding[] } {
-    const staff = staffSql(scope, f);
-    const bindings: Knex.RawBinding[] = [...staff.bindings, now];
-    let courseFilter = '';
-    if (f.courseId) {
-      courseFilter = 'and tc.course_id = ?';
-      bindings.push(f.courseId);
-    }
-    const sql = `with staff as (${staff.sql}),
-      r as (
-        select s.id as user_id, s.name, s.unit_id, s.job_role, tc.course_id, f.open_started_at, ?::timestamptz as now,
-               ${EFFECTIVE_UNTIL} as effective_until
-        from staff s
-        join track_courses tc on tc.job_role = s.job_role and tc.requirement = 'required' ${courseFilter}
-        join courses c on c.id = tc.course_id and c.retired_at is null
-        left join person_course_facts f on f.user_id = s.id and f.course_id = tc.course_id
-      ),
-      states as (select r.*, ${STATE_SQL} as state from r)`;
-    return { sql, bindings };
-  }
-
   return {
     /** The units a manager's permissions reach (organisation scopes expanded to their units). */
     async managerScope(permissions: { kind: string; organisationId: number | null; unitId: number | null }[]): Promise<ManagerScope> {
@@ -92,62 +124,133 @@ export function statsRepository(db: Knex) {
       return rows.map((r: { id: number; name: string; organisation_name: string }) => ({ id: r.id, name: r.name, organisationName: r.organisation_name }));
     },
 
-    /** The manager dashboard's figures; `lackingLimit` caps the list of people (the export asks for all). */
+    /**
+     * The manager dashboard's figures, live: every state is computed once in one statement (from
+     * person_course_facts) and aggregated there. `lackingLimit` caps the list of people (the export asks
+     * for all, null). Fast for units (tens to hundreds of people); organisations read managerFiguresPrecomputed.
+     */
     async managerFigures(scope: ManagerScope, f: ManagerFilters, now: Date, lackingLimit: number | null): Promise<ManagerFigures> {
-      if (!scope.unitIds.length) return { staffByRole: [], staffTotal: 0, byUnitCourse: [], lacking: [], lackingTotal: 0 };
+      if (!scope.unitIds.length) return emptyFigures();
       const staff = staffSql(scope, f);
-      const states = statesSql(scope, f, now);
       const { from, toExclusive } = periodBounds(f.period);
-      const lackingBindings = [...states.bindings];
-      let limit = '';
-      if (lackingLimit !== null) {
-        limit = 'limit ?';
-        lackingBindings.push(lackingLimit);
-      }
-      const periodBindings: Knex.RawBinding[] = [...staff.bindings, from, toExclusive];
+      const bindings: Knex.RawBinding[] = [...staff.bindings, now];
+      let courseFilter = '';
       let periodCourse = '';
       if (f.courseId) {
+        courseFilter = 'and tc.course_id = ?';
         periodCourse = 'and c.course_id = ?';
-        periodBindings.push(f.courseId);
+        bindings.push(f.courseId);
       }
-      const [roles, counts, lacking, lackingTotal, inPeriod] = await Promise.all([
-        db.raw(`with staff as (${staff.sql}) select job_role, count(*)::int as people from staff group by job_role order by job_role nulls last`, staff.bindings),
-        db.raw(`${states.sql} select unit_id, course_id, state, count(*)::int as people from states group by 1, 2, 3`, states.bindings),
-        db.raw(
-          `${states.sql} select user_id, name, unit_id, job_role, course_id, state, effective_until from states
-           where state <> 'completed' order by name, user_id, course_id ${limit}`,
-          lackingBindings,
+      bindings.push(lackingLimit, from, toExclusive);
+      if (f.courseId) bindings.push(f.courseId);
+      const result = await db.raw(
+        `with staff as materialized (${staff.sql}),
+        r as (
+          select s.id as user_id, s.name, s.unit_id, s.job_role, tc.course_id, f.open_started_at, ?::timestamptz as now,
+                 ${EFFECTIVE_UNTIL} as effective_until
+          from staff s
+          join track_courses tc on tc.job_role = s.job_role and tc.requirement = 'required' ${courseFilter}
+          join courses c on c.id = tc.course_id and c.retired_at is null
+          left join person_course_facts f on f.user_id = s.id and f.course_id = tc.course_id
         ),
-        db.raw(`${states.sql} select count(distinct user_id)::int as people from states where state <> 'completed'`, states.bindings),
-        db.raw(
-          `with staff as (${staff.sql})
-           select s.unit_id, c.course_id, count(*)::int as completed from staff s
-           join completions c on c.user_id = s.id and c.completed_at >= (?::date at time zone 'Europe/Stockholm') and c.completed_at < (?::date at time zone 'Europe/Stockholm')
-           join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
-           where true ${periodCourse}
-           group by 1, 2`,
-          periodBindings,
-        ),
-      ]);
-      const byKey = new Map<string, { unitId: number; courseId: number; counts: StateCounts; completedInPeriod: number }>();
-      const entry = (unitId: number, courseId: number) => {
-        const key = `${unitId}:${courseId}`;
-        let e = byKey.get(key);
-        if (!e) byKey.set(key, (e = { unitId, courseId, counts: emptyCounts(), completedInPeriod: 0 }));
-        return e;
+        states as materialized (select r.user_id, r.name, r.unit_id, r.job_role, r.course_id, r.effective_until, ${STATE_SQL} as state from r)
+        select
+          (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (select job_role, count(*)::int as people from staff group by job_role) x) as roles,
+          (select coalesce(json_agg(x), '[]') from (select unit_id, course_id, ${COUNTS_SQL} from states group by 1, 2) x) as counts,
+          (select coalesce(json_agg(x order by x.name, x.user_id, x.course_id), '[]') from (
+             select user_id, name, unit_id, job_role, course_id, state, effective_until from states where state <> 'completed'
+             order by name, user_id, course_id limit ?::bigint) x) as lacking,
+          (select count(distinct user_id)::int from states where state <> 'completed') as lacking_total,
+          (select coalesce(json_agg(x), '[]') from (
+             select s.unit_id, c.course_id, count(*)::int as completed from staff s
+             join completions c on c.user_id = s.id and c.completed_at >= (?::date at time zone 'Europe/Stockholm') and c.completed_at < (?::date at time zone 'Europe/Stockholm')
+             join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
+             where true ${periodCourse}
+             group by 1, 2) x) as in_period`,
+        bindings,
+      );
+      return toFigures(result.rows[0] as FiguresRow, null);
+    },
+
+    /**
+     * The same figures from the views the scheduled job refreshes (MANAGER_VIEWS), as of their refresh:
+     * for organisation-wide views, which the issue allows to be up to 15 minutes old.
+     */
+    async managerFiguresPrecomputed(scope: ManagerScope, f: ManagerFilters, lackingLimit: number | null, asOf: Date): Promise<ManagerFigures> {
+      if (!scope.unitIds.length) return { ...emptyFigures(), asOf };
+      const unitIds = f.unitId ? [f.unitId] : scope.unitIds;
+      const units = `{${unitIds.join(',')}}`;
+      // The organisations in view, and whether the view is their every unit (an organisation manager's):
+      // then the list is read in name order from its index and stops after a page.
+      const orgRows = (
+        await db.raw(
+          `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
+           where organisation_id in (select organisation_id from units where id = any(?::int[])) group by 1`,
+          [units, units],
+        )
+      ).rows as { id: number; whole: boolean }[];
+      const wholeOrganisations = orgRows.every((o) => o.whole);
+      const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
+      // A part's filter: the units, then the role and course filters where the part has them.
+      const where = (o: { role: boolean; course: boolean }, unitsSql = 'unit_id = any(?::int[])', unitsBinding: Knex.RawBinding = units) => {
+        let sql = unitsSql;
+        const b: Knex.RawBinding[] = [unitsBinding];
+        if (o.role && f.jobRole) {
+          sql += ' and job_role = ?';
+          b.push(f.jobRole);
+        }
+        if (o.course && f.courseId) {
+          sql += ' and course_id = ?';
+          b.push(f.courseId);
+        }
+        return { sql, b };
       };
-      for (const r of counts.rows as { unit_id: number; course_id: number; state: CourseState; people: number }[]) entry(r.unit_id, r.course_id).counts[r.state] = r.people;
-      for (const r of inPeriod.rows as { unit_id: number; course_id: number; completed: number }[]) entry(r.unit_id, r.course_id).completedInPeriod = r.completed;
-      const staffByRole = (roles.rows as { job_role: string | null; people: number }[]).map((r) => ({ jobRole: r.job_role, people: r.people }));
-      return {
-        staffByRole,
-        staffTotal: staffByRole.reduce((s, r) => s + r.people, 0),
-        byUnitCourse: [...byKey.values()],
-        lacking: (lacking.rows as { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: Date | null }[]).map(
-          (r): LackingPerson => ({ userId: r.user_id, name: r.name, unitId: r.unit_id, jobRole: r.job_role, courseId: r.course_id, state: r.state, validUntil: r.effective_until }),
-        ),
-        lackingTotal: (lackingTotal.rows[0] as { people: number }).people,
-      };
+      const staff = where({ role: true, course: false });
+      const states = where({ role: true, course: true });
+      // (`= ?` for one organisation: the planner reads an index in order only for a plain equality.)
+      const list = !wholeOrganisations ? states : orgRows.length === 1 ? where({ role: true, course: true }, 'organisation_id = ?', orgRows[0].id) : where({ role: true, course: true }, 'organisation_id = any(?::int[])', orgs);
+      // The default period (12 months up to the month of the refresh) is summed in stats_manager_counts.
+      const { from, toExclusive } = periodBounds(f.period);
+      const recent = !f.jobRole && f.period.to === currentMonth(asOf) && monthsBetween(f.period.from, f.period.to) === 12;
+      // Without a role filter the per-unit counts are read pre-aggregated; with one, from the states.
+      const counts = f.jobRole
+        ? { sql: `select unit_id, course_id, ${COUNTS_SQL} from stats_manager_states where ${states.sql} group by 1, 2`, b: states.b }
+        : (() => {
+            const w = where({ role: false, course: true });
+            // Rows of a unit and course with completions only (a course no longer required) count in the period only.
+            const people = STATES.join(' + ');
+            const keep = recent ? `(${people} > 0 or completed_last_12_months > 0)` : `${people} > 0`;
+            return { sql: `select unit_id, course_id, ${STATES.join(', ')}, completed_last_12_months, last_12_months_from from stats_manager_counts where ${w.sql} and ${keep}`, b: w.b };
+          })();
+      // Without a course filter, people lacking add up over units and roles; with one, each lacks once.
+      const lackingTotal = f.courseId
+        ? { sql: `select count(*)::int from stats_manager_states where ${states.sql} and state <> 'completed'`, b: states.b }
+        : { sql: `select coalesce(sum(lacking_people), 0)::int from stats_manager_staff where ${staff.sql}`, b: staff.b };
+      const inPeriodSql = `select coalesce(json_agg(x), '[]') from (
+             select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
+             where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x`;
+      const result = await db.raw(
+        `select
+          (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (
+             select job_role, sum(people)::int as people from stats_manager_staff where ${staff.sql} group by job_role) x) as roles,
+          (select coalesce(json_agg(x), '[]') from (${counts.sql}) x) as counts,
+          (select coalesce(json_agg(x order by x.name, x.user_id, x.course_id), '[]') from (
+             select user_id, name, unit_id, job_role, course_id, state, effective_until from stats_manager_states
+             where ${list.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
+          (${lackingTotal.sql}) as lacking_total
+          ${recent ? '' : `, (${inPeriodSql}) as in_period`}`,
+        [...staff.b, ...counts.b, ...list.b, lackingLimit, ...lackingTotal.b, ...(recent ? [] : [...states.b, from, toExclusive])],
+      );
+      const row = result.rows[0] as FiguresRow;
+      if (recent) {
+        // The view's period is the refresh's; a refresh that straddled a new month has another one.
+        if (row.counts.every((c) => c.last_12_months_from === `${f.period.from}-01`)) {
+          row.in_period = row.counts.map((c) => ({ unit_id: c.unit_id, course_id: c.course_id, completed: c.completed_last_12_months ?? 0 })).filter((c) => c.completed > 0);
+        } else {
+          row.in_period = (await db.raw(inPeriodSql, [...states.b, from, toExclusive])).rows[0].coalesce;
+        }
+      }
+      return toFigures(row, asOf);
     },
 
     /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */
@@ -187,10 +290,29 @@ export function statsRepository(db: Knex) {
       }));
     },
 
+    /**
+     * Started and completed within the period, summed per course, organisation, month (`YYYY-MM`) or year
+     * (`YYYY`), in SQL: per organisation only when asked for or filtered, else from the roll-up.
+     */
+    async startedCompleted(f: HmcFilters, by: 'course' | 'organisation' | 'month' | 'year'): Promise<{ key: number | string; started: number; completed: number }[]> {
+      const { from, toExclusive } = periodBounds(f.period);
+      const perOrganisation = by === 'organisation' || f.organisationId !== null;
+      const key = { course: 'course_id', organisation: 'organisation_id', month: `to_char(month, 'YYYY-MM')`, year: `to_char(month, 'YYYY')` }[by];
+      const q = db(perOrganisation ? 'stats_course_months' : 'stats_course_totals')
+        .where('month', '>=', from)
+        .where('month', '<', toExclusive)
+        .groupByRaw('1')
+        .orderByRaw('1');
+      if (f.courseId) q.where('course_id', f.courseId);
+      if (f.organisationId) q.where('organisation_id', f.organisationId);
+      const rows = await q.select(db.raw(`${key} as key`), db.raw('sum(started)::int as started'), db.raw('sum(completed)::int as completed'));
+      return rows.map((r: { key: number | string; started: number; completed: number }) => ({ key: r.key, started: r.started, completed: r.completed }));
+    },
+
     /** Quiz figures per course within the period (HMC). */
     async quizByCourse(f: HmcFilters): Promise<Map<number, QuizFigures>> {
       const { from, toExclusive } = periodBounds(f.period);
-      const q = db('stats_quiz_months').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id');
+      const q = db(f.organisationId ? 'stats_quiz_months' : 'stats_quiz_totals').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id');
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
       const rows = await q.select('course_id', db.raw('sum(attempts)::int as attempts'), db.raw('sum(passed)::int as passed'), db.raw('sum(attempts_to_pass)::int as attempts_to_pass'));
@@ -200,7 +322,7 @@ export function statsRepository(db: Knex) {
     /** Evaluation answers per course as distributions of the two statements (HMC). */
     async evaluationsByCourse(f: HmcFilters): Promise<Map<number, EvaluationFigures>> {
       const { from, toExclusive } = periodBounds(f.period);
-      const q = db('stats_evaluation_months').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id', 'useful', 'matches_description');
+      const q = db(f.organisationId ? 'stats_evaluation_months' : 'stats_evaluation_totals').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id', 'useful', 'matches_description');
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
       const rows = await q.select('course_id', 'useful', 'matches_description', db.raw('sum(answers)::int as answers'));
@@ -238,10 +360,21 @@ export function statsRepository(db: Knex) {
       return db('organisations').orderBy('name').select('id', 'name');
     },
 
-    /** When the regional figures were last refreshed (the oldest of the views), or null if never. */
-    async refreshedAt(): Promise<Date | null> {
-      const row = await db('stats_refreshes').whereIn('view_name', [...STATS_VIEWS]).min('refreshed_at as at').count('* as n').first();
-      return row && Number(row.n) === STATS_VIEWS.length ? (row.at as Date) : null;
+    /** When the given views (by default all) were last refreshed (the oldest of them), or null if one never was. */
+    async refreshedAt(views: readonly string[] = STATS_VIEWS): Promise<Date | null> {
+      const row = await db('stats_refreshes').whereIn('view_name', [...views]).min('refreshed_at as at').count('* as n').first();
+      return row && Number(row.n) === views.length ? (row.at as Date) : null;
+    },
+
+    /** The titles of the courses that are not retired, by id (without loading every course's content). */
+    async courseTitles(): Promise<{ courseId: number; slug: string; title: string }[]> {
+      const rows = await db('course_versions as v')
+        .join('courses as c', 'c.id', 'v.course_id')
+        .whereNull('c.retired_at')
+        .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
+        .orderBy('c.slug')
+        .select('v.course_id', 'c.slug', db.raw(`v.content->'title'->>'standard' as title`));
+      return rows.map((r: { course_id: number; slug: string; title: string }) => ({ courseId: r.course_id, slug: r.slug, title: r.title }));
     },
 
     /** Refreshes every view (concurrently, so pages keep reading the old figures meanwhile) and records when. */

@@ -5,7 +5,7 @@
 import type { TFunction } from 'i18next';
 import type { CurrentUser } from '../auth/types';
 import { courseStatus, type CourseStatus } from '../courses/course-status';
-import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
+import type { CoursesRepository } from '../courses/courses-repository';
 import type { EnrolmentsRepository } from '../courses/enrolments-repository';
 import { forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
@@ -13,13 +13,23 @@ import type { Language } from '../i18n/i18n';
 import type { JobRolesRepository } from '../organisations/job-roles-repository';
 import { columnChart, stackedBarChart } from './charts';
 import { formatters, share } from './format';
-import type { StatsRepository } from './stats-repository';
+import { HMC_VIEWS, MANAGER_VIEWS, type StatsRepository } from './stats-repository';
 import { STATES, type Cell, type DataTable, type HmcFilters, type ManagerFilters } from './types';
 
 /** How many people the dashboard lists on the page; the export always has everyone. */
 export const LACKING_ON_PAGE = 200;
 /** How many evaluation comments a course page shows. */
 export const COMMENTS_ON_PAGE = 50;
+/**
+ * Up to this many units in view, a manager's figures are computed live (a unit of 40 people takes a few
+ * milliseconds); wider views (organisations) read the figures the scheduled job precomputes, at most
+ * 15 minutes old, as the issue allows for regional figures. See docs/stats.md.
+ */
+export const LIVE_MAX_UNITS = 10;
+
+/** Swedish sort order, built once (localeCompare with a locale builds a collator on every call). */
+const collator = new Intl.Collator('sv');
+const bySv = collator.compare;
 
 export interface Chart {
   svg: string;
@@ -46,19 +56,29 @@ const monthsBetween = (from: string, to: string): string[] => {
   return out;
 };
 
-export function statsService(deps: { stats: StatsRepository; courses: CoursesRepository; enrolments: EnrolmentsRepository; jobRoles: JobRolesRepository }) {
+export function statsService(deps: { stats: StatsRepository; courses: CoursesRepository; enrolments: EnrolmentsRepository; jobRoles: JobRolesRepository; liveMaxUnits?: number }) {
   const { stats, courses, enrolments, jobRoles } = deps;
+  const liveMaxUnits = deps.liveMaxUnits ?? LIVE_MAX_UNITS;
 
-  async function courseTitles(): Promise<{ list: CourseVersion[]; title: (id: number) => string }> {
-    const list = await courses.listLatest();
-    const byId = new Map(list.map((v) => [v.courseId, v.content.title.standard]));
+  async function courseTitles(): Promise<{ list: { courseId: number; slug: string; title: string }[]; title: (id: number) => string }> {
+    const list = await stats.courseTitles();
+    const byId = new Map(list.map((v) => [v.courseId, v.title]));
     return { list, title: (id) => byId.get(id) ?? String(id) };
   }
 
   async function roleNames(lng: Language) {
     const roles = await jobRoles.list();
-    return { roles, name: (id: string | null) => roles.find((r) => r.id === id)?.name[lng] ?? '' };
+    const byId = new Map(roles.map((r) => [r.id, r.name[lng]]));
+    return { roles, name: (id: string | null) => (id === null ? '' : (byId.get(id) ?? '')) };
   }
+
+  /** What both the dashboard and its filters need, read once per request. */
+  async function managerContext(user: CurrentUser, lng: Language) {
+    const scope = await scopeOf(user);
+    const [units, roles, titles] = await Promise.all([stats.unitsIn(scope), roleNames(lng), courseTitles()]);
+    return { scope, units, roles, titles };
+  }
+  type ManagerContext = Awaited<ReturnType<typeof managerContext>>;
 
   async function scopeOf(user: CurrentUser) {
     const scope = await stats.managerScope(user.permissions);
@@ -69,26 +89,39 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
   return {
     scopeOf,
 
+    managerContext,
+
     /** The options a manager's filters offer: only units in their scope. */
-    async managerOptions(user: CurrentUser, lng: Language) {
-      const scope = await scopeOf(user);
-      const [units, roles, titles] = await Promise.all([stats.unitsIn(scope), roleNames(lng), courseTitles()]);
-      return { scope, units, roles: roles.roles.map((r) => ({ id: r.id, name: r.name[lng] })), courses: titles.list.map((v) => ({ id: v.courseId, title: v.content.title.standard })) };
+    async managerOptions(user: CurrentUser, lng: Language, context?: ManagerContext) {
+      const { scope, units, roles, titles } = context ?? (await managerContext(user, lng));
+      return { scope, units, roles: roles.roles.map((r) => ({ id: r.id, name: r.name[lng] })), courses: titles.list.map((v) => ({ id: v.courseId, title: v.title })) };
     },
 
     /** The manager dashboard (or its export, with everyone listed): tables and charts for the filters. */
-    async managerDashboard(user: CurrentUser, filters: ManagerFilters, { t, lng }: Lang, o: { forExport: boolean }) {
-      const scope = await scopeOf(user);
+    async managerDashboard(user: CurrentUser, filters: ManagerFilters, { t, lng }: Lang, o: { forExport: boolean; context?: ManagerContext }) {
+      const { scope, units, roles, titles } = o.context ?? (await managerContext(user, lng));
       if (filters.unitId && !scope.unitIds.includes(filters.unitId)) throw forbidden('stats:errors.outOfScope');
-      const [units, roles, titles, figures] = await Promise.all([
-        stats.unitsIn(scope),
-        roleNames(lng),
-        courseTitles(),
-        stats.managerFigures(scope, filters, new Date(), o.forExport ? null : LACKING_ON_PAGE),
-      ]);
+      const limit = o.forExport ? null : LACKING_ON_PAGE;
+      // Live for a unit or a few; precomputed for wider views once the job has computed them.
+      const unitsInView = filters.unitId ? 1 : scope.unitIds.length;
+      const asOf = unitsInView > liveMaxUnits ? await stats.refreshedAt(MANAGER_VIEWS) : null;
+      const figures = asOf ? await stats.managerFiguresPrecomputed(scope, filters, limit, asOf) : await stats.managerFigures(scope, filters, new Date(), limit);
       const fmt = formatters(lng);
-      const unitName = (id: number) => units.find((u) => u.id === id)?.name ?? String(id);
-      const stateCols = STATES.map((s) => ({ label: t(`stats:state.${s}`), numeric: true }));
+      const unitNames = new Map(units.map((u) => [u.id, u.name]));
+      const unitName = (id: number) => unitNames.get(id) ?? String(id);
+      // Sort orders by name, computed once: a thousand rows sorted by comparing names cost milliseconds.
+      // (Equal names share a rank, so such rows sort by the next key as when comparing names.)
+      const rank = (ids: number[], name: (id: number) => string) => {
+        const sorted = [...new Set(ids)].sort((a, b) => bySv(name(a), name(b)));
+        const ranks = new Map<number, number>();
+        sorted.forEach((id, i) => ranks.set(id, i > 0 && bySv(name(sorted[i - 1]), name(id)) === 0 ? ranks.get(sorted[i - 1])! : i));
+        return ranks;
+      };
+      const unitRank = rank(figures.byUnitCourse.map((r) => r.unitId), unitName);
+      const courseRank = rank(figures.byUnitCourse.map((r) => r.courseId), titles.title);
+      // Translated once: the export lists thousands of rows.
+      const stateLabel = Object.fromEntries(STATES.map((s) => [s, t(`stats:state.${s}`)])) as Record<(typeof STATES)[number], string>;
+      const stateCols = STATES.map((s) => ({ label: stateLabel[s], numeric: true }));
 
       const staff: DataTable = {
         id: 'staff',
@@ -98,12 +131,14 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
       };
 
       // Per course over all units in view, then per unit and course.
-      const courseIds = [...new Set(figures.byUnitCourse.map((r) => r.courseId))].sort((a, b) => titles.title(a).localeCompare(titles.title(b), 'sv'));
-      const perCourse = courseIds.map((courseId) => {
-        const rows = figures.byUnitCourse.filter((r) => r.courseId === courseId);
-        const counts = Object.fromEntries(STATES.map((s) => [s, rows.reduce((n, r) => n + r.counts[s], 0)])) as Record<(typeof STATES)[number], number>;
-        return { courseId, counts, completedInPeriod: rows.reduce((n, r) => n + r.completedInPeriod, 0) };
-      });
+      const courseIds = [...new Set(figures.byUnitCourse.map((r) => r.courseId))].sort((a, b) => bySv(titles.title(a), titles.title(b)));
+      const perCourseById = new Map(courseIds.map((courseId) => [courseId, { courseId, counts: Object.fromEntries(STATES.map((s) => [s, 0])) as Record<(typeof STATES)[number], number>, completedInPeriod: 0 }]));
+      for (const r of figures.byUnitCourse) {
+        const c = perCourseById.get(r.courseId)!;
+        for (const s of STATES) c.counts[s] += r.counts[s];
+        c.completedInPeriod += r.completedInPeriod;
+      }
+      const perCourse = [...perCourseById.values()];
       const periodLabel = t('stats:col.completedInPeriod', { from: fmt.month(filters.period.from), to: fmt.month(filters.period.to) });
       const byCourse: DataTable = {
         id: 'by-course',
@@ -119,18 +154,18 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
         caption: t('stats:manager.byUnitCaption'),
         columns: [{ label: t('stats:col.unit') }, { label: t('stats:col.course') }, ...stateCols, { label: periodLabel, numeric: true }],
         rows: [...figures.byUnitCourse]
-          .sort((a, b) => unitName(a.unitId).localeCompare(unitName(b.unitId), 'sv') || titles.title(a.courseId).localeCompare(titles.title(b.courseId), 'sv'))
+          .sort((a, b) => (unitRank.get(a.unitId) ?? 0) - (unitRank.get(b.unitId) ?? 0) || (courseRank.get(a.courseId) ?? 0) - (courseRank.get(b.courseId) ?? 0))
           .map((r) => [unitName(r.unitId), titles.title(r.courseId), ...STATES.map((s) => r.counts[s]), r.completedInPeriod]),
       };
       const lacking: DataTable & { links: string[] } = {
         id: 'lacking',
         caption: t('stats:manager.lackingCaption'),
         columns: [{ label: t('stats:col.name') }, { label: t('stats:col.unit') }, { label: t('stats:col.jobRole') }, { label: t('stats:col.course') }, { label: t('stats:col.state') }, { label: t('stats:col.validUntil') }],
-        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), t(`stats:state.${p.state}`), p.validUntil ? { date: p.validUntil } : null]),
+        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), stateLabel[p.state], p.validUntil ? { date: p.validUntil } : null]),
         links: figures.lacking.map((p) => paths.statsPerson(p.userId)),
       };
       const chart = stackedBarChart(
-        perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: t(`stats:state.${s}`), value: c.counts[s] })) })),
+        perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: stateLabel[s], value: c.counts[s] })) })),
         { id: 'chart-by-course', title: t('stats:manager.chartTitle'), format: fmt.number },
       );
       return {
@@ -175,16 +210,18 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
 
     /** HMC's overview of every course: started vs completed, pass rate, attempts and evaluations. */
     async hmcOverview(filters: HmcFilters, { t, lng }: Lang) {
-      const [titles, months, quiz, evaluations, refreshedAt, organisations] = await Promise.all([
+      const [titles, perCourse, perYear, quiz, evaluations, refreshedAt, organisations] = await Promise.all([
         courseTitles(),
-        stats.courseMonths(filters),
+        stats.startedCompleted(filters, 'course'),
+        stats.startedCompleted(filters, 'year'),
         stats.quizByCourse(filters),
         stats.evaluationsByCourse(filters),
-        stats.refreshedAt(),
+        stats.refreshedAt(HMC_VIEWS),
         stats.organisations(),
       ]);
       const fmt = formatters(lng);
-      const sum = (courseId: number, key: 'started' | 'completed') => months.filter((m) => m.courseId === courseId).reduce((n, m) => n + m[key], 0);
+      const byCourse = new Map(perCourse.map((r) => [r.key, r]));
+      const sum = (courseId: number, key: 'started' | 'completed') => byCourse.get(courseId)?.[key] ?? 0;
       const list = titles.list.filter((v) => !filters.courseId || v.courseId === filters.courseId);
       const agree = (e: { useful: Record<number, number>; answers: number } | undefined) => (e ? share(e.useful[4] + e.useful[3], e.answers) : null);
       const courseTable: DataTable & { links: string[] } = {
@@ -203,7 +240,7 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
           const q = quiz.get(v.courseId);
           const e = evaluations.get(v.courseId);
           return [
-            v.content.title.standard,
+            v.title,
             sum(v.courseId, 'started'),
             sum(v.courseId, 'completed'),
             q ? share(q.passed, q.attempts) : null,
@@ -212,21 +249,17 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
             agree(e),
           ];
         }),
-        links: list.map((v) => paths.statsHmcCourse(v.content.slug)),
+        links: list.map((v) => paths.statsHmcCourse(v.slug)),
       };
-      const years = [...new Set(months.map((m) => m.month.slice(0, 4)))].sort();
       const yearTable: DataTable = {
         id: 'years',
         caption: t('stats:hmc.yearsCaption'),
         columns: [{ label: t('stats:col.year') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
-        rows: years.map((y) => {
-          const ms = months.filter((m) => m.month.startsWith(y) && (!filters.courseId || m.courseId === filters.courseId));
-          return [y, ms.reduce((n, m) => n + m.started, 0), ms.reduce((n, m) => n + m.completed, 0)];
-        }),
+        rows: perYear.map((y) => [String(y.key), y.started, y.completed]),
       };
       const chart = stackedBarChart(
         list.map((v) => ({
-          label: v.content.title.standard,
+          label: v.title,
           segments: [
             { key: 'completed', label: t('stats:col.completed'), value: sum(v.courseId, 'completed') },
             { key: 'started', label: t('stats:col.notYetCompleted'), value: Math.max(0, sum(v.courseId, 'started') - sum(v.courseId, 'completed')) },
@@ -234,7 +267,7 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
         })),
         { id: 'chart-courses', title: t('stats:hmc.chartTitle'), format: fmt.number },
       );
-      return { tables: { courses: courseTable, years: yearTable }, chart: { svg: chart, tableId: courseTable.id } as Chart, refreshedAt, organisations };
+      return { tables: { courses: courseTable, years: yearTable }, chart: { svg: chart, tableId: courseTable.id } as Chart, refreshedAt, organisations, courses: titles.list.map((v) => ({ id: v.courseId, title: v.title })) };
     },
 
     /** One course for HMC: by organisation, month and year; quiz; evaluation distributions and comments; questions. */
@@ -242,40 +275,39 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
       const version = await courses.latestBySlug(slug);
       if (!version) throw notFound('courses:errors.courseNotFound');
       const f = { ...filters, courseId: version.courseId };
-      const [months, quiz, evaluations, comments, questions, organisations, refreshedAt] = await Promise.all([
-        stats.courseMonths(f),
+      const [perOrganisation, perMonth, quiz, evaluations, comments, questions, organisations, refreshedAt] = await Promise.all([
+        stats.startedCompleted(f, 'organisation'),
+        stats.startedCompleted(f, 'month'),
         stats.quizByCourse(f),
         stats.evaluationsByCourse(f),
         stats.comments(version.courseId, f, COMMENTS_ON_PAGE),
         stats.questions(version.courseId),
         stats.organisations(),
-        stats.refreshedAt(),
+        stats.refreshedAt(HMC_VIEWS),
       ]);
       const fmt = formatters(lng);
-      const orgName = (id: number) => organisations.find((o) => o.id === id)?.name ?? t('stats:noOrganisation');
-      const orgIds = [...new Set(months.map((m) => m.organisationId))].sort((a, b) => orgName(a).localeCompare(orgName(b), 'sv'));
-      const total = (ms: typeof months, key: 'started' | 'completed') => ms.reduce((n, m) => n + m[key], 0);
+      const orgNames = new Map(organisations.map((o) => [o.id, o.name]));
+      const orgName = (id: number) => orgNames.get(id) ?? t('stats:noOrganisation');
+      const orgRows = [...perOrganisation].sort((a, b) => bySv(orgName(Number(a.key)), orgName(Number(b.key))));
+      type Sums = { started: number; completed: number };
+      const total = (ms: Sums[], key: 'started' | 'completed') => ms.reduce((n, m) => n + m[key], 0);
       const byOrganisation: DataTable = {
         id: 'organisations',
         caption: t('stats:course.orgCaption'),
         columns: [{ label: t('stats:col.organisation') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
         rows: [
-          ...orgIds.map((id) => {
-            const ms = months.filter((m) => m.organisationId === id);
-            return [orgName(id), total(ms, 'started'), total(ms, 'completed')] as Cell[];
-          }),
-          [t('stats:total'), total(months, 'started'), total(months, 'completed')],
+          ...orgRows.map((r) => [orgName(Number(r.key)), r.started, r.completed] as Cell[]),
+          [t('stats:total'), total(perOrganisation, 'started'), total(perOrganisation, 'completed')],
         ],
       };
       const monthList = monthsBetween(filters.period.from, filters.period.to);
+      const monthSums = new Map(perMonth.map((r) => [String(r.key), r]));
+      const ofMonth = (m: string): Sums => monthSums.get(m) ?? { started: 0, completed: 0 };
       const byMonth: DataTable = {
         id: 'months',
         caption: t('stats:course.monthCaption'),
         columns: [{ label: t('stats:col.month') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
-        rows: monthList.map((m) => {
-          const ms = months.filter((x) => x.month === m);
-          return [fmt.month(m), total(ms, 'started'), total(ms, 'completed')];
-        }),
+        rows: monthList.map((m) => [fmt.month(m), ofMonth(m).started, ofMonth(m).completed]),
       };
       const years = [...new Set(monthList.map((m) => m.slice(0, 4)))];
       const byYear: DataTable = {
@@ -283,7 +315,7 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
         caption: t('stats:course.yearCaption'),
         columns: [{ label: t('stats:col.year') }, { label: t('stats:col.started'), numeric: true }, { label: t('stats:col.completed'), numeric: true }],
         rows: years.map((y) => {
-          const ms = months.filter((x) => x.month.startsWith(y));
+          const ms = monthList.filter((m) => m.startsWith(y)).map(ofMonth);
           return [y, total(ms, 'started'), total(ms, 'completed')];
         }),
       };
@@ -345,10 +377,13 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
       const charts = {
         months: {
           svg: columnChart(
-            monthList.map((m) => {
-              const ms = months.filter((x) => x.month === m);
-              return { label: fmt.month(m), values: [{ key: 'started', label: t('stats:col.started'), value: total(ms, 'started') }, { key: 'completed', label: t('stats:col.completed'), value: total(ms, 'completed') }] };
-            }),
+            monthList.map((m) => ({
+              label: fmt.month(m),
+              values: [
+                { key: 'started', label: t('stats:col.started'), value: ofMonth(m).started },
+                { key: 'completed', label: t('stats:col.completed'), value: ofMonth(m).completed },
+              ],
+            })),
             { id: 'chart-months', title: t('stats:course.monthChartTitle'), format: fmt.number },
           ),
           tableId: byMonth.id,

@@ -18,8 +18,9 @@ const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5,
 const monthOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 
 /** This month in Swedish time as `YYYY-MM`. */
+const monthFormat = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', timeZone: 'Europe/Stockholm' });
 export function currentMonth(now = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', timeZone: 'Europe/Stockholm' }).format(now).slice(0, 7);
+  return monthFormat.format(now).slice(0, 7);
 }
 
 /** A period from the form, defaulting to the `defaultMonths` months up to this one. */

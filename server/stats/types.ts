@@ -57,6 +57,8 @@ export interface ManagerFigures {
   byUnitCourse: UnitCourseFigures[];
   lacking: LackingPerson[];
   lackingTotal: number;
+  /** When precomputed figures were computed; null when they are live. */
+  asOf: Date | null;
 }
 
 export interface CourseMonth {
