@@ -4,51 +4,28 @@
  * the administrator issues the invoice, the orderer downloads it. axe-core checks every page visited.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, swedishDate } from '../../server/bookings/dates';
 import { admin, buildBooker, buildCustomer, buildOffering, configureSeller, moveIntoPast } from '../support/bookings';
-import { axeViolations, launchBrowser } from '../support/browser';
-import { buildPerson, PASSWORD, startTestApp, type TestApp } from '../support/test-app';
+import { startBrowserSession, type BrowserSession } from '../support/browser';
+import { buildPerson, type TestApp } from '../support/test-app';
 
+let s: BrowserSession;
 let t: TestApp;
-let server: Server;
 let base: string;
 let browser: Browser;
-const violations: string[] = [];
-const screenshots = path.join(__dirname, '..', '..', 'test-results');
+let violations: string[];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  s = await startBrowserSession('bookings');
+  ({ t, base, browser, violations } = s);
   await configureSeller(t.db);
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-  fs.mkdirSync(screenshots, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => s?.close());
 
-async function visit(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('load');
-  violations.push(...(await axeViolations(page)));
-  await page.screenshot({ path: path.join(screenshots, `bookings-${name}.png`), fullPage: true });
-}
-
-async function login(page: Page, email: string) {
-  await page.goto(`${base}/logga-in`);
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/mina-kurser$/);
-}
+const visit = (page: Page, name: string) => s.visit(page, name);
+const login = (page: Page, email: string) => s.logIn(page, email);
 
 describe('an orderer and HMC in Chromium', () => {
   it('order, confirm, participants, attendance, invoice: every page passes axe', async () => {

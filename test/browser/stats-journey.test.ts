@@ -4,52 +4,28 @@
  * Also checks that the charts and tables are there without JavaScript.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser } from '../support/browser';
-import { PASSWORD, SHIPPED_COURSES, startTestApp, type TestApp } from '../support/test-app';
+import { startBrowserSession, type BrowserSession } from '../support/browser';
+import { SHIPPED_COURSES, type TestApp } from '../support/test-app';
 import { buildHandMadeData, type HandMadeData } from '../stats/hand-made-data';
 
+let s: BrowserSession;
 let t: TestApp;
-let d: HandMadeData;
-let server: Server;
 let base: string;
 let browser: Browser;
-const violations: string[] = [];
-const screenshots = path.join(__dirname, '..', '..', 'test-results');
-
+let violations: string[];
+let d: HandMadeData;
 beforeAll(async () => {
-  t = await startTestApp({ coursesDir: SHIPPED_COURSES });
+  s = await startBrowserSession('stats', { coursesDir: SHIPPED_COURSES });
+  ({ t, base, browser, violations } = s);
   d = await buildHandMadeData(t.db);
   await t.services.stats.refreshViews();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-  fs.mkdirSync(screenshots, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
-});
+afterAll(async () => s?.close());
 
-async function visit(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('load');
-  violations.push(...(await axeViolations(page)));
-  await page.screenshot({ path: path.join(screenshots, `stats-${name}.png`), fullPage: true });
-}
-
-async function login(page: Page, email: string) {
-  await page.goto(`${base}/logga-in`);
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/mina-kurser$/);
-}
+const visit = (page: Page, name: string) => s.visit(page, name);
+const login = (page: Page, email: string) => s.logIn(page, email);
 
 describe('statistics in Chromium', () => {
   it('lets a unit manager find who lacks a course and open their record, and HMC read a course, every page passing axe', async () => {
