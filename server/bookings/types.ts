@@ -27,19 +27,8 @@ export interface Offering {
   jobRoles: string[];
 }
 
-export interface TrainingOrder {
-  id: number;
-  organisationId: number;
-  organisationName: string;
-  offeringId: number;
-  offeringTitle: string;
-  length: TrainingLength;
-  maxParticipants: number;
-  courseId: number | null;
-  orderedBy: number | null;
-  orderedByName: string | null;
-  orderedByEmail: string | null;
-  status: OrderStatus;
+/** What an orderer states about a training: shared by the request and the stored order. */
+export interface OrderDetails {
   preferredDates: string[];
   place: Place;
   placeAddress: string | null;
@@ -52,6 +41,21 @@ export interface TrainingOrder {
   buyerReference: string;
   costCentre: string | null;
   message: string | null;
+}
+
+export interface TrainingOrder extends OrderDetails {
+  id: number;
+  organisationId: number;
+  organisationName: string;
+  offeringId: number;
+  offeringTitle: string;
+  length: TrainingLength;
+  maxParticipants: number;
+  courseId: number | null;
+  orderedBy: number | null;
+  orderedByName: string | null;
+  orderedByEmail: string | null;
+  status: OrderStatus;
   startsAt: Date | null;
   endsAt: Date | null;
   educatorId: number | null;
@@ -80,22 +84,10 @@ export interface Participant {
 }
 
 /** What an orderer asks for; also the input of a price estimate. */
-export interface OrderRequest {
+export interface OrderRequest extends OrderDetails {
   organisationId: number;
   offeringId: number;
   requestToken: string;
-  preferredDates: string[];
-  place: Place;
-  placeAddress: string | null;
-  expectedParticipants: number;
-  withVenue: boolean;
-  withCoffee: boolean;
-  contactName: string;
-  contactEmail: string;
-  contactPhone: string | null;
-  buyerReference: string;
-  costCentre: string | null;
-  message: string | null;
   /** Given when the organisation has no organisation number yet; it is saved to the organisation. */
   orgNumber: string | null;
 }

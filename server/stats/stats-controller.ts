@@ -39,6 +39,18 @@ const queryOf = (req: Request) => {
   return i >= 0 ? req.originalUrl.slice(i) : '';
 };
 
+/** What every filtered HMC page renders besides its figures: the filters, the typed values and errors. */
+function filterPageLocals(req: Request, parsed: ReturnType<typeof parseHmcFilters>) {
+  return {
+    filters: parsed.filters,
+    values: parsed.ok ? parsed.filters : req.query,
+    errors: parsed.ok ? {} : parsed.errors,
+    query: parsed.ok ? queryOf(req) : '',
+    fmt: formatters(req.lng),
+    tableRowsHtml,
+  };
+}
+
 export function statsController(services: Services) {
   const { statsService, stats } = services;
   const lang = (req: Request) => ({ t: req.t, lng: req.lng });
@@ -113,12 +125,7 @@ export function statsController(services: Services) {
         overview,
         classroom: classroomTable(await classroomByOrganisation(services.db, filters), req.t),
         courses: overview.courses,
-        filters: parsed.filters,
-        values: parsed.ok ? parsed.filters : req.query,
-        errors: parsed.ok ? {} : parsed.errors,
-        query: parsed.ok ? queryOf(req) : '',
-        fmt: formatters(req.lng),
-        tableRowsHtml,
+        ...filterPageLocals(req, parsed),
       });
     },
 
@@ -137,12 +144,7 @@ export function statsController(services: Services) {
       res.status(parsed.ok ? 200 : 400).render('stats/course', {
         title: course.version.content.title.standard,
         course,
-        filters: parsed.filters,
-        values: parsed.ok ? parsed.filters : req.query,
-        errors: parsed.ok ? {} : parsed.errors,
-        query: parsed.ok ? queryOf(req) : '',
-        fmt: formatters(req.lng),
-        tableRowsHtml,
+        ...filterPageLocals(req, parsed),
       });
     },
 
