@@ -17,10 +17,11 @@ describe('the shipped courses in courses/', () => {
     }
   });
 
-  it.each(courses.map((c) => [c.content.slug, c] as const))('%s has 4–7 lessons with a practical case, and a pool mixing all three question types', (_slug, course) => {
+  it.each(courses.map((c) => [c.content.slug, c] as const))('%s has 4–12 lessons with a practical case, and a pool mixing all three question types', (_slug, course) => {
     const c = course.content;
     expect(c.lessons.length).toBeGreaterThanOrEqual(4);
-    expect(c.lessons.length).toBeLessThanOrEqual(7);
+    // Issue 10 added areas (vårdsäng, a person on the floor, mobile-lift stability...): short lessons, more of them.
+    expect(c.lessons.length).toBeLessThanOrEqual(12);
     expect(c.lessons.some((l) => l.kind === 'case')).toBe(true);
     // The managers' and the school course are shorter (issue 3): 8 questions; the others 12.
     expect(c.questions.length).toBeGreaterThanOrEqual(['ledning', 'skola'].includes(c.area) ? 8 : 12);
