@@ -40,6 +40,8 @@ export const quizFileSchema = z
             options: z.array(option).min(2).max(6).optional(),
             answer: z.boolean().optional(),
             explanation: texts,
+            // A critical safety question (issue 10): courses mark it; the quiz rule that requires it comes separately.
+            critical: z.boolean().optional(),
           })
           .strict(),
       )
