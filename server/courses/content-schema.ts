@@ -39,6 +39,7 @@ export const quizFileSchema = z
             text: texts,
             options: z.array(option).min(2).max(6).optional(),
             answer: z.boolean().optional(),
+            critical: z.boolean().optional(),
             explanation: texts,
           })
           .strict(),
