@@ -39,8 +39,8 @@ export const quizFileSchema = z
             text: texts,
             options: z.array(option).min(2).max(6).optional(),
             answer: z.boolean().optional(),
-            critical: z.boolean().optional(),
             explanation: texts,
+            critical: z.boolean().optional(),
           })
           .strict(),
       )
