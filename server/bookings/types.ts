@@ -1,7 +1,7 @@
 /** Commissioned classroom trainings: offerings, orders and their participants. */
 import { AREAS } from '../courses/types';
 
-export const OFFERING_AREAS = [...AREAS, 'medicinska'] as const;
+export const OFFERING_AREAS = AREAS; // 'medicinska' is now a course area too (it was an offering-only area)
 export type OfferingArea = (typeof OFFERING_AREAS)[number];
 
 export const LENGTHS = ['half_day', 'full_day'] as const;
