@@ -40,6 +40,7 @@ export const quizFileSchema = z
             options: z.array(option).min(2).max(6).optional(),
             answer: z.boolean().optional(),
             explanation: texts,
+            critical: z.boolean().optional(),
           })
           .strict(),
       )
