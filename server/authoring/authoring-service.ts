@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
 import { publishCourseVersion } from '../courses/content-import';
 import type { LoadedCourse } from '../courses/content-loader';
+import { qualityProblems, quizQuality } from '../courses/quiz-quality';
 import { readRegion, toTemplate, type RegionFacts } from '../courses/region';
 import type { Area, CourseContent, LessonContent, OptionContent, QuestionContent } from '../courses/types';
 import { conflict, notFound } from '../http/errors';
@@ -217,11 +218,19 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       });
     },
 
-    /** Everything that stops the draft from being published: missing easy texts, then the format's own rules. */
-    async publishProblems(draft: Draft): Promise<{ missing: ReturnType<typeof missingTexts>; problems: string[]; loaded: LoadedCourse | null }> {
+    /**
+     * Everything that stops the draft from being published: missing easy texts, the format's own rules,
+     * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
+     * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
+     */
+    async publishProblems(draft: Draft): Promise<{ missing: ReturnType<typeof missingTexts>; problems: string[]; warnings: string[]; loaded: LoadedCourse | null }> {
       const missing = missingTexts(draft.content, `/redigera/kurser/${draft.slug}`);
       const result = validateAsFolder(draft.content, await imageBytes(draft.content), region());
-      return { missing, problems: result.ok ? [] : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`), loaded: result.ok ? result.value : null };
+      const quiz = qualityProblems(quizQuality(draft.content));
+      const problems = result.ok ? [] : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      problems.push(...quiz.filter((p) => p.blocksPublishing).map((p) => p.message));
+      const warnings = quiz.filter((p) => !p.blocksPublishing).map((p) => p.message);
+      return { missing, problems, warnings, loaded: result.ok && !problems.length ? result.value : null };
     },
 
     /**

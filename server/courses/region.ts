@@ -135,8 +135,8 @@ export function applyRegion(content: CourseContent, region: RegionFacts): Course
 
 /** The course as written, with `{{region:KEY}}` where the published version shows the region's value. */
 export function toTemplate(content: CourseContent): CourseContent {
-  const templates = content.regionTemplates;
-  if (!templates) return content;
+  const templates = content.regionTemplates ?? {};
+  // Always rebuilt, so every text comes out as { standard, easy } in that order (the files' order).
   const result = mapTexts(content, (text, _variant, where) => templates[where] ?? text);
   delete result.regionTemplates;
   return result;
