@@ -81,7 +81,7 @@ export function qualityProblems(q: QuizQuality): QualityProblem[] {
     problems.push({ rule: 'pool', blocksPublishing: true, message: `Frågebanken har ${q.pool} frågor men testet drar ${q.drawn}; banken behöver minst ${MIN_POOL_FACTOR * q.drawn} (minst dubbelt så många).` });
   }
   for (const c of q.caseLessons) {
-    if (c.questions < MIN_CASE_QUESTIONS) problems.push({ rule: 'caseQuestions', blocksPublishing: true, message: `Fallet ${c.id} har ${c.questions} frågor; det behöver minst ${MIN_CASE_QUESTIONS}.` });
+    if (c.questions < MIN_CASE_QUESTIONS) problems.push({ rule: 'caseQuestions', blocksPublishing: true, message: `Fallet ${c.id} har ${c.questions} ${c.questions === 1 ? 'fråga' : 'frågor'}; det behöver minst ${MIN_CASE_QUESTIONS}.` });
   }
   for (const v of q.verdictOpenings) {
     problems.push({ rule: 'verdict', blocksPublishing: false, message: `Förklaringen till ${v.question} (${v.variant}) börjar med ett omdöme som Rätt eller Fel; appen säger redan rätt eller fel, förklaringen ska säga varför.` });
