@@ -106,5 +106,6 @@ export function formatQualityTable(rows: QuizQuality[]): string {
     const flags = qualityProblems(q).length ? '  ⚠' : '';
     return `  ${q.slug.padEnd(30)} ${`${q.pool}/${q.drawn}`.padStart(9)}  ${cases.padEnd(28)} ${share.padStart(12)} ${String(q.verdictOpenings.length).padStart(6)} ${String(q.critical).padStart(8)}${flags}`;
   });
-  return ['Kunskapstest per kurs:', header, ...lines].join('\n');
+  const legend = `  bank/dras: frågor i quiz.yaml / frågor per försök (banken ≥ ${MIN_POOL_FACTOR}×). frågor per fall: minst ${MIN_CASE_QUESTIONS} per fall-lektion. längst rätt: envalsfrågor där rätt svar är längst (högst ${MAX_LONGEST_KEY_SHARE * 100} %). omdöme: förklaringar som börjar med Rätt/Fel o.d. (ska vara 0). kritiska: säkerhetsfrågor.`;
+  return ['Kunskapstest per kurs:', header, ...lines, legend].join('\n');
 }
