@@ -6,7 +6,7 @@ import { keyIsLongest, opensWithVerdict, qualityProblems, quizQuality } from '..
 import type { CourseContent, QuestionContent } from '../../server/courses/types';
 import { FIXTURE_COURSES } from '../support/test-app';
 
-const QUALITY = path.join(FIXTURE_COURSES, 'quality');
+const QUALITY = path.join(FIXTURE_COURSES, '..', 'quiz-quality');
 const course = (folder: 'ok' | 'brister'): CourseContent => loadCoursesFolder(path.join(QUALITY, folder)).courses[0].content;
 const rules = (c: CourseContent) => qualityProblems(quizQuality(c)).map((p) => p.rule);
 
