@@ -1,7 +1,9 @@
 /**
  * `npm run media:samples`: a placeholder film for each shipped course, made from the course's own key
  * points and put through the app's own pipeline (content check, transcoding job, captions in both
- * variants, WCAG 1.2.5 statement). Films that already exist are left alone (`--force` remakes them).
+ * variants, WCAG 1.2.5 statement). The film says the easy key points; both caption tracks transcribe
+ * exactly what is said. Films that already exist are left alone (`--force` remakes them, e.g. after this
+ * change, so old films with captions that did not match the sound are replaced).
  * Uses DATABASE_URL, or the embedded PostgreSQL in DATA_DIR like `npm start` (stop the app first).
  */
 import fs from 'node:fs';

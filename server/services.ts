@@ -55,7 +55,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     mail,
     drafts,
     comments: commentsRepository(db),
-    authoring: authoringService({ db, drafts, courses, mail, publicBaseUrl: config.publicBaseUrl }),
+    authoring: authoringService({ db, drafts, courses, mail, publicBaseUrl: config.publicBaseUrl, coursesDir: config.coursesDir }),
     tracks: tracksService(db),
     stats,
     statsService: statsService({ stats, courses, enrolments, jobRoles }),

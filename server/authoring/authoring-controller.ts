@@ -1,5 +1,6 @@
 /** The authoring pages of a course: list, new course, overview, facts, publish, history, import/export, reviewers. */
 import type { Request, Response } from 'express';
+import { applyRegion, toTemplate } from '../courses/region';
 import type { Knex } from 'knex';
 import { canEditCourses, canReadDraft } from '../auth/types';
 import type { CoursesRepository } from '../courses/courses-repository';
@@ -32,7 +33,8 @@ export async function viewDraft(authoring: AuthoringService, req: Request, slug:
   if (!canReadDraft(req.user, courseId)) throw forbidden('authoring:errors.notAllowed');
   const draft = await authoring.findDraft(slug);
   const latest = await authoring.latestVersion(courseId);
-  const content = draft?.content ?? latest?.content;
+  // Without a draft the editors show the newest version as written: {{region:KEY}}, not the region's value.
+  const content = draft?.content ?? (latest ? toTemplate(latest.content) : undefined);
   if (!content) throw new HttpError(404, 'courses:errors.courseNotFound');
   return { slug, courseId, draft, content, revisions: draft?.revisions ?? {}, latestVersion: latest?.version ?? null };
 }
@@ -48,7 +50,8 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
     res.status(status).render('authoring/course', {
       title: view.content.title.standard || view.slug,
       ...view,
-      readability: lessonReadability(view.content),
+      // LIX as learners will read it: with the region's values in place of {{region:KEY}}.
+      readability: lessonReadability(applyRegion(view.content, authoring.region())),
       openComments: await comments.openCounts(view.courseId),
       check,
       reviewers,

@@ -1,9 +1,12 @@
 /** Authoring commands: open a draft, edit its parts, add images, publish, restore, import and export. */
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
 import { publishCourseVersion } from '../courses/content-import';
 import type { LoadedCourse } from '../courses/content-loader';
+import { qualityProblems, quizQuality } from '../courses/quiz-quality';
+import { readRegion, toTemplate, type RegionFacts } from '../courses/region';
 import type { Area, CourseContent, LessonContent, OptionContent, QuestionContent } from '../courses/types';
 import { conflict, notFound } from '../http/errors';
 import type { MailService } from '../mail/mail-service';
@@ -38,8 +41,13 @@ function emptyCourse(slug: string, area: Area, title: string): CourseContent {
   };
 }
 
-export function authoringService(deps: { db: Knex; drafts: DraftsRepository; courses: CoursesRepository; mail: MailService; publicBaseUrl: string }) {
+export function authoringService(deps: { db: Knex; drafts: DraftsRepository; courses: CoursesRepository; mail: MailService; publicBaseUrl: string; coursesDir: string }) {
   const { db, drafts, courses, mail } = deps;
+
+  /** The installation's regional facts, read afresh so a replaced region.yaml counts at once. */
+  function region(): RegionFacts {
+    return readRegion(path.join(deps.coursesDir, 'region.yaml')).region;
+  }
 
   async function courseId(slug: string): Promise<number> {
     const row = await db('courses').where({ slug }).first('id');
@@ -61,6 +69,7 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
   return {
     courseId,
     latestVersion,
+    region,
 
     /** The course's draft, created from its newest version on first edit. */
     async openDraft(slug: string, userId: number): Promise<Draft> {
@@ -69,7 +78,8 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       if (existing) return existing;
       const latest = await latestVersion(id);
       if (!latest) throw notFound('courses:errors.courseNotFound');
-      return drafts.ensure(id, latest.content, latest.versionId, userId);
+      // A draft holds the texts as written: {{region:KEY}}, not the region's value.
+      return drafts.ensure(id, toTemplate(latest.content), latest.versionId, userId);
     },
 
     /** The draft if there is one, for readers who may not create one (reviewers). */
@@ -181,6 +191,9 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
           explanation: { standard: form.explanationStandard, easy: form.explanationEasy },
           options,
         } satisfies Partial<QuestionContent>);
+        // Stored only when set, so questions that are not critical keep their content (and hash) as before.
+        if (form.critical) q.critical = true;
+        else delete q.critical;
         return c;
       });
     },
@@ -205,11 +218,19 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       });
     },
 
-    /** Everything that stops the draft from being published: missing easy texts, then the format's own rules. */
-    async publishProblems(draft: Draft): Promise<{ missing: ReturnType<typeof missingTexts>; problems: string[]; loaded: LoadedCourse | null }> {
+    /**
+     * Everything that stops the draft from being published: missing easy texts, the format's own rules,
+     * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
+     * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
+     */
+    async publishProblems(draft: Draft): Promise<{ missing: ReturnType<typeof missingTexts>; problems: string[]; warnings: string[]; loaded: LoadedCourse | null }> {
       const missing = missingTexts(draft.content, `/redigera/kurser/${draft.slug}`);
-      const result = validateAsFolder(draft.content, await imageBytes(draft.content));
-      return { missing, problems: result.ok ? [] : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`), loaded: result.ok ? result.value : null };
+      const result = validateAsFolder(draft.content, await imageBytes(draft.content), region());
+      const quiz = qualityProblems(quizQuality(draft.content));
+      const problems = result.ok ? [] : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      problems.push(...quiz.filter((p) => p.blocksPublishing).map((p) => p.message));
+      const warnings = quiz.filter((p) => !p.blocksPublishing).map((p) => p.message);
+      return { missing, problems, warnings, loaded: result.ok && !problems.length ? result.value : null };
     },
 
     /**
@@ -254,7 +275,7 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       const id = await courseId(slug);
       const row = await db('course_versions').where({ course_id: id, version: versionNumber }).first('id', 'content');
       if (!row) throw notFound('authoring:errors.versionNotFound');
-      await drafts.replace(id, row.content, row.id, userId);
+      await drafts.replace(id, toTemplate(row.content), row.id, userId);
       await db('audit_log').insert({ actor_id: userId, action: 'draft.restore', subject: `course:${id}`, details: JSON.stringify({ version: versionNumber }) });
     },
 
@@ -273,10 +294,11 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
 
     /** Turns an uploaded course zip into the course's draft (a new course if the slug is new). */
     async importZip(zip: Buffer, userId: number): Promise<{ ok: true; slug: string } | { ok: false; problems: string[] }> {
-      const result = loadCourseZip(zip);
+      const result = loadCourseZip(zip, region());
       try {
         if (!result.ok) return { ok: false, problems: result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`) };
-        const { content, assets } = result.value;
+        const { assets } = result.value;
+        const content = toTemplate(result.value.content);
         await db.transaction(async (trx) => {
           for (const a of assets) await trx('course_assets').insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes }).onConflict('sha256').ignore();
           await trx('courses').insert({ slug: content.slug, area: content.area }).onConflict('slug').ignore();

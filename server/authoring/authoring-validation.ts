@@ -50,6 +50,7 @@ export const questionSchema = z.object({
   revision,
   type: z.enum(['single', 'multiple', 'truefalse'], { error: 'authoring:errors.type' }),
   lesson: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : null), z.string().nullable()),
+  critical: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
   textStandard: text(1000),
   textEasy: text(1000),
   explanationStandard: text(2000),

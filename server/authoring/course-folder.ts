@@ -9,6 +9,7 @@ import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { stringify } from 'yaml';
 import { loadCourse, type LoadedCourse, type LoadResult } from '../courses/content-loader';
+import { toTemplate, type RegionFacts } from '../courses/region';
 import type { CourseContent, QuestionContent } from '../courses/types';
 
 export type CourseFiles = Map<string, Buffer>;
@@ -16,13 +17,15 @@ export type CourseFiles = Map<string, Buffer>;
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
 function questionYaml(q: QuestionContent) {
-  const base = { id: q.id, ...(q.lesson ? { lesson: q.lesson } : {}), type: q.type, text: q.text };
+  const base = { id: q.id, ...(q.lesson ? { lesson: q.lesson } : {}), type: q.type, ...(q.critical ? { critical: true } : {}), text: q.text };
   if (q.type === 'truefalse') return { ...base, answer: q.options.find((o) => o.correct)?.id === 'true', explanation: q.explanation };
   return { ...base, options: q.options.map((o) => ({ id: o.id, text: o.text, ...(o.correct ? { correct: true } : {}) })), explanation: q.explanation };
 }
 
 /** The folder's files for a course, with its images' bytes. Keys are paths inside the folder. */
-export function courseToFiles(content: CourseContent, imageBytes: Map<string, Buffer>): CourseFiles {
+export function courseToFiles(published: CourseContent, imageBytes: Map<string, Buffer>): CourseFiles {
+  // The files say {{region:KEY}} where a published version shows the region's value.
+  const content = toTemplate(published);
   const files: CourseFiles = new Map();
   files.set(
     'course.yaml',
@@ -67,8 +70,11 @@ export function filesToZip(slug: string, files: CourseFiles): Buffer {
 
 export class CourseZipError extends Error {}
 
-/** Unpacks a course zip into a temporary folder and loads it with the same validator as courses/. */
-export function loadCourseZip(zip: Buffer): LoadResult<LoadedCourse> & { cleanup(): void } {
+/**
+ * Unpacks a course zip into a temporary folder and loads it with the same validator as courses/. The
+ * regional facts are the installation's (a course zip never carries region.yaml).
+ */
+export function loadCourseZip(zip: Buffer, region: RegionFacts): LoadResult<LoadedCourse> & { cleanup(): void } {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(new Uint8Array(zip));
@@ -92,12 +98,15 @@ export function loadCourseZip(zip: Buffer): LoadResult<LoadedCourse> & { cleanup
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, entries[name]);
   }
-  const result = loadCourse(dir, root);
+  const result = loadCourse(dir, root, region);
   return Object.assign(result, { cleanup: () => fs.rmSync(root, { recursive: true, force: true }) });
 }
 
-/** Validates a draft exactly as an imported folder would be, by writing its files and loading them. */
-export function validateAsFolder(content: CourseContent, imageBytes: Map<string, Buffer>): LoadResult<LoadedCourse> {
+/**
+ * Validates a draft exactly as an imported folder would be, by writing its files and loading them: the
+ * loaded course has the region's values where the draft says `{{region:KEY}}`.
+ */
+export function validateAsFolder(content: CourseContent, imageBytes: Map<string, Buffer>, region: RegionFacts): LoadResult<LoadedCourse> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-draft-'));
   try {
     const dir = path.join(root, content.slug);
@@ -105,7 +114,7 @@ export function validateAsFolder(content: CourseContent, imageBytes: Map<string,
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), bytes);
     }
-    return loadCourse(dir, root);
+    return loadCourse(dir, root, region);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

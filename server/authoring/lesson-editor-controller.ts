@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { canEditCourses } from '../auth/types';
 import { renderLesson } from '../courses/markdown';
+import { substitute } from '../courses/region';
 import type { LessonContent, Variant } from '../courses/types';
 import type { VideosRepository } from '../videos/videos-repository';
 import type { VideosService } from '../videos/videos-service';
@@ -36,6 +37,13 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       films.map(async (v) => ({ id: v.id, slug: v.slug, title: v.title, captions: [...(await videosService.captionVariants(v.id))], problems: await videosService.problemsOf(v) })),
     );
   }
+  /** Preview and readability as learners will see the lesson: with the region's values in place. */
+  function asLearnersSee(standard: string, easy: string, images: Record<string, { sha256: string; contentType: string }>) {
+    const region = authoring.region();
+    const s = substitute(standard, 'standard', region);
+    const e = substitute(easy, 'easy', region);
+    return { preview: { standard: renderLesson(s, images), easy: renderLesson(e, images) }, readability: readabilityReport(s, e) };
+  }
   const slugOf = (req: Request) => String(req.params.slug);
   const lessonOf = (req: Request) => String(req.params.lesson);
 
@@ -51,8 +59,7 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       ...view,
       lesson,
       revision: revisions[`lesson:${lesson.id}`] ?? 0,
-      preview: { standard: renderLesson(lesson.body.standard, content.images), easy: renderLesson(lesson.body.easy, content.images) },
-      readability: readabilityReport(lesson.body.standard, lesson.body.easy),
+      ...asLearnersSee(lesson.body.standard, lesson.body.easy, content.images),
       comments: await comments.forLesson(view.courseId, lesson.id),
       canEdit: canEditCourses(req.user),
       errors: options.errors ?? {},
@@ -155,11 +162,8 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       const view = await viewDraft(authoring, req, slug);
       const standard = String(req.body?.standard ?? '');
       const easy = String(req.body?.easy ?? '');
-      res.json({
-        standard: renderLesson(standard, view.content.images),
-        easy: renderLesson(easy, view.content.images),
-        readability: readabilityReport(standard, easy),
-      });
+      const seen = asLearnersSee(standard, easy, view.content.images);
+      res.json({ ...seen.preview, readability: seen.readability });
     },
 
     tooLarge() {

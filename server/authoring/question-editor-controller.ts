@@ -47,6 +47,7 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
     return {
       ...base,
       type: ['single', 'multiple', 'truefalse'].includes(b.type) ? b.type : base.type,
+      critical: b.critical === 'on' || b.critical === 'true' || undefined,
       text: { standard: String(b.textStandard ?? ''), easy: String(b.textEasy ?? '') },
       explanation: { standard: String(b.explanationStandard ?? ''), easy: String(b.explanationEasy ?? '') },
       options: b.type === 'truefalse' ? base.options : std.map((s, i) => ({ id: ids[i] ?? '', text: { standard: s, easy: easy[i] ?? '' }, correct: correct.includes(String(i)) })).filter((o) => o.text.standard || o.text.easy),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { contentHash, courseDirs, loadCourse, loadTracks, type LoadedCourse } from './content-loader';
 import { readability } from './lix';
+import { readRegion, type RegionFacts } from './region';
 import type { ContentProblem, CourseContent, JobRoleTrack } from './types';
 
 export interface LessonReadability {
@@ -35,12 +36,12 @@ export function formatProblem(p: ContentProblem): string {
   return `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`;
 }
 
-/** Loads and validates the whole courses/ folder without touching the database. */
-export function loadCoursesFolder(root: string): { courses: LoadedCourse[]; tracks: JobRoleTrack[] } {
-  const problems: ContentProblem[] = [];
+/** Loads and validates the whole courses/ folder (with its region.yaml) without touching the database. */
+export function loadCoursesFolder(root: string): { courses: LoadedCourse[]; tracks: JobRoleTrack[]; region: RegionFacts } {
+  const { region, problems } = readRegion(path.join(root, 'region.yaml'));
   const courses: LoadedCourse[] = [];
   for (const dir of courseDirs(root)) {
-    const result = loadCourse(dir, root);
+    const result = loadCourse(dir, root, region);
     if (result.ok) courses.push(result.value);
     else problems.push(...result.problems);
   }
@@ -49,7 +50,7 @@ export function loadCoursesFolder(root: string): { courses: LoadedCourse[]; trac
   const tracks = loadTracks(tracksFile, slugs, root);
   if (!tracks.ok) problems.push(...tracks.problems);
   if (problems.length > 0) throw new ContentImportError(problems);
-  return { courses, tracks: tracks.ok ? tracks.value : [] };
+  return { courses, tracks: tracks.ok ? tracks.value : [], region };
 }
 
 /** LIX of each lesson in both variants. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { courseFileSchema, frontMatterSchema, quizFileSchema, tracksFileSchema, type TracksFile } from './content-schema';
+import { applyRegion, readRegion, unknownReferences, type RegionFacts } from './region';
 import type { AssetRef, ContentProblem, CourseContent, JobRoleTrack, LessonContent, QuestionContent, Texts, Variant } from './types';
 import { VARIANTS } from './types';
 
@@ -150,7 +151,7 @@ function normaliseQuestions(file: string, quiz: NonNullable<ReturnType<typeof re
       if (q.type === 'multiple' && q.options && correct < 1) problems.add(file, null, `${where}: en multiple-fråga ska ha minst ett rätt svar`);
       if (new Set(options.map((o) => o.id)).size !== options.length) problems.add(file, null, `${where}: svarsalternativens id:n måste vara unika`);
     }
-    return { id: q.id, lesson: q.lesson ?? null, type: q.type, text: q.text, options, explanation: q.explanation };
+    return { id: q.id, lesson: q.lesson ?? null, type: q.type, text: q.text, options, explanation: q.explanation, ...(q.critical ? { critical: true } : {}) };
   });
 }
 
@@ -158,9 +159,23 @@ function readQuiz(file: string, problems: Problems) {
   return readYaml(file, quizFileSchema, problems);
 }
 
-/** Loads and validates one course folder. `root` is the courses/ folder, used to name files in problems. */
-export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<LoadedCourse> {
+/** Reports every `{{region:…}}` in the file that names no fact of the region, with its line. */
+function checkRegionReferences(file: string, region: RegionFacts, problems: Problems): void {
+  if (!fs.existsSync(file)) return;
+  for (const p of unknownReferences(fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n'), region)) problems.add(file, p.line, p.message);
+}
+
+/**
+ * Loads and validates one course folder. `root` is the courses/ folder, used to name files in problems;
+ * the regional facts come from `region` or else from `root/region.yaml`.
+ */
+export function loadCourse(dir: string, root = path.dirname(dir), region?: RegionFacts): LoadResult<LoadedCourse> {
   const problems = new Problems(root);
+  if (!region) {
+    const read = readRegion(path.join(root, 'region.yaml'));
+    for (const p of read.problems) problems.add(path.join(root, p.file), p.line, p.message);
+    region = read.region;
+  }
   const courseFile = path.join(dir, 'course.yaml');
   const course = readYaml(courseFile, courseFileSchema, problems);
   const images = readImages(dir, problems);
@@ -192,6 +207,7 @@ export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<Lo
     }
   }
   const questions = quiz ? normaliseQuestions(quizFile, quiz, lessonIds, problems) : [];
+  for (const file of [courseFile, quizFile, ...course.lessons.flatMap((l) => VARIANTS.map((v) => path.join(dir, 'lessons', `${l.id}.${v}.md`)))]) checkRegionReferences(file, region, problems);
   if (quiz && course.questionsPerAttempt > questions.length) {
     problems.add(courseFile, null, `questionsPerAttempt (${course.questionsPerAttempt}) är fler än frågorna i quiz.yaml (${questions.length})`);
   }
@@ -199,7 +215,7 @@ export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<Lo
 
   const used = new Set(lessons.flatMap((l) => VARIANTS.flatMap((v) => [...l.body[v].matchAll(/!\[[^\]]*\]\(([^)\s]*)\)/g)].map((m) => m[1]))));
   const usedImages = [...images.entries()].filter(([name]) => used.has(name));
-  const content: CourseContent = {
+  const content: CourseContent = applyRegion({
     slug: course.slug,
     area: course.area,
     title: course.title,
@@ -212,7 +228,7 @@ export function loadCourse(dir: string, root = path.dirname(dir)): LoadResult<Lo
     lessons,
     questions,
     images: Object.fromEntries(usedImages.map(([name, a]) => [name, { sha256: a.sha256, contentType: a.contentType }])),
-  };
+  }, region);
   return { ok: true, value: { content, assets: usedImages.map(([, a]) => a) }, problems: [] };
 }
 

@@ -4,6 +4,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { paths } from '../http/paths';
+import { PLACEHOLDER_PATTERN } from './region';
 import type { AssetRef } from './types';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
@@ -26,6 +27,11 @@ md.renderer.rules.image = (tokens, idx, _options, env) => {
   if (!asset) return `<span class="missing-image">${alt}</span>`;
   return `<img src="${paths.courseImage(asset.sha256)}" alt="${alt}" loading="lazy">`;
 };
+
+// A regional fact HMC has not filled in yet is shown marked, so nobody takes the example for the real thing.
+// The text is escaped first; the mark is added around the escaped text, so nothing in it becomes HTML.
+md.renderer.rules.text = (tokens, idx) =>
+  md.utils.escapeHtml(tokens[idx].content).replace(PLACEHOLDER_PATTERN, (whole) => `<mark class="region-placeholder">${whole}</mark>`);
 
 /** Renders lesson Markdown with the course version's images. */
 export function renderLesson(markdown: string, images: Record<string, AssetRef>): string {

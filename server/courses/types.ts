@@ -34,6 +34,8 @@ export interface QuestionContent {
   /** For true/false the two options `true` and `false`. */
   options: OptionContent[];
   explanation: Texts;
+  /** A safety question: a wrong answer fails the attempt whatever the score. Present only when true. */
+  critical?: boolean;
 }
 
 export interface AssetRef {
@@ -55,6 +57,11 @@ export interface CourseContent {
   questions: QuestionContent[];
   /** Image name (as written in Markdown, `images/x.svg`) → stored asset. */
   images: Record<string, AssetRef>;
+  /**
+   * The texts as written where they refer to regional facts (`{{region:KEY}}`), by path such as
+   * `lessons.2.body.easy`; the texts above hold the region's values (server/courses/region.ts).
+   */
+  regionTemplates?: Record<string, string>;
 }
 
 export interface JobRoleTrack {

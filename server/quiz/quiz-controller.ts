@@ -114,7 +114,8 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
         };
       });
       const completion = progress.latestCompletion && progress.latestCompletion.enrolmentId === attempt.enrolmentId ? progress.latestCompletion : null;
-      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, progress });
+      const criticalWrong = items.filter((i) => i.question.critical && !i.correct).length;
+      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, progress, criticalWrong });
     },
   };
 }

@@ -6,7 +6,7 @@ import type { CoursesRepository, CourseVersion } from '../courses/courses-reposi
 import type { EnrolmentsRepository, Completion } from '../courses/enrolments-repository';
 import type { QuestionContent } from '../courses/types';
 import { conflict, forbidden, notFound } from '../http/errors';
-import { cleanSelection, drawQuestions, isCorrect, passes } from './grading';
+import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes } from './grading';
 import type { Attempt, QuizRepository } from './quiz-repository';
 
 // No 0/O, 1/I/L: codes are typed from paper.
@@ -56,7 +56,8 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
       if (!version) throw notFound();
       const done = await enrolments.lessonsDone(enrolment.id);
       if (version.content.lessons.some((l) => !done.has(l.id))) throw conflict('quiz:errors.lessonsFirst');
-      const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt);
+      const caseLessons = version.content.lessons.filter((l) => l.kind === 'case').map((l) => l.id);
+      const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt, { caseLessons });
       return db.transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
     },
 
@@ -87,7 +88,8 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
           results.set(q.id, !!answer && isCorrect(questionOf(version, q.id), answer.selected));
         }
         const correctCount = [...results.values()].filter(Boolean).length;
-        const passed = passes(correctCount, locked.questionCount, version.content.passMark);
+        // The pass mark and every drawn critical (safety) question right.
+        const passed = passes(correctCount, locked.questionCount, version.content.passMark) && criticalMissed(version.content.questions, results).length === 0;
         await quiz.grade(trx, attempt.id, results, correctCount, passed);
         let completion: Completion | null = null;
         if (passed) {

@@ -1,7 +1,9 @@
 /**
  * Placeholder films for the shipped courses, until HMC records its own: title cards drawn by ffmpeg
- * from the course's key points, read aloud by a Swedish speech synthesiser (so everything shown is also
- * heard, WCAG 1.2.5), with captions in standard and easy Swedish timed to the narration.
+ * from the course's key points in easy Swedish, read aloud by a Swedish speech synthesiser (so
+ * everything shown is also heard, WCAG 1.2.5). A film has one sound track, so it says one thing: the
+ * easy text. Both caption tracks (standard and easy) transcribe exactly what is said, and the film
+ * says so on screen.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { run, type MediaTools } from './ffmpeg';
 
 export const sampleSlug = (courseSlug: string) => `${courseSlug}-exempelfilm`;
 export const SAMPLE_BANNER = 'EXEMPELFILM – ersätts av HMC:s egen inspelning';
+export const SAMPLE_FOOTER = 'Tal och textning på lätt svenska';
 
 const FONT_CANDIDATES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
@@ -26,21 +29,17 @@ export function findFont(env = process.env): string {
 }
 
 export interface Card {
-  /** What the card shows and the narrator says. */
-  standard: string;
-  /** The same point in easy Swedish, for the easy captions. */
-  easy: string;
+  /** What the narrator says: the easy text. Both caption tracks are exactly this. */
+  spoken: string;
+  /** The lines the card shows. */
+  shown: string[];
   title?: boolean;
 }
 
-/** The cards of a course's sample film: a title card, then one card per key point. */
+/** The cards of a course's sample film: a title card, then one card per key point, all in easy Swedish. */
 export function cardsFor(course: CourseContent): Card[] {
-  const intro: Card = {
-    title: true,
-    standard: `Exempelfilm. ${course.title.standard}. Den här filmen ersätts av en inspelning från Hjälpmedelscentrum.`,
-    easy: `Exempelfilm. ${course.title.easy}. Filmen byts ut senare.`,
-  };
-  return [intro, ...course.keyPoints.standard.map((standard, i) => ({ standard, easy: course.keyPoints.easy[i] ?? standard }))];
+  const intro: Card = { title: true, spoken: `Exempelfilm. ${course.title.easy}. Filmen byts ut senare.`, shown: [course.title.easy, '', 'Exempelfilm'] };
+  return [intro, ...course.keyPoints.easy.map((spoken) => ({ spoken, shown: wrap(spoken, 34) }))];
 }
 
 /** Words wrapped into lines of at most `width` characters. */
@@ -74,6 +73,21 @@ export function cuesForSpeech(text: string, startMs: number, durationMs: number)
 
 export function cuesToVtt(cues: { startMs: number; endMs: number; text: string }[]): string {
   return `WEBVTT\n\n${cues.map((c) => `${formatTimestamp(c.startMs)} --> ${formatTimestamp(c.endMs)}\n${c.text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}`).join('\n\n')}\n`;
+}
+
+/**
+ * Captions for the cards as spoken, each card from its start for its speech length (then a pause):
+ * the standard and the easy track are the same, because they transcribe the one thing that is said.
+ */
+export function captionsFor(cards: Card[], speechMs: number[], pauseMs: number): { standard: string; easy: string } {
+  let at = 0;
+  const cues = cards.flatMap((card, i) => {
+    const spoken = cuesForSpeech(card.spoken, at, speechMs[i]);
+    at += speechMs[i] + pauseMs;
+    return spoken;
+  });
+  const vtt = cuesToVtt(cues);
+  return { standard: vtt, easy: vtt };
 }
 
 type Speak = (text: string) => Buffer;
@@ -119,25 +133,27 @@ export async function renderSampleFilm(tools: MediaTools, course: CourseContent,
   fs.mkdirSync(workDir, { recursive: true });
   const banner = path.join(workDir, 'banner.txt');
   fs.writeFileSync(banner, SAMPLE_BANNER);
+  const footer = path.join(workDir, 'footer.txt');
+  fs.writeFileSync(footer, SAMPLE_FOOTER);
   const segments: string[] = [];
-  const cues: Record<'standard' | 'easy', { startMs: number; endMs: number; text: string }[]> = { standard: [], easy: [] };
+  const cards = cardsFor(course);
+  const speechMs: number[] = [];
   const pauseMs = 900;
-  let at = 0;
-  for (const [i, card] of cardsFor(course).entries()) {
+  for (const [i, card] of cards.entries()) {
     const wavFile = path.join(workDir, `card-${i}.wav`);
-    const wav = speak(card.standard);
+    const wav = speak(card.spoken);
     fs.writeFileSync(wavFile, wav);
-    const speechMs = wavDurationMs(wav);
-    const cardMs = speechMs + pauseMs;
-    const shown = card.title ? [course.title.standard, '', 'Exempelfilm'] : wrap(card.standard, 34);
+    speechMs.push(wavDurationMs(wav));
+    const cardMs = speechMs[i] + pauseMs;
     const textFile = path.join(workDir, `card-${i}.txt`);
-    fs.writeFileSync(textFile, shown.join('\n'));
+    fs.writeFileSync(textFile, card.shown.join('\n'));
     const seconds = (cardMs / 1000).toFixed(3);
     const segment = path.join(workDir, `segment-${i}.mp4`);
     // drawtext reads the text from files: nothing typed in a course can change the filter graph.
     const filter = [
       `[0:v]drawtext=fontfile=${o.font}:textfile=${textFile}:fontcolor=white:fontsize=${card.title ? 58 : 46}:line_spacing=18:x=(w-text_w)/2:y=(h-text_h)/2`,
-      `drawtext=fontfile=${o.font}:textfile=${banner}:fontcolor=0xffbf47:fontsize=28:x=(w-text_w)/2:y=36[v]`,
+      `drawtext=fontfile=${o.font}:textfile=${banner}:fontcolor=0xffbf47:fontsize=28:x=(w-text_w)/2:y=36`,
+      `drawtext=fontfile=${o.font}:textfile=${footer}:fontcolor=0xffbf47:fontsize=24:x=(w-text_w)/2:y=h-60[v]`,
       `[1:a]aresample=48000,apad,atrim=0:${seconds}[a]`,
     ].join(',');
     await run(tools.ffmpeg, [
@@ -150,13 +166,10 @@ export async function renderSampleFilm(tools: MediaTools, course: CourseContent,
       '-f', 'mp4', segment,
     ]);
     segments.push(segment);
-    cues.standard.push(...cuesForSpeech(card.standard, at, speechMs));
-    cues.easy.push(...cuesForSpeech(card.easy, at, speechMs));
-    at += cardMs;
   }
   const list = path.join(workDir, 'segments.txt');
   fs.writeFileSync(list, segments.map((s) => `file '${s.replace(/'/g, "'\\''")}'`).join('\n'));
   const film = path.join(workDir, `${sampleSlug(course.slug)}.mp4`);
   await run(tools.ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-f', 'mp4', film]);
-  return { film, vtt: { standard: cuesToVtt(cues.standard), easy: cuesToVtt(cues.easy) } };
+  return { film, vtt: captionsFor(cards, speechMs, pauseMs) };
 }

@@ -5,6 +5,7 @@ import * as cheerio from 'cheerio';
 import { unzipSync } from 'fflate';
 import { courseToFiles } from '../../server/authoring/course-folder';
 import { importCourses } from '../../server/courses/content-import';
+import { toTemplate } from '../../server/courses/region';
 import { buildPerson, FIXTURE_COURSES, loginAs, startTestApp, type TestApp } from '../support/test-app';
 import { answer, completeLessons, FIXTURE_RIGHT, questionsOf, startQuiz } from '../support/journey';
 
@@ -172,7 +173,11 @@ describe('export and import', () => {
     const res = await educator.agent.post(`/redigera/importera?_csrf=${encodeURIComponent(educator.csrf)}`).attach('zip', zip.body as Buffer, 'test-kurs.zip');
     expect(res.status).toBe(303);
     const draft = await t.db('course_drafts').join('courses', 'courses.id', 'course_drafts.course_id').where('courses.slug', 'test-kurs').first('content');
-    expect(draft.content).toEqual(published.content);
+    // The draft holds the texts as written ({{region:KEY}}), the published version the region's values.
+    expect(draft.content).toEqual(toTemplate(published.content));
+    expect(JSON.stringify(draft.content)).toContain('{{region:felanmalan}}');
+    expect(files['test-kurs/lessons/fallet-ali.easy.md'] && Buffer.from(files['test-kurs/lessons/fallet-ali.easy.md']).toString()).toContain('{{region:felanmalan}}');
+    expect(Object.keys(files)).not.toContain('test-kurs/region.yaml');
     // And the draft writes the very same files again.
     const again = courseToFiles(draft.content, new Map([[published.content.images['images/rullstol.svg'].sha256, Buffer.from(files['test-kurs/images/rullstol.svg'])]]));
     for (const [name, bytes] of again) expect({ name, same: Buffer.from(files[`test-kurs/${name}`]).equals(bytes) }).toEqual({ name, same: true });
@@ -245,5 +250,84 @@ describe('films in the lesson editor', () => {
     expect($('#video option[selected]').text()).toBe('okand-film (finns inte i filmbiblioteket)');
     const draft = await t.db('course_drafts').first('content');
     expect(draft.content.lessons.find((l: { id: string }) => l.id === 'bromsar').video).toBe('okand-film');
+  });
+});
+
+describe('regional facts and quiz rules in authoring', () => {
+  const aliUrl = '/redigera/kurser/test-kurs/lektioner/fallet-ali';
+
+  it('edits {{region:KEY}} as written, previews the region value marked, and publishes the value', async () => {
+    await educator.agent.post('/redigera/kurser/test-kurs/slang-utkast').type('form').send({ _csrf: educator.csrf });
+    const page = cheerio.load((await educator.agent.get(aliUrl)).text);
+    expect(page('#bodyStandard').text()).toContain('Så gör du en felanmälan: {{region:felanmalan}}');
+    expect(page('.region-placeholder').first().text()).toContain('[Exempel – HMC fyller i: Här ska HMC beskriva hur en felanmälan görs.]');
+
+    const $ = cheerio.load((await educator.agent.get(aliUrl)).text);
+    const form: Record<string, string> = {};
+    $('form[data-lesson-editor] input, form[data-lesson-editor] textarea, form[data-lesson-editor] select').each((_i, el) => {
+      const name = $(el).attr('name');
+      if (name) form[name] = el.tagName === 'textarea' ? $(el).text() : el.tagName === 'select' ? String($(el).find('option[selected]').val() ?? '') : String($(el).val() ?? '');
+    });
+    const saved = await educator.agent.post(aliUrl).type('form').send({ ...form, _csrf: educator.csrf, action: 'save', bodyEasy: `${form.bodyEasy}\n\nRing HMC: {{region:hmc-kontakt}}` });
+    expect(saved.status).toBe(303);
+    const draft = await t.db('course_drafts').first('content');
+    expect(draft.content.lessons[1].body.easy).toContain('Ring HMC: {{region:hmc-kontakt}}');
+
+    expect((await publish(educator.agent, educator.csrf, 'Kontakt till HMC.')).status).toBe(303);
+    const published = await t.db('course_versions').orderBy('id', 'desc').first('content');
+    expect(published.content.lessons[1].body.easy).toContain('Ring HMC: Ring 010-123 45 67.');
+    expect(published.content.lessons[1].body.easy).not.toContain('{{region:');
+
+    const learner = await buildPerson(t.db);
+    const l = await loginAs(t.app, learner.email);
+    await l.agent.post('/kurser/test-kurs/lektioner/bromsar/klar').type('form').send({ _csrf: l.csrf });
+    const lesson = cheerio.load((await l.agent.get('/kurser/test-kurs/lektioner/fallet-ali')).text);
+    expect(lesson('mark.region-placeholder').text()).toBe('[Exempel – HMC fyller i: Här ska HMC beskriva hur en felanmälan görs.]');
+  });
+
+  it('refuses an unknown regional key with the file and line', async () => {
+    const $ = cheerio.load((await educator.agent.get(aliUrl)).text);
+    const form: Record<string, string> = {};
+    $('form[data-lesson-editor] input, form[data-lesson-editor] textarea, form[data-lesson-editor] select').each((_i, el) => {
+      const name = $(el).attr('name');
+      if (name) form[name] = el.tagName === 'textarea' ? $(el).text() : el.tagName === 'select' ? String($(el).find('option[selected]').val() ?? '') : String($(el).val() ?? '');
+    });
+    await educator.agent.post(aliUrl).type('form').send({ ...form, _csrf: educator.csrf, action: 'save', bodyStandard: `${form.bodyStandard}\n\nTelefon: {{region:telefon}}` });
+    const res = await publish(educator.agent, educator.csrf, 'Telefon');
+    expect(res.status).toBe(400);
+    expect(cheerio.load(res.text)('.notice--warning').text()).toMatch(/fallet-ali\.standard\.md:\d+: Okänd regionuppgift \{\{region:telefon\}\}/);
+    await educator.agent.post('/redigera/kurser/test-kurs/slang-utkast').type('form').send({ _csrf: educator.csrf });
+  });
+
+  it('saves a question as critical from the editor checkbox', async () => {
+    const url = '/redigera/kurser/test-kurs/fragor/bromsen';
+    const $ = cheerio.load((await educator.agent.get(url)).text);
+    expect($('#critical').attr('checked')).toBeUndefined();
+    const res = await educator.agent.post(url).type('form').send({
+      _csrf: educator.csrf, action: 'save', revision: '0', type: 'single', lesson: 'bromsar', critical: 'on',
+      textStandard: 'Vad gör du innan en förflyttning?', textEasy: 'Vad gör du först?',
+      optionId: ['las', 'inget'], optionStandard: ['Låser bromsarna', 'Ingenting'], optionEasy: ['Låser bromsen', 'Ingenting'], correct: ['0'],
+      explanationStandard: 'Bromsarna ska vara låsta.', explanationEasy: 'Bromsen ska vara låst.',
+    });
+    expect(res.status).toBe(303);
+    const draft = await t.db('course_drafts').first('content');
+    expect(draft.content.questions.find((q: { id: string }) => q.id === 'bromsen').critical).toBe(true);
+    expect(cheerio.load((await educator.agent.get(url)).text)('#critical').attr('checked')).toBeDefined();
+  });
+
+  it('blocks publishing while the pool is smaller than twice the draw, and only warns about wording', async () => {
+    const row = await t.db('course_drafts').first('course_id', 'content');
+    const content = { ...row.content, questionsPerAttempt: 4 };
+    content.questions.find((q: { id: string }) => q.id === 'bromsen').explanation.standard = 'Rätt. Bromsarna ska vara låsta.';
+    await t.db('course_drafts').where({ course_id: row.course_id }).update({ content: JSON.stringify(content), updated_at: t.db.fn.now() });
+    const page = cheerio.load((await educator.agent.get('/redigera/kurser/test-kurs')).text);
+    expect(page('.notice--warning').text()).toContain('banken behöver minst 8');
+    expect(page('#publicera ~ .notice').text()).toContain('Förklaringen till bromsen (standard) börjar med ett omdöme');
+    const before = await t.db('course_versions').count('* as n').first();
+    expect((await publish(educator.agent, educator.csrf, 'Fler frågor')).status).toBe(400);
+    expect(await t.db('course_versions').count('* as n').first()).toEqual(before);
+
+    await t.db('course_drafts').where({ course_id: row.course_id }).update({ content: JSON.stringify({ ...content, questionsPerAttempt: 3 }), updated_at: t.db.fn.now() });
+    expect((await publish(educator.agent, educator.csrf, 'Säkerhetsfråga')).status).toBe(303);
   });
 });

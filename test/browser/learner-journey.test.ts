@@ -1,13 +1,14 @@
 /**
  * A learner's whole journey in real Chromium on the shipped course "Hjälpmedel – grunden":
- * log in → lesson → easy Swedish → quiz with a wrong answer, fail → retry, pass → certificate →
+ * log in → lesson → easy Swedish → quiz with wrong answers (the course's pass mark missed, and every
+ * critical question drawn answered wrong), fail → retry, pass → certificate →
  * public verification. axe-core checks every page visited for WCAG 2.1 A/AA.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadCourse } from '../../server/courses/content-loader';
-import type { CourseContent } from '../../server/courses/types';
+import type { CourseContent, QuestionContent } from '../../server/courses/types';
 import { startBrowserSession, type BrowserSession } from '../support/browser';
 import { buildPerson, SHIPPED_COURSES } from '../support/test-app';
 
@@ -26,23 +27,28 @@ afterAll(async () => s?.close());
 
 const visit = (page: Page, name: string) => s.visit(page, name);
 
-/** Answers the current attempt, getting `wrong` answers wrong on purpose; ends on the result page. */
-async function answerQuiz(page: Page, wrong: number): Promise<void> {
-  let wrongLeft = wrong;
-  for (;;) {
+/**
+ * Answers the current attempt, ending on the result page. `wrongFor` decides per question whether to
+ * answer it wrong on purpose; returns the ids answered wrong.
+ */
+async function answerQuiz(page: Page, name: string, wrongFor: (question: QuestionContent, index: number) => boolean): Promise<QuestionContent[]> {
+  const wrong: QuestionContent[] = [];
+  for (let index = 0; ; index++) {
     const questionId = await page.locator('input[name="questionId"]').inputValue();
     const question = course.questions.find((q) => q.id === questionId)!;
     const right = question.options.filter((o) => o.correct).map((o) => o.id);
-    const choose = wrongLeft > 0 ? [question.options.find((o) => !o.correct)!.id] : right;
-    if (wrongLeft > 0) wrongLeft--;
+    const answerWrong = wrongFor(question, index);
+    if (answerWrong) wrong.push(question);
+    const choose = answerWrong ? [question.options.find((o) => !o.correct)!.id] : right;
     for (const id of choose) await page.locator(`input[name="selected"][value="${id}"]`).check();
     await page.getByRole('button', { name: /Nästa fråga|se över svaren/ }).click();
     await page.waitForLoadState('load');
     if (page.url().endsWith('/lamna-in')) break;
   }
-  await visit(page, `review-${wrong}`);
+  await visit(page, `review-${name}`);
   await page.getByRole('button', { name: 'Lämna in testet' }).click();
   await page.waitForURL(/\/resultat$/);
+  return wrong;
 }
 
 describe('a learner in Chromium', () => {
@@ -77,16 +83,19 @@ describe('a learner in Chromium', () => {
     await page.waitForURL(/\/fragor\/1$/);
     await visit(page, 'question');
 
-    // The smallest number of wrong answers that fails this course's pass mark (one, at 100 %).
+    // Fails whatever the course's pass mark and critical questions: the smallest number of wrong answers
+    // that misses the pass mark, and every critical (safety) question drawn wrong as well.
     const n = course.questionsPerAttempt;
-    const wrong = [...Array(n + 1).keys()].find((k) => (n - k) * 100 < course.passMark * n)!;
-    await answerQuiz(page, wrong);
+    const misses = [...Array(n + 1).keys()].find((k) => (n - k) * 100 < course.passMark * n)!;
+    const wrong = await answerQuiz(page, 'failing', (q, index) => index < misses || !!q.critical);
     expect(await page.locator('h1').textContent()).toContain('Du klarade inte testet');
+    const criticalAlert = page.getByRole('alert').filter({ hasText: 'Du behöver svara rätt på säkerhetsfrågorna' });
+    expect(await criticalAlert.count()).toBe(wrong.some((q) => q.critical) ? 1 : 0);
     await visit(page, 'result-failed');
 
     await page.getByRole('button', { name: 'Gör testet igen' }).click();
     await page.waitForURL(/\/fragor\/1$/);
-    await answerQuiz(page, 0);
+    expect(await answerQuiz(page, 'passing', () => false)).toEqual([]);
     expect(await page.locator('h1').textContent()).toContain('Du klarade testet');
     await visit(page, 'result-passed');
 

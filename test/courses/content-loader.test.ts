@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCourse } from '../../server/courses/content-loader';
-import { ContentImportError, loadCoursesFolder } from '../../server/courses/content-import';
+import { ContentImportError, lessonReadability, loadCoursesFolder } from '../../server/courses/content-import';
+import { readability } from '../../server/courses/lix';
+import { placeholdersUsed, readRegion, toTemplate } from '../../server/courses/region';
 import { FIXTURE_COURSES } from '../support/test-app';
 
 /** A copy of the fixture courses to break on purpose. */
@@ -79,5 +81,64 @@ describe('course content validation', () => {
     } catch (e) {
       expect((e as ContentImportError).message).toContain('tracks.yaml: vaktmastare: kursen finns-inte finns inte');
     }
+  });
+});
+
+describe('regional facts ({{region:KEY}} and region.yaml)', () => {
+  it('puts the region value in every text, marks a placeholder, and keeps the texts as written', () => {
+    const result = loadCourse(path.join(FIXTURE_COURSES, 'test-kurs'), FIXTURE_COURSES);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const c = result.value.content;
+    const ali = c.lessons.find((l) => l.id === 'fallet-ali')!;
+    expect(ali.body.standard).toContain('Så gör du en felanmälan: [Exempel – HMC fyller i: Här ska HMC beskriva hur en felanmälan görs.]');
+    expect(ali.body.easy).toContain('Så anmäler du ett fel: [Exempel – HMC fyller i: Här ska HMC skriva hur du anmäler ett fel.]');
+    const explanation = c.questions.find((q) => q.id === 'ali-ringer')!.explanation;
+    expect(explanation).toEqual({ standard: 'Förskrivaren ansvarar för hjälpmedlet. Kontakt: Ring 010-123 45 67.', easy: 'Förskrivaren har ansvar. Kontakt: Ring 010-123 45 67.' });
+    expect(JSON.stringify(c)).not.toMatch(/\{\{region:(?!felanmalan|hmc-kontakt)/);
+    expect(c.regionTemplates?.['lessons.1.body.standard']).toContain('{{region:felanmalan}}');
+    const template = toTemplate(c);
+    expect(template.regionTemplates).toBeUndefined();
+    expect(template.questions.find((q) => q.id === 'ali-ringer')!.explanation.easy).toBe('Förskrivaren har ansvar. Kontakt: {{region:hmc-kontakt}}');
+    expect(placeholdersUsed(c, readRegion(path.join(FIXTURE_COURSES, 'region.yaml')).region).map((p) => p.where)).toEqual(['lessons.1.body.standard', 'lessons.1.body.easy', 'questions.3.explanation.standard', 'questions.3.explanation.easy']);
+  });
+
+  it('counts LIX on the text with the region value in place', () => {
+    const c = (loadCourse(path.join(FIXTURE_COURSES, 'test-kurs'), FIXTURE_COURSES) as { value: { content: import('../../server/courses/types').CourseContent } }).value.content;
+    const row = lessonReadability(c).find((r) => r.lesson === 'fallet-ali')!;
+    expect(row.standard).toBe(readability(c.lessons[1].body.standard).lix);
+    expect(row.standard).not.toBe(readability(toTemplate(c).lessons[1].body.standard).lix);
+  });
+
+  it('names the file and line of an unknown or misspelt key, and of a fact the region lacks', () => {
+    const dir = copyFixtures();
+    const lesson = path.join(dir, 'test-kurs', 'lessons', 'bromsar.easy.md');
+    fs.appendFileSync(lesson, '\nRing {{region:telefon}}.\n\nEller {{ region:hmc }}.\n');
+    const quiz = path.join(dir, 'test-kurs', 'quiz.yaml');
+    fs.writeFileSync(quiz, fs.readFileSync(quiz, 'utf8').replace('Kontakt: {{region:hmc-kontakt}}"', 'Kontakt: {{region:kontakt}}"'));
+    const result = loadCourse(path.join(dir, 'test-kurs'), dir);
+    const lines = fs.readFileSync(lesson, 'utf8').split('\n');
+    const messages = result.problems.map((p) => `${p.file}:${p.line} ${p.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        `test-kurs/lessons/bromsar.easy.md:${lines.findIndex((l) => l.includes('telefon')) + 1} Okänd regionuppgift {{region:telefon}}; använd {{region:NYCKEL}} med en av: hmc, region, hmc-kontakt, hmc-oppettider, felanmalan, aterlamning, instruktionsfilmer, overenskommelse-skola`,
+        expect.stringMatching(new RegExp(`^test-kurs/lessons/bromsar\\.easy\\.md:${lines.findIndex((l) => l.includes('{{ region:hmc }}')) + 1} Okänd regionuppgift \\{\\{ region:hmc \\}\\}`)),
+        expect.stringMatching(/^test-kurs\/quiz\.yaml:\d+ Okänd regionuppgift \{\{region:kontakt\}\}/),
+      ]),
+    );
+
+    fs.rmSync(path.join(dir, 'region.yaml'));
+    const withoutRegion = loadCourse(path.join(dir, 'test-kurs'), dir);
+    expect(withoutRegion.problems.map((p) => p.message)).toContain('Regionen saknar uppgiften felanmalan ({{region:felanmalan}}) i region.yaml');
+  });
+
+  it('refuses a region.yaml with an unknown key, a missing fact or a bracket in a value', () => {
+    const dir = copyFixtures();
+    const file = path.join(dir, 'region.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  region: Testregionen\n', '  regionen: Testregionen\n').replace('Vardagar 8–16.', 'Vardagar [8–16].'));
+    expect(() => loadCoursesFolder(dir)).toThrow(ContentImportError);
+    const { problems } = readRegion(file);
+    expect(problems.map((p) => `${p.file}:${p.line ?? ''} ${p.message}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^region\.yaml:\d* facts.*regionen/), expect.stringMatching(/^region\.yaml:\d* facts\.region: /), expect.stringMatching(/^region\.yaml:7 facts\.hmc-oppettider: .*Får inte innehålla/)]),
+    );
   });
 });

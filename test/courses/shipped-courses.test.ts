@@ -1,4 +1,5 @@
 import { lessonReadability, loadCoursesFolder } from '../../server/courses/content-import';
+import { quizQuality, MAX_LONGEST_KEY_SHARE } from '../../server/courses/quiz-quality';
 import { EASY_LIX_MAX, EASY_LIX_MIN_GAP } from '../../server/courses/readability-rules';
 import { SHIPPED_COURSES } from '../support/test-app';
 
@@ -27,6 +28,36 @@ describe('the shipped courses in courses/', () => {
     expect(c.questions.length).toBeGreaterThanOrEqual(['ledning', 'skola'].includes(c.area) ? 8 : 12);
     for (const type of ['single', 'multiple', 'truefalse']) expect({ type, count: c.questions.filter((q) => q.type === type).length >= 2 }).toEqual({ type, count: true });
     expect(c.questions.length).toBeGreaterThan(c.questionsPerAttempt);
+  });
+
+  // Issue 10: quizzes that test understanding (counted as `npm run courses:check` counts them).
+  describe.each(courses.map((c) => [c.content.slug, c] as const))('%s has a quiz that cannot be passed by pattern', (_slug, course) => {
+    const q = quizQuality(course.content);
+
+    it('holds at least twice as many questions as an attempt draws', () => {
+      expect({ pool: q.pool, atLeast: 2 * q.drawn, ok: q.pool >= 2 * q.drawn }).toEqual({ pool: q.pool, atLeast: 2 * q.drawn, ok: true });
+    });
+
+    it('has at least two questions on every case lesson', () => {
+      expect(q.caseLessons.length).toBeGreaterThanOrEqual(1);
+      for (const c of q.caseLessons) expect({ lesson: c.id, enough: c.questions >= 2 }).toEqual({ lesson: c.id, enough: true });
+    });
+
+    it('has no explanation opening with a verdict word', () => {
+      expect(q.verdictOpenings).toEqual([]);
+    });
+
+    it('has the right answer as the longest option in at most 40 % of single-choice questions', () => {
+      expect({ longest: q.longestKeys, ok: q.longestKeyShare <= MAX_LONGEST_KEY_SHARE }).toEqual({ longest: q.longestKeys, ok: true });
+    });
+
+    it('names the lesson of every question', () => {
+      expect(q.withoutLesson).toEqual([]);
+    });
+
+    it('shows no {{region:…}} reference unreplaced', () => {
+      expect(JSON.stringify({ ...course.content, regionTemplates: undefined })).not.toContain('{{region:');
+    });
   });
 
   it('gives every job role of the survey a track with at least one required course', () => {

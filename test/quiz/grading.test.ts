@@ -1,4 +1,4 @@
-import { cleanSelection, drawQuestions, isCorrect, passes, shuffle } from '../../server/quiz/grading';
+import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes, shuffle } from '../../server/quiz/grading';
 import type { QuestionContent } from '../../server/courses/types';
 
 const t = (s: string) => ({ standard: s, easy: s });
@@ -38,6 +38,51 @@ describe('grading', () => {
     expect(drawn).toHaveLength(8);
     expect(new Set(drawn.map((d) => d.id)).size).toBe(8);
     for (const d of drawn) expect([...d.options].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('draws at least one question from every case lesson that has questions, in every attempt', () => {
+    const pool = [
+      ...Array.from({ length: 10 }, (_, i) => ({ ...single, id: `l${i}`, lesson: 'lektion' })),
+      { ...single, id: 'fall-1', lesson: 'fallet' },
+      { ...single, id: 'fall-2', lesson: 'fallet' },
+      { ...single, id: 'annat-fall', lesson: 'fall-tva' },
+    ];
+    for (let i = 0; i < 200; i++) {
+      const ids = drawQuestions(pool, 3, { caseLessons: ['fallet', 'fall-tva', 'fall-utan-fragor'] }).map((d) => d.id);
+      expect(ids).toHaveLength(3);
+      expect(ids.some((id) => id.startsWith('fall-'))).toBe(true);
+      expect(ids).toContain('annat-fall');
+    }
+  });
+
+  it('spreads the draw over the lessons instead of drawing at random from the pool', () => {
+    const pool = [
+      ...Array.from({ length: 20 }, (_, i) => ({ ...single, id: `a${i}`, lesson: 'a' })),
+      ...Array.from({ length: 2 }, (_, i) => ({ ...single, id: `b${i}`, lesson: 'b' })),
+      ...Array.from({ length: 2 }, (_, i) => ({ ...single, id: `c${i}`, lesson: 'c' })),
+    ];
+    for (let i = 0; i < 100; i++) {
+      const ids = drawQuestions(pool, 6).map((d) => d.id);
+      expect(new Set(ids).size).toBe(6);
+      // Round-robin: two from each lesson, where pure chance would mostly pick lesson a.
+      for (const lesson of ['a', 'b', 'c']) expect({ lesson, n: ids.filter((id) => id.startsWith(lesson)).length }).toEqual({ lesson, n: 2 });
+    }
+  });
+
+  it('draws every question when the pool is smaller than asked, and shuffles the order', () => {
+    const pool = Array.from({ length: 5 }, (_, i) => ({ ...single, id: `q${i}`, lesson: i < 4 ? 'x' : 'fall' }));
+    expect(drawQuestions(pool, 9, { caseLessons: ['fall'] }).map((d) => d.id).sort()).toEqual(['q0', 'q1', 'q2', 'q3', 'q4']);
+    const orders = new Set(Array.from({ length: 30 }, () => drawQuestions(pool, 5).map((d) => d.id).join()));
+    expect(orders.size).toBeGreaterThan(1);
+  });
+
+  it('fails an attempt with a drawn critical question wrong, whatever the score', () => {
+    const critical = { ...single, id: 'sele', critical: true };
+    const questions = [critical, { ...single, id: 'a' }, { ...single, id: 'b' }, { ...single, id: 'ej-dragen', critical: true }];
+    expect(criticalMissed(questions, new Map([['sele', false], ['a', true], ['b', true]]))).toEqual(['sele']);
+    expect(criticalMissed(questions, new Map([['sele', true], ['a', false], ['b', true]]))).toEqual([]);
+    // A critical question that was not drawn does not count.
+    expect(criticalMissed(questions, new Map([['a', true], ['b', true]]))).toEqual([]);
   });
 
   it('shuffles deterministically with a given random source and keeps every item', () => {

@@ -35,4 +35,11 @@ export async function answer(agent: request.Agent, csrf: string, attempt: number
 }
 
 /** Right answers of the fixture course's questions. */
-export const FIXTURE_RIGHT: Record<string, string[]> = { bromsen: ['las'], 'vem-ringer': ['forskrivare', 'chef'], 'laga-sjalv': ['false'] };
+export const FIXTURE_RIGHT: Record<string, string[]> = {
+  bromsen: ['las'],
+  'vem-ringer': ['forskrivare', 'chef'],
+  'laga-sjalv': ['false'],
+  'bromsen-tar-inte': ['stoppa'],
+  'las-vid-forflyttning': ['true'],
+  'ali-ringer': ['forskrivaren'],
+};

@@ -1,5 +1,5 @@
 import { cuePlainText, formatTimestamp, normaliseCueText, parseCaptions, parseEditorTime, toWebVtt, transcriptText } from '../../server/videos/captions-format';
-import { cuesForSpeech, wavDurationMs, wrap } from '../../server/videos/sample-films';
+import { captionsFor, cardsFor, cuesForSpeech, wavDurationMs, wrap } from '../../server/videos/sample-films';
 import { webSize } from '../../server/videos/ffmpeg';
 
 const parse = (s: string) => parseCaptions(Buffer.from(s, 'utf8'));
@@ -94,6 +94,22 @@ describe('sample films', () => {
     expect(cues[0]!.startMs).toBe(2000);
     expect(cues.at(-1)!.endMs).toBe(8000);
     for (const c of cues) expect(c.text.split('\n').every((l) => l.length <= 42)).toBe(true);
+  });
+
+  it('says the easy text and captions exactly what is said, in both caption tracks', () => {
+    const t = (standard: string, easy: string) => ({ standard, easy });
+    const course = {
+      slug: 'k', area: 'grund', title: t('Förflyttning med lyft', 'Lyft'), summary: t('s', 's'), estimatedMinutes: 10, passMark: 80, questionsPerAttempt: 2, validityMonths: 12,
+      keyPoints: { standard: ['Kontrollera selen före varje lyft och ta en skadad sele ur bruk.'], easy: ['Titta på selen före varje lyft. Är den trasig? Använd den inte.'] },
+      lessons: [], questions: [], images: {},
+    } as const;
+    const cards = cardsFor({ ...course, keyPoints: { standard: [...course.keyPoints.standard], easy: [...course.keyPoints.easy] }, lessons: [], questions: [] });
+    expect(cards.map((c) => c.spoken)).toEqual(['Exempelfilm. Lyft. Filmen byts ut senare.', 'Titta på selen före varje lyft. Är den trasig? Använd den inte.']);
+    const vtt = captionsFor(cards, [2500, 4000], 900);
+    expect(vtt.standard).toBe(vtt.easy);
+    const said = vtt.easy.split('\n\n').slice(1).map((cue) => cue.split('\n').slice(1).join(' ')).join(' ');
+    expect(said.trim()).toBe(cards.map((c) => c.spoken).join(' '));
+    expect(vtt.easy).toContain('00:00:03.400 --> ');
   });
 
   it('reads the length of a WAV file from its header', () => {
