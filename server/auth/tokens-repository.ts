@@ -16,10 +16,22 @@ export interface TokenRecord {
 }
 
 export function tokensRepository(db: Knex) {
+  let lastCleanup = 0;
+
+  /** Removes tokens that expired more than a week ago. */
+  async function cleanup(): Promise<number> {
+    return db('auth_tokens').whereRaw(`expires_at < now() - interval '7 days'`).delete();
+  }
+
   return {
     /** A new token for a person and purpose; returns the token to put in the link (never stored). */
     async issue(userId: number, purpose: TokenPurpose, email: string, lifetimeSeconds: number, trx: Knex | Knex.Transaction = db): Promise<string> {
       const token = randomBytes(32).toString('base64url');
+      // Issuing is rare; tidying up old links at most every ten minutes here needs no scheduler.
+      if (Date.now() - lastCleanup > 10 * 60 * 1000) {
+        lastCleanup = Date.now();
+        void cleanup().catch(() => undefined);
+      }
       await trx('auth_tokens').insert({
         user_id: userId,
         purpose,
@@ -47,10 +59,7 @@ export function tokensRepository(db: Knex) {
       await trx('auth_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: trx.fn.now() });
     },
 
-    /** Removes tokens that expired more than a week ago. */
-    async cleanup(): Promise<number> {
-      return db('auth_tokens').whereRaw(`expires_at < now() - interval '7 days'`).delete();
-    },
+    cleanup,
   };
 }
 
