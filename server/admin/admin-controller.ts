@@ -103,7 +103,7 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      await renderPerson(req, res, 200, person.id, { ...formValues(person, await users.permissionsOf(person.id)), saved: req.query.sparad === '1', resetSent: req.query.aterstallning === '1' }, {}, !!person.disabledAt);
+      await renderPerson(req, res, 200, person.id, { ...formValues(person, await users.permissionsOf(person.id)), saved: req.query.sparad === '1', resetSent: req.query.aterstallning === '1', emailUnverified: !(await account.isVerified(person.id)) }, {}, !!person.disabledAt);
     },
 
     async updatePerson(req: Request, res: Response) {

@@ -19,6 +19,7 @@ describe('POST /admin/personer/:id/aterstallning', () => {
     const page = cheerio.load((await admin.agent.get(`/admin/personer/${person.id}`)).text);
     const form = page(`form[action="/admin/personer/${person.id}/aterstallning"]`);
     expect(form.find('button').text()).toBe('Skicka länk för nytt lösenord');
+    expect(page('.notice--warning').text()).not.toContain('inte bekräftad');
 
     const res = await admin.agent.post(`/admin/personer/${person.id}/aterstallning`).type('form').send({ _csrf: admin.csrf });
     expect(res.status).toBe(303);
@@ -47,6 +48,16 @@ describe('POST /admin/personer/:id/aterstallning', () => {
     expect((await boss.agent.post('/admin/personer/99999999/aterstallning').type('form').send({ _csrf: boss.csrf })).status).toBe(404);
     expect(await t.db('outbox_messages').where({ to_address: person.email })).toHaveLength(0);
     await loginAs(t.app, person.email, PASSWORD);
+  });
+});
+
+describe('GET /admin/personer/:id', () => {
+  it('tells the administrator when the address is not verified yet', async () => {
+    const boss = await loginAs(t.app, (await buildPerson(t.db, { permissions: adminPermissions })).email);
+    const person = await buildPerson(t.db);
+    await t.db('users').where({ id: person.id }).update({ email_verified_at: null });
+    const page = cheerio.load((await boss.agent.get(`/admin/personer/${person.id}`)).text);
+    expect(page('.notice--warning').text()).toContain('E-postadressen är inte bekräftad ännu');
   });
 });
 
