@@ -33,6 +33,10 @@ describe('POST /admin/personer/:id/aterstallning', () => {
     expect(await t.db('audit_log').where({ actor_id: boss.id, action: 'person.passwordResetMail', subject: `user:${person.id}` })).toHaveLength(1);
 
     const path = /https?:\/\/[^/\s]+(\/aterstall-losenord\/[A-Za-z0-9_-]+)/.exec(mail.text_body)![1];
+    // Read in the outbox, as in embedded mode without SMTP.
+    const inOutbox = await admin.agent.get(`/admin/utkorg/${mail.id}`);
+    expect(inOutbox.status).toBe(200);
+    expect(inOutbox.text).toContain(path);
     const anon = request.agent(t.app);
     const csrf = await csrfFrom(anon, path);
     expect((await anon.post(path).type('form').send({ _csrf: csrf, password: 'min egen nya fras', passwordAgain: 'min egen nya fras' })).status).toBe(303);
