@@ -18,7 +18,7 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   DEMO_DATA: z.enum(['auto', 'yes', 'no']).default('auto'),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
-  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   SMTP_URL: z.string().url().optional(),
   FEEDBACK_TO: z.string().email().default('hjalpmedelscentrum@example.invalid'),
   MAIL_FROM: z.string().default('Hjälpmedelsskolan <no-reply@hjalpmedelsskolan.local>'),

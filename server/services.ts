@@ -5,7 +5,10 @@ import { authoringService } from './authoring/authoring-service';
 import { commentsRepository } from './authoring/comments-repository';
 import { draftsRepository } from './authoring/drafts-repository';
 import { tracksService } from './authoring/tracks-service';
+import { accountService } from './auth/account-service';
 import { authService } from './auth/auth-service';
+import { rateLimits } from './auth/rate-limits';
+import { tokensRepository } from './auth/tokens-repository';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
 import type { Config } from './config';
@@ -31,9 +34,12 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const courses = coursesRepository(db);
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
-  const auth = authService({ db, users, organisations, jobRoles });
   const i18n = createI18n(config.localesDir);
   const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const limits = rateLimits(db);
+  const tokens = tokensRepository(db);
+  const account = accountService({ db, tokens, mail, i18n, publicBaseUrl: config.publicBaseUrl, countResetMail: (email) => limits.hit(`reset:email:${email.toLowerCase()}`, 3600) });
+  const auth = authService({ db, users, organisations, jobRoles, account });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
   return {
@@ -49,6 +55,9 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     quiz,
     people: peopleRepository(db),
     auth,
+    account,
+    limits,
+    tokens,
     passport: configurePassport(auth, users),
     coursesService: coursesService({ courses, enrolments }),
     quizService: quizService({ db, courses, enrolments, quiz }),

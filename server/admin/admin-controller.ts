@@ -1,10 +1,11 @@
 /** HMC administrators: people (create, disable, re-role) and units with their join codes. */
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { accountPaths, type AccountService } from '../auth/account-service';
 import { hashPassword } from '../auth/passwords';
 import type { Permission } from '../auth/types';
 import type { UsersRepository } from '../auth/users-repository';
-import { notFound } from '../http/errors';
+import { conflict, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import type { JobRolesRepository } from '../organisations/job-roles-repository';
@@ -40,8 +41,8 @@ function formValues(person: { name: string; email: string; unitId: number | null
   };
 }
 
-export function adminController(deps: { db: Knex; people: PeopleRepository; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository }) {
-  const { db, people, users, organisations, jobRoles } = deps;
+export function adminController(deps: { db: Knex; people: PeopleRepository; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository; account: AccountService }) {
+  const { db, people, users, organisations, jobRoles, account } = deps;
 
   async function formData() {
     const [units, roles, orgs] = await Promise.all([organisations.listUnits(), jobRoles.list(), db('organisations').orderBy('name').select('id', 'name')]);
@@ -49,7 +50,15 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
   }
 
   async function renderPerson(req: Request, res: Response, status: number, personId: number | null, values: Record<string, unknown>, errors: FieldErrors, disabled = false) {
-    res.status(status).render('admin/person', { title: req.t(personId ? 'admin:person.editTitle' : 'admin:person.newTitle'), personId, values, errors, disabled, ...(await formData()) });
+    res.status(status).render('admin/person', {
+      title: req.t(personId ? 'admin:person.editTitle' : 'admin:person.newTitle'),
+      personId,
+      values,
+      errors,
+      disabled,
+      resetPath: personId ? accountPaths.adminSendReset(personId) : null,
+      ...(await formData()),
+    });
   }
 
   async function checkScopes(form: PersonForm): Promise<FieldErrors> {
@@ -94,7 +103,7 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      await renderPerson(req, res, 200, person.id, { ...formValues(person, await users.permissionsOf(person.id)), saved: req.query.sparad === '1' }, {}, !!person.disabledAt);
+      await renderPerson(req, res, 200, person.id, { ...formValues(person, await users.permissionsOf(person.id)), saved: req.query.sparad === '1', resetSent: req.query.aterstallning === '1', emailUnverified: !(await account.isVerified(person.id)) }, {}, !!person.disabledAt);
     },
 
     async updatePerson(req: Request, res: Response) {
@@ -117,6 +126,16 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       if (!person) throw notFound('admin:errors.personNotFound');
       await people.setDisabled(req.user!.id, person.id, req.body?.disabled === 'true');
       res.redirect(303, `${paths.adminPerson(person.id)}?sparad=1`);
+    },
+
+    /** Mails the person a reset link (they choose the new password themselves; the administrator never sees it). */
+    async sendReset(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const person = id ? await people.find(id) : null;
+      if (!person) throw notFound('admin:errors.personNotFound');
+      if (!(await account.sendResetByAdmin(person.id))) throw conflict('admin:errors.personDisabled');
+      await people.log(req.user!.id, 'person.passwordResetMail', `user:${person.id}`);
+      res.redirect(303, `${paths.adminPerson(person.id)}?aterstallning=1`);
     },
 
     async feedback(req: Request, res: Response) {

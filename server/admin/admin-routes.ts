@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { accountPaths } from '../auth/account-service';
 import { requireLogin, requirePermission } from '../auth/policy';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
@@ -15,6 +16,7 @@ export function adminRoutes(services: Services): Router {
   router.get(paths.adminPerson(), ...adminOnly, admin.person);
   router.post(paths.adminPerson(), ...adminOnly, admin.updatePerson);
   router.post(`${paths.adminPerson()}/status`, ...adminOnly, admin.setDisabled);
+  router.post(accountPaths.adminSendReset(), ...adminOnly, admin.sendReset);
   router.get(paths.adminUnits, ...adminOnly, admin.units);
   router.get(paths.adminFeedback, ...adminOnly, admin.feedback);
   router.post(paths.adminFeedback, ...adminOnly, admin.handleFeedback);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_MIN } from '../auth/auth-validation';
+import { passwordProblem } from '../auth/password-rules';
 import { formString } from '../http/validation';
 
 const optionalId = z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null), z.number().int().positive().nullable());
@@ -19,8 +20,13 @@ export const personSchema = z.object({
   bookerScope: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+)$/, 'admin:errors.scope')),
 });
 
-export const newPersonSchema = personSchema.extend({
-  password: z.string({ error: 'auth:errors.passwordRequired' }).min(PASSWORD_MIN, 'auth:errors.passwordTooShort').max(200, 'auth:errors.passwordTooLong'),
-});
+export const newPersonSchema = personSchema
+  .extend({
+    password: z.string({ error: 'auth:errors.passwordRequired' }).min(PASSWORD_MIN, 'auth:errors.passwordTooShort').max(200, 'auth:errors.passwordTooLong'),
+  })
+  .superRefine((f, ctx) => {
+    const problem = passwordProblem(f.password, f);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 
 export type PersonForm = z.infer<typeof personSchema>;

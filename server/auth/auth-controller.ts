@@ -1,11 +1,14 @@
 /** Login, logout, joining with a code, and the language switch. */
 import type { NextFunction, Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import { isLanguage } from '../i18n/i18n';
 import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import { accountPaths } from './account-service';
 import type { AuthService } from './auth-service';
+import type { RateLimits } from './rate-limits';
 import { joinSchema, loginSchema, PASSWORD_MIN } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { UsersRepository } from './users-repository';
@@ -15,11 +18,21 @@ export function safeReturnPath(value: unknown, fallback: string): string {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : fallback;
 }
 
-export function authController(deps: { passport: PassportStatic; auth: AuthService; users: UsersRepository; jobRoles: JobRolesRepository }) {
-  const { passport, auth, users, jobRoles } = deps;
+/** The client's address as a rate-limit key (an IPv6 address by its /56 network, as one household or workplace). */
+export const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? '');
 
-  const renderLogin = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}) =>
-    res.status(status).render('auth/login', { title: res.locals.t('auth:login.title'), values, errors });
+/** 429 for an address that has used up its attempts (login, join code, reset). */
+export function tooManyAttempts(req: Request, res: Response, key = 'auth:errors.tooManyTries') {
+  res.set('Retry-After', String(15 * 60));
+  res.status(429).render('errors/error', { title: req.t('errors:title.429'), message: req.t(key), status: 429 });
+}
+
+export function authController(deps: { passport: PassportStatic; auth: AuthService; users: UsersRepository; jobRoles: JobRolesRepository; limits: RateLimits; config: { loginRateLimit: number } }) {
+  const { passport, auth, users, jobRoles, limits } = deps;
+  const limit = deps.config.loginRateLimit;
+
+  const renderLogin = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}, notice: string | null = null) =>
+    res.status(status).render('auth/login', { title: res.locals.t('auth:login.title'), values, errors, notice, forgotPath: accountPaths.forgotPassword });
 
   const renderJoin = async (res: Response, status: number, values: Record<string, string>, errors: FieldErrors = {}) =>
     res.status(status).render('auth/join', {
@@ -36,18 +49,38 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
   return {
     showLogin(req: Request, res: Response) {
       if (req.user) return res.redirect(paths.myCourses);
-      renderLogin(res, 200, {});
+      renderLogin(res, 200, {}, {}, req.query.aterstallt === '1' ? 'auth:reset.done' : null);
     },
 
-    login(req: Request, res: Response, next: NextFunction) {
+    /**
+     * Failed logins count per client address (spraying one password over many accounts stops there) and
+     * per account (an increasing delay of at most a minute, never a lockout of the right password).
+     */
+    async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
-      if (!form.ok) return renderLogin(res, 400, { email: req.body?.email }, form.errors);
+      if (!form.ok) return renderLogin(res, 400, { email: typeof req.body?.email === 'string' ? req.body.email : '' }, form.errors);
+      const address = clientAddress(req);
+      const account = form.data.email.toLowerCase();
+      if (await limits.addressBlocked('login', address, limit)) return tooManyAttempts(req, res, 'auth:errors.tooManyAttempts');
+      const wait = await limits.accountDelay(account);
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        return renderLogin(res, 429, { email: form.data.email }, { password: 'auth:errors.waitBeforeRetry' });
+      }
       const returnTo = safeReturnPath(req.session.returnTo, paths.myCourses);
       passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
         if (err) return next(err);
-        if (!user) return renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' });
+        if (!user) {
+          return Promise.all([limits.addressHit('login', address), limits.accountFailed(account)]).then(
+            () => renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' }),
+            next,
+          );
+        }
         // passport regenerates the session on login, so a session id set before login is worthless after it.
-        logIn(req, user).then(() => res.redirect(303, returnTo), next);
+        limits
+          .accountSucceeded(account)
+          .then(() => logIn(req, user))
+          .then(() => res.redirect(303, returnTo), next);
       })(req, res, next);
     },
 
@@ -69,11 +102,17 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
       const values = { joinCode: req.body?.joinCode ?? '', name: req.body?.name ?? '', email: req.body?.email ?? '', jobRole: req.body?.jobRole ?? '' };
       const form = parseForm(joinSchema, req.body);
       if (!form.ok) return renderJoin(res, 400, values, form.errors);
+      // Guessing join codes is limited per address; a wrong code counts, a whole class joining does not.
+      const address = clientAddress(req);
+      if (await limits.addressBlocked('join', address, limit)) return tooManyAttempts(req, res);
       const result = await auth.join(form.data);
-      if (!result.ok) return renderJoin(res, result.errors.email ? 409 : 400, values, result.errors);
+      if (!result.ok) {
+        if (result.errors.joinCode) await limits.addressHit('join', address);
+        return renderJoin(res, result.errors.email ? 409 : 400, values, result.errors);
+      }
       const user = await users.findActiveById(result.userId);
       if (user) await logIn(req, user);
-      res.redirect(303, paths.myCourses);
+      res.redirect(303, accountPaths.verifyEmailSent);
     },
 
     async setLanguage(req: Request, res: Response) {

@@ -7,9 +7,10 @@ import { hashPassword, verifyPassword } from './passwords';
 import type { UsersRepository } from './users-repository';
 import type { JoinForm } from './auth-validation';
 import type { CurrentUser } from './types';
+import type { AccountService } from './account-service';
 
-export function authService(deps: { db: Knex; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository }) {
-  const { db, users, organisations, jobRoles } = deps;
+export function authService(deps: { db: Knex; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository; account: AccountService }) {
+  const { db, users, organisations, jobRoles, account } = deps;
   return {
     /** The person for an e-mail and password, or null; disabled people cannot log in. */
     async authenticate(email: string, password: string): Promise<CurrentUser | null> {
@@ -20,7 +21,11 @@ export function authService(deps: { db: Knex; users: UsersRepository; organisati
       return users.findActiveById(login.id);
     },
 
-    /** Registers a learner in the join code's unit; returns field errors instead of throwing for bad input. */
+    /**
+     * Registers a learner in the join code's unit and mails a link to verify the address (in the same
+     * transaction). Until it is opened the person may take courses, but the address is not theirs: nothing
+     * sent to it before is shown to them, and trainings do not match them by it.
+     */
     async join(form: JoinForm): Promise<{ ok: true; userId: number } | { ok: false; errors: FieldErrors }> {
       const unit = await organisations.findUnitByJoinCode(form.joinCode);
       if (!unit) return { ok: false, errors: { joinCode: 'auth:errors.joinCodeUnknown' } };
@@ -29,10 +34,12 @@ export function authService(deps: { db: Knex; users: UsersRepository; organisati
       try {
         const userId = await db.transaction(async (trx) => {
           if (await users.emailTaken(form.email, trx)) return null;
-          return users.create(
-            { email: form.email, name: form.name, passwordHash, unitId: unit.id, jobRole: form.jobRole, permissions: [{ kind: 'learner', organisationId: null, unitId: null }] },
+          const id = await users.create(
+            { email: form.email, name: form.name, passwordHash, unitId: unit.id, jobRole: form.jobRole, permissions: [{ kind: 'learner', organisationId: null, unitId: null }], emailVerified: false },
             trx,
           );
+          await account.sendVerification(id, trx);
+          return id;
         });
         if (userId === null) return { ok: false, errors: { email: 'auth:errors.emailTaken' } };
         return { ok: true, userId };

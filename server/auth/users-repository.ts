@@ -26,6 +26,8 @@ export interface NewUser {
   unitId: number | null;
   jobRole: string | null;
   permissions: Permission[];
+  /** False when the person typed the address themselves (joining): it is theirs only once verified. */
+  emailVerified?: boolean;
 }
 
 function selectUsers(db: Knex | Knex.Transaction) {
@@ -82,7 +84,14 @@ export function usersRepository(db: Knex) {
     /** Creates a person with permissions; the unique e-mail index turns a double submit into one person. */
     async create(user: NewUser, trx: Knex | Knex.Transaction = db): Promise<number> {
       const [row] = await trx('users')
-        .insert({ email: user.email.trim(), name: user.name.trim(), password_hash: user.passwordHash, unit_id: user.unitId, job_role: user.jobRole })
+        .insert({
+          email: user.email.trim(),
+          name: user.name.trim(),
+          password_hash: user.passwordHash,
+          unit_id: user.unitId,
+          job_role: user.jobRole,
+          email_verified_at: user.emailVerified === false ? null : trx.fn.now(),
+        })
         .returning('id');
       if (user.permissions.length) {
         await trx('permissions').insert(

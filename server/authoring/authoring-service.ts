@@ -259,6 +259,7 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
             await mail.send(
               {
                 to: p.email,
+                userId: p.id,
                 subject: `Nytt i kursen ${loaded.content.title.standard}`,
                 text: `Hej ${p.name}!\n\nKursen "${loaded.content.title.standard}" har uppdaterats:\n\n${changeNote}\n\nDitt intyg gäller som förut. Läs det nya här: ${deps.publicBaseUrl}/kurser/${loaded.content.slug}\n\nHälsningar\nHjälpmedelscentrum`,
               },

@@ -5,11 +5,13 @@ import { billingController } from '../billing/billing-controller';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
 import { bookingsController } from './bookings-controller';
+import { guestConfirmationController, guestConfirmPath } from './guest-confirmation';
 
 export function bookingsRoutes(services: Services): Router {
   const router = Router();
   const bookings = bookingsController(services);
   const billing = billingController(services);
+  const guests = guestConfirmationController(services);
   const anyone = [requireLogin, requirePermission('booker', 'educator', 'admin')];
   const booker = [requireLogin, requirePermission('booker', 'admin')];
   const hmc = [requireLogin, requirePermission('educator', 'admin')];
@@ -26,6 +28,8 @@ export function bookingsRoutes(services: Services): Router {
   router.post(paths.bookingOrderCancel(), ...booker, bookings.cancel);
   router.post(paths.bookingParticipants(), ...booker, bookings.addParticipants);
   router.post(paths.bookingParticipantRemove(), ...booker, bookings.removeParticipant);
+  router.get(guestConfirmPath(), requireLogin, guests.show);
+  router.post(guestConfirmPath(), requireLogin, guests.confirm);
 
   router.get(paths.invoices, ...booker, billing.myInvoices);
   router.get(paths.invoicePdf(), ...booker, billing.pdf);

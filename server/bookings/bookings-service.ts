@@ -16,6 +16,7 @@ import type { MailService } from '../mail/mail-service';
 import { newVerificationCode } from '../quiz/quiz-service';
 import { assertCanSeeOrder, assertOrdererOf, assertRegistersAttendance, ordersFor } from './bookings-policy';
 import { cancellationTerms } from './cancellation';
+import { mailGuestConfirmation, organisationAccount } from './guest-confirmation';
 import { swedishDate, swedishTime } from './dates';
 import { icsCalendar } from './ics';
 import type { OfferingsRepository } from './offerings-repository';
@@ -99,6 +100,7 @@ export function bookingsService(deps: {
       await mail.send(
         {
           to,
+          userId: to === order.orderedByEmail?.toLowerCase() ? order.orderedBy : null,
           subject: sv(`bookings:mail.${event}.subject`, vars),
           text: sv(`bookings:mail.${event}.text`, vars),
           attachments: withCalendar && order.startsAt ? [calendarFile(order, withCalendar)] : [],
@@ -116,6 +118,7 @@ export function bookingsService(deps: {
       await mail.send(
         {
           to: p.email,
+          userId: p.userId,
           subject: sv(`bookings:mail.participant.${event}.subject`, vars),
           text: sv(`bookings:mail.participant.${event}.text`, vars),
           attachments: [calendarFile(order, event === 'cancelled' ? 'CANCELLED' : 'CONFIRMED')],
@@ -275,10 +278,12 @@ export function bookingsService(deps: {
         }
         const added: Participant[] = [];
         for (const w of wanted) {
-          // A guest whose e-mail belongs to an account is that person: their attendance reaches their role track.
-          const account = w.userId ?? (await trx('users').whereRaw('lower(email) = lower(?)', [w.email]).first('id'))?.id ?? null;
+          // A guest is that person only within the ordering organisation and by a verified address; anyone
+          // else with an account confirms it themselves (guest-confirmation.ts).
+          const account = w.userId ?? (await organisationAccount(trx, w.email, order.organisationId));
           const p = await orders.addParticipant(trx, { orderId, userId: account, name: w.name, email: w.email, addedBy: user.id });
           if (p) added.push(p);
+          if (p && account === null) await mailGuestConfirmation(trx, { mail, t: sv, publicBaseUrl: deps.publicBaseUrl }, p, order);
         }
         if (order.status === 'confirmed') await mailParticipants(trx, order, added, 'invite');
         return added.length;
@@ -315,7 +320,8 @@ export function bookingsService(deps: {
         let completions = 0;
         for (const p of list) {
           const came = attendedIds.includes(p.id);
-          const account = p.userId ?? (await trx('users').whereRaw('lower(email) = lower(?)', [p.email]).first('id'))?.id ?? null;
+          // Never another organisation's person unless they confirmed (then p.userId is set).
+          const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
           let completionId: number | null = null;
           if (came && account && course && order.courseId) {
             const completedAt = order.endsAt ?? order.startsAt;

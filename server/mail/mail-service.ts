@@ -17,6 +17,8 @@ export interface MailAttachment {
 
 export interface MailMessage {
   to: string;
+  /** The account the mail is sent to (it is then part of that person's data export); null for an address only. */
+  userId?: number | null;
   subject: string;
   text: string;
   attachments?: MailAttachment[];
@@ -62,6 +64,7 @@ export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | 
       const rows = await (options.trx ?? db)('outbox_messages')
         .insert({
           to_address: message.to,
+          user_id: message.userId ?? null,
           subject: message.subject,
           text_body: message.text,
           attachments: JSON.stringify(message.attachments ?? []),

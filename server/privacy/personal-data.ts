@@ -12,7 +12,7 @@ export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
       .leftJoin('units as un', 'un.id', 'u.unit_id')
       .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
       .where('u.id', id)
-      .first('u.name', 'u.email', 'u.job_role', 'u.content_variant', 'u.ui_language', 'u.created_at', 'u.last_login_at', 'un.name as unit', 'o.name as organisation'),
+      .first('u.name', 'u.email', 'u.job_role', 'u.content_variant', 'u.ui_language', 'u.created_at', 'u.email_verified_at', 'u.last_login_at', 'un.name as unit', 'o.name as organisation'),
   permissions: (db, id) => db('permissions').where({ user_id: id }).select('kind', 'organisation_id', 'unit_id', 'course_id', 'created_at'),
   enrolments: (db, id) =>
     db('enrolments as e').join('courses as c', 'c.id', 'e.course_id').where('e.user_id', id).orderBy('e.id').select('e.id', 'c.slug as course', 'e.started_at', 'e.completed_at'),
@@ -33,10 +33,9 @@ export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
     db('evaluations as ev').join('enrolments as e', 'e.id', 'ev.enrolment_id').where('e.user_id', id).select('ev.enrolment_id', 'ev.useful', 'ev.matches_description', 'ev.comment', 'ev.created_at'),
   lessonComments: (db, id) => db('lesson_comments').where({ author_id: id }).select('course_id', 'lesson_id', 'body', 'created_at'),
   accessibilityFeedback: (db, id) => db('accessibility_feedback').where({ user_id: id }).select('message', 'page', 'contact', 'created_at'),
-  emails: async (db, id) => {
-    const user = await db('users').where({ id }).first('email');
-    return user ? db('outbox_messages').whereRaw('lower(to_address) = lower(?)', [user.email]).orderBy('id').select('subject', 'text_body', 'status', 'created_at') : [];
-  },
+  // Only what was sent to this account: an address can have belonged to someone else, or been claimed
+  // by someone who never proved it was theirs (old mails without an account are not exported).
+  emails: (db, id) => db('outbox_messages').where({ user_id: id }).orderBy('id').select('to_address', 'subject', 'text_body', 'status', 'created_at'),
 };
 
 /** All sections for one person, with when the copy was made. */

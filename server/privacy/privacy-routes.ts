@@ -1,5 +1,6 @@
 /** Mina uppgifter: what we store about you, and a copy of it to download. */
 import { Router } from 'express';
+import { accountPaths } from '../auth/account-service';
 import { requireLogin } from '../auth/policy';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
@@ -7,7 +8,9 @@ import { personalData } from './personal-data';
 
 export function privacyRoutes(services: Services): Router {
   const router = Router();
-  router.get(paths.myData, requireLogin, (req, res) => res.render('privacy/my-data', { title: req.t('privacy:title') }));
+  router.get(paths.myData, requireLogin, (req, res) =>
+    res.render('privacy/my-data', { title: req.t('privacy:title'), passwordChanged: req.query.losenord === 'bytt', changePasswordPath: accountPaths.changePassword }),
+  );
   router.get(paths.myDataExport, requireLogin, async (req, res) => {
     const data = await personalData(services.db, req.user!.id);
     res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="mina-uppgifter.json"', 'Cache-Control': 'private, no-store' });

@@ -39,6 +39,7 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
     const expired = r.stage === 'expired';
     return {
       to: r.email,
+      userId: r.userId,
       subject: t(expired ? 'reminders:expired.subject' : 'reminders:expiring.subject', params),
       text: [t('reminders:greeting', params), '', t(expired ? 'reminders:expired.body' : 'reminders:expiring.body', params), '', t('reminders:link', params), '', t('reminders:signature')].join('\n'),
     };
@@ -98,7 +99,7 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
           '',
           t('reminders:signature'),
         ].join('\n');
-        if (await mail.send({ to: m.email, subject: t('reminders:summary.subject', { month: new Intl.DateTimeFormat(m.language === 'en' ? 'en-GB' : 'sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`)) }), text }, { eventKey: key })) queued += 1;
+        if (await mail.send({ to: m.email, userId: m.userId, subject: t('reminders:summary.subject', { month: new Intl.DateTimeFormat(m.language === 'en' ? 'en-GB' : 'sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`)) }), text }, { eventKey: key })) queued += 1;
       }
       return queued;
     },

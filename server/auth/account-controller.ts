@@ -1,0 +1,113 @@
+/** Forgotten password, reset link, changing one's password, and verifying one's address. */
+import type { Request, Response } from 'express';
+import { paths } from '../http/paths';
+import { parseForm, type FieldErrors } from '../http/validation';
+import { accountPaths, type AccountService } from './account-service';
+import { clientAddress, tooManyAttempts } from './auth-controller';
+import { changePasswordSchema, forgotSchema, newPasswordSchema, PASSWORD_MIN } from './auth-validation';
+import type { RateLimits } from './rate-limits';
+
+/** The reset token is in the URL: it must not leak to another site through the Referer header. */
+const noReferrer = (res: Response) => res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+
+export function accountController(deps: { account: AccountService; limits: RateLimits; config: { loginRateLimit: number } }) {
+  const { account, limits } = deps;
+  const limit = deps.config.loginRateLimit;
+  const token = (req: Request) => String(req.params.token ?? '');
+
+  const renderForgot = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}) =>
+    res.status(status).render('auth/forgot', { title: res.locals.t('auth:forgot.title'), values, errors, accountPaths });
+
+  const renderReset = (res: Response, status: number, tokenValue: string, errors: FieldErrors = {}) => {
+    noReferrer(res);
+    res.status(status).render('auth/reset', { title: res.locals.t('auth:reset.title'), action: accountPaths.resetPassword(tokenValue), errors, passwordMin: PASSWORD_MIN });
+  };
+
+  const linkGone = (res: Response, kind: 'reset' | 'verify') => {
+    noReferrer(res);
+    res.status(410).render('auth/link-gone', { title: res.locals.t(`auth:linkGone.${kind}.title`), kind, accountPaths });
+  };
+
+  const renderChange = (res: Response, status: number, errors: FieldErrors = {}) =>
+    res.status(status).render('auth/change-password', { title: res.locals.t('auth:change.title'), errors, action: accountPaths.changePassword, passwordMin: PASSWORD_MIN });
+
+  return {
+    showForgot(_req: Request, res: Response) {
+      renderForgot(res, 200, {});
+    },
+
+    /** The same answer whether or not the address has an account. */
+    async forgot(req: Request, res: Response) {
+      const form = parseForm(forgotSchema, req.body);
+      if (!form.ok) return renderForgot(res, 400, { email: typeof req.body?.email === 'string' ? req.body.email : '' }, form.errors);
+      const address = clientAddress(req);
+      if (await limits.addressBlocked('reset', address, limit)) return tooManyAttempts(req, res);
+      await limits.addressHit('reset', address);
+      await account.requestReset(form.data.email);
+      res.redirect(303, accountPaths.forgotPasswordSent);
+    },
+
+    forgotSent(req: Request, res: Response) {
+      res.render('auth/forgot-sent', { title: req.t('auth:forgot.sentTitle'), accountPaths });
+    },
+
+    async showReset(req: Request, res: Response) {
+      if (!(await account.resetLinkValid(token(req)))) return linkGone(res, 'reset');
+      renderReset(res, 200, token(req));
+    },
+
+    async reset(req: Request, res: Response) {
+      const form = parseForm(newPasswordSchema, req.body);
+      if (!form.ok) {
+        if (!(await account.resetLinkValid(token(req)))) return linkGone(res, 'reset');
+        return renderReset(res, 400, token(req), form.errors);
+      }
+      const result = await account.resetPassword(token(req), form.data.password);
+      if (result.ok) return res.redirect(303, `${paths.login}?aterstallt=1`);
+      if (result.gone) return linkGone(res, 'reset');
+      renderReset(res, 400, token(req), result.errors);
+    },
+
+    showChange(_req: Request, res: Response) {
+      renderChange(res, 200);
+    },
+
+    /** A wrong current password counts like a failed login, so a borrowed session cannot guess it. */
+    async change(req: Request, res: Response) {
+      const form = parseForm(changePasswordSchema, req.body);
+      if (!form.ok) return renderChange(res, 400, form.errors);
+      const address = clientAddress(req);
+      const accountKey = req.user!.email.toLowerCase();
+      if (await limits.addressBlocked('login', address, limit)) return tooManyAttempts(req, res);
+      if ((await limits.accountDelay(accountKey)) > 0) return renderChange(res, 429, { currentPassword: 'auth:errors.waitBeforeRetry' });
+      const result = await account.changePassword(req.user!.id, form.data.currentPassword, form.data.password, req.sessionID);
+      if (!result.ok) {
+        if (result.errors.currentPassword) await Promise.all([limits.addressHit('login', address), limits.accountFailed(accountKey)]);
+        return renderChange(res, 400, result.errors);
+      }
+      res.redirect(303, `${paths.myData}?losenord=bytt`);
+    },
+
+    async verify(req: Request, res: Response) {
+      if (!(await account.verifyEmail(token(req)))) return linkGone(res, 'verify');
+      noReferrer(res);
+      res.render('auth/verified', { title: req.t('auth:verify.doneTitle') });
+    },
+
+    async showVerifySent(req: Request, res: Response) {
+      res.render('auth/verify-sent', {
+        title: req.t('auth:verify.sentTitle'),
+        verified: await account.isVerified(req.user!.id),
+        resent: req.query.skickat === '1',
+        action: accountPaths.verifyEmailSent,
+      });
+    },
+
+    /** Another verification mail, at most five an hour per person. */
+    async resendVerification(req: Request, res: Response) {
+      if ((await limits.hit(`verify:user:${req.user!.id}`, 3600)) > 5) return tooManyAttempts(req, res);
+      await account.sendVerification(req.user!.id);
+      res.redirect(303, `${accountPaths.verifyEmailSent}?skickat=1`);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * A way back in, and owning one's address: reset mails (asked for by the person or sent by an
+ * administrator), changing a password, and verifying the address given when joining. Every mail goes
+ * through the outbox, recorded as sent to that account.
+ */
+import type { i18n } from 'i18next';
+import type { Knex } from 'knex';
+import type { FieldErrors } from '../http/validation';
+import type { Language } from '../i18n/i18n';
+import type { MailService } from '../mail/mail-service';
+import { hashPassword, verifyPassword } from './passwords';
+import { passwordProblem } from './password-rules';
+import type { TokensRepository } from './tokens-repository';
+
+/** A link the person asked for lives an hour; one an administrator sends may wait for the next shift. */
+export const RESET_LIFETIME_SECONDS = 3600;
+export const ADMIN_RESET_LIFETIME_SECONDS = 24 * 3600;
+export const VERIFY_LIFETIME_SECONDS = 7 * 24 * 3600;
+/** At most this many reset mails to one address per hour, whoever asks. */
+const RESET_MAILS_PER_HOUR = 3;
+
+export const accountPaths = {
+  forgotPassword: '/glomt-losenord',
+  forgotPasswordSent: '/glomt-losenord/skickat',
+  resetPassword: (token = ':token') => `/aterstall-losenord/${token}`,
+  verifyEmail: (token = ':token') => `/bekrafta-e-post/${token}`,
+  verifyEmailSent: '/bekrafta-e-post',
+  changePassword: '/mina-uppgifter/losenord',
+  adminSendReset: (id: number | string = ':id') => `/admin/personer/${id}/aterstallning`,
+};
+
+interface Person {
+  id: number;
+  email: string;
+  name: string;
+  uiLanguage: Language;
+  disabled: boolean;
+  verified: boolean;
+}
+
+export function accountService(deps: { db: Knex; tokens: TokensRepository; mail: MailService; i18n: i18n; publicBaseUrl: string; countResetMail: (email: string) => Promise<number> }) {
+  const { db, tokens, mail } = deps;
+
+  async function person(where: { id: number } | { email: string }, trx: Knex | Knex.Transaction = db): Promise<Person | null> {
+    const q = trx('users').first('id', 'email', 'name', 'ui_language', 'disabled_at', 'email_verified_at');
+    const row = 'id' in where ? await q.where({ id: where.id }) : await q.whereRaw('lower(email) = lower(?)', [where.email.trim()]);
+    return row ? { id: row.id, email: row.email, name: row.name, uiLanguage: row.ui_language, disabled: !!row.disabled_at, verified: !!row.email_verified_at } : null;
+  }
+
+  async function mailLink(p: Person, kind: 'reset' | 'adminReset' | 'verify', token: string, trx?: Knex.Transaction) {
+    const t = deps.i18n.getFixedT(p.uiLanguage);
+    const url = `${deps.publicBaseUrl}${kind === 'verify' ? accountPaths.verifyEmail(token) : accountPaths.resetPassword(token)}`;
+    const vars = { name: p.name, url, hours: kind === 'adminReset' ? 24 : 1, forgot: `${deps.publicBaseUrl}${accountPaths.forgotPassword}` };
+    await mail.send({ to: p.email, userId: p.id, subject: t(`auth:mail.${kind}.subject`, vars), text: t(`auth:mail.${kind}.text`, vars) }, { trx });
+  }
+
+  /** Ends every session of a person except the one given (after a password is set anew). */
+  async function endSessions(userId: number, keepSid: string | null, trx: Knex.Transaction) {
+    await trx('sessions').whereRaw(`(sess::jsonb -> 'passport' ->> 'user') = ?`, [String(userId)]).whereNot('sid', keepSid ?? '').delete();
+  }
+
+  return {
+    accountPaths,
+
+    /**
+     * Mails a reset link when the address belongs to an active person. The caller answers the same either
+     * way; a few mails per hour per address at most, so the form cannot be used to flood a mailbox.
+     */
+    async requestReset(email: string): Promise<void> {
+      const p = await person({ email });
+      if (!p || p.disabled) return;
+      if ((await deps.countResetMail(p.email)) > RESET_MAILS_PER_HOUR) return;
+      const token = await tokens.issue(p.id, 'reset', p.email, RESET_LIFETIME_SECONDS);
+      await mailLink(p, 'reset', token);
+    },
+
+    /** An administrator sends a reset mail from the person's page; false when the person is disabled or unknown. */
+    async sendResetByAdmin(userId: number): Promise<boolean> {
+      const p = await person({ id: userId });
+      if (!p || p.disabled) return false;
+      const token = await tokens.issue(p.id, 'reset', p.email, ADMIN_RESET_LIFETIME_SECONDS);
+      await mailLink(p, 'adminReset', token);
+      return true;
+    },
+
+    /** Whether a reset link can still be used (for showing the form or the "link no longer works" page). */
+    async resetLinkValid(token: string): Promise<boolean> {
+      const found = await tokens.findValid(token, 'reset');
+      const p = found && (await person({ id: found.userId }));
+      return !!p && !p.disabled && p.email.toLowerCase() === found.email.toLowerCase();
+    },
+
+    /**
+     * Sets a new password from a reset link: uses the link once, ends the person's other links and
+     * sessions, and (the mail reached them) counts the address as theirs.
+     */
+    async resetPassword(token: string, password: string): Promise<{ ok: true; userId: number } | { ok: false; gone: true } | { ok: false; gone: false; errors: FieldErrors }> {
+      const found = await tokens.findValid(token, 'reset');
+      const p = found && (await person({ id: found.userId }));
+      if (!found || !p || p.disabled || p.email.toLowerCase() !== found.email.toLowerCase()) return { ok: false, gone: true };
+      const problem = passwordProblem(password, p);
+      if (problem) return { ok: false, gone: false, errors: { password: problem } };
+      const hash = await hashPassword(password);
+      const done = await db.transaction(async (trx) => {
+        if (!(await tokens.use(found.id, trx))) return false;
+        await tokens.useAll(p.id, 'reset', trx);
+        await trx('users').where({ id: p.id }).update({ password_hash: hash, email_verified_at: trx.raw('coalesce(email_verified_at, now())') });
+        await endSessions(p.id, null, trx);
+        return true;
+      });
+      return done ? { ok: true, userId: p.id } : { ok: false, gone: true };
+    },
+
+    /** Changes a logged-in person's password; the current one is required. Other sessions end. */
+    async changePassword(userId: number, current: string, password: string, keepSid: string): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+      const row = await db('users').where({ id: userId }).first('password_hash');
+      const p = await person({ id: userId });
+      if (!row || !p || !(await verifyPassword(row.password_hash, current))) return { ok: false, errors: { currentPassword: 'auth:errors.currentPasswordWrong' } };
+      const problem = passwordProblem(password, p);
+      if (problem) return { ok: false, errors: { password: problem } };
+      const hash = await hashPassword(password);
+      await db.transaction(async (trx) => {
+        await trx('users').where({ id: userId }).update({ password_hash: hash });
+        await tokens.useAll(userId, 'reset', trx);
+        await endSessions(userId, keepSid, trx);
+      });
+      return { ok: true };
+    },
+
+    /** Mails the link that proves the address is the person's (after joining, or when asked again). */
+    async sendVerification(userId: number, trx?: Knex.Transaction): Promise<void> {
+      const p = await person({ id: userId }, trx);
+      if (!p || p.verified || p.disabled) return;
+      const token = await tokens.issue(p.id, 'verify', p.email, VERIFY_LIFETIME_SECONDS, trx);
+      await mailLink(p, 'verify', token, trx);
+    },
+
+    /** Opens a verification link: the account now owns its address. False when the link is used, expired or for an old address. */
+    async verifyEmail(token: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const found = await tokens.findValid(token, 'verify', trx);
+        const p = found && (await person({ id: found.userId }, trx));
+        if (!found || !p || p.email.toLowerCase() !== found.email.toLowerCase()) return false;
+        if (!(await tokens.use(found.id, trx))) return false;
+        await trx('users').where({ id: p.id }).whereNull('email_verified_at').update({ email_verified_at: trx.fn.now() });
+        return true;
+      });
+    },
+
+    async isVerified(userId: number): Promise<boolean> {
+      return !!(await person({ id: userId }))?.verified;
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof accountService>;

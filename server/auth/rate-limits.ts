@@ -1,0 +1,80 @@
+/**
+ * Attempt counters in PostgreSQL, so every app process sees the same counts. Two kinds:
+ * - per client address, a fixed window (e.g. 10 failed logins per 15 minutes) → refused with 429;
+ * - per account, an increasing delay after a few failures (1 s, 2 s, 4 s … at most MAX_DELAY_SECONDS).
+ *   It is never a lockout: once the delay has passed, the right password works. Refused attempts do not
+ *   count, so hammering during the delay does not lengthen it.
+ * Times come from the database clock, so tests move time by editing a row, never by sleeping.
+ */
+import type { Knex } from 'knex';
+
+export const FREE_ACCOUNT_FAILURES = 5;
+export const MAX_DELAY_SECONDS = 60;
+const ACCOUNT_WINDOW_SECONDS = 15 * 60;
+/** Rows untouched this long are removed. */
+const KEEP_SECONDS = 24 * 3600;
+const CLEANUP_EVERY_MS = 10 * 60 * 1000;
+
+export function rateLimits(db: Knex) {
+  let lastCleanup = 0;
+
+  async function hit(key: string, windowSeconds: number): Promise<number> {
+    const { rows } = await db.raw(
+      `insert into rate_limit_counters as c (key, count, window_started_at, last_hit_at) values (?, 1, now(), now())
+       on conflict (key) do update set
+         count = case when c.window_started_at <= now() - make_interval(secs => ?) then 1 else c.count + 1 end,
+         window_started_at = case when c.window_started_at <= now() - make_interval(secs => ?) then now() else c.window_started_at end,
+         last_hit_at = now()
+       returning count`,
+      [key, windowSeconds, windowSeconds],
+    );
+    maybeCleanup();
+    return rows[0].count as number;
+  }
+
+  async function count(key: string, windowSeconds: number): Promise<number> {
+    const row = await db('rate_limit_counters').where({ key }).whereRaw('window_started_at > now() - make_interval(secs => ?)', [windowSeconds]).first('count');
+    return row?.count ?? 0;
+  }
+
+  function maybeCleanup() {
+    if (Date.now() - lastCleanup < CLEANUP_EVERY_MS) return;
+    lastCleanup = Date.now();
+    void cleanup().catch(() => undefined);
+  }
+
+  /** Removes counters nobody has touched for a day; returns how many. */
+  async function cleanup(): Promise<number> {
+    return db('rate_limit_counters').whereRaw('last_hit_at < now() - make_interval(secs => ?)', [KEEP_SECONDS]).delete();
+  }
+
+  return {
+    /** Whether an address has used up its attempts of one kind (`login`, `join`, `reset`). */
+    async addressBlocked(kind: string, address: string, limit: number, windowSeconds = 15 * 60): Promise<boolean> {
+      return (await count(`${kind}:address:${address}`, windowSeconds)) >= limit;
+    },
+    /** Counts one attempt of a kind from an address; returns the count in the window. */
+    addressHit: (kind: string, address: string, windowSeconds = 15 * 60) => hit(`${kind}:address:${address}`, windowSeconds),
+
+    /** Seconds an account must wait before its next login attempt is checked (0 when it may try now). */
+    async accountDelay(account: string): Promise<number> {
+      const row = await db('rate_limit_counters')
+        .where({ key: `login:account:${account}` })
+        .whereRaw('window_started_at > now() - make_interval(secs => ?)', [ACCOUNT_WINDOW_SECONDS])
+        .first('count', db.raw('extract(epoch from now() - last_hit_at)::float as since'));
+      if (!row || row.count < FREE_ACCOUNT_FAILURES) return 0;
+      const delay = Math.min(MAX_DELAY_SECONDS, 2 ** (row.count - FREE_ACCOUNT_FAILURES));
+      return Math.max(0, Math.ceil(delay - row.since));
+    },
+    accountFailed: (account: string) => hit(`login:account:${account}`, ACCOUNT_WINDOW_SECONDS),
+    async accountSucceeded(account: string): Promise<void> {
+      await db('rate_limit_counters').where({ key: `login:account:${account}` }).delete();
+    },
+
+    /** How many times something was done in a window, counting this time (e.g. reset mails to one address). */
+    hit,
+    cleanup,
+  };
+}
+
+export type RateLimits = ReturnType<typeof rateLimits>;
