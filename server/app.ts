@@ -12,6 +12,7 @@ import { coursesRoutes } from './courses/courses-routes';
 import { evaluationsRoutes } from './evaluations/evaluations-routes';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { noStoreForPeople } from './http/no-store';
 import { paths } from './http/paths';
 import { statsRoutes } from './stats/stats-routes';
 import { securityHeaders } from './http/security-headers';
@@ -24,7 +25,10 @@ import { quizRoutes } from './quiz/quiz-routes';
 import type { Services } from './services';
 import { videosRoutes } from './videos/videos-routes';
 
-export function createApp(services: Services, sessionPool: Pool): Express {
+/** The app, and closeSessions() to stop the session store's clean-up timer at shutdown. */
+export type App = Express & { closeSessions(): Promise<void> };
+
+export function createApp(services: Services, sessionPool: Pool): App {
   const { config } = services;
   const app = express();
   app.set('view engine', 'ejs');
@@ -37,9 +41,11 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   app.use(healthRoutes(services));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
-  app.use(sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') }));
+  const sessions = sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') });
+  app.use(sessions);
   app.use(services.passport.initialize());
   app.use(services.passport.session());
+  app.use(noStoreForPeople);
   app.use(languageMiddleware(services.i18n));
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
@@ -71,5 +77,5 @@ export function createApp(services: Services, sessionPool: Pool): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(services.logger));
-  return app;
+  return Object.assign(app, { closeSessions: () => sessions.close() });
 }

@@ -45,7 +45,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET) throw new Error('Invalid configuration: SESSION_SECRET is required in production');
+  // The fixed development secret is public (it is in this file): sessions signed with it can be forged, so
+  // it is used only with the embedded database on a developer's machine, and in tests.
+  if (!e.SESSION_SECRET && (production || (e.DATABASE_URL && e.NODE_ENV !== 'test'))) {
+    throw new Error(
+      'Invalid configuration: SESSION_SECRET is required in production and whenever DATABASE_URL is set ' +
+        '(at least 32 random characters, e.g. from `openssl rand -base64 48`); the built-in development secret is only for the embedded database',
+    );
+  }
   if (production && !e.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_URL is required in production');
   return {
     env: e.NODE_ENV,
@@ -56,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: e.DATA_DIR,
     mediaDir: e.MEDIA_DIR,
     coursesDir: e.COURSES_DIR,
-    // Outside production a fixed development secret keeps sessions across restarts.
+    // With the embedded database (and in tests) a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use-0001',
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     // Demo data only in embedded mode unless asked for explicitly.

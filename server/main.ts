@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { createApp } from './app';
+import { createApp, type App } from './app';
 import { loadConfig } from './config';
 import { importCourses } from './courses/content-import';
 import { formatReadabilityTable } from './courses/readability-rules';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   sessionPool.on('error', (error) => logger.warn(`session pool: ${error.message}`));
   let server: Server | null = null;
   let services: Services | null = null;
+  let app: App | null = null;
 
   const shutdown = async (signal: string) => {
     logger.info('Shutting down', { signal });
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     // A transcode in progress is stopped and its job handed back to the queue for the next start.
     await services?.transcodeQueue.stop().catch(() => undefined);
+    await app?.closeSessions().catch(() => undefined);
     await sessionPool.end().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop();
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   }
 
   services = createServices(config, db, logger);
-  const app = createApp(services, sessionPool);
+  app = createApp(services, sessionPool);
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
   const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
   mailTimer.unref();

@@ -15,7 +15,7 @@ import { viewDraft } from './authoring-controller';
 import type { CommentsRepository } from './comments-repository';
 import { readabilityReport } from './readability-report';
 import { DraftConflictError, type Draft } from './types';
-import { unsafeSvg } from '../courses/content-loader';
+import { unsafeSvg } from '../courses/svg-safety';
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
@@ -47,7 +47,7 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
   const slugOf = (req: Request) => String(req.params.slug);
   const lessonOf = (req: Request) => String(req.params.lesson);
 
-  async function render(req: Request, res: Response, options: { status?: number; lesson?: LessonContent; errors?: FieldErrors; conflict?: Draft | null; notice?: string; draftOverride?: Draft } = {}) {
+  async function render(req: Request, res: Response, options: { status?: number; lesson?: LessonContent; errors?: FieldErrors; conflict?: Draft | null; notice?: string; draftOverride?: Draft; svgProblem?: string | null } = {}) {
     const view = await viewDraft(authoring, req, slugOf(req));
     const content = options.draftOverride?.content ?? view.content;
     const stored = content.lessons.find((l) => l.id === lessonOf(req));
@@ -62,6 +62,7 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       ...asLearnersSee(lesson.body.standard, lesson.body.easy, content.images),
       comments: await comments.forLesson(view.courseId, lesson.id),
       canEdit: canEditCourses(req.user),
+      svgProblem: options.svgProblem ?? null,
       errors: options.errors ?? {},
       conflict: options.conflict ? options.conflict.content.lessons.find((l) => l.id === lesson.id) ?? null : null,
       notice: options.notice ?? (req.query.sparat ? 'authoring:lesson.saved' : null),
@@ -135,8 +136,9 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       const file = req.file;
       if (!file) errors.image = 'authoring:image.fileRequired';
       else if (!IMAGE_TYPES[file.mimetype] || !looksLike(file.mimetype, file.buffer)) errors.image = 'authoring:image.wrongType';
-      else if (file.mimetype === 'image/svg+xml' && unsafeSvg(file.buffer.toString('utf8'))) errors.image = 'authoring:image.unsafeSvg';
-      if (Object.keys(errors).length) return render(req, res, { status: 400, errors });
+      const svgProblem = file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
+      if (svgProblem) errors.image = 'authoring:image.unsafeSvg';
+      if (Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
       await authoring.addImage(draft, lesson.id, { bytes: file!.buffer, contentType: file!.mimetype }, { standard: altStandard, easy: altEasy }, req.user!.id);
       res.redirect(303, `${paths.authoringLesson(slug, lesson.id)}?sparat=1`);
     },

@@ -8,8 +8,10 @@ import { parseKronor } from './money';
 import { ARTICLE_CODES } from './types';
 
 const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().max(max, 'billing:errors.tooLong').nullable());
-const date = (key: string) => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string({ error: key }).refine(isCalendarDate, 'billing:errors.dateInvalid'));
-const optionalDate = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().refine(isCalendarDate, 'billing:errors.dateInvalid').nullable());
+// Strict: 2026-02-30 is refused, never read as 2 March.
+const calendarDate = (schema: z.ZodString) => schema.regex(/^\d{4}-\d{2}-\d{2}$/, 'billing:errors.dateInvalid').refine(isCalendarDate, 'billing:errors.dateNotInCalendar');
+const date = (key: string) => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), calendarDate(z.string({ error: key })));
+const optionalDate = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), calendarDate(z.string()).nullable());
 const int = (key: string, min: number, max: number) =>
   z.preprocess((v) => (typeof v === 'string' && /^\d{1,4}$/.test(v.trim()) ? Number(v.trim()) : undefined), z.number({ error: key }).int().min(min, key).max(max, key));
 

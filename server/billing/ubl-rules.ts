@@ -7,6 +7,7 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
+import { isCalendarDate } from '../bookings/dates';
 import { luhnValid } from './identifiers';
 import { CUSTOMIZATION_ID, NS } from './ubl';
 
@@ -97,7 +98,7 @@ export function checkUbl(xml: string): RuleViolation[] {
   if (!str('cbc:ProfileID')) fail('PEPPOL-EN16931-R001', 'Business process must be provided');
   else if (!/^urn:fdc:peppol\.eu:2017:poacc:billing:\d{2}:1\.0$/.test(str('cbc:ProfileID')!)) fail('PEPPOL-EN16931-R007', 'Business process must be urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0');
   if (!str('cbc:ID')) fail('BR-02', 'An invoice shall have an invoice number');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(str('cbc:IssueDate') ?? '')) fail('BR-03', 'An invoice shall have an issue date (YYYY-MM-DD)');
+  if (!isCalendarDate(str('cbc:IssueDate'))) fail('BR-03', 'An invoice shall have an issue date (YYYY-MM-DD)');
   const typeCode = str(credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode');
   if (!typeCode || !(credit ? CREDIT_NOTE_TYPE_CODES : INVOICE_TYPE_CODES).has(typeCode)) fail('BR-04', 'An invoice shall have a valid invoice type code');
   const currency = str('cbc:DocumentCurrencyCode');
@@ -113,7 +114,8 @@ export function checkUbl(xml: string): RuleViolation[] {
   }
   for (const dateEl of nodes('//cbc:*[substring(local-name(), string-length(local-name()) - 3) = "Date"]')) {
     const v = (dateEl.textContent ?? '').trim();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) fail('PEPPOL-EN16931-F001', `${(dateEl as Element).localName} must be a date YYYY-MM-DD`);
+    // Strictly: Date.parse takes 2026-02-30 for 2 March.
+    if (!isCalendarDate(v)) fail('PEPPOL-EN16931-F001', `${(dateEl as Element).localName} must be a date YYYY-MM-DD`);
   }
   if (credit && nodes('cac:BillingReference').length && !str('cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID')) fail('BR-55', 'Each preceding invoice reference shall contain the preceding invoice number');
 

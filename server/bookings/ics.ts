@@ -20,9 +20,24 @@ export interface CalendarEvent {
 
 const utc = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-/** Escapes TEXT values: backslash, semicolon, comma and line breaks (RFC 5545 3.3.11). */
+// Control characters other than HTAB may not appear in a content line (RFC 5545 3.1); a bare CR or LF
+// would end the line and let what an orderer typed become a property of its own (ATTENDEE, URL …).
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
+const LINE_BREAK = /\r\n|\r|\n|\u2028|\u2029/g;
+
+/** Escapes TEXT values: backslash, semicolon, comma, every kind of line break, other control characters (RFC 5545 3.3.11). */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(LINE_BREAK, '\\n').replace(CONTROL, '');
+}
+
+/** A parameter value in quotes: no DQUOTE and no control characters may appear in it (RFC 5545 3.2). */
+function quotedParam(value: string): string {
+  return `"${value.replace(/"/g, "'").replace(LINE_BREAK, ' ').replace(CONTROL, '')}"`;
+}
+
+/** A URI or address value: it has no escaping, so anything that could end the line or the value goes. */
+function uriValue(value: string): string {
+  return value.replace(/[\s\u0000-\u001f\u007f]/g, '');
 }
 
 /** Folds a content line to at most 75 octets per line, never inside a UTF-8 character (RFC 5545 3.1). */
@@ -53,7 +68,7 @@ export function icsCalendar(event: CalendarEvent): string {
     'CALSCALE:GREGORIAN',
     `METHOD:${event.method}`,
     'BEGIN:VEVENT',
-    `UID:${event.uid}`,
+    `UID:${uriValue(event.uid)}`,
     `SEQUENCE:${event.sequence}`,
     `DTSTAMP:${utc(event.stamp)}`,
     `DTSTART:${utc(event.start)}`,
@@ -61,9 +76,9 @@ export function icsCalendar(event: CalendarEvent): string {
     `SUMMARY:${escapeText(event.summary)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
     `LOCATION:${escapeText(event.location)}`,
-    `ORGANIZER;CN="${event.organizer.name.replace(/"/g, "'")}":mailto:${event.organizer.email}`,
+    `ORGANIZER;CN=${quotedParam(event.organizer.name)}:mailto:${uriValue(event.organizer.email)}`,
     `STATUS:${event.status}`,
-    ...(event.url ? [`URL:${event.url}`] : []),
+    ...(event.url ? [`URL:${uriValue(event.url)}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',
   ];

@@ -3,6 +3,7 @@
  * name, course, date, valid until, and a verification code, link and QR code.
  */
 import PDFDocument from 'pdfkit';
+import { BODY, BOLD, useUnicodeFonts } from '../pdf/fonts';
 import QRCode from 'qrcode';
 
 export interface CertificateData {
@@ -27,6 +28,7 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
     displayTitle: true,
     info: { Title: `${data.labels.heading}: ${data.courseTitle}`, Author: data.labels.issuer, Subject: data.name },
   });
+  useUnicodeFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -39,29 +41,29 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
 
   doc.rect(0, 0, doc.page.width, 12).fill(accent);
   doc.fillColor(accent);
-  para('P', () => doc.font('Helvetica-Bold').fontSize(14).text(data.labels.issuer, { align: 'left' }));
+  para('P', () => doc.font(BOLD).fontSize(14).text(data.labels.issuer, { align: 'left' }));
   doc.moveDown(2);
   doc.fillColor(ink);
-  para('H1', () => doc.font('Helvetica-Bold').fontSize(32).text(data.labels.heading));
+  para('H1', () => doc.font(BOLD).fontSize(32).text(data.labels.heading));
   doc.moveDown(1);
-  para('P', () => doc.font('Helvetica').fontSize(14).text(data.labels.intro));
+  para('P', () => doc.font(BODY).fontSize(14).text(data.labels.intro));
   doc.moveDown(0.5);
-  para('P', () => doc.font('Helvetica-Bold').fontSize(24).text(data.name));
+  para('P', () => doc.font(BOLD).fontSize(24).text(data.name));
   doc.moveDown(1);
-  para('P', () => doc.font('Helvetica').fontSize(14).text(data.labels.course));
-  para('P', () => doc.font('Helvetica-Bold').fontSize(20).text(data.courseTitle));
+  para('P', () => doc.font(BODY).fontSize(14).text(data.labels.course));
+  para('P', () => doc.font(BOLD).fontSize(20).text(data.courseTitle));
   doc.moveDown(1.5);
-  para('P', () => doc.font('Helvetica').fontSize(13).text(`${data.labels.completed}: ${data.completedAt}`));
-  para('P', () => doc.font('Helvetica').fontSize(13).text(`${data.labels.validUntil}: ${data.validUntil}`));
+  para('P', () => doc.font(BODY).fontSize(13).text(`${data.labels.completed}: ${data.completedAt}`));
+  para('P', () => doc.font(BODY).fontSize(13).text(`${data.labels.validUntil}: ${data.validUntil}`));
   doc.moveDown(2);
   const y = doc.y;
   struct.add(doc.struct('Figure', { alt: `QR: ${data.verificationUrl}` }, () => doc.image(qr, doc.page.margins.left, y, { width: 110 })));
   doc.x = doc.page.margins.left + 130;
   doc.y = y;
   const textWidth = doc.page.width - doc.page.margins.right - doc.x;
-  para('P', () => doc.font('Helvetica').fontSize(12).text(`${data.labels.code}: ${data.verificationCode}`, { width: textWidth }));
-  para('P', () => doc.font('Helvetica').fontSize(12).text(`${data.labels.verifyAt}:`, { width: textWidth }));
-  para('P', () => doc.font('Helvetica').fontSize(12).fillColor(accent).text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }));
+  para('P', () => doc.font(BODY).fontSize(12).text(`${data.labels.code}: ${data.verificationCode}`, { width: textWidth }));
+  para('P', () => doc.font(BODY).fontSize(12).text(`${data.labels.verifyAt}:`, { width: textWidth }));
+  para('P', () => doc.font(BODY).fontSize(12).fillColor(accent).text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }));
   struct.end();
   doc.end();
   return done;

@@ -11,6 +11,7 @@ import { courseFileSchema, frontMatterSchema, quizFileSchema, tracksFileSchema, 
 import { applyRegion, readRegion, unknownReferences, type RegionFacts } from './region';
 import type { AssetRef, ContentProblem, CourseContent, JobRoleTrack, LessonContent, QuestionContent, Texts, Variant } from './types';
 import { VARIANTS } from './types';
+import { unsafeSvg } from './svg-safety';
 
 export interface LoadedAsset extends AssetRef {
   bytes: Buffer;
@@ -99,15 +100,6 @@ function readLessonFile(file: string, problems: Problems, images: Set<string>): 
     if (!images.has(m[2])) problems.add(file, line, `Bilden ${m[2]} finns inte i kursens images/-mapp`);
   }
   return front ? { title: front.title, minutes: front.minutes, body } : null;
-}
-
-/** Refuses SVG that could run script or fetch from elsewhere. */
-export function unsafeSvg(svg: string): string | null {
-  if (/<script/i.test(svg)) return 'SVG-bilden innehåller <script>';
-  if (/\son[a-z]+\s*=/i.test(svg)) return 'SVG-bilden innehåller händelseattribut (on...)';
-  if (/<foreignObject/i.test(svg)) return 'SVG-bilden innehåller <foreignObject>';
-  if (/(?:href|src)\s*=\s*["'](?!#)/i.test(svg)) return 'SVG-bilden länkar till en extern resurs';
-  return null;
 }
 
 function readImages(dir: string, problems: Problems): Map<string, LoadedAsset> {

@@ -2,9 +2,10 @@
  * CSRF protection with the synchroniser-token pattern (token kept in the session). Every form carries
  * `_csrf`; scripts send the `x-csrf-token` header.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { HttpError } from './errors';
+import { paths } from './paths';
 
 // A multipart body (file upload) is not parsed before this check, so upload forms carry the token in
 // their action URL (`?_csrf=`); the Referrer-Policy (no-referrer, from helmet) keeps it from leaking.
@@ -17,13 +18,34 @@ const { generateToken, csrfSynchronisedProtection } = csrfSync({
     (isMultipart(req.headers['content-type']) && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
 });
 
-/** Puts the session's token on res.locals.csrfToken for the views. */
+/**
+ * The session's token, made only when a view prints it. Storing a token creates the session (a database
+ * row), so a page without a form (a 404, the home page) leaves no session behind.
+ */
+class LazyToken {
+  private value: string | undefined;
+  constructor(private readonly req: Request) {}
+  toString(): string {
+    this.value ??= generateToken(this.req);
+    return this.value;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** Puts the session's token on res.locals.csrfToken for the views (`<%= csrfToken %>` makes it). */
 export const csrfToken: RequestHandler = (req, res, next) => {
-  res.locals.csrfToken = generateToken(req);
+  res.locals.csrfToken = new LazyToken(req);
   next();
 };
 
+// Switching the language while logged out stores nothing but the choice: a forged switch harms no one,
+// and a token in the header's language form would put a session behind every anonymous page view.
+const isAnonymousLanguageSwitch = (req: Request) => !req.user && req.method === 'POST' && req.path === paths.language;
+
 /** Refuses unsafe requests without the right token (403). */
 export const csrfProtection: RequestHandler = (req, res, next) => {
+  if (isAnonymousLanguageSwitch(req)) return next();
   csrfSynchronisedProtection(req, res, (err?: unknown) => (err ? next(new HttpError(403, 'errors:csrf')) : next()));
 };

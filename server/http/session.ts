@@ -9,11 +9,16 @@ import type { Pool } from 'pg';
 
 export const SESSION_HOURS = 10;
 
+/**
+ * The session middleware, with close() to stop the store's clean-up timer at shutdown. A session is
+ * created only when something is stored in it (a CSRF token for a form, a login, a language choice).
+ */
 export function sessionMiddleware(options: { pool: Pool; secret: string; secureCookie: boolean }) {
   const PgStore = connectPgSimple(session);
-  return session({
+  const store = new PgStore({ pool: options.pool, tableName: 'sessions', disableTouch: true, pruneSessionInterval: 15 * 60 });
+  const middleware = session({
     name: 'hms.sid',
-    store: new PgStore({ pool: options.pool, tableName: 'sessions', disableTouch: true, pruneSessionInterval: 15 * 60 }),
+    store,
     secret: options.secret,
     resave: false,
     saveUninitialized: false,
@@ -25,4 +30,5 @@ export function sessionMiddleware(options: { pool: Pool; secret: string; secureC
       maxAge: SESSION_HOURS * 60 * 60 * 1000,
     },
   });
+  return Object.assign(middleware, { store, close: async () => { await store.close(); } });
 }

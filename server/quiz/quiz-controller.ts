@@ -1,7 +1,7 @@
 /** Quiz pages: intro, one question per page (works without JavaScript), review, submit and result. */
 import type { Request, Response } from 'express';
 import type { CoursesService } from '../courses/courses-service';
-import { badRequest, notFound } from '../http/errors';
+import { badRequest, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
 import type { QuizRepository } from './quiz-repository';
@@ -18,6 +18,8 @@ function answeredAtFrom(value: unknown): Date | null {
   const ms = typeof value === 'string' && /^\d{10,15}$/.test(value) ? Number(value) : NaN;
   return Number.isFinite(ms) ? new Date(ms) : null;
 }
+
+const ALREADY_SUBMITTED = 'quiz:errors.alreadySubmitted';
 
 const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
 
@@ -73,7 +75,17 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const attemptId = idParam(req.params.attempt);
       const questionId = req.body?.questionId;
       if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
-      const saved = await quizService.saveAnswer(user.id, attemptId, questionId, selectedFrom(req.body), answeredAtFrom(req.body?.answeredAt));
+      let saved: boolean;
+      try {
+        saved = await quizService.saveAnswer(user.id, attemptId, questionId, selectedFrom(req.body), answeredAtFrom(req.body?.answeredAt));
+      } catch (error) {
+        // A form sent after the test was handed in (another tab, the back button): say so and lead to the
+        // result. The script gets the same 409 as JSON from the error handler and shows its message.
+        if (!wantsJson(req) && error instanceof HttpError && error.messageKey === ALREADY_SUBMITTED) {
+          return res.status(409).render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });
+        }
+        throw error;
+      }
       if (wantsJson(req)) return res.json({ saved });
       const index = idParam(req.body?.index) ?? 1;
       const { attempt } = await quizService.ownAttempt(attemptId, user.id);

@@ -102,17 +102,22 @@ export function quizRepository(db: Knex) {
 
     /**
      * Saves an answer unless a newer one is stored: a late or repeated save never overwrites it.
-     * Returns whether this save is now the stored answer.
+     * Returns whether this save is now the stored answer; false also when the attempt is submitted.
+     * The attempt row is share-locked in the same statement: a save racing a submit either commits
+     * before the submit reads the answers (and is graded) or waits for it and then finds the attempt
+     * submitted (and stores nothing). A plain `exists` check would read the attempt before the submit
+     * commits and store the answer after grading.
      */
     async saveAnswer(attemptId: number, questionId: string, selected: string[], answeredAt: Date): Promise<boolean> {
       const result = await db.raw(
-        `insert into quiz_answers (attempt_id, question_id, selected, answered_at)
-         select ?, ?, ?::text[], ? where exists (select 1 from quiz_attempts where id = ? and submitted_at is null)
+        `with open_attempt as (select id from quiz_attempts where id = ? and submitted_at is null for share)
+         insert into quiz_answers (attempt_id, question_id, selected, answered_at)
+         select id, ?, ?::text[], ? from open_attempt
          on conflict (attempt_id, question_id) do update
            set selected = excluded.selected, answered_at = excluded.answered_at, saved_at = now()
            where quiz_answers.answered_at <= excluded.answered_at
          returning 1`,
-        [attemptId, questionId, selected, answeredAt, attemptId],
+        [attemptId, questionId, selected, answeredAt],
       );
       return result.rowCount > 0;
     },
@@ -122,7 +127,8 @@ export function quizRepository(db: Knex) {
       const updated = await trx('quiz_attempts')
         .where({ id: attemptId })
         .whereNull('submitted_at')
-        .update({ submitted_at: trx.fn.now(), correct_count: correctCount, passed });
+        // The moment of grading, not the transaction's start: every answer it counted was saved before it.
+        .update({ submitted_at: trx.raw('clock_timestamp()'), correct_count: correctCount, passed });
       if (updated === 0) return false;
       for (const [questionId, correct] of results) {
         await trx('quiz_answers').where({ attempt_id: attemptId, question_id: questionId }).update({ is_correct: correct });

@@ -140,4 +140,11 @@ describe('administration of money', () => {
     expect(res.status).toBe(400);
     expect(cheerio.load(res.text)('#to-error').text()).toContain('Slutdatumet');
   });
+
+  it('refuses an export period with a date that does not exist, instead of reading it as another day', async () => {
+    const { agent } = await adminAgent();
+    const res = await agent.get('/admin/fakturaunderlag.csv?from=2026-02-30&to=2026-03-31');
+    expect(res.status).toBe(400);
+    expect(cheerio.load(res.text)('#from-error').text()).toContain('Datumet finns inte');
+  });
 });

@@ -148,6 +148,9 @@ describe('the encoded rules catch broken documents', () => {
     ['PEPPOL-EN16931-R120', 'a line amount that is not quantity × price', (d) => d.replace('<cbc:PriceAmount currencyID="SEK">45.00</cbc:PriceAmount>', '<cbc:PriceAmount currencyID="SEK">44.00</cbc:PriceAmount>')],
     ['UBL-XSD', 'elements in the wrong order', (d) => d.replace(/(<cbc:IssueDate>.*<\/cbc:IssueDate>)(\s*)(<cbc:DueDate>.*<\/cbc:DueDate>)/, '$3$2$1')],
     ['BR-16', 'no lines', (d) => d.replace(/<cac:InvoiceLine>[\s\S]*<\/cac:InvoiceLine>/, '')],
+    ['PEPPOL-EN16931-F001', 'a due date that does not exist (2026-02-30)', (d) => d.replace('<cbc:DueDate>2027-04-15</cbc:DueDate>', '<cbc:DueDate>2026-02-30</cbc:DueDate>')],
+    ['PEPPOL-EN16931-F001', 'a delivery date in month 13', (d) => d.replace('<cbc:ActualDeliveryDate>2027-03-15</cbc:ActualDeliveryDate>', '<cbc:ActualDeliveryDate>2027-13-01</cbc:ActualDeliveryDate>')],
+    ['BR-03', 'an issue date that does not exist (2027-02-29)', (d) => d.replace('<cbc:IssueDate>2027-03-16</cbc:IssueDate>', '<cbc:IssueDate>2027-02-29</cbc:IssueDate>')],
   ];
 
   it.each(broken)('%s: %s', (rule, _what, breakIt) => {

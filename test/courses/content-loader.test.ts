@@ -69,7 +69,7 @@ describe('course content validation', () => {
     const result = loadCourse(path.join(dir, 'test-kurs'), dir);
     const messages = result.problems.map((p) => p.message).join('\n');
     expect(messages).toMatch(/exakt ett rätt svar \(har 2\)/);
-    expect(messages).toMatch(/händelseattribut/);
+    expect(messages).toMatch(/attributet onload på <svg>/);
   });
 
   it('refuses tracks that name a course that does not exist', () => {

@@ -40,6 +40,7 @@ export async function startTestApp(options: { coursesDir?: string; env?: Record<
     services,
     url: database.url,
     async close() {
+      await app.closeSessions();
       await pool.end();
       await database.drop();
     },

@@ -24,9 +24,23 @@
       new FormData(form).forEach(function (value, key) { body.append(key, value); });
       status.textContent = status.dataset.saving;
       fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json', 'x-csrf-token': token } })
-        .then(function (res) { status.textContent = res.ok ? status.dataset.saved : status.dataset.failed; })
+        .then(function (res) {
+          if (res.status === 409) return res.json().then(showRefused);
+          status.textContent = res.ok ? status.dataset.saved : status.dataset.failed;
+        })
         .catch(function () { status.textContent = status.dataset.failed; });
     });
+    // The test was handed in (another tab, or a save that arrived after the submit): the answer did not
+    // count. Say so with the server's message and lead to the result.
+    var showRefused = function (body) {
+      status.textContent = (body && body.error) || status.dataset.failed;
+      var link = document.createElement('a');
+      link.href = status.dataset.resultHref;
+      link.textContent = status.dataset.resultLabel;
+      status.appendChild(document.createTextNode(' '));
+      status.appendChild(link);
+      form.querySelectorAll('input[name="selected"]').forEach(function (input) { input.disabled = true; });
+    };
   }
 
   // Lyssna: read the lesson aloud with the browser's Swedish voice, shown only where one exists.
