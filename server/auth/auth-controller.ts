@@ -9,6 +9,7 @@ import type { AuthService } from './auth-service';
 import { joinSchema, loginSchema, PASSWORD_MIN } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { UsersRepository } from './users-repository';
+import { landingPath } from './landing';
 
 /** Only same-site paths may be returned to after login, never another host. */
 export function safeReturnPath(value: unknown, fallback: string): string {
@@ -35,19 +36,19 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
 
   return {
     showLogin(req: Request, res: Response) {
-      if (req.user) return res.redirect(paths.myCourses);
+      if (req.user) return res.redirect(landingPath(req.user));
       renderLogin(res, 200, {});
     },
 
     login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) return renderLogin(res, 400, { email: req.body?.email }, form.errors);
-      const returnTo = safeReturnPath(req.session.returnTo, paths.myCourses);
+      const returnTo = req.session.returnTo;
       passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
         if (err) return next(err);
         if (!user) return renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' });
         // passport regenerates the session on login, so a session id set before login is worthless after it.
-        logIn(req, user).then(() => res.redirect(303, returnTo), next);
+        logIn(req, user).then(() => res.redirect(303, safeReturnPath(returnTo, landingPath(user))), next);
       })(req, res, next);
     },
 
