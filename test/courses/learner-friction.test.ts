@@ -7,6 +7,7 @@ import * as cheerio from 'cheerio';
 import type { Knex } from 'knex';
 import { byUrgency, type CourseCard } from '../../server/courses/courses-service';
 import { paths } from '../../server/http/paths';
+import type { Permission } from '../../server/auth/types';
 import { buildBooker, buildCustomer, buildOffering, buildOrder, educator } from '../support/bookings';
 import { buildPerson, buildUnit, csrfFrom, loginAs, PASSWORD, startTestApp, type TestApp } from '../support/test-app';
 import request from 'supertest';
@@ -26,22 +27,20 @@ async function completion(db: Knex, userId: number, completedDaysAgo: number, va
 }
 
 describe('where each role lands after logging in', () => {
+  const permissionsFor = (kind: string, unit: { id: number; organisationId: number }): Permission[] => {
+    if (kind === 'booker') return [{ kind: 'booker', organisationId: unit.organisationId, unitId: null }];
+    if (kind === 'manager') return [{ kind: 'manager', organisationId: null, unitId: unit.id }];
+    if (kind === 'educator') return educator;
+    return [{ kind: 'learner', organisationId: null, unitId: null }];
+  };
   it.each([
-    ['a learner', [{ kind: 'learner' as const, organisationId: null, unitId: null }], paths.myCourses],
+    ['a learner', 'learner', paths.myCourses],
     ['a manager', 'manager', paths.stats],
     ['an orderer', 'booker', paths.bookingOrders],
-    ['an HMC educator', educator, paths.hmcOrders],
-  ])('%s lands where their work is', async (_who, permissions, landing) => {
+    ['an HMC educator', 'educator', paths.hmcOrders],
+  ])('%s lands where their work is', async (_who, kind, landing) => {
     const unit = await buildUnit(t.db);
-    const person = await buildPerson(t.db, {
-      unitId: unit.id,
-      permissions:
-        permissions === 'booker'
-          ? [{ kind: 'booker', organisationId: unit.organisationId, unitId: null }]
-          : permissions === 'manager'
-            ? [{ kind: 'manager', organisationId: null, unitId: unit.id }]
-            : permissions,
-    });
+    const person = await buildPerson(t.db, { unitId: unit.id, permissions: permissionsFor(kind, unit) });
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, paths.login);
     const res = await agent.post(paths.login).type('form').send({ _csrf: token, email: person.email, password: PASSWORD });
