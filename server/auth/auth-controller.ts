@@ -12,6 +12,7 @@ import type { RateLimits } from './rate-limits';
 import { joinSchema, loginSchema, PASSWORD_MIN } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { UsersRepository } from './users-repository';
+import { landingPath } from './landing';
 
 /** Only same-site paths may be returned to after login, never another host. */
 export function safeReturnPath(value: unknown, fallback: string): string {
@@ -48,7 +49,7 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
 
   return {
     showLogin(req: Request, res: Response) {
-      if (req.user) return res.redirect(paths.myCourses);
+      if (req.user) return res.redirect(landingPath(req.user));
       renderLogin(res, 200, {}, {}, req.query.aterstallt === '1' ? 'auth:reset.done' : null);
     },
 
@@ -67,7 +68,7 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
         res.set('Retry-After', String(wait));
         return renderLogin(res, 429, { email: form.data.email }, { password: 'auth:errors.waitBeforeRetry' });
       }
-      const returnTo = safeReturnPath(req.session.returnTo, paths.myCourses);
+      const returnTo = req.session.returnTo;
       passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
         if (err) return next(err);
         if (!user) {
@@ -80,7 +81,7 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
         limits
           .accountSucceeded(account)
           .then(() => logIn(req, user))
-          .then(() => res.redirect(303, returnTo), next);
+          .then(() => res.redirect(303, safeReturnPath(returnTo, landingPath(user))), next);
       })(req, res, next);
     },
 

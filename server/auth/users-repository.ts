@@ -65,6 +65,12 @@ export function usersRepository(db: Knex) {
   }
 
   return {
+    /** When the person's account was made (the start of their introduction), or null for an unknown id. */
+    async createdAt(id: number): Promise<Date | null> {
+      const row = await db('users').where({ id }).first('created_at');
+      return row ? row.created_at : null;
+    },
+
     /** An active person by id, with permissions; null when unknown or disabled. */
     async findActiveById(id: number): Promise<CurrentUser | null> {
       const row: UserRow | undefined = await selectUsers(db).where('u.id', id).whereNull('u.disabled_at').first();

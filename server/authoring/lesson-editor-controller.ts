@@ -16,6 +16,7 @@ import type { CommentsRepository } from './comments-repository';
 import { readabilityReport } from './readability-report';
 import { DraftConflictError, type Draft } from './types';
 import { unsafeSvg } from '../courses/svg-safety';
+import { confirmedOrAsk } from '../http/confirm';
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
@@ -118,7 +119,18 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
 
     async move(req: Request, res: Response) {
       const draft = await authoring.openDraft(slugOf(req), req.user!.id);
-      if (req.body?.action === 'remove') await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
+      if (req.body?.action === 'remove') {
+        const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
+        if (!lesson) throw notFound('courses:errors.lessonNotFound');
+        const confirmed = confirmedOrAsk(req, res, {
+          title: req.t('authoring:lesson.confirmRemoveTitle', { title: lesson.title.standard }),
+          consequence: req.t('authoring:lesson.confirmRemove'),
+          confirmLabel: req.t('authoring:lesson.confirmRemoveButton'),
+          backHref: `${paths.authoringCourse(slugOf(req))}#lektioner`,
+        });
+        if (!confirmed) return;
+        await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
+      }
       else await authoring.moveLesson(draft, lessonOf(req), req.body?.direction === 'up' ? 'up' : 'down', req.user!.id);
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
     },

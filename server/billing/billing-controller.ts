@@ -16,6 +16,7 @@ import type { PartiesRepository } from './parties-repository';
 import type { PriceListRepository } from './price-list-repository';
 import type { Invoice } from './types';
 import { checkUbl } from './ubl-rules';
+import { confirmedOrAsk } from '../http/confirm';
 
 export function billingController(deps: { db: Knex; billing: BillingService; invoices: InvoicesRepository; parties: PartiesRepository; priceList: PriceListRepository }) {
   const { db, billing, invoices, parties, priceList } = deps;
@@ -132,6 +133,13 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
     async deleteDraft(req: Request, res: Response) {
       const invoice = await readableInvoice(req);
       if (invoice.status !== 'draft') throw new HttpError(409, 'billing:errors.issuedIsFinal');
+      const confirmed = confirmedOrAsk(req, res, {
+        title: req.t('billing:invoice.deleteConfirmTitle'),
+        consequence: req.t('billing:invoice.deleteConfirm'),
+        confirmLabel: req.t('billing:invoice.deleteConfirmButton'),
+        backHref: paths.adminInvoice(invoice.id),
+      });
+      if (!confirmed) return;
       await invoices.deleteDraft(invoice.id);
       res.redirect(303, `${paths.adminInvoices}?status=draft`);
     },

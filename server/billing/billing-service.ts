@@ -14,7 +14,7 @@ import type { InvoicesRepository } from './invoices-repository';
 import { invoiceTotals } from './money';
 import type { PartiesRepository } from './parties-repository';
 import type { PriceListRepository } from './price-list-repository';
-import type { ArticleCode, BillingParty, Invoice, PricedLine, SellerParty } from './types';
+import type { ArticleCode, BillingParty, Invoice, PricedLine, SellerParty, VatTreatment } from './types';
 import { checkUbl } from './ubl-rules';
 import { ublDocument } from './ubl';
 
@@ -93,6 +93,20 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
     articlesFor,
     price,
     missingMasterData,
+
+    /**
+     * What an orderer is told before ordering: today's price of the training and of each extra the offering
+     * can have, and the late-cancellation fee (articles without a price today are left out).
+     */
+    async priceSheet(offering: { length: ArticleCode; places: string[] }, date: string): Promise<{ code: ArticleCode; unitPriceOre: number; vat: VatTreatment }[]> {
+      const codes: ArticleCode[] = [offering.length];
+      if (offering.places.includes('hmc')) codes.push('venue');
+      if (offering.places.some((p) => p !== 'digital')) codes.push('coffee');
+      if (offering.places.includes('workplace')) codes.push('travel');
+      codes.push('late_cancellation');
+      const entries = await Promise.all(codes.map(async (code) => ({ code, entry: await priceList.priceOn(code, date) })));
+      return entries.flatMap(({ code, entry }) => (entry ? [{ code, unitPriceOre: entry.unitPriceOre, vat: entry.vat }] : []));
+    },
 
     /** The price estimate an orderer sees before sending: line by line, priced on the first preferred date. */
     async estimate(input: PricingInput, date: string): Promise<{ lines: PricedLine[]; totals: ReturnType<typeof invoiceTotals> }> {

@@ -16,12 +16,13 @@ import type { Language } from '../i18n/i18n';
 import type { Knex } from 'knex';
 import { bookerOrganisations, isAdmin, isHmc } from './bookings-policy';
 import type { BookingsService } from './bookings-service';
-import { attendanceSchema, cancelSchema, checkOrder, handleSchema, offeringSchema, orderSchema, participantsSchema } from './bookings-validation';
+import { attendanceSchema, cancelSchema, checkOrder, checkOrderLeniently, handleSchema, offeringSchema, orderSchema, participantsSchema } from './bookings-validation';
 import { cancellationTerms } from './cancellation';
 import { swedishDate, swedishInstant, swedishTime } from './dates';
 import type { OfferingsRepository } from './offerings-repository';
 import type { OrdersRepository } from './orders-repository';
 import { OFFERING_AREAS, ORDER_STATUSES, PLACES, type Offering, type OrderRequest, type OrderStatus, type TrainingOrder } from './types';
+import { confirmedOrAsk } from '../http/confirm';
 
 /** Formatting helpers every bookings and billing view uses. */
 export function viewHelpers(lng: Language) {
@@ -56,14 +57,20 @@ export function bookingsController(deps: {
     return offering;
   }
 
+  /** Today's prices for the offering and the cancellation terms, shown before anyone orders. */
+  async function priceTerms(offering: Offering) {
+    const [sheet, settings] = await Promise.all([billing.priceSheet(offering, swedishDate(new Date())), parties.settings()]);
+    return { sheet, freeDays: settings.freeCancellationDays, lateFee: sheet.find((l) => l.code === 'late_cancellation') ?? null };
+  }
+
   async function organisationsOf(user: CurrentUser) {
     const ids = bookerOrganisations(user);
     return ids.length ? Promise.all(ids.map(async (id) => (await parties.find(id))!)) : [];
   }
 
   async function renderOrderForm(req: Request, res: Response, offering: Offering, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
-    const orgs = await organisationsOf(req.user!);
-    render(req, res, 'bookings/order-form', { title: req.t('bookings:order.title', { title: offering.title[req.user!.contentVariant] }), offering, organisations: orgs, values, errors, errorParams: { max: offering.maxParticipants }, places: PLACES }, status);
+    const [orgs, terms] = await Promise.all([organisationsOf(req.user!), priceTerms(offering)]);
+    render(req, res, 'bookings/order-form', { title: req.t('bookings:order.title', { title: offering.title[req.user!.contentVariant] }), offering, organisations: orgs, values, errors, errorParams: { max: offering.maxParticipants }, places: PLACES, terms }, status);
   }
 
   async function orderPage(req: Request, res: Response, order: TrainingOrder, view: 'bookings/order' | 'bookings/hmc-order', extra: Record<string, unknown> = {}, status = 200) {
@@ -111,8 +118,8 @@ export function bookingsController(deps: {
 
     async offeringPage(req: Request, res: Response) {
       const offering = await publishedOffering(req);
-      const [roles, course] = await Promise.all([jobRoles.list(), offering.courseSlug ? courses.latestBySlug(offering.courseSlug) : null]);
-      render(req, res, 'bookings/offering', { title: offering.title[req.user!.contentVariant], offering, roles, course, canOrder: bookerOrganisations(req.user!).length > 0 });
+      const [roles, course, terms] = await Promise.all([jobRoles.list(), offering.courseSlug ? courses.latestBySlug(offering.courseSlug) : null, priceTerms(offering)]);
+      render(req, res, 'bookings/offering', { title: offering.title[req.user!.contentVariant], offering, roles, course, terms, canOrder: bookerOrganisations(req.user!).length > 0 });
     },
 
     // ---- Ordering ----
@@ -136,7 +143,7 @@ export function bookingsController(deps: {
       const body = req.body ?? {};
       if (body.step === 'edit') return renderOrderForm(req, res, offering, body, {});
       const form = parseForm(orderSchema, body);
-      if (!form.ok) return renderOrderForm(req, res, offering, body, form.errors, 400);
+      if (!form.ok) return renderOrderForm(req, res, offering, body, { ...checkOrderLeniently(body, offering, swedishDate(new Date())), ...form.errors }, 400);
       if (!bookerOrganisations(user).includes(form.data.organisationId)) throw forbidden('bookings:errors.notYourOrganisation');
       // A repeated send of a form that already made an order goes to that order.
       const existing = await orders.findByToken(form.data.requestToken);
@@ -178,6 +185,7 @@ export function bookingsController(deps: {
           organisation,
           estimate,
           estimateError,
+          terms: await priceTerms(offering),
           values: body,
         });
       }
@@ -214,6 +222,18 @@ export function bookingsController(deps: {
       if (!form.ok) return orderPage(req, res, order, 'bookings/order', { errors: form.errors }, 400);
       const byHmc = req.path.startsWith('/hmc/');
       if (byHmc && !isHmc(req.user!)) throw forbidden();
+      const settings = await parties.settings();
+      const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now: new Date(), freeDays: settings.freeCancellationDays, byHmc });
+      const fee = terms.charged ? await billing.price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? new Date())).catch(() => null) : null;
+      // An order that is no longer open is not asked about again (a repeated send changes nothing).
+      const stillOpen = ['requested', 'proposed', 'confirmed'].includes(order.status);
+      const confirmed = !stillOpen || confirmedOrAsk(req, res, {
+        title: req.t('bookings:cancel.confirmTitle'),
+        consequence: terms.charged && fee ? req.t('bookings:cancel.confirmCharged', { fee: formatKronor(fee[0].unitPriceOre, req.lng) }) : req.t('bookings:cancel.confirmFree'),
+        confirmLabel: req.t('bookings:cancel.confirmButton'),
+        backHref: byHmc ? paths.hmcOrder(order.id) : paths.bookingOrder(order.id),
+      });
+      if (!confirmed) return;
       await bookings.cancel(req.user!, order.id, byHmc ? 'hmc' : 'customer', form.data.reason ?? form.data.cancelReason);
       res.redirect(303, `${byHmc ? paths.hmcOrder(order.id) : paths.bookingOrder(order.id)}?klart=avbokad`);
     },
@@ -237,6 +257,15 @@ export function bookingsController(deps: {
       const order = await loadOrder(req);
       const participantId = idParam(req.params.participant);
       if (participantId === null) throw notFound('bookings:errors.participantNotFound');
+      const participant = (await orders.participants(order.id)).find((p) => p.id === participantId);
+      if (!participant) throw notFound('bookings:errors.participantNotFound');
+      const confirmed = confirmedOrAsk(req, res, {
+        title: req.t('bookings:participants.confirmRemoveTitle', { name: participant.name }),
+        consequence: req.t('bookings:participants.confirmRemove'),
+        confirmLabel: req.t('bookings:participants.confirmRemoveButton'),
+        backHref: `${paths.bookingOrder(order.id)}#deltagare`,
+      });
+      if (!confirmed) return;
       await bookings.removeParticipant(req.user!, order.id, participantId);
       res.redirect(303, `${paths.bookingOrder(order.id)}#deltagare`);
     },

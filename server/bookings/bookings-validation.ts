@@ -42,12 +42,7 @@ export type OrderForm = z.infer<typeof orderSchema>;
  * the organisation has none yet.
  */
 export function checkOrder(form: OrderForm, offering: Offering, today: string, needsOrgNumber: boolean): { errors: FieldErrors; dates: string[]; orgNumber: string | null } {
-  const errors: FieldErrors = {};
-  const given = (['date1', 'date2', 'date3'] as const).filter((k) => form[k]);
-  for (const k of given) if ((form[k] as string) <= today) errors[k] = 'bookings:errors.datePast';
-  const dates = given.map((k) => form[k] as string);
-  if (dates.length < 2) errors[given.length === 0 ? 'date1' : 'date2'] ??= 'bookings:errors.twoDates';
-  else if (new Set(dates).size !== dates.length) errors.date2 ??= 'bookings:errors.datesDiffer';
+  const { errors, dates } = checkDates(form, today);
   if (!offering.places.includes(form.place)) errors.place = 'bookings:errors.placeNotOffered';
   if (form.place === 'workplace' && !form.placeAddress) errors.placeAddress = 'bookings:errors.addressRequired';
   if (form.expectedParticipants > offering.maxParticipants) errors.expectedParticipants = 'bookings:errors.participantsMax';
@@ -58,6 +53,36 @@ export function checkOrder(form: OrderForm, offering: Offering, today: string, n
     else if (!orgNumber) errors.orgNumber = 'bookings:errors.orgNumberInvalid';
   }
   return { errors, dates: [...dates].sort(), orgNumber };
+}
+
+type DateFields = Partial<Record<'date1' | 'date2' | 'date3', string | null | undefined>>;
+
+/** Two or three different dates after today. */
+function checkDates(form: DateFields, today: string): { errors: FieldErrors; dates: string[] } {
+  const errors: FieldErrors = {};
+  const given = (['date1', 'date2', 'date3'] as const).filter((k) => form[k]);
+  for (const k of given) if ((form[k] as string) <= today) errors[k] = 'bookings:errors.datePast';
+  const dates = given.map((k) => form[k] as string);
+  if (dates.length < 2) errors[given.length === 0 ? 'date1' : 'date2'] ??= 'bookings:errors.twoDates';
+  else if (new Set(dates).size !== dates.length) errors.date2 ??= 'bookings:errors.datesDiffer';
+  return { errors, dates };
+}
+
+/**
+ * When the form itself has errors, the checks that need the offering still run on what can be read, so
+ * the orderer gets every error in one round (missing dates were reported only on the second send).
+ */
+export function checkOrderLeniently(body: Record<string, unknown>, offering: Offering, today: string): FieldErrors {
+  const read = (k: 'date1' | 'date2' | 'date3') => {
+    const parsed = optionalDate.safeParse(body[k]);
+    return parsed.success ? parsed.data : null;
+  };
+  const { errors } = checkDates({ date1: read('date1'), date2: read('date2'), date3: read('date3') }, today);
+  const place = typeof body.place === 'string' ? body.place : '';
+  const address = typeof body.placeAddress === 'string' ? body.placeAddress.trim() : '';
+  if (place === 'workplace' && !address) errors.placeAddress = 'bookings:errors.addressRequired';
+  if (place && !(offering.places as string[]).includes(place)) errors.place = 'bookings:errors.placeNotOffered';
+  return errors;
 }
 
 export const handleSchema = z.discriminatedUnion('action', [

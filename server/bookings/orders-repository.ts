@@ -1,6 +1,6 @@
 /** Training orders and their participants. Commands pass their transaction; `lock` takes the order's row lock. */
 import type { Knex } from 'knex';
-import type { OrderRequest, OrderStatus, Participant, TrainingOrder } from './types';
+import type { BookedTraining, OrderRequest, OrderStatus, Participant, TrainingOrder } from './types';
 
 type Db = Knex | Knex.Transaction;
 
@@ -180,6 +180,21 @@ export function ordersRepository(db: Knex) {
 
     async update(trx: Knex.Transaction, id: number, fields: Record<string, unknown>): Promise<void> {
       await trx('training_orders').where({ id }).update({ ...fields, updated_at: trx.fn.now() });
+    },
+
+    /** Confirmed classroom trainings that have not ended, for which these people are on the list. */
+    async upcomingForPeople(userIds: number[]): Promise<BookedTraining[]> {
+      if (!userIds.length) return [];
+      const rows = await db('training_participants as p')
+        .join('training_orders as t', 't.id', 'p.order_id')
+        .join('training_offerings as o', 'o.id', 't.offering_id')
+        .whereIn('p.user_id', userIds)
+        .where('t.status', 'confirmed')
+        .where('t.ends_at', '>', db.fn.now())
+        .orderBy([{ column: 't.starts_at', order: 'asc' }, { column: 'p.user_id', order: 'asc' }])
+        .limit(200)
+        .select('p.user_id', 't.id as order_id', 'o.title_standard', 'o.title_easy', 't.starts_at', 't.ends_at', 't.place', 't.place_address');
+      return rows.map((r) => ({ userId: r.user_id, orderId: r.order_id, title: { standard: r.title_standard, easy: r.title_easy }, startsAt: r.starts_at, endsAt: r.ends_at, place: r.place, placeAddress: r.place_address }));
     },
 
     async participants(orderId: number, trx: Db = db): Promise<Participant[]> {

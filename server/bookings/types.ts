@@ -91,3 +91,14 @@ export interface OrderRequest extends OrderDetails {
   /** Given when the organisation has no organisation number yet; it is saved to the organisation. */
   orgNumber: string | null;
 }
+
+/** A confirmed classroom training a person is on the list for (Mina kurser, the manager's person page). */
+export interface BookedTraining {
+  userId: number;
+  orderId: number;
+  title: { standard: string; easy: string };
+  startsAt: Date;
+  endsAt: Date;
+  place: string;
+  placeAddress: string | null;
+}

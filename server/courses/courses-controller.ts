@@ -5,23 +5,32 @@ import type { UsersRepository } from '../auth/users-repository';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import type { CoursesRepository } from './courses-repository';
-import type { CoursesService } from './courses-service';
+import { byUrgency, type CoursesService } from './courses-service';
 import { renderLesson } from './markdown';
 import { isVariant } from './types';
 import type { VideosService } from '../videos/videos-service';
+import type { OrdersRepository } from '../bookings/orders-repository';
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
 
-export function coursesController(deps: { coursesService: CoursesService; courses: CoursesRepository; users: UsersRepository; videosService: VideosService }) {
-  const { coursesService, courses, users, videosService } = deps;
+export function coursesController(deps: {
+  coursesService: CoursesService;
+  courses: CoursesRepository;
+  users: UsersRepository;
+  videosService: VideosService;
+  orders: Pick<OrdersRepository, 'upcomingForPeople'>;
+}) {
+  const { coursesService, courses, users, videosService, orders } = deps;
 
   return {
     async myCourses(req: Request, res: Response) {
       const user = req.user!;
-      const cards = await coursesService.myCourses(user);
+      const [cards, booked] = await Promise.all([users.createdAt(user.id).then((joined) => coursesService.myCourses(user, joined)), orders.upcomingForPeople([user.id])]);
       res.render('courses/my-courses', {
         title: req.t('courses:my.title'),
-        required: cards.filter((c) => c.requirement === 'required'),
+        booked,
+        now: new Date(),
+        required: cards.filter((c) => c.requirement === 'required').sort(byUrgency),
         recommended: cards.filter((c) => c.requirement === 'recommended'),
         other: cards.filter((c) => c.requirement === 'other'),
         variant: user.contentVariant,

@@ -14,6 +14,22 @@ export interface CourseCard {
   status: CourseStatus;
   /** A significant change published after the learner's still-valid completion. */
   news: string | null;
+  /** A required course never completed: by when it should be done (the introduction period from joining). */
+  dueBy: Date | null;
+}
+
+/** Days a new person has to complete a required course they have never done (their introduction). */
+export const INTRODUCTION_DAYS = 30;
+
+/** Expired first, then expiring, then what is started, then what is not; done courses last. */
+const URGENCY: Record<CourseStatus['state'], number> = { expired: 0, expiring: 1, in_progress: 2, not_started: 3, completed: 4 };
+
+/** Orders cards by urgency, then by the date that matters (due or valid until), keeping track order on ties. */
+export function byUrgency(a: CourseCard, b: CourseCard): number {
+  const rank = URGENCY[a.status.state] - URGENCY[b.status.state];
+  if (rank !== 0) return rank;
+  const when = (c: CourseCard) => (c.dueBy ?? c.status.validUntil)?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  return when(a) - when(b);
 }
 
 export interface CourseProgress {
@@ -50,7 +66,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
     progressIn,
 
     /** Required and recommended courses of the person's job role, then every other course, each with status. */
-    async myCourses(user: CurrentUser): Promise<CourseCard[]> {
+    async myCourses(user: CurrentUser, joinedAt: Date | null = null): Promise<CourseCard[]> {
       const [all, track, overview, changes] = await Promise.all([courses.listLatest(), courses.trackFor(user.jobRole), enrolments.overview(user.id), courses.latestSignificantChanges()]);
       const bySlug = new Map(all.map((v) => [v.content.slug, v]));
       const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] = [
@@ -65,9 +81,11 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
         const lessonCount = version.content.lessons.length;
         const change = changes.get(version.courseId);
         const news = change && latest && latest.validUntil > new Date() && change.publishedAt > latest.completedAt ? (change.changeNote ?? '') : null;
+        const dueBy = e.requirement === 'required' && !latest && joinedAt ? new Date(joinedAt.getTime() + INTRODUCTION_DAYS * 86_400_000) : null;
         return [
           {
             news,
+            dueBy,
             slug: e.slug,
             version,
             requirement: e.requirement,

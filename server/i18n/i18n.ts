@@ -50,6 +50,13 @@ export function formatDate(date: Date | string, lng: Language): string {
   return dateFormats[lng].format(typeof date === 'string' ? new Date(date) : date);
 }
 
+const timeFormat = new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' });
+
+/** A clock time in Swedish time ("09.00" is written "09:00" in both languages). */
+export function formatTime(date: Date | string): string {
+  return timeFormat.format(typeof date === 'string' ? new Date(date) : date).replace('.', ':');
+}
+
 /** Chooses the UI language (the person's setting, else the session's, else Swedish) and exposes t() to views. */
 export function languageMiddleware(i18n: i18n): RequestHandler {
   return (req, res, next) => {
@@ -61,6 +68,7 @@ export function languageMiddleware(i18n: i18n): RequestHandler {
     res.locals.lng = lng;
     res.locals.t = t;
     res.locals.formatDate = (d: Date | string) => formatDate(d, lng);
+    res.locals.formatTime = formatTime;
     next();
   };
 }

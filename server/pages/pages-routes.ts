@@ -4,6 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { paths } from '../http/paths';
 import { feedbackController } from './feedback';
 import type { Services } from '../services';
+import { landingPath } from '../auth/landing';
 
 export function healthRoutes(services: Services): Router {
   const router = Router();
@@ -21,7 +22,7 @@ export function healthRoutes(services: Services): Router {
 export function pagesRoutes(services: Services): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
-    if (req.user) return res.redirect(paths.myCourses);
+    if (req.user) return res.redirect(landingPath(req.user));
     res.render('pages/home', { title: req.t('common:appName') });
   });
   const feedback = feedbackController(services);

@@ -32,10 +32,12 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const slug = String(req.params.slug);
       const progress = await coursesService.progressIn(user, slug);
       const content = progress.version.content;
-      const lessonsLeft = content.lessons.filter((l) => !progress.done.has(l.id));
+      // Without an open enrolment a learner who has passed has nothing left to read: the lessons are not "left".
+      const finished = !progress.enrolment && progress.latestCompletion !== null;
+      const lessonsLeft = finished ? [] : content.lessons.filter((l) => !progress.done.has(l.id));
       const open = progress.enrolment ? await quiz.openAttempt(progress.enrolment.id) : null;
       const last = progress.enrolment ? await quiz.latestAttempt(progress.enrolment.id) : null;
-      res.render('quiz/intro', { title: req.t('quiz:intro.title', { course: content.title[user.contentVariant] }), slug, content, progress, lessonsLeft, open, last, variant: user.contentVariant });
+      res.render('quiz/intro', { title: req.t('quiz:intro.title', { course: content.title[user.contentVariant] }), slug, content, progress, lessonsLeft, finished, open, last, variant: user.contentVariant });
     },
 
     async start(req: Request, res: Response) {

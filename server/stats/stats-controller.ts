@@ -106,10 +106,11 @@ export function statsController(services: Services) {
       const id = /^[1-9][0-9]{0,9}$/.test(String(req.params.id)) ? Number(req.params.id) : null;
       if (!id || id > 2_147_483_647) throw notFound('stats:errors.personNotFound');
       const record = await statsService.personRecord(req.user!, id);
-      const roles = await services.jobRoles.list();
+      const [roles, booked] = await Promise.all([services.jobRoles.list(), services.orders.upcomingForPeople([id])]);
       res.render('stats/person', {
         title: record.person.name,
         record,
+        booked,
         roleName: roles.find((r) => r.id === record.person.jobRole)?.name[req.lng] ?? '',
         fmt: formatters(req.lng),
         tableRowsHtml,

@@ -152,7 +152,14 @@ describe('cancellation', () => {
     const o = await loginAs(t.app, orderer.email);
     const page = cheerio.load((await o.agent.get(`/bestallningar/${orderId}`)).text);
     expect(page('#h-cancel').parent().text()).toContain('utan kostnad till och med');
-    const res = await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf, reason: 'Personalbrist' });
+    // The first send only asks (one careless click cancels nothing); the confirmed send cancels.
+    const ask = await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf, reason: 'Personalbrist' });
+    expect(ask.status).toBe(200);
+    const confirmPage = cheerio.load(ask.text);
+    expect(confirmPage('h1').text()).toBe('Vill du avboka utbildningen?');
+    expect(confirmPage('input[name="reason"]').val()).toBe('Personalbrist');
+    expect(await t.db('training_orders').where({ id: orderId }).first()).toMatchObject({ status: 'confirmed' });
+    const res = await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf, reason: 'Personalbrist', confirmed: 'ja' });
     expect(res.status).toBe(303);
     expect(await t.db('training_orders').where({ id: orderId }).first()).toMatchObject({ status: 'cancelled', cancelled_by_party: 'customer', cancellation_charged: false });
     expect(await t.db('invoices').where({ training_order_id: orderId })).toHaveLength(0);
@@ -166,7 +173,9 @@ describe('cancellation', () => {
     const o = await loginAs(t.app, orderer.email);
     const page = cheerio.load((await o.agent.get(`/bestallningar/${orderId}`)).text);
     expect(page('#h-cancel').parent().text()).toContain('avbokningsavgift på 1 000,00 kr exklusive moms');
-    await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf });
+    const ask = await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf });
+    expect(cheerio.load(ask.text)('.notice--warning').text()).toContain('avbokningsavgift på 1 000,00 kr');
+    await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf, confirmed: 'ja' });
     // A double click changes nothing.
     expect((await o.agent.post(`/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: o.csrf })).status).toBe(303);
     expect(await t.db('training_orders').where({ id: orderId }).first()).toMatchObject({ status: 'cancelled', cancellation_charged: true });
@@ -181,7 +190,7 @@ describe('cancellation', () => {
     const { customer, orderer, teacher, offering } = await setting();
     const orderId = await buildOrder(t.db, { organisationId: customer.id, offeringId: offering.id, orderedBy: orderer.id, status: 'confirmed', daysAhead: 2, educatorId: teacher.id });
     const hmc = await loginAs(t.app, teacher.email);
-    expect((await hmc.agent.post(`/hmc/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: hmc.csrf, cancelReason: 'Utbildaren är sjuk' })).status).toBe(303);
+    expect((await hmc.agent.post(`/hmc/bestallningar/${orderId}/avboka`).type('form').send({ _csrf: hmc.csrf, cancelReason: 'Utbildaren är sjuk', confirmed: 'ja' })).status).toBe(303);
     expect(await t.db('training_orders').where({ id: orderId }).first()).toMatchObject({ status: 'cancelled', cancelled_by_party: 'hmc', cancellation_charged: false });
     expect(await t.db('invoices').where({ training_order_id: orderId })).toHaveLength(0);
   });

@@ -64,7 +64,7 @@ async function login(page: Page, email: string): Promise<void> {
   await page.getByLabel('E-postadress').fill(email);
   await page.getByLabel('Lösenord').fill(PASSWORD);
   await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/mina-kurser$/);
+  await page.waitForURL((url) => url.pathname !== '/logga-in');
 }
 
 /** The label and mode of each caption track of the film, as the browser has them. */
@@ -82,13 +82,41 @@ describe('a lesson film in Chromium', () => {
     await video.evaluate((v: HTMLVideoElement) => (v.readyState >= 1 ? null : new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }))));
     await visit(page, 'lesson');
 
+    // The learner's track is on; the page draws it below the film (mode "hidden" keeps its cues flowing
+    // without the browser painting them over the picture), at least at body text size.
     expect(await trackModes(page)).toEqual([
-      { label: 'Svenska', kind: 'captions', language: 'sv', mode: 'showing' },
+      { label: 'Svenska', kind: 'captions', language: 'sv', mode: 'hidden' },
       { label: 'Lätt svenska', kind: 'captions', language: 'sv', mode: 'disabled' },
     ]);
-    // The showing track has loaded its cues from the server.
+    // The chosen track has loaded its cues from the server.
     await eventually(() => video.evaluate((v: HTMLVideoElement) => (v.textTracks[0]!.cues?.length ?? 0) === 3), 10_000, 'the cues to load');
+    const captions = page.locator('.film__captions');
+    expect(await captions.isVisible()).toBe(true);
+    const bodySize = await page.locator('#lesson-body').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(await captions.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(bodySize);
+    // The caption box sits below the picture, never over it.
+    const [videoBox, captionBox] = [await video.boundingBox(), await captions.boundingBox()];
+    expect(captionBox!.y).toBeGreaterThanOrEqual(videoBox!.y + videoBox!.height - 1);
+    // The learner can make the captions larger, and the choice is kept.
+    await page.locator('select[data-caption-size]').selectOption('xl');
+    expect(await captions.getAttribute('data-size')).toBe('xl');
 
+    // The lesson text comes before the film, and the keyboard reaches "Klar – nästa" in a few steps
+    // (the transcript's lines are tab stops only once the transcript is opened).
+    expect(await page.evaluate(() => {
+      const body = document.getElementById('lesson-body')!;
+      const film = document.getElementById('lesson-film')!;
+      return Boolean(body.compareDocumentPosition(film) & Node.DOCUMENT_POSITION_FOLLOWING);
+    })).toBe(true);
+    await page.locator('body').focus();
+    let stops = 0;
+    for (; stops < 60; stops++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement?.textContent ?? '').includes('Klar – nästa'))) break;
+    }
+    expect(stops).toBeLessThan(25);
+
+    await page.locator('.transcript-wrap summary').click();
     const third = page.locator('.transcript li').nth(2);
     await third.getByRole('button', { name: /Tredje raden/ }).click();
     await eventually(() => video.evaluate((v: HTMLVideoElement) => v.currentTime >= 3 && v.currentTime < 4), 10_000, 'the film to move to the third line');
@@ -110,7 +138,8 @@ describe('a lesson film in Chromium', () => {
     await page.goto(`${base}/kurser/test-kurs/lektioner/bromsar`);
     await visit(page, 'lesson-easy');
     const modes = await trackModes(page);
-    expect(modes.find((m) => m.mode === 'showing')?.label).toBe('Lätt svenska');
+    expect(modes.find((m) => m.mode !== 'disabled')?.label).toBe('Lätt svenska');
+    await eventually(async () => (await page.locator('.film__captions').textContent()) !== null, 5_000, 'the caption box');
     expect(await page.locator('.transcript li').first().textContent()).toContain('Lås bromsen.');
     await context.close();
   });

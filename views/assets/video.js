@@ -48,9 +48,63 @@
     video.addEventListener('seeked', mark);
   }
 
+  // Captions drawn below the film, not over it: they never cover text burnt into the picture, and they
+  // are at least as large as the page's body text (the browser's own captions were ~9 px on a phone).
+  // In full screen the browser's own captions take over, since the box below is not visible there.
+  function setUpCaptionBox(video, box, sizeSelect) {
+    var current = null;
+    var busy = false;
+    function render() {
+      var cues = current && current.activeCues ? Array.prototype.map.call(current.activeCues, function (c) { return c.text; }) : [];
+      box.textContent = '';
+      cues.forEach(function (text) {
+        var line = document.createElement('p');
+        line.className = 'film__caption-line';
+        line.textContent = text.replace(/<[^>]*>/g, '');
+        box.appendChild(line);
+      });
+    }
+    function adopt() {
+      if (busy) return;
+      busy = true;
+      var full = document.fullscreenElement === video;
+      var tracks = video.textTracks;
+      var chosen = null;
+      for (var i = 0; i < tracks.length; i++) if (tracks[i].mode === 'showing' || (tracks[i] === current && tracks[i].mode === 'hidden')) chosen = chosen || tracks[i];
+      if (chosen !== current) {
+        if (current) current.removeEventListener('cuechange', render);
+        current = chosen;
+        if (current) current.addEventListener('cuechange', render);
+      }
+      if (current) current.mode = full ? 'showing' : 'hidden';
+      box.hidden = !current || full;
+      render();
+      busy = false;
+    }
+    if (sizeSelect) {
+      var saved = null;
+      try { saved = localStorage.getItem('caption-size'); } catch (e) { /* private mode */ }
+      if (saved && sizeSelect.querySelector('option[value="' + saved + '"]')) sizeSelect.value = saved;
+      box.setAttribute('data-size', sizeSelect.value);
+      sizeSelect.addEventListener('change', function () {
+        box.setAttribute('data-size', sizeSelect.value);
+        try { localStorage.setItem('caption-size', sizeSelect.value); } catch (e) { /* private mode */ }
+      });
+    }
+    video.textTracks.addEventListener('change', function () { setTimeout(adopt, 0); });
+    document.addEventListener('fullscreenchange', adopt);
+    adopt();
+    return adopt;
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll('video[data-player]'), function (video) {
     showDefaultCaptions(video);
-    video.addEventListener('loadedmetadata', function () { showDefaultCaptions(video); }, { once: true });
+    var captionBox = document.querySelector('[data-captions="' + video.id + '"]');
+    var sizeSelect = document.querySelector('[data-caption-size="' + video.id + '"]');
+    var sizeWrap = document.querySelector('[data-caption-size-wrap]');
+    var adoptCaptions = captionBox ? setUpCaptionBox(video, captionBox, sizeSelect) : null;
+    if (sizeWrap && captionBox) sizeWrap.hidden = false;
+    video.addEventListener('loadedmetadata', function () { showDefaultCaptions(video); if (adoptCaptions) adoptCaptions(); }, { once: true });
     var section = video.closest('section') || document;
     var speed = section.querySelector('[data-speed]');
     var wrap = section.querySelector('[data-speed-wrap]');
