@@ -9,7 +9,14 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 // Wrong answers, so an attempt never passes and the same learner can start another one.
-const WRONG: Record<string, string[]> = { bromsen: ['inget'], 'vem-ringer': ['granne'], 'laga-sjalv': ['true'] };
+const WRONG: Record<string, string[]> = {
+  bromsen: ['inget'],
+  'vem-ringer': ['granne'],
+  'laga-sjalv': ['true'],
+  'bromsen-tar-inte': ['forsiktigt'],
+  'las-vid-forflyttning': ['false'],
+  'ali-ringer': ['leverantoren'],
+};
 
 async function learnerInQuiz() {
   const person = await buildPerson(t.db);
