@@ -10,6 +10,7 @@ import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
 import { coursesRoutes } from './courses/courses-routes';
 import { evaluationsRoutes } from './evaluations/evaluations-routes';
+import { formBodies } from './http/body-parsing';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { paths } from './http/paths';
@@ -35,8 +36,7 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   app.use(securityHeaders());
   app.use('/assets', express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }));
   app.use(healthRoutes(services));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(formBodies());
   app.use(sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') }));
   app.use(services.passport.initialize());
   app.use(services.passport.session());
@@ -70,6 +70,6 @@ export function createApp(services: Services, sessionPool: Pool): Express {
   for (const routes of featureRoutes) app.use(routes(services));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(services.logger));
+  app.use(errorHandler(services.logger, services.i18n));
   return app;
 }
