@@ -170,10 +170,10 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       if (!file) return renderProblems(400, [req.t('authoring:import.noFile')]);
       try {
         const result = await authoring.importZip(file.buffer, req.user!.id);
-        if (!result.ok) return renderProblems(400, result.problems);
+        if (!result.ok) return renderProblems(422, result.problems);
         res.redirect(303, `${paths.authoringCourse(result.slug)}?importerad=1`);
       } catch (error) {
-        if (error instanceof CourseZipError) return renderProblems(400, [req.t(error.message)]);
+        if (error instanceof CourseZipError) return renderProblems(error.status, [req.t(error.key, error.params)]);
         throw error;
       }
     },

@@ -51,7 +51,15 @@ function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Proble
     for (const e of doc.errors) problems.add(file, lineCounter.linePos(e.pos[0]).line + lineOffset, `Felaktig YAML: ${e.message.split('\n')[0]}`);
     return null;
   }
-  const parsed = schema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    // A few aliases are fine; thousands (a "billion laughs" file) would expand to gigabytes.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    problems.add(file, null, 'Filen har för många alias (*namn) och läses inte. Skriv ut innehållet i stället för att hänvisa till det.');
+    return null;
+  }
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const keys = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
