@@ -21,7 +21,7 @@ export const ZIP_LIMITS = {
   milliseconds: 30_000,
 } as const;
 
-export type ZipLimits = typeof ZIP_LIMITS;
+export type ZipLimits = { readonly [K in keyof typeof ZIP_LIMITS]: number };
 
 /** What went wrong, as a translation key with its parameters (the worker cannot translate). */
 export interface ZipRefusal {
