@@ -8,7 +8,7 @@ import type { CourseContent } from '../courses/types';
 import { AREAS } from '../courses/types';
 import { badRequest, forbidden, HttpError } from '../http/errors';
 import { paths } from '../http/paths';
-import { parseForm, type FieldErrors } from '../http/validation';
+import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import type { AuthoringService } from './authoring-service';
 import { factsSchema, newCourseSchema, publishSchema } from './authoring-validation';
 import type { CommentsRepository } from './comments-repository';
@@ -149,8 +149,8 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
     },
 
     async restore(req: Request, res: Response) {
-      const version = Number(req.body?.version);
-      if (!Number.isInteger(version) || version < 1) throw badRequest();
+      const version = idParam(req.body?.version);
+      if (version === null) throw badRequest();
       await authoring.restore(slugOf(req), version, req.user!.id);
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}?aterstalld=${version}`);
     },
@@ -182,7 +182,7 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const slug = slugOf(req);
       const courseId = await authoring.courseId(slug);
       if (req.body?.action === 'remove') {
-        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: Number(req.body.userId) || 0 }).delete();
+        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: idParam(req.body.userId) ?? 0 }).delete();
         return res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
       }
       const email = String(req.body?.email ?? '').trim();

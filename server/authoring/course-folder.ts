@@ -88,7 +88,8 @@ export function unzipInWorker(zip: Buffer, limits: ZipLimits = ZIP_LIMITS): Prom
   return new Promise((resolve, reject) => {
     // Run from source (tests, tsx) the worker needs the TypeScript loader too.
     const execArgv = workerFile.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
-    const worker = new Worker(workerFile, { workerData: { zip: new Uint8Array(zip), limits }, execArgv, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const copy = new Uint8Array(zip); // handed over to the worker, not cloned again
+    const worker = new Worker(workerFile, { workerData: { zip: copy, limits }, transferList: [copy.buffer], execArgv, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     const timer = setTimeout(() => {
       void worker.terminate();
       reject(new CourseZipError('authoring:import.tooSlow', { seconds: limits.milliseconds / 1000 }, 413));
