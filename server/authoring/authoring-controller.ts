@@ -182,7 +182,9 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const slug = slugOf(req);
       const courseId = await authoring.courseId(slug);
       if (req.body?.action === 'remove') {
-        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: idParam(req.body.userId) ?? 0 }).delete();
+        const userId = idParam(req.body.userId);
+        if (userId === null) throw badRequest();
+        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: userId }).delete();
         return res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
       }
       const email = String(req.body?.email ?? '').trim();
