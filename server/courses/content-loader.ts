@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { looksLikeImage } from './image-content';
 import type { z } from 'zod';
 import { courseFileSchema, frontMatterSchema, quizFileSchema, tracksFileSchema, type TracksFile } from './content-schema';
 import type { AssetRef, ContentProblem, CourseContent, JobRoleTrack, LessonContent, QuestionContent, Texts, Variant } from './types';
@@ -129,6 +130,10 @@ function readImages(dir: string, problems: Problems): Map<string, LoadedAsset> {
       continue;
     }
     const bytes = fs.readFileSync(file);
+    if (!looksLikeImage(contentType, bytes)) {
+      problems.add(file, null, `Filen är inte en bild av den typ som namnet säger (${path.extname(name).toLowerCase()})`);
+      continue;
+    }
     if (contentType === 'image/svg+xml') {
       const problem = unsafeSvg(bytes.toString('utf8'));
       if (problem) problems.add(file, null, problem);

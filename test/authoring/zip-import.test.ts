@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import zlib from 'node:zlib';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import request from 'supertest';
 import { unzipWithLimits } from '../../server/authoring/unzip-worker';
 import { ZIP_LIMITS } from '../../server/authoring/zip-limits';
@@ -113,5 +113,19 @@ describe('importing a zip bomb over HTTP', () => {
     expect(res.text).toContain('2 MB');
     expect(await t.db('course_drafts').count({ n: '*' }).first()).toEqual(drafts);
     expect(tempFolders()).toEqual(folders);
+  });
+
+  it('checks images in a zip by their content, as the editor does for an upload', async () => {
+    const exported = await educator.agent.get('/redigera/kurser/test-kurs/export.zip').buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const files = unzipSync(new Uint8Array(exported.body as Buffer));
+    files['test-kurs/images/falsk.png'] = text('hej, jag är ingen PNG');
+    const res = await educator.agent.post(`/redigera/importera?_csrf=${encodeURIComponent(educator.csrf)}`).attach('zip', Buffer.from(zipSync(files)), 'kurs.zip');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('falsk.png');
+    expect(res.text).toContain('inte en bild av den typ som namnet säger');
   });
 });
