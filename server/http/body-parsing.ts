@@ -18,7 +18,8 @@ export const FORM_LIMIT = '100kb';
  */
 export const AUTHORING_FORM_LIMIT = '1mb';
 
-const hasBody = (req: express.Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+const hasBody = (req: express.Request) =>
+  !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
 const isForm = (type: string | undefined) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type ?? '');
 
 /** Refuses bodies that are not forms (JSON, XML, text) with 415. */
