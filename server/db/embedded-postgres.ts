@@ -201,7 +201,13 @@ export async function clearPreviousRun(clusterDir: string, log?: (message: strin
   }
   if (Number.isInteger(pid) && pid > 0 && alive(pid) && isPostgresOf(pid, clusterDir)) {
     log?.(`An embedded PostgreSQL (pid ${pid}) from an earlier run is still running; stopping it`);
-    process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, writes a checkpoint
+    try {
+      process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, writes a checkpoint
+    } catch (error) {
+      // Another user's server: not ours to stop; postgres itself will then say the folder is in use.
+      log?.(`Could not stop PostgreSQL ${pid}: ${(error as Error).message}`);
+      return;
+    }
     if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
       log?.(`PostgreSQL ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
       process.kill(pid, 'SIGKILL');
