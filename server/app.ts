@@ -10,6 +10,7 @@ import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
 import { coursesRoutes } from './courses/courses-routes';
 import { evaluationsRoutes } from './evaluations/evaluations-routes';
+import { formBodies } from './http/body-parsing';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { noStoreForPeople } from './http/no-store';
@@ -39,8 +40,7 @@ export function createApp(services: Services, sessionPool: Pool): App {
   app.use(securityHeaders());
   app.use('/assets', express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }));
   app.use(healthRoutes(services));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(formBodies());
   const sessions = sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') });
   app.use(sessions);
   app.use(services.passport.initialize());
@@ -76,6 +76,6 @@ export function createApp(services: Services, sessionPool: Pool): App {
   for (const routes of featureRoutes) app.use(routes(services));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(services.logger));
+  app.use(errorHandler(services.logger, services.i18n));
   return Object.assign(app, { closeSessions: () => sessions.close() });
 }

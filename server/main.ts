@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     logger.info('Starting embedded PostgreSQL', { dataDir: config.dataDir });
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan', log: (m) => logger.debug(m) });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan', log: (m) => logger.debug(m), warn: (m) => logger.warn(m) });
     databaseUrl = embedded.url;
   }
   const db = createKnex(databaseUrl);

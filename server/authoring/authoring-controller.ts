@@ -9,7 +9,7 @@ import type { CourseContent } from '../courses/types';
 import { AREAS } from '../courses/types';
 import { badRequest, forbidden, HttpError } from '../http/errors';
 import { paths } from '../http/paths';
-import { parseForm, type FieldErrors } from '../http/validation';
+import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import type { AuthoringService } from './authoring-service';
 import { factsSchema, newCourseSchema, publishSchema } from './authoring-validation';
 import type { CommentsRepository } from './comments-repository';
@@ -152,8 +152,8 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
     },
 
     async restore(req: Request, res: Response) {
-      const version = Number(req.body?.version);
-      if (!Number.isInteger(version) || version < 1) throw badRequest();
+      const version = idParam(req.body?.version);
+      if (version === null) throw badRequest();
       await authoring.restore(slugOf(req), version, req.user!.id);
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}?aterstalld=${version}`);
     },
@@ -173,10 +173,10 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       if (!file) return renderProblems(400, [req.t('authoring:import.noFile')]);
       try {
         const result = await authoring.importZip(file.buffer, req.user!.id);
-        if (!result.ok) return renderProblems(400, result.problems);
+        if (!result.ok) return renderProblems(422, result.problems);
         res.redirect(303, `${paths.authoringCourse(result.slug)}?importerad=1`);
       } catch (error) {
-        if (error instanceof CourseZipError) return renderProblems(400, [req.t(error.message)]);
+        if (error instanceof CourseZipError) return renderProblems(error.status, [req.t(error.key, error.params)]);
         throw error;
       }
     },
@@ -185,7 +185,9 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const slug = slugOf(req);
       const courseId = await authoring.courseId(slug);
       if (req.body?.action === 'remove') {
-        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: Number(req.body.userId) || 0 }).delete();
+        const userId = idParam(req.body.userId);
+        if (userId === null) throw badRequest();
+        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: userId }).delete();
         return res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
       }
       const email = String(req.body?.email ?? '').trim();

@@ -1,19 +1,27 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import multer from 'multer';
 import { requireLogin, requirePermission } from '../auth/policy';
-import { payloadTooLarge } from '../http/errors';
+import { refuseNul } from '../http/body-parsing';
+import { HttpError } from '../http/errors';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
 import { authoringController } from './authoring-controller';
 import { lessonEditorController, MAX_IMAGE_BYTES } from './lesson-editor-controller';
 import { questionEditorController } from './question-editor-controller';
 import { tracksController } from './tracks-controller';
+import { megabytes, ZIP_LIMITS } from './zip-limits';
 
-/** Course files are small: images up to 2 MB, course zips up to 20 MB, both read into memory. */
-const imageUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20 } }).single('image');
-const zipUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5 } }).single('zip');
+/** Course files are small: images up to 2 MB, course zips up to 20 MB (unpacked within ZIP_LIMITS), both read into memory. */
+const imageUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, parts: 21 } }).single('image');
+const zipUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ZIP_LIMITS.zipBytes, files: 1, fields: 5, parts: 6 } }).single('zip');
 
-const uploadTooLarge: ErrorRequestHandler = (err, _req, _res, next) => next(err?.code === 'LIMIT_FILE_SIZE' ? payloadTooLarge('authoring:image.tooLarge') : err);
+/** A file over its limit gets a message naming the limit; other multer errors go to the error handler. */
+const tooLarge =
+  (key: string, bytes: number): ErrorRequestHandler =>
+  (err, _req, _res, next) =>
+    next(err?.code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
+const imageTooLarge = tooLarge('authoring:image.tooLargeLimit', MAX_IMAGE_BYTES);
+const zipTooLarge = tooLarge('authoring:import.zipTooLarge', ZIP_LIMITS.zipBytes);
 
 export function authoringRoutes(services: Services): Router {
   const router = Router();
@@ -28,7 +36,7 @@ export function authoringRoutes(services: Services): Router {
 
   router.get(paths.authoring, ...readers, course.index);
   router.post(paths.authoring, ...editors, course.createCourse);
-  router.post(paths.authoringImport, ...editors, zipUpload, uploadTooLarge, course.importZip);
+  router.post(paths.authoringImport, ...editors, zipUpload, zipTooLarge, refuseNul, course.importZip);
   router.post(paths.authoringPreview, ...readers, lesson.preview);
   router.get(paths.authoringTracks, ...editors, tracks.show);
   router.post(paths.authoringTracks, ...editors, tracks.save);
@@ -39,7 +47,7 @@ export function authoringRoutes(services: Services): Router {
   router.get(paths.authoringLesson(), ...readers, lesson.show);
   router.post(paths.authoringLesson(), ...editors, lesson.save);
   router.post(`${paths.authoringLesson()}/ordning`, ...editors, lesson.move);
-  router.post(`${paths.authoringLesson()}/bilder`, ...editors, imageUpload, uploadTooLarge, lesson.addImage);
+  router.post(`${paths.authoringLesson()}/bilder`, ...editors, imageUpload, imageTooLarge, refuseNul, lesson.addImage);
   router.post(`${paths.authoringLesson()}/kommentarer`, ...readers, lesson.comment);
   router.post(paths.authoringQuestions(), ...editors, question.add);
   router.get(paths.authoringQuestion(), ...editors, question.show);

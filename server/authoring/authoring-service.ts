@@ -295,7 +295,7 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
 
     /** Turns an uploaded course zip into the course's draft (a new course if the slug is new). */
     async importZip(zip: Buffer, userId: number): Promise<{ ok: true; slug: string } | { ok: false; problems: string[] }> {
-      const result = loadCourseZip(zip, region());
+      const result = await loadCourseZip(zip, region());
       try {
         if (!result.ok) return { ok: false, problems: result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`) };
         const { assets } = result.value;

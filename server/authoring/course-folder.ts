@@ -6,11 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
+import { Worker } from 'node:worker_threads';
+import { zipSync } from 'fflate';
 import { stringify } from 'yaml';
 import { loadCourse, type LoadedCourse, type LoadResult } from '../courses/content-loader';
 import { toTemplate, type RegionFacts } from '../courses/region';
 import type { CourseContent, QuestionContent } from '../courses/types';
+import type { UnzipResult } from './unzip-worker';
+import { megabytes, ZIP_LIMITS, type ZipLimits } from './zip-limits';
 
 export type CourseFiles = Map<string, Buffer>;
 
@@ -68,38 +71,75 @@ export function filesToZip(slug: string, files: CourseFiles): Buffer {
   return Buffer.from(zipSync(entries, { level: 6 }));
 }
 
-export class CourseZipError extends Error {}
+export class CourseZipError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string | number> = {},
+    readonly status = 400,
+  ) {
+    super(key);
+  }
+}
+
+const workerFile = path.join(__dirname, `unzip-worker${path.extname(__filename)}`);
 
 /**
- * Unpacks a course zip into a temporary folder and loads it with the same validator as courses/. The
- * regional facts are the installation's (a course zip never carries region.yaml).
+ * Unpacks a zip in a worker thread within ZIP_LIMITS (streamed, every byte counted, stopped after
+ * ZIP_LIMITS.milliseconds), so a zip bomb neither fills memory nor holds up other requests.
  */
-export function loadCourseZip(zip: Buffer, region: RegionFacts): LoadResult<LoadedCourse> & { cleanup(): void } {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(new Uint8Array(zip));
-  } catch {
-    throw new CourseZipError('authoring:import.notZip');
-  }
-  const names = Object.keys(entries).filter((n) => !n.endsWith('/'));
+export function unzipInWorker(zip: Buffer, limits: ZipLimits = ZIP_LIMITS): Promise<Map<string, Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    // Run from source (tests, tsx) the worker needs the TypeScript loader too.
+    const execArgv = workerFile.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+    const copy = new Uint8Array(zip); // handed over to the worker, not cloned again
+    const worker = new Worker(workerFile, { workerData: { zip: copy, limits }, transferList: [copy.buffer], execArgv, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new CourseZipError('authoring:import.tooSlow', { seconds: limits.milliseconds / 1000 }, 413));
+    }, limits.milliseconds);
+    worker.once('message', (result: UnzipResult) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      if (result.ok) resolve(new Map(result.files));
+      else reject(new CourseZipError(result.refusal.key, result.refusal.params, result.refusal.status));
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      // Out of memory in the worker (its heap is capped) is a zip too big to unpack, not a crash of ours.
+      reject(/memory/i.test(error.message) ? new CourseZipError('authoring:import.tooLargeUnpacked', { limit: megabytes(limits.totalBytes) }, 413) : error);
+    });
+  });
+}
+
+/** Unpacks a course zip into a temporary folder and loads it with the same validator as courses/; the folder is gone on any failure. */
+/** The regional facts are the installation's (a course zip never carries region.yaml). */
+export async function loadCourseZip(zip: Buffer, region: RegionFacts): Promise<LoadResult<LoadedCourse> & { cleanup(): void }> {
+  const entries = await unzipInWorker(zip);
+  const names = [...entries.keys()];
   const tops = new Set(names.map((n) => n.split('/')[0]));
-  if (names.length === 0 || names.length > 500) throw new CourseZipError('authoring:import.notCourse');
+  if (names.length === 0) throw new CourseZipError('authoring:import.notCourse');
   // Accept a zip with the course folder at its root, or the folder's files directly.
   const prefix = tops.size === 1 && names.every((n) => n.includes('/')) && names.some((n) => n.endsWith('/course.yaml')) ? `${[...tops][0]}/` : '';
   if (!names.includes(`${prefix}course.yaml`)) throw new CourseZipError('authoring:import.notCourse');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-course-'));
-  const slug = prefix ? prefix.slice(0, -1) : 'kurs';
-  const dir = path.join(root, slug.replace(/[^a-z0-9-]/g, '') || 'kurs');
-  for (const name of names) {
-    const relative = name.slice(prefix.length);
-    // Only the folder's own kinds of files, and never a path that climbs out of it.
-    if (!/^(course\.yaml|quiz\.yaml|lessons\/[a-z0-9-]+\.(standard|easy)\.md|images\/[A-Za-z0-9._-]+)$/.test(relative) || relative.includes('..')) continue;
-    const target = path.join(dir, relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, entries[name]);
+  const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  try {
+    const slug = prefix ? prefix.slice(0, -1) : 'kurs';
+    const dir = path.join(root, slug.replace(/[^a-z0-9-]/g, '') || 'kurs');
+    for (const name of names) {
+      const relative = name.slice(prefix.length);
+      // Only the folder's own kinds of files (others, like __MACOSX/, are left out); unsafe names never get here.
+      if (!/^(course\.yaml|quiz\.yaml|lessons\/[a-z0-9-]+\.(standard|easy)\.md|images\/[A-Za-z0-9_-][A-Za-z0-9._-]*)$/.test(relative)) continue;
+      const target = path.join(dir, relative);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, entries.get(name)!);
+    }
+    const result = loadCourse(dir, root, region);
+    return Object.assign(result, { cleanup });
+  } catch (error) {
+    cleanup();
+    throw error;
   }
-  const result = loadCourse(dir, root, region);
-  return Object.assign(result, { cleanup: () => fs.rmSync(root, { recursive: true, force: true }) });
 }
 
 /**

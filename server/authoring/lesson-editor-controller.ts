@@ -17,6 +17,7 @@ import { readabilityReport } from './readability-report';
 import { DraftConflictError, type Draft } from './types';
 import { unsafeSvg } from '../courses/svg-safety';
 import { confirmedOrAsk } from '../http/confirm';
+import { looksLikeImage } from '../courses/image-content';
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
@@ -147,7 +148,7 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       if (!altEasy) errors.altEasy = 'authoring:image.altRequired';
       const file = req.file;
       if (!file) errors.image = 'authoring:image.fileRequired';
-      else if (!IMAGE_TYPES[file.mimetype] || !looksLike(file.mimetype, file.buffer)) errors.image = 'authoring:image.wrongType';
+      else if (!IMAGE_TYPES[file.mimetype] || !looksLikeImage(file.mimetype, file.buffer)) errors.image = 'authoring:image.wrongType';
       const svgProblem = file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
       if (svgProblem) errors.image = 'authoring:image.unsafeSvg';
       if (Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
@@ -184,12 +185,4 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       throw payloadTooLarge('authoring:image.tooLarge');
     },
   };
-}
-
-/** Checks the file's first bytes, not its name or the browser's claim. */
-function looksLike(type: string, bytes: Buffer): boolean {
-  if (type === 'image/png') return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  if (type === 'image/jpeg') return bytes[0] === 0xff && bytes[1] === 0xd8;
-  if (type === 'image/webp') return bytes.subarray(0, 4).toString() === 'RIFF' && bytes.subarray(8, 12).toString() === 'WEBP';
-  return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(bytes.subarray(0, 2048).toString('utf8'));
 }

