@@ -15,6 +15,7 @@ import { factsSchema, newCourseSchema, publishSchema } from './authoring-validat
 import type { CommentsRepository } from './comments-repository';
 import { CourseZipError } from './course-folder';
 import { describeChanges } from './draft-checks';
+import { editChanges, type AuditEdit } from './history-text';
 import type { DraftsRepository } from './drafts-repository';
 import { DraftConflictError, type Draft } from './types';
 
@@ -148,7 +149,8 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
         .orderBy('a.id', 'desc')
         .limit(50)
         .select('a.action', 'a.details', 'a.at', 'u.name');
-      res.render('authoring/history', { title: req.t('authoring:history.title'), ...view, items, edits, canEdit: canEditCourses(req.user) });
+      const described = edits.map((e: AuditEdit & { at: Date; name: string | null }) => ({ ...e, changes: editChanges(e, view.content) }));
+      res.render('authoring/history', { title: req.t('authoring:history.title'), ...view, items, edits: described, canEdit: canEditCourses(req.user) });
     },
 
     async restore(req: Request, res: Response) {

@@ -33,12 +33,21 @@ export interface Change {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** What changed from one version to the next, as translation keys for the history page. */
+/** A text shortened for a history line: "Vad gör du om bromsen …". */
+const short = (text: string) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 57).trimEnd()} …` : flat;
+};
+
+/** Named changes up to this many questions; beyond it the history counts them. */
+const NAMED_QUESTIONS = 5;
+
+/** What changed from one version (or draft state) to the next, as translation keys for the history page. */
 export function describeChanges(previous: CourseContent | null, next: CourseContent): Change[] {
   if (!previous) return [{ key: 'authoring:history.firstVersion' }];
   const changes: Change[] = [];
   const facts = ['title', 'summary', 'area', 'estimatedMinutes', 'passMark', 'questionsPerAttempt', 'validityMonths', 'keyPoints'] as const;
-  for (const f of facts) if (!same(previous[f], next[f])) changes.push({ key: 'authoring:history.factChanged', params: { fact: f } });
+  for (const f of facts) if (!same(previous[f], next[f])) changes.push({ key: `authoring:history.factsChanged.${f}` });
   const prevLessons = new Map(previous.lessons.map((l) => [l.id, l]));
   const nextIds = new Set(next.lessons.map((l) => l.id));
   for (const l of next.lessons) {
@@ -46,7 +55,8 @@ export function describeChanges(previous: CourseContent | null, next: CourseCont
     if (!before) changes.push({ key: 'authoring:history.lessonAdded', params: { title: l.title.standard } });
     else if (!same(before, l)) {
       const variants = (['standard', 'easy'] as const).filter((v) => before.body[v] !== l.body[v] || before.title[v] !== l.title[v]);
-      changes.push({ key: 'authoring:history.lessonChanged', params: { title: l.title.standard, variants: variants.join(', ') || '–' } });
+      const which = variants.length === 2 ? 'Both' : variants.length ? (variants[0] === 'standard' ? 'Standard' : 'Easy') : 'Other';
+      changes.push({ key: `authoring:history.lessonChanged${which}`, params: { title: l.title.standard } });
     }
   }
   for (const l of previous.lessons) if (!nextIds.has(l.id)) changes.push({ key: 'authoring:history.lessonRemoved', params: { title: l.title.standard } });
@@ -55,17 +65,20 @@ export function describeChanges(previous: CourseContent | null, next: CourseCont
   }
   const prevQuestions = new Map(previous.questions.map((q) => [q.id, q]));
   const nextQuestionIds = new Set(next.questions.map((q) => q.id));
-  let added = 0;
-  let changed = 0;
-  for (const q of next.questions) {
-    const before = prevQuestions.get(q.id);
-    if (!before) added++;
-    else if (!same(before, q)) changed++;
-  }
-  const removed = previous.questions.filter((q) => !nextQuestionIds.has(q.id)).length;
-  if (added) changes.push({ key: 'authoring:history.questionsAdded', params: { count: String(added) } });
-  if (changed) changes.push({ key: 'authoring:history.questionsChanged', params: { count: String(changed) } });
-  if (removed) changes.push({ key: 'authoring:history.questionsRemoved', params: { count: String(removed) } });
+  const added = next.questions.filter((q) => !prevQuestions.has(q.id));
+  const changed = next.questions.filter((q) => prevQuestions.has(q.id) && !same(prevQuestions.get(q.id), q));
+  const removed = previous.questions.filter((q) => !nextQuestionIds.has(q.id));
+  const questions = (list: typeof added, key: 'Added' | 'Changed' | 'Removed') => {
+    if (!list.length) return;
+    if (list.length > NAMED_QUESTIONS) return changes.push({ key: `authoring:history.questions${key}`, params: { count: String(list.length) } });
+    for (const q of list) {
+      const text = short(q.text.standard);
+      changes.push(text ? { key: `authoring:history.question${key}`, params: { text } } : { key: `authoring:history.question${key}Blank` });
+    }
+  };
+  questions(added, 'Added');
+  questions(changed, 'Changed');
+  questions(removed, 'Removed');
   if (!same(previous.images, next.images)) changes.push({ key: 'authoring:history.imagesChanged' });
   return changes.length ? changes : [{ key: 'authoring:history.noChanges' }];
 }

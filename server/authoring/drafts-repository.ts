@@ -1,6 +1,7 @@
 /** Course drafts: read, create, and change under a row lock with per-part edit counters. */
 import type { Knex } from 'knex';
 import type { CourseContent } from '../courses/types';
+import { describeChanges } from './draft-checks';
 import { DraftConflictError, type Draft } from './types';
 
 interface DraftRow {
@@ -84,7 +85,9 @@ export function draftsRepository(db: Knex) {
         const content = edit(structuredClone(draft.content));
         const revisions = { ...draft.revisions, [part]: current + 1 };
         await trx('course_drafts').where({ id: row.id }).update({ content: JSON.stringify(content), revisions: JSON.stringify(revisions), updated_by: userId, updated_at: trx.fn.now() });
-        await trx('audit_log').insert({ actor_id: userId, action: 'draft.change', subject: `course:${courseId}`, details: JSON.stringify({ part }) });
+        // What changed, in words for the history page (the part alone is only an id like `lesson:bromsar`).
+        const changes = describeChanges(draft.content, content);
+        await trx('audit_log').insert({ actor_id: userId, action: 'draft.change', subject: `course:${courseId}`, details: JSON.stringify({ part, changes }) });
         return (await this.findByCourse(courseId, trx)) as Draft;
       });
     },

@@ -79,7 +79,9 @@ export function bookingsController(deps: {
     const participants = await orders.participants(order.id);
     // Invoices are for the ordering organisation and administrators; educators handle the training only.
     const seesInvoices = isAdmin(req.user!) || bookerOrganisations(req.user!).includes(order.organisationId);
-    const orderInvoices = seesInvoices ? (await invoices.forOrder(order.id)).filter((i) => i.status === 'issued' || isAdmin(req.user!)) : [];
+    const allInvoices = await invoices.forOrder(order.id);
+    const orderInvoices = seesInvoices ? allInvoices.filter((i) => i.status === 'issued' || isAdmin(req.user!)) : [];
+    const handlesAttendance = isAdmin(req.user!) || order.educatorId === req.user!.id;
     const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now, freeDays: settings.freeCancellationDays, byHmc: view === 'bookings/hmc-order' });
     const fee = await deps.billing.price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? now)).catch(() => null);
     const organisationPeople =
@@ -98,7 +100,9 @@ export function bookingsController(deps: {
       educators,
       open: ['requested', 'proposed', 'confirmed'].includes(order.status),
       started: !!order.startsAt && order.startsAt <= now,
-      canRegister: order.status === 'confirmed' && !!order.startsAt && order.startsAt <= now && (isAdmin(req.user!) || order.educatorId === req.user!.id),
+      canRegister: order.status === 'confirmed' && !!order.startsAt && order.startsAt <= now && handlesAttendance,
+      // A mistake in the attendance can be corrected until the order's invoice is issued.
+      canCorrect: view === 'bookings/hmc-order' && order.status === 'delivered' && handlesAttendance && !allInvoices.some((i) => i.kind === 'invoice' && i.status === 'issued'),
       notice: typeof req.query.klart === 'string' ? req.query.klart : null,
       values: {},
       ...extra,
@@ -306,6 +310,10 @@ export function bookingsController(deps: {
       const order = await loadOrder(req);
       const form = parseForm(attendanceSchema, req.body);
       if (!form.ok) return orderPage(req, res, order, 'bookings/hmc-order', { errors: form.errors }, 400);
+      if (form.data.correction) {
+        await bookings.correctAttendance(req.user!, order.id, form.data.attended);
+        return res.redirect(303, `${paths.hmcOrder(order.id)}?klart=narvarorattad`);
+      }
       await bookings.registerAttendance(req.user!, order.id, form.data.attended);
       res.redirect(303, `${paths.hmcOrder(order.id)}?klart=genomford`);
     },

@@ -52,6 +52,30 @@ export function bookingsService(deps: {
     return order;
   }
 
+  /** The course an order's training counts as (its latest version), or null when it counts as none. */
+  async function courseOf(trx: Knex.Transaction, order: TrainingOrder): Promise<{ id: number; courseId: number; validity_months: number | null } | null> {
+    if (!order.courseId) return null;
+    const row = await trx('course_versions').where({ course_id: order.courseId }).orderBy('version', 'desc').first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`));
+    return row ? { ...row, courseId: order.courseId } : null;
+  }
+
+  /** A classroom completion for one participant who came: the course is approved in their role track. */
+  async function classroomCompletion(trx: Knex.Transaction, order: TrainingOrder, course: { id: number; courseId: number; validity_months: number | null }, userId: number): Promise<number> {
+    const completedAt = order.endsAt ?? order.startsAt!;
+    const [row] = await trx('completions')
+      .insert({
+        user_id: userId,
+        course_id: course.courseId,
+        course_version_id: course.id,
+        kind: 'classroom',
+        completed_at: completedAt,
+        valid_until: addMonths(completedAt, course.validity_months ?? 12),
+        verification_code: newVerificationCode(),
+      })
+      .returning('id');
+    return row.id;
+  }
+
   function placeText(order: TrainingOrder): string {
     if (order.place === 'workplace') return order.placeAddress ?? sv('bookings:place.workplace');
     return sv(`bookings:place.${order.place}`);
@@ -314,29 +338,15 @@ export function bookingsService(deps: {
         const list = await orders.participants(orderId, trx);
         const unknown = attendedIds.filter((id) => !list.some((p) => p.id === id));
         if (unknown.length) throw notFound('bookings:errors.participantNotFound');
-        const course = order.courseId
-          ? await trx('course_versions').where({ course_id: order.courseId }).orderBy('version', 'desc').first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`))
-          : null;
+        const course = await courseOf(trx, order);
         let completions = 0;
         for (const p of list) {
           const came = attendedIds.includes(p.id);
           // Never another organisation's person unless they confirmed (then p.userId is set).
           const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
           let completionId: number | null = null;
-          if (came && account && course && order.courseId) {
-            const completedAt = order.endsAt ?? order.startsAt;
-            const [row] = await trx('completions')
-              .insert({
-                user_id: account,
-                course_id: order.courseId,
-                course_version_id: course.id,
-                kind: 'classroom',
-                completed_at: completedAt,
-                valid_until: addMonths(completedAt, course.validity_months ?? 12),
-                verification_code: newVerificationCode(),
-              })
-              .returning('id');
-            completionId = row.id;
+          if (came && account && course) {
+            completionId = await classroomCompletion(trx, order, course, account);
             completions++;
           }
           await orders.setAttendance(trx, p.id, came, account, completionId);
@@ -345,6 +355,44 @@ export function bookingsService(deps: {
         const delivered = (await orders.find(orderId, trx))!;
         const invoiceId = await billing.draftForOrder(trx, delivered, 'delivery', user.id);
         return { completions, invoiceId };
+      });
+    },
+
+    /**
+     * Corrects the attendance of a delivered training while its invoice is not issued (drafts are fine):
+     * someone newly marked as present gets the classroom completion, someone un-marked loses it. Every
+     * change is written to the audit log in the same transaction; submitting the same list again changes nothing.
+     */
+    async correctAttendance(user: CurrentUser, orderId: number, attendedIds: number[]): Promise<{ added: number; removed: number }> {
+      return db.transaction(async (trx) => {
+        const order = await lockedOrder(trx, orderId);
+        assertRegistersAttendance(user, order);
+        if (order.status !== 'delivered') throw conflict('bookings:errors.notDelivered');
+        // Locking the order's invoices makes an issue that runs at the same time wait for this correction.
+        const orderInvoices = await trx('invoices').where({ training_order_id: orderId }).forUpdate().select('kind', 'status');
+        if (orderInvoices.some((i: { kind: string; status: string }) => i.kind === 'invoice' && i.status === 'issued')) throw conflict('bookings:errors.attendanceInvoiced');
+        const list = await orders.participants(orderId, trx);
+        if (attendedIds.some((id) => !list.some((p) => p.id === id))) throw notFound('bookings:errors.participantNotFound');
+        const course = await courseOf(trx, order);
+        const added: { id: number; name: string; completionId: number | null }[] = [];
+        const removed: { id: number; name: string; completionId: number | null }[] = [];
+        for (const p of list) {
+          const came = attendedIds.includes(p.id);
+          if (came && !p.attended) {
+            const account = p.userId ?? (await trx('users').whereRaw('lower(email) = lower(?)', [p.email]).first('id'))?.id ?? null;
+            const completionId = account && course ? await classroomCompletion(trx, order, course, account) : null;
+            await orders.setAttendance(trx, p.id, true, account, completionId);
+            added.push({ id: p.id, name: p.name, completionId });
+          } else if (!came && p.attended) {
+            await orders.setAttendance(trx, p.id, false, p.userId, null);
+            if (p.completionId) await trx('completions').where({ id: p.completionId }).delete();
+            removed.push({ id: p.id, name: p.name, completionId: p.completionId });
+          }
+        }
+        if (added.length || removed.length) {
+          await trx('audit_log').insert({ actor_id: user.id, action: 'attendance.correct', subject: `order:${orderId}`, details: JSON.stringify({ added, removed }) });
+        }
+        return { added: added.length, removed: removed.length };
       });
     },
 

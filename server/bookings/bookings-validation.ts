@@ -109,7 +109,7 @@ export const participantsSchema = z.object({
   if (!v.userIds.length && !v.guestName && !v.guestEmail) ctx.addIssue({ code: 'custom', path: ['userIds'], message: 'bookings:errors.nobodyChosen' });
 });
 
-export const attendanceSchema = z.object({ attended: idList });
+export const attendanceSchema = z.object({ attended: idList, correction: flag });
 
 export const offeringSchema = z.object({
   titleStandard: formString('bookings:errors.titleRequired').pipe(z.string().max(200, 'bookings:errors.tooLong')),

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { normaliseJoinCode } from '../organisations/organisations-repository';
 import { seedStatsDemoData } from './stats-demo-data';
 import { seedBookingsDemo } from './bookings-demo';
+import { seedInvoiceDemo } from './invoice-demo';
 
 export const DEMO_PASSWORD = 'Demo-2026!';
 
@@ -43,7 +44,8 @@ const none = (kind: Permission['kind']): Permission => ({ kind, organisationId: 
 export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   if (await db('organisations').where({ name: 'Region Västmanland' }).first('id')) {
     await seedStatsDemoData(db, logger);
-    return seedBookingsDemo(db, logger);
+    await seedBookingsDemo(db, logger);
+    return seedInvoiceDemo(db, logger);
   }
   const password = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (trx) => {
@@ -78,4 +80,5 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   logger.info('Demo data created', { accounts: 6, password: DEMO_PASSWORD });
   await seedStatsDemoData(db, logger);
   await seedBookingsDemo(db, logger);
+  await seedInvoiceDemo(db, logger);
 }

@@ -134,7 +134,7 @@ describe('editing and publishing', () => {
     expect(draft.content.lessons[0].body.standard).toContain('Kontrollera alltid');
     const history = cheerio.load((await educator.agent.get('/redigera/kurser/test-kurs/historik')).text);
     expect(history('.history').text()).toContain('Tydligare om bromsen.');
-    expect(history('.history').text()).toContain('Lektionen Bromsarna på rullstolen ändrades');
+    expect(history('.history').text()).toContain('Lektionen ”Bromsarna på rullstolen” ändrades (standardsvenska och lätt svenska).');
   });
 
   it('tells people with a valid completion about a significant change, keeping their completion', async () => {

@@ -99,6 +99,7 @@ describe('an orderer and HMC in Chromium', () => {
     // The day comes; the educator registers attendance, and the administrator issues the invoice.
     await moveIntoPast(t.db, orderId);
     await h.goto(`${base}/hmc/bestallningar/${orderId}`);
+    await h.getByRole('checkbox', { name: /Amina Yusuf/ }).check();
     await h.getByRole('button', { name: 'Spara närvaro och avsluta utbildningen' }).click();
     await h.waitForURL(/klart=genomford/);
     await visit(h, 'hmc-delivered');

@@ -65,3 +65,26 @@
     timer = setTimeout(refresh, 500);
   });
 })();
+
+/* Lesson editor: asks before leaving with text that is not saved (changed since load, or shown again unsaved). */
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-lesson-editor]');
+  if (!form) return;
+  var fields = Array.prototype.slice.call(form.querySelectorAll('textarea, input[type="text"]'));
+  var loaded = fields.map(function (f) { return f.value; });
+  var submitted = false;
+
+  function unsaved() {
+    return form.hasAttribute('data-unsaved') || fields.some(function (f, i) { return f.value !== loaded[i]; });
+  }
+
+  form.addEventListener('submit', function () { submitted = true; });
+  // Back to a page kept in the browser's cache: the earlier submit did not leave it.
+  window.addEventListener('pageshow', function (event) { if (event.persisted) submitted = false; });
+  window.addEventListener('beforeunload', function (event) {
+    if (submitted || !unsaved()) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
+})();
