@@ -379,7 +379,8 @@ export function bookingsService(deps: {
         for (const p of list) {
           const came = attendedIds.includes(p.id);
           if (came && !p.attended) {
-            const account = p.userId ?? (await trx('users').whereRaw('lower(email) = lower(?)', [p.email]).first('id'))?.id ?? null;
+            // The same matching as registering: never another organisation's person unless they confirmed.
+            const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
             const completionId = account && course ? await classroomCompletion(trx, order, course, account) : null;
             await orders.setAttendance(trx, p.id, true, account, completionId);
             added.push({ id: p.id, name: p.name, completionId });
