@@ -66,6 +66,8 @@ export const paths = {
   videoAudioDescription: (id: number | string = ':id') => `/filmer/${id}/syntolkning`,
   videoCaptions: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning/${variant}`,
   videoCue: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') => `/filmer/${id}/textning/${variant}/${cue}`,
+  videoCueNew: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning/${variant}/ny-replik`,
+  videoCueDelete: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') => `/filmer/${id}/textning/${variant}/${cue}/ta-bort`,
   videoTrack: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning-${variant}.vtt`,
   videoTranscript: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/utskrift-${variant}.txt`,
   videoFile: (id: number | string = ':id') => `/filmer/${id}/film.mp4`,

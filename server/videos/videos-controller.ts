@@ -102,7 +102,16 @@ export function videosController(services: Services) {
     });
   }
 
-  async function renderCaptions(req: Request, res: Response, video: Video, variant: Variant, status = 200, errors: Messages = {}, cueErrors: { id: number; errors: Messages; values: Record<string, string> } | null = null) {
+  async function renderCaptions(
+    req: Request,
+    res: Response,
+    video: Video,
+    variant: Variant,
+    status = 200,
+    errors: Messages = {},
+    cueErrors: { id: number; errors: Messages; values: Record<string, string> } | null = null,
+    newCue: { errors: Messages; values: Record<string, string> } = { errors: {}, values: {} },
+  ) {
     const cues = await captions.cues(video.id, variant);
     res.status(status).render('videos/captions', {
       title: req.t(`videos:captions.title.${variant}`, { title: video.title }),
@@ -111,8 +120,10 @@ export function videosController(services: Services) {
       cues,
       errors,
       cueErrors,
+      newCue,
       formatTimestamp,
       saved: idParam(req.query.sparat),
+      deleted: req.query.borttagen === '1',
       count: typeof req.query.antal === 'string' ? Number(req.query.antal) : null,
     });
   }
@@ -256,6 +267,40 @@ export function videosController(services: Services) {
       }
       await videosService.updateCue(video.id, variant, cue.id, { startMs: form.data.start, endMs: form.data.end, text: form.data.text });
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${cue.id}#cue-${cue.id}`);
+    },
+
+    /** Adds a cue: times in order, within the film when its length is known, not overlapping another cue. */
+    async addCue(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = { start: String(body.start ?? ''), end: String(body.end ?? ''), text: String(body.text ?? '') };
+      const refuse = (errors: Messages) => renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
+      const form = parseForm(cueSchema, body);
+      if (!form.ok) return refuse(messages(form.errors));
+      if (video.durationMs !== null && form.data.end > video.durationMs) {
+        return refuse({ end: { key: 'videos:errors.cueAfterFilm', params: { duration: formatTimestamp(video.durationMs) } } });
+      }
+      const result = await captions.addCue(video.id, variant, { startMs: form.data.start, endMs: form.data.end, text: form.data.text }, req.user!.id);
+      if (!result.ok) {
+        const { overlaps, position } = result;
+        return refuse({ start: { key: 'videos:errors.cueOverlaps', params: { n: position, start: formatTimestamp(overlaps.startMs), end: formatTimestamp(overlaps.endMs) } } });
+      }
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${result.id}#cue-${result.id}`);
+    },
+
+    /** Deletes a cue after a confirmation page (works without JavaScript: the page re-posts with confirmed=ja). */
+    async deleteCue(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const cueId = idParam(req.params.cue);
+      const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
+      if (!cue) throw notFound('videos:errors.cueNotFound');
+      if ((req.body as Record<string, unknown> | undefined)?.confirmed !== 'ja') {
+        return res.render('videos/cue-delete', { title: req.t('videos:captions.deleteTitle'), video, variant, cue, formatTimestamp });
+      }
+      await captions.deleteCue(video.id, variant, cue.id);
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?borttagen=1`);
     },
 
     // --- Delivery: everyone allowed to watch --------------------------------------------------
