@@ -90,8 +90,9 @@ export function statsController(services: Services) {
       const format = formatOf(req);
       const parsed = parseManagerFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+      // The people list first: it is what managers open the file for.
       const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: true });
-      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.byCourse, d.tables.byUnit, d.tables.staff, d.tables.lacking]);
+      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.lacking, d.tables.byCourse, d.tables.byUnit, d.tables.staff]);
     },
 
     async saveSummary(req: Request, res: Response) {
