@@ -52,6 +52,7 @@ export const paths = {
   statsManager: '/statistik/chef',
   statsManagerExport: (format = ':format') => `/statistik/chef/export/${format}`,
   statsSummary: '/statistik/chef/manadssammanfattning',
+  statsRemind: '/statistik/chef/paminnelser',
   statsPerson: (id: number | string = ':id') => `/statistik/personer/${id}`,
   statsHmc: '/statistik/hmc',
   statsHmcExport: (format = ':format') => `/statistik/hmc/export/${format}`,

@@ -159,7 +159,7 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
       };
       // The export adds each person's e-mail address, so a manager can write to them from the spreadsheet.
       const emails = o.forExport ? await stats.emailsOf(figures.lacking.map((p) => p.userId)) : null;
-      const lacking: DataTable & { links: string[] } = {
+      const lacking: DataTable & { links: string[]; actions: { about: string; fields: Record<string, number> }[] } = {
         id: 'lacking',
         caption: t('stats:manager.lackingCaption'),
         columns: [
@@ -181,6 +181,7 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
           p.validUntil ? { date: p.validUntil } : null,
         ]),
         links: figures.lacking.map((p) => paths.statsPerson(p.userId)),
+        actions: figures.lacking.map((p) => ({ about: t('stats:remind.about', { name: p.name, course: titles.title(p.courseId) }), fields: { person: p.userId, course: p.courseId } })),
       };
       const chart = stackedBarChart(
         perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: stateLabel[s], value: c.counts[s] })) })),
