@@ -18,6 +18,9 @@ import { audioDescriptionSchema, cueSchema, uploadSchema } from './videos-valida
 
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
+/** Whether the page's script asked for a JSON answer (Accept: application/json) rather than a page. */
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
 /** An error message with interpolation values (a caption problem names its line). */
 interface Message {
   key: string;
@@ -182,25 +185,33 @@ export function videosController(services: Services) {
       await renderUploadForm(req, res, 200, values, {});
     },
 
+    /**
+     * Receives a film. The page's script uploads with XMLHttpRequest and asks for JSON, so it can show
+     * progress and keep the chosen file when the server refuses it; without JavaScript the form re-renders.
+     */
     async create(req: Request, res: Response) {
       const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
       const file = req.file;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (uploadError) {
+      const refuse = async (status: number, errors: Messages) => {
         if (file) await fs.promises.rm(file.path, { force: true });
+        if (!wantsJson(req)) return renderUploadForm(req, res, status, body, errors);
+        const texts = Object.fromEntries(Object.entries(errors).map(([field, m]) => [field, req.t(m.key, m.params ?? {})]));
+        res.status(status).json({ ok: false, message: Object.values(texts)[0], errors: texts });
+      };
+      if (uploadError) {
         const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
-        return renderUploadForm(req, res, tooLarge ? 413 : 400, body, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
+        return refuse(tooLarge ? 413 : 400, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
       }
       const form = parseForm(uploadSchema, body);
       const errors: Messages = form.ok ? {} : messages(form.errors);
       if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
-      if (!form.ok || errors.film) {
-        if (file) await fs.promises.rm(file.path, { force: true });
-        return renderUploadForm(req, res, 400, body, errors);
-      }
+      if (!form.ok || errors.film) return refuse(400, errors);
       const result = await videosService.createFromUpload(req.user!.id, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
-      if (!result.ok) return renderUploadForm(req, res, 400, body, messages(result.errors));
-      res.redirect(303, `${paths.video(result.video.id)}?uppladdad=1`);
+      if (!result.ok) return refuse(400, messages(result.errors));
+      const location = `${paths.video(result.video.id)}?uppladdad=1`;
+      if (wantsJson(req)) return res.status(201).json({ ok: true, location });
+      res.redirect(303, location);
     },
 
     async show(req: Request, res: Response) {
