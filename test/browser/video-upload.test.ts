@@ -23,6 +23,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The upload queued a transcoding job: stop the queue so the test run can end.
+  await s?.t.services.transcodeQueue.stop();
   await s?.close();
   for (const d of [dir, media]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
