@@ -24,6 +24,7 @@ import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
+import { managerRemindersService } from './reminders/manager-reminders';
 import { videoLibrary } from './videos/video-library';
 import { bookingsFeature } from './bookings/bookings-composition';
 
@@ -68,6 +69,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     tracks: tracksService(db),
     stats,
     statsService: statsService({ stats, courses, enrolments, jobRoles }),
+    managerReminders: managerRemindersService({ db, mail, i18n, courses, stats, publicBaseUrl: config.publicBaseUrl }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
     ...videoLibrary({ config, db, logger }),
     ...bookingsFeature({ db, config, i18n, mail }),

@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { hasPermission } from '../auth/types';
 import { badRequest, forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
-import { parseForm, idParam } from '../http/validation';
+import { idParam, parseForm } from '../http/validation';
+import { formatDate } from '../i18n/i18n';
 import type { Services } from '../services';
 import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
@@ -81,6 +82,7 @@ export function statsController(services: Services) {
         query: parsed.ok ? queryOf(req) : '',
         subscribed: await stats.subscribed(req.user!.id),
         summarySaved: req.query.sammanfattning === '1',
+        reminded: idParam(req.query.paminda) !== null || req.query.paminda === '0' ? { sent: Number(req.query.paminda), recent: Number(idParam(req.query.hoppade) ?? 0) } : null,
         fmt: formatters(req.lng),
         tableRowsHtml,
       });
@@ -90,8 +92,42 @@ export function statsController(services: Services) {
       const format = formatOf(req);
       const parsed = parseManagerFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+      // The people list first: it is what managers open the file for.
       const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: true });
-      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.byCourse, d.tables.byUnit, d.tables.staff, d.tables.lacking]);
+      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.lacking, d.tables.byCourse, d.tables.byUnit, d.tables.staff]);
+    },
+
+    /**
+     * Sends a reminder to one person about one course, or to everyone in the list shown (the filters ride
+     * along in the form): at most once a week per person and course; a refused single reminder says when.
+     */
+    async remind(req: Request, res: Response) {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const filters = new URLSearchParams(typeof body.filters === 'string' ? body.filters.replace(/^\?/, '') : '');
+      filters.delete('paminda');
+      filters.delete('hoppade');
+      const backTo = (extra: Record<string, string>) => {
+        const q = new URLSearchParams(filters);
+        for (const [k, v] of Object.entries(extra)) q.set(k, v);
+        return `${paths.statsManager}?${q}`;
+      };
+      if (body.all === 'ja') {
+        const parsed = parseManagerFilters(Object.fromEntries(filters));
+        if (!parsed.ok) throw badRequest('stats:errors.badFilters');
+        const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: false });
+        const r = await services.managerReminders.remindAll(req.user!, d.figures.lacking);
+        return res.redirect(303, `${backTo({ paminda: String(r.sent), hoppade: String(r.recent) })}#lacking`);
+      }
+      const person = idParam(body.person);
+      const course = idParam(body.course);
+      if (!person || !course) throw badRequest();
+      const r = await services.managerReminders.remindOne(req.user!, person, course);
+      if (r.kind === 'sent') return res.redirect(303, `${backTo({ paminda: '1' })}#lacking`);
+      const message =
+        r.kind === 'recent'
+          ? req.t('stats:remind.recent', { name: r.name, course: r.course, date: formatDate(r.lastSentAt, req.lng), next: formatDate(r.nextAt, req.lng) })
+          : req.t('stats:remind.notLacking', { name: r.name, course: r.course });
+      res.status(409).render('stats/remind-refused', { title: req.t('stats:remind.refusedTitle'), message, back: backTo({}) });
     },
 
     async saveSummary(req: Request, res: Response) {

@@ -34,13 +34,27 @@ export function toCsv(tables: DataTable[], lng: Language): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-const sheetName = (s: string, used: Set<string>) => {
-  const base = s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 28).trim() || 'Tabell';
-  let name = base;
-  for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base.slice(0, 27)} ${i}`;
+/** Excel refuses sheet names longer than this. */
+export const SHEET_NAME_MAX = 31;
+
+/** A caption shortened to `max` characters at a word boundary (a trailing "(…)" goes first). */
+function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const bare = s.replace(/\s*\([^)]*\)$/, '');
+  if (bare && bare.length <= max) return bare;
+  const space = bare.slice(0, max + 1).lastIndexOf(' ');
+  // A single word longer than the limit can only be cut.
+  return (space > 0 ? bare.slice(0, space) : bare.slice(0, max)).replace(/[\s,;:–-]+$/, '');
+}
+
+/** A unique sheet name from a caption: characters Excel forbids become spaces, words are never cut. */
+export function sheetName(caption: string, used: Set<string>): string {
+  const clean = caption.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim() || 'Tabell';
+  let name = shorten(clean, SHEET_NAME_MAX);
+  for (let i = 2; used.has(name.toLowerCase()); i++) name = `${shorten(clean, SHEET_NAME_MAX - String(i).length - 1)} ${i}`;
   used.add(name.toLowerCase());
   return name;
-};
+}
 
 /** The tables as an XLSX workbook, one sheet each, with shares as percentages and dates as dates. */
 export async function toXlsx(tables: DataTable[], meta: { title: string }): Promise<Buffer> {

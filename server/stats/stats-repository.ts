@@ -253,6 +253,13 @@ export function statsRepository(db: Knex) {
       return toFigures(row, asOf);
     },
 
+    /** The e-mail addresses of people by id (for the export's list of people). */
+    async emailsOf(userIds: number[]): Promise<Map<number, string>> {
+      if (!userIds.length) return new Map();
+      const rows: { id: number; email: string }[] = (await db.raw('select id, email from users where id = any(?::int[])', [`{${[...new Set(userIds)].join(',')}}`])).rows;
+      return new Map(rows.map((r) => [r.id, r.email]));
+    },
+
     /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */
     async personInScope(scope: ManagerScope, userId: number): Promise<boolean> {
       if (!scope.unitIds.length) return false;

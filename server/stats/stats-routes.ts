@@ -13,6 +13,7 @@ export function statsRoutes(services: Services): Router {
   router.get(paths.statsManager, ...manager, stats.manager);
   router.get(paths.statsManagerExport(), ...manager, stats.managerExport);
   router.post(paths.statsSummary, ...manager, stats.saveSummary);
+  router.post(paths.statsRemind, ...manager, stats.remind);
   router.get(paths.statsPerson(), requireLogin, requirePermission('manager', 'admin'), stats.person);
   router.get(paths.statsHmc, ...hmc, stats.hmc);
   router.get(paths.statsHmcExport(), ...hmc, stats.hmcExport);

@@ -157,12 +157,31 @@ export function statsService(deps: { stats: StatsRepository; courses: CoursesRep
           .sort((a, b) => (unitRank.get(a.unitId) ?? 0) - (unitRank.get(b.unitId) ?? 0) || (courseRank.get(a.courseId) ?? 0) - (courseRank.get(b.courseId) ?? 0))
           .map((r) => [unitName(r.unitId), titles.title(r.courseId), ...STATES.map((s) => r.counts[s]), r.completedInPeriod]),
       };
-      const lacking: DataTable & { links: string[] } = {
+      // The export adds each person's e-mail address, so a manager can write to them from the spreadsheet.
+      const emails = o.forExport ? await stats.emailsOf(figures.lacking.map((p) => p.userId)) : null;
+      const lacking: DataTable & { links: string[]; actions: { about: string; fields: Record<string, number> }[] } = {
         id: 'lacking',
         caption: t('stats:manager.lackingCaption'),
-        columns: [{ label: t('stats:col.name') }, { label: t('stats:col.unit') }, { label: t('stats:col.jobRole') }, { label: t('stats:col.course') }, { label: t('stats:col.state') }, { label: t('stats:col.validUntil') }],
-        rows: figures.lacking.map((p) => [p.name, unitName(p.unitId), roles.name(p.jobRole), titles.title(p.courseId), stateLabel[p.state], p.validUntil ? { date: p.validUntil } : null]),
+        columns: [
+          { label: t('stats:col.name') },
+          ...(emails ? [{ label: t('stats:col.email') }] : []),
+          { label: t('stats:col.unit') },
+          { label: t('stats:col.jobRole') },
+          { label: t('stats:col.course') },
+          { label: t('stats:col.state') },
+          { label: t('stats:col.validUntil') },
+        ],
+        rows: figures.lacking.map((p) => [
+          p.name,
+          ...(emails ? [emails.get(p.userId) ?? null] : []),
+          unitName(p.unitId),
+          roles.name(p.jobRole),
+          titles.title(p.courseId),
+          stateLabel[p.state],
+          p.validUntil ? { date: p.validUntil } : null,
+        ]),
         links: figures.lacking.map((p) => paths.statsPerson(p.userId)),
+        actions: figures.lacking.map((p) => ({ about: t('stats:remind.about', { name: p.name, course: titles.title(p.courseId) }), fields: { person: p.userId, course: p.courseId } })),
       };
       const chart = stackedBarChart(
         perCourse.map((c) => ({ label: titles.title(c.courseId), segments: STATES.map((s) => ({ key: s, label: stateLabel[s], value: c.counts[s] })) })),

@@ -183,3 +183,8 @@ export function transcriptText(title: string, cues: Pick<ParsedCue, 'startMs' | 
   const lines = cues.map((c) => `[${formatTimestamp(c.startMs).replace(/\.\d{3}$/, '')}] ${cuePlainText(c.text)}`);
   return `${title}\n\n${lines.join('\n')}\n`;
 }
+
+/** The first cue that shares time with [startMs, endMs) (touching ends are fine), or null. */
+export function overlappingCue<C extends Pick<ParsedCue, 'startMs' | 'endMs'>>(cues: C[], startMs: number, endMs: number): C | null {
+  return cues.find((c) => c.startMs < endMs && startMs < c.endMs) ?? null;
+}

@@ -1,7 +1,7 @@
 /** Caption tracks (standard and easy Swedish) of films, one row per cue. */
 import type { Knex } from 'knex';
 import type { Variant } from '../courses/types';
-import type { ParsedCue } from './captions-format';
+import { overlappingCue, type ParsedCue } from './captions-format';
 import type { CaptionTrack, Cue } from './types';
 
 export function captionsRepository(db: Knex) {
@@ -59,6 +59,33 @@ export function captionsRepository(db: Knex) {
     async updateCue(videoId: number, variant: Variant, cueId: number, c: Omit<Cue, 'id'>): Promise<boolean> {
       return db.transaction(async (trx) => {
         const n = await trx('video_cues').where({ id: cueId, video_id: videoId, variant }).update({ start_ms: c.startMs, end_ms: c.endMs, text: c.text });
+        if (n) await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        return n === 1;
+      });
+    },
+
+    /**
+     * Adds one cue to a track (creating the track if it has none), unless it shares time with another cue:
+     * the track is locked so two additions at once cannot overlap each other.
+     */
+    async addCue(videoId: number, variant: Variant, c: Omit<Cue, 'id'>, userId: number | null): Promise<{ ok: true; id: number } | { ok: false; overlaps: Cue; position: number }> {
+      return db.transaction(async (trx) => {
+        await trx('video_captions').insert({ video_id: videoId, variant, source_format: 'vtt', uploaded_by: userId }).onConflict(['video_id', 'variant']).ignore();
+        await trx('video_captions').where({ video_id: videoId, variant }).forUpdate().first('video_id');
+        const rows: { id: number; start_ms: number; end_ms: number; text: string }[] = await trx('video_cues').where({ video_id: videoId, variant }).orderBy('start_ms').orderBy('id').select('id', 'start_ms', 'end_ms', 'text');
+        const existing = rows.map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text }));
+        const overlaps = overlappingCue(existing, c.startMs, c.endMs);
+        if (overlaps) return { ok: false as const, overlaps, position: existing.indexOf(overlaps) + 1 };
+        const [row] = await trx('video_cues').insert({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text }).returning('id');
+        await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        return { ok: true as const, id: row.id as number };
+      });
+    },
+
+    /** Deletes one cue (only when it belongs to this film and track) and stamps the track as changed. */
+    async deleteCue(videoId: number, variant: Variant, cueId: number): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const n = await trx('video_cues').where({ id: cueId, video_id: videoId, variant }).delete();
         if (n) await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
         return n === 1;
       });

@@ -18,6 +18,9 @@ import { audioDescriptionSchema, cueSchema, uploadSchema } from './videos-valida
 
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
+/** Whether the page's script asked for a JSON answer (Accept: application/json) rather than a page. */
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
 /** An error message with interpolation values (a caption problem names its line). */
 interface Message {
   key: string;
@@ -102,7 +105,16 @@ export function videosController(services: Services) {
     });
   }
 
-  async function renderCaptions(req: Request, res: Response, video: Video, variant: Variant, status = 200, errors: Messages = {}, cueErrors: { id: number; errors: Messages; values: Record<string, string> } | null = null) {
+  async function renderCaptions(
+    req: Request,
+    res: Response,
+    video: Video,
+    variant: Variant,
+    status = 200,
+    errors: Messages = {},
+    cueErrors: { id: number; errors: Messages; values: Record<string, string> } | null = null,
+    newCue: { errors: Messages; values: Record<string, string> } = { errors: {}, values: {} },
+  ) {
     const cues = await captions.cues(video.id, variant);
     res.status(status).render('videos/captions', {
       title: req.t(`videos:captions.title.${variant}`, { title: video.title }),
@@ -111,8 +123,10 @@ export function videosController(services: Services) {
       cues,
       errors,
       cueErrors,
+      newCue,
       formatTimestamp,
       saved: idParam(req.query.sparat),
+      deleted: req.query.borttagen === '1',
       count: typeof req.query.antal === 'string' ? Number(req.query.antal) : null,
     });
   }
@@ -171,25 +185,33 @@ export function videosController(services: Services) {
       await renderUploadForm(req, res, 200, values, {});
     },
 
+    /**
+     * Receives a film. The page's script uploads with XMLHttpRequest and asks for JSON, so it can show
+     * progress and keep the chosen file when the server refuses it; without JavaScript the form re-renders.
+     */
     async create(req: Request, res: Response) {
       const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
       const file = req.file;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (uploadError) {
+      const refuse = async (status: number, errors: Messages) => {
         if (file) await fs.promises.rm(file.path, { force: true });
+        if (!wantsJson(req)) return renderUploadForm(req, res, status, body, errors);
+        const texts = Object.fromEntries(Object.entries(errors).map(([field, m]) => [field, req.t(m.key, m.params ?? {})]));
+        res.status(status).json({ ok: false, message: Object.values(texts)[0], errors: texts });
+      };
+      if (uploadError) {
         const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
-        return renderUploadForm(req, res, tooLarge ? 413 : 400, body, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
+        return refuse(tooLarge ? 413 : 400, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
       }
       const form = parseForm(uploadSchema, body);
       const errors: Messages = form.ok ? {} : messages(form.errors);
       if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
-      if (!form.ok || errors.film) {
-        if (file) await fs.promises.rm(file.path, { force: true });
-        return renderUploadForm(req, res, 400, body, errors);
-      }
+      if (!form.ok || errors.film) return refuse(400, errors);
       const result = await videosService.createFromUpload(req.user!.id, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
-      if (!result.ok) return renderUploadForm(req, res, 400, body, messages(result.errors));
-      res.redirect(303, `${paths.video(result.video.id)}?uppladdad=1`);
+      if (!result.ok) return refuse(400, messages(result.errors));
+      const location = `${paths.video(result.video.id)}?uppladdad=1`;
+      if (wantsJson(req)) return res.status(201).json({ ok: true, location });
+      res.redirect(303, location);
     },
 
     async show(req: Request, res: Response) {
@@ -256,6 +278,40 @@ export function videosController(services: Services) {
       }
       await videosService.updateCue(video.id, variant, cue.id, { startMs: form.data.start, endMs: form.data.end, text: form.data.text });
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${cue.id}#cue-${cue.id}`);
+    },
+
+    /** Adds a cue: times in order, within the film when its length is known, not overlapping another cue. */
+    async addCue(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = { start: String(body.start ?? ''), end: String(body.end ?? ''), text: String(body.text ?? '') };
+      const refuse = (errors: Messages) => renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
+      const form = parseForm(cueSchema, body);
+      if (!form.ok) return refuse(messages(form.errors));
+      if (video.durationMs !== null && form.data.end > video.durationMs) {
+        return refuse({ end: { key: 'videos:errors.cueAfterFilm', params: { duration: formatTimestamp(video.durationMs) } } });
+      }
+      const result = await captions.addCue(video.id, variant, { startMs: form.data.start, endMs: form.data.end, text: form.data.text }, req.user!.id);
+      if (!result.ok) {
+        const { overlaps, position } = result;
+        return refuse({ start: { key: 'videos:errors.cueOverlaps', params: { n: position, start: formatTimestamp(overlaps.startMs), end: formatTimestamp(overlaps.endMs) } } });
+      }
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${result.id}#cue-${result.id}`);
+    },
+
+    /** Deletes a cue after a confirmation page (works without JavaScript: the page re-posts with confirmed=ja). */
+    async deleteCue(req: Request, res: Response) {
+      const video = await videoFrom(req);
+      const variant = variantFrom(req);
+      const cueId = idParam(req.params.cue);
+      const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
+      if (!cue) throw notFound('videos:errors.cueNotFound');
+      if ((req.body as Record<string, unknown> | undefined)?.confirmed !== 'ja') {
+        return res.render('videos/cue-delete', { title: req.t('videos:captions.deleteTitle'), video, variant, cue, formatTimestamp });
+      }
+      await captions.deleteCue(video.id, variant, cue.id);
+      res.redirect(303, `${paths.videoCaptions(video.id, variant)}?borttagen=1`);
     },
 
     // --- Delivery: everyone allowed to watch --------------------------------------------------

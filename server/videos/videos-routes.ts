@@ -17,6 +17,8 @@ export function videosRoutes(services: Services): Router {
   router.post(paths.videoAudioDescription(), ...educator, v.audioDescription);
   router.get(paths.videoCaptions(), ...educator, v.captionsEditor);
   router.post(paths.videoCaptions(), ...educator, v.receiveCaptions, v.uploadCaptions);
+  router.post(paths.videoCueNew(), ...educator, v.addCue);
+  router.post(paths.videoCueDelete(), ...educator, v.deleteCue);
   router.post(paths.videoCue(), ...educator, v.updateCue);
   // Media: everyone allowed to watch the film (checked per film in the controller).
   router.get(paths.videoFile(), requireLogin, v.file);

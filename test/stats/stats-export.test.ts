@@ -1,7 +1,7 @@
 /** The export writers without a database: Swedish dates, and XLSX files that a spreadsheet library reads back. */
 import ExcelJS from 'exceljs';
 import { formatters, stockholmDate } from '../../server/stats/format';
-import { toCsv, toXlsx } from '../../server/stats/stats-export';
+import { sheetName, toCsv, toXlsx } from '../../server/stats/stats-export';
 import { columnName } from '../../server/stats/xlsx-writer';
 import { tableRowsHtml } from '../../server/stats/table-html';
 import type { DataTable } from '../../server/stats/types';
@@ -45,7 +45,7 @@ describe('XLSX export', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     expect(wb.title).toBe('Utbildning & status');
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['Per kurs  <b> & "citat"', 'Per kurs  <b> & "citat" 2']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['Per kurs <b> & "citat"', 'Per kurs <b> & "citat" 2']);
     const sheet = wb.worksheets[0];
     const values: unknown[][] = [];
     sheet.eachRow((r) => values.push((r.values as unknown[]).slice(1)));
@@ -63,6 +63,20 @@ describe('XLSX export', () => {
     expect(sheet.getCell('A2').font?.bold).toBe(true);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(wb.worksheets[1].rowCount).toBe(2);
+  });
+
+  it('shortens sheet names to 31 characters at a word boundary and keeps them unique', () => {
+    const used = new Set<string>();
+    const names = [
+      'Personer som saknar en kurs eller har en kurs som snart går ut',
+      'Personer som saknar en kurs eller har en kurs som snart går ut',
+      'Andel rätt per fråga (alla inlämnade test)',
+      'Status per enhet och kurs (antal personer)',
+      'Hjälpmedelsförskrivningsutbildningsstatistiken',
+      'Kurs: [utkast] *nytt*?',
+    ].map((c) => sheetName(c, used));
+    expect(names).toEqual(['Personer som saknar en kurs', 'Personer som saknar en kurs 2', 'Andel rätt per fråga', 'Status per enhet och kurs', 'Hjälpmedelsförskrivningsutbildn', 'Kurs utkast nytt']);
+    for (const n of names) expect(n.length).toBeLessThanOrEqual(31);
   });
 
   it('names columns past Z like a spreadsheet', () => {

@@ -59,12 +59,18 @@ describe('GET /statistik/chef (a unit manager)', () => {
     const { agent } = await loginAs(t.app, d.m1.email);
     const csv = await agent.get(`/statistik/chef/export/csv?course=${d.courses.forflyttning.id}`).expect(200);
     expect(csv.headers['content-disposition']).toMatch(/attachment; filename="utbildningsstatus-\d{4}-\d{2}-\d{2}\.csv"/);
-    expect(csv.text).toContain('Anna Ett;Enhet A1;Personlig assistent;Förflyttning');
+    expect(csv.text).toContain(`Anna Ett;${d.p1.email};Enhet A1;Personlig assistent;Förflyttning`);
     expect(csv.text).not.toMatch(/Erik Fem|Fatima Sex|Hjälpmedel – grunden;/);
     const xlsx = await agent.get('/statistik/chef/export/xlsx').buffer(true).parse(binary).expect(200);
     const wb = new ExcelJS.Workbook();
     const body = xlsx.body as Buffer;
     await wb.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+    // The people list comes first, with e-mail addresses; every sheet name is whole words within Excel's 31.
+    expect(wb.worksheets.map((sheet) => sheet.name)).toEqual(['Personer som saknar en kurs', 'Status per kurs som krävs', 'Status per enhet och kurs', 'Personal per yrkesroll']);
+    const people = wb.worksheets[0];
+    expect((people.getRow(2).values as unknown[]).slice(1, 3)).toEqual(['Namn', 'E-post']);
+    const anna = people.getRows(3, people.rowCount - 2)!.find((r) => r.getCell(1).value === 'Anna Ett')!;
+    expect(anna.getCell(2).value).toBe(d.p1.email);
     const cells: string[] = [];
     wb.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((c) => cells.push(String(c.value)))));
     expect(cells).toEqual(expect.arrayContaining(['Anna Ett', 'Bertil Två', 'Cecilia Tre']));

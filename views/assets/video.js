@@ -155,3 +155,149 @@
     });
   }
 })();
+
+/*
+ * Film upload (educators): Swedish messages before sending, then the upload with XMLHttpRequest so the
+ * page shows progress in bytes and percent and, when the server refuses the file, its Swedish message
+ * while the chosen file stays chosen. Without this the form posts normally and the server re-renders it.
+ */
+(function () {
+  'use strict';
+
+  function fill(template, values) {
+    return template.replace(/\{\{(\w+)\}\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+
+  function formatBytes(bytes) {
+    var lang = document.documentElement.lang || 'sv';
+    var one = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    if (bytes >= 1073741824) return one.format(bytes / 1073741824) + ' GB';
+    if (bytes >= 1048576) return one.format(bytes / 1048576) + ' MB';
+    return new Intl.NumberFormat(lang).format(Math.max(1, Math.round(bytes / 1024))) + ' kB';
+  }
+
+  /** The form's problems found before sending: [{ field, message }]. */
+  function uploadProblems(form) {
+    var d = form.dataset;
+    var problems = [];
+    var title = form.elements.title.value.trim();
+    var slug = form.elements.slug.value.trim().toLowerCase();
+    var file = form.elements.film.files[0];
+    if (!title) problems.push({ field: 'title', message: d.msgTitle });
+    if (!slug) problems.push({ field: 'slug', message: d.msgSlug });
+    else if (slug.length > 80 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) problems.push({ field: 'slug', message: d.msgSlugInvalid });
+    if (!file || file.size === 0) problems.push({ field: 'film', message: d.msgFilm });
+    else if (file.size > Number(d.maxBytes)) problems.push({ field: 'film', message: d.msgTooLarge });
+    return problems;
+  }
+
+  /** Shows problems as the server does: a summary that takes focus, and each message beside its field. */
+  function showUploadProblems(form, box, problems) {
+    Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (p) { p.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (el) {
+      el.removeAttribute('aria-invalid');
+      el.setAttribute('aria-describedby', (el.getAttribute('aria-describedby') || '').replace(/\s*\S+-error/g, '').trim());
+      el.closest('.field').classList.remove('field--error');
+    });
+    box.textContent = '';
+    if (!problems.length) return;
+    var summary = document.createElement('div');
+    summary.className = 'error-summary';
+    summary.setAttribute('role', 'alert');
+    summary.tabIndex = -1;
+    var heading = document.createElement('h2');
+    heading.textContent = form.dataset.summaryTitle;
+    var list = document.createElement('ul');
+    problems.forEach(function (p) {
+      var input = form.elements[p.field];
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = '#' + p.field;
+      link.textContent = p.message;
+      item.appendChild(link);
+      list.appendChild(item);
+      if (!input || !input.closest) return;
+      var message = document.createElement('p');
+      message.className = 'field-error';
+      message.id = p.field + '-error';
+      var prefix = document.createElement('span');
+      prefix.className = 'visually-hidden';
+      prefix.textContent = form.dataset.errorPrefix;
+      message.appendChild(prefix);
+      message.appendChild(document.createTextNode(p.message));
+      input.parentNode.insertBefore(message, input);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + message.id).trim());
+      input.closest('.field').classList.add('field--error');
+    });
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    box.appendChild(summary);
+    summary.focus();
+  }
+
+  function enhanceUpload(form) {
+    var box = document.querySelector('[data-upload-errors]');
+    var progress = form.querySelector('[data-upload-progress]');
+    var bar = progress.querySelector('progress');
+    var bytes = progress.querySelector('[data-upload-bytes]');
+    var status = form.querySelector('[data-upload-status]');
+    var button = form.querySelector('button[type="submit"]');
+    // This script guards against a second click itself, and must be able to let the person retry.
+    button.removeAttribute('data-once');
+    var busy = false;
+
+    function fail(problems) {
+      busy = false;
+      button.disabled = false;
+      progress.hidden = true;
+      status.textContent = '';
+      showUploadProblems(form, box, problems);
+    }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      if (busy) return;
+      var problems = uploadProblems(form);
+      if (problems.length) { fail(problems); return; }
+      showUploadProblems(form, box, []);
+      var file = form.elements.film.files[0];
+      var d = form.dataset;
+      var announced = -1;
+      busy = true;
+      button.disabled = true;
+      progress.hidden = false;
+      bar.value = 0;
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.addEventListener('progress', function (e) {
+        if (!e.lengthComputable) return;
+        // The request is a little larger than the file (the other fields): show the file's bytes.
+        var share = Math.min(1, e.loaded / e.total);
+        var percent = Math.floor(share * 100);
+        var text = fill(d.msgProgress, { loaded: formatBytes(file.size * share), total: formatBytes(file.size), percent: percent });
+        bar.value = percent;
+        bar.textContent = percent + ' %';
+        bytes.textContent = text;
+        // A screen reader hears every tenth percent, not every event.
+        if (Math.floor(percent / 10) !== announced) { announced = Math.floor(percent / 10); status.textContent = text; }
+      });
+      xhr.upload.addEventListener('load', function () { status.textContent = d.msgChecking; });
+      xhr.addEventListener('load', function () {
+        var answer = null;
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: an error page */ }
+        if (xhr.status >= 200 && xhr.status < 300 && answer && answer.location) { window.location.assign(answer.location); return; }
+        var problems = [];
+        if (answer && answer.errors) Object.keys(answer.errors).forEach(function (field) { problems.push({ field: field, message: answer.errors[field] }); });
+        fail(problems.length ? problems : [{ field: 'film', message: d.msgFailed }]);
+      });
+      xhr.addEventListener('error', function () { fail([{ field: 'film', message: d.msgFailed }]); });
+      xhr.addEventListener('abort', function () { fail([{ field: 'film', message: d.msgFailed }]); });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  var form = document.querySelector('form[data-upload]');
+  if (form && window.XMLHttpRequest && window.FormData) enhanceUpload(form);
+})();
