@@ -74,5 +74,5 @@ describe('statistics in Chromium', () => {
     expect(await np.locator('table.data-table').count()).toBeGreaterThanOrEqual(7);
 
     expect(violations).toEqual([]);
-  });
+  }, 240_000);
 });
