@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   if (config.videoWorker) {
     await services.transcodeQueue.startWorker().catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
   }
-  server = app.listen(config.port, () => {
+  // Express 5 calls this back with the error too when listening fails (the 'error' handler below deals with it).
+  server = app.listen(config.port, (error?: Error) => {
+    if (error) return;
     const port = (server?.address() as AddressInfo).port;
     lifecycle.ready = true;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });

@@ -105,3 +105,27 @@ it('cuts a request that outlasts SHUTDOWN_GRACE_SECONDS and still exits 0 soon a
     await node.database.drop();
   }
 }, 150_000);
+
+it('stops with exit code 1 and a clear message when the port is taken', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, resolve));
+  const taken = String((blocker.address() as net.AddressInfo).port);
+  const database = await createTestDatabase();
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, COURSES_DIR: FIXTURE_COURSES, PORT: taken, LOG_LEVEL: 'info', DEMO_DATA: 'no', VIDEO_WORKER: 'no' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(output).toContain(`Could not listen on port ${taken}`);
+    expect(output).not.toContain('TypeError');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    blocker.close();
+    await database.drop();
+  }
+}, 120_000);
