@@ -36,7 +36,7 @@ export class HttpMetrics {
   };
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `method="${method}",route="${escape(route)}",status="${status}"`;
+    const key = `method="${method}",route="${labelValue(route)}",status="${status}"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     const h = this.latency.get(route) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
     BUCKETS.forEach((b, i) => {
@@ -52,7 +52,7 @@ export class HttpMetrics {
     for (const [labels, n] of this.requests) lines.push(`http_requests_total{${labels}} ${n}`);
     lines.push('# HELP http_request_duration_seconds Time from request to response, by route.', '# TYPE http_request_duration_seconds histogram');
     for (const [route, h] of this.latency) {
-      const r = `route="${escape(route)}"`;
+      const r = `route="${labelValue(route)}"`;
       BUCKETS.forEach((b, i) => lines.push(`http_request_duration_seconds_bucket{${r},le="${b}"} ${h.counts[i]}`));
       lines.push(`http_request_duration_seconds_bucket{${r},le="+Inf"} ${h.count}`);
       lines.push(`http_request_duration_seconds_sum{${r}} ${h.sum}`, `http_request_duration_seconds_count{${r}} ${h.count}`);
@@ -61,7 +61,7 @@ export class HttpMetrics {
   }
 }
 
-const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const labelValue = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 interface TarnPool {
   numUsed(): number;
@@ -74,7 +74,7 @@ async function gauges(db: Knex, sessionPool: Pool): Promise<string> {
   const lines = ['# HELP pgboss_jobs Jobs in the pg-boss queue by queue and state (created, retry, active).', '# TYPE pgboss_jobs gauge'];
   try {
     const rows = (await db.raw(`select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by 1, 2 order by 1, 2`)).rows as { name: string; state: string; n: number }[];
-    for (const r of rows) lines.push(`pgboss_jobs{queue="${escape(r.name)}",state="${r.state}"} ${r.n}`);
+    for (const r of rows) lines.push(`pgboss_jobs{queue="${labelValue(r.name)}",state="${r.state}"} ${r.n}`);
   } catch {
     // No queue yet (the worker has never started on this database): nothing to report.
   }
