@@ -13,7 +13,10 @@ import { evaluationsRoutes } from './evaluations/evaluations-routes';
 import { formBodies } from './http/body-parsing';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { closeConnectionsWhenStopping, readinessRoutes, type Lifecycle } from './http/lifecycle';
+import { allowList, HttpMetrics, metricsRoutes } from './http/metrics';
 import { noStoreForPeople } from './http/no-store';
+import { requestId } from './http/request-id';
 import { paths } from './http/paths';
 import { statsRoutes } from './stats/stats-routes';
 import { securityHeaders } from './http/security-headers';
@@ -29,7 +32,8 @@ import { videosRoutes } from './videos/videos-routes';
 /** The app, and closeSessions() to stop the session store's clean-up timer at shutdown. */
 export type App = Express & { closeSessions(): Promise<void> };
 
-export function createApp(services: Services, sessionPool: Pool): App {
+/** `lifecycle` is main's: it says when the node is ready and when it is stopping (tests start ready). */
+export function createApp(services: Services, sessionPool: Pool, lifecycle: Lifecycle = { ready: true, shuttingDown: false }): App {
   const { config } = services;
   const app = express();
   app.set('view engine', 'ejs');
@@ -37,9 +41,15 @@ export function createApp(services: Services, sessionPool: Pool): App {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
+  const metrics = new HttpMetrics();
+  app.use(requestId(services.logger));
+  app.use(metrics.middleware);
+  app.use(closeConnectionsWhenStopping(lifecycle));
   app.use(securityHeaders());
   app.use('/assets', express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }));
   app.use(healthRoutes(services));
+  app.use(readinessRoutes(lifecycle, services.db));
+  app.use(metricsRoutes(metrics, allowList(config.metricsAllow), services.db, sessionPool));
   app.use(formBodies());
   const sessions = sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') });
   app.use(sessions);

@@ -2,6 +2,7 @@
  * The only reader of process.env: parses it once into a typed config and fails fast when a value is
  * malformed, or when production lacks something it must have.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -30,6 +31,12 @@ const schema = z.object({
   TRANSCODE_TIMEOUT_MINUTES: z.coerce.number().int().min(10).max(23 * 60).default(6 * 60),
   TRANSCODE_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(90),
   VIDEO_WORKER: z.enum(['yes', 'no']).default('yes'),
+  // Running as a service (issue 15).
+  METRICS_ALLOW: z
+    .string()
+    .default('127.0.0.1,::1')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((e) => isIP(e.split('/')[0]) !== 0 && (!e.includes('/') || /^\d{1,3}$/.test(e.split('/')[1]))), 'a comma-separated list of IP addresses or CIDR ranges'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -83,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // A transcode whose worker has not reported for this long is taken as dead and run again.
     transcodeStaleSeconds: e.TRANSCODE_STALE_SECONDS,
     videoWorker: e.VIDEO_WORKER === 'yes',
+    /** Who may read /metrics (req.ip; behind a proxy set TRUST_PROXY). */
+    metricsAllow: e.METRICS_ALLOW,
+    /** How long a stopping node lets requests in flight finish before it closes their connections. */
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     viewsDir: path.join(root, 'views'),
     localesDir: path.join(root, 'locales'),
     // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.

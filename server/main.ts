@@ -1,6 +1,8 @@
 /**
  * Starts Hjälpmedelsskolan: config → database (embedded PostgreSQL without DATABASE_URL) → migrations
- * → course import → demo data → HTTP. Shuts down cleanly on SIGTERM/SIGINT.
+ * → course import → demo data → HTTP. On SIGTERM/SIGINT it shuts down gracefully: /readyz turns 503 and
+ * the port closes at once, requests in flight get SHUTDOWN_GRACE_SECONDS (10 s) to finish, then the job
+ * queue, the timers, the session store, the pools and the embedded PostgreSQL are closed, and it exits 0.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +14,7 @@ import { formatReadabilityTable } from './courses/readability-rules';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { createKnex, migrateLatest } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
+import { stopServer, type Lifecycle } from './http/lifecycle';
 import { createLogger } from './logger';
 import { startScheduledJobs } from './reminders/scheduled-jobs';
 import { createServices, type Services } from './services';
@@ -33,19 +36,32 @@ async function main(): Promise<void> {
   let server: Server | null = null;
   let services: Services | null = null;
   let app: App | null = null;
+  const lifecycle: Lifecycle = { ready: false, shuttingDown: false };
+  const timers: NodeJS.Timeout[] = [];
 
-  const shutdown = async (signal: string) => {
-    logger.info('Shutting down', { signal });
-    const forced = setTimeout(() => process.exit(1), 20_000);
+  const shutdown = async (signal: string, exitCode = 0) => {
+    if (lifecycle.shuttingDown) return;
+    lifecycle.shuttingDown = true;
+    logger.info('Shutting down', { signal, graceSeconds: config.shutdownGraceMs / 1000 });
+    // Whatever hangs after the grace period (a stuck pool, a stuck PostgreSQL) does not keep the node up.
+    const forced = setTimeout(() => {
+      logger.error('Shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 20_000);
     forced.unref();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    timers.forEach((t) => clearInterval(t));
+    if (server) {
+      const { cut } = await stopServer(server, config.shutdownGraceMs);
+      if (cut) logger.warn('Requests still running after the grace period were cut off');
+    }
     // A transcode in progress is stopped and its job handed back to the queue for the next start.
     await services?.transcodeQueue.stop().catch(() => undefined);
     await app?.closeSessions().catch(() => undefined);
     await sessionPool.end().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await embedded?.stop();
-    process.exit(0);
+    logger.info('Stopped', { signal });
+    process.exit(exitCode);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -66,22 +82,25 @@ async function main(): Promise<void> {
   }
 
   services = createServices(config, db, logger);
-  app = createApp(services, sessionPool);
+  app = createApp(services, sessionPool, lifecycle);
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
   const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
   mailTimer.unref();
   // Regional figures, reminders and monthly summaries (issue 6).
-  startScheduledJobs(services);
+  timers.push(mailTimer, startScheduledJobs(services));
   if (config.videoWorker) {
     await services.transcodeQueue.startWorker().catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
   }
-  server = app.listen(config.port, () => {
+  // Express 5 calls this back with the error too when listening fails (the 'error' handler below deals with it).
+  server = app.listen(config.port, (error?: Error) => {
+    if (error) return;
     const port = (server?.address() as AddressInfo).port;
+    lifecycle.ready = true;
     logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });
   });
   server.on('error', async (error) => {
     logger.error(`Could not listen on port ${config.port}: ${error.message}`);
-    await shutdown('listen-error');
+    await shutdown('listen-error', 1);
   });
 }
 
