@@ -6,6 +6,7 @@
  *   npm run bench:http                          10 s per measurement, 30 s of load before reading RSS
  *   npm run bench:http -- --seconds=20 --load-seconds=300   the README's 5-minute RSS figure
  *   npm run bench:http -- --no-build            use dist/ as it is
+ *   npm run bench:http -- --profile             the app writes a CPU profile (.cpuprofile) to bench-profiles/
  *   BENCH_DATABASE_URL=postgres://… npm run bench:http      a given (empty) database instead of the embedded one
  *
  * Prints the machine's load average before and after: other work on the machine lowers every figure.
@@ -23,6 +24,7 @@ const SECONDS = arg('seconds', 10);
 const LOAD_SECONDS = arg('load-seconds', 30);
 const SUBMITS = arg('submits', 30);
 const BUILD = !process.argv.includes('--no-build');
+const PROFILE = process.argv.includes('--profile');
 const COURSE = process.argv.find((a) => a.startsWith('--course='))?.split('=')[1] ?? 'forflyttning';
 const ROOT = path.resolve(__dirname, '..');
 
@@ -53,7 +55,8 @@ const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] 
 
 function startApp(env: NodeJS.ProcessEnv, port: number): { child: ChildProcess; healthy: Promise<number> } {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/server/main.js'], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench-profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/server/main.js'], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const healthy = (async () => {
     for (let i = 0; i < 1200; i++) {
       if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}`);
@@ -191,13 +194,15 @@ async function main() {
     const pct = (p: number) => rounds[Math.min(rounds.length - 1, Math.ceil((p / 100) * rounds.length) - 1)];
     console.log(`  submit → result round trip (${SUBMITS} in a row)   p50 ${ms(pct(50))}   p99 ${ms(pct(99))}   load ${load()}`);
 
+    // The submits above handed in the benchmark's attempt: the load saves answers in a new one.
+    const open = /\/quiz\/(\d+)\//.exec((await learner.send('POST', `/kurser/${COURSE}/quiz`, { _csrf: csrf })).location)?.[1];
     console.log(`\nLoad for ${LOAD_SECONDS} s (lesson page, course page, Mina kurser, answer saves; 10 connections each) then RSS:`);
     const before = rssMb(app.child.pid!);
     await Promise.all([
       cannon('  load: lesson page', base + lessonPath, { connections: 10, cookie, seconds: LOAD_SECONDS }),
       cannon('  load: course page', `${base}/kurser/${COURSE}`, { connections: 10, cookie, seconds: LOAD_SECONDS }),
       cannon('  load: Mina kurser', `${base}/mina-kurser`, { connections: 10, cookie, seconds: LOAD_SECONDS }),
-      cannon('  load: answer save', `${base}/quiz/${attemptId}/svar`, { connections: 10, cookie, seconds: LOAD_SECONDS, method: 'POST', body: saveBody, headers: { accept: 'application/json', 'x-csrf-token': csrf } }),
+      cannon('  load: answer save', `${base}/quiz/${open}/svar`, { connections: 10, cookie, seconds: LOAD_SECONDS, method: 'POST', body: saveBody, headers: { accept: 'application/json', 'x-csrf-token': csrf } }),
     ]);
     const after = rssMb(app.child.pid!);
 
