@@ -196,13 +196,19 @@ async function main() {
 
     // The submits above handed in the benchmark's attempt: the load saves answers in a new one.
     const open = /\/quiz\/(\d+)\//.exec((await learner.send('POST', `/kurser/${COURSE}/quiz`, { _csrf: csrf })).location)?.[1];
+    const openQuestion = (await learner.get(`/quiz/${open}/fragor/1`)).text;
+    const openBody = new URLSearchParams({
+      questionId: /name="questionId" value="([^"]+)"/.exec(openQuestion)?.[1] ?? '',
+      selected: /name="selected" value="([^"]+)"/.exec(openQuestion)?.[1] ?? '',
+      index: '1',
+    }).toString();
     console.log(`\nLoad for ${LOAD_SECONDS} s (lesson page, course page, Mina kurser, answer saves; 10 connections each) then RSS:`);
     const before = rssMb(app.child.pid!);
     await Promise.all([
       cannon('  load: lesson page', base + lessonPath, { connections: 10, cookie, seconds: LOAD_SECONDS }),
       cannon('  load: course page', `${base}/kurser/${COURSE}`, { connections: 10, cookie, seconds: LOAD_SECONDS }),
       cannon('  load: Mina kurser', `${base}/mina-kurser`, { connections: 10, cookie, seconds: LOAD_SECONDS }),
-      cannon('  load: answer save', `${base}/quiz/${open}/svar`, { connections: 10, cookie, seconds: LOAD_SECONDS, method: 'POST', body: saveBody, headers: { accept: 'application/json', 'x-csrf-token': csrf } }),
+      cannon('  load: answer save', `${base}/quiz/${open}/svar`, { connections: 10, cookie, seconds: LOAD_SECONDS, method: 'POST', body: openBody, headers: { accept: 'application/json', 'x-csrf-token': csrf } }),
     ]);
     const after = rssMb(app.child.pid!);
 
