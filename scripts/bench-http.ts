@@ -82,6 +82,14 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** CPU time (user + system) the process has used, in ms: what a request costs whatever else the machine runs. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Row {
   name: string;
   reqs: number;
@@ -89,9 +97,15 @@ interface Row {
   p99: number;
   connections: number;
   bad: number;
+  cpuPerRequest: number;
 }
 
-async function cannon(name: string, url: string, o: { connections: number; seconds?: number; cookie?: string; method?: 'POST'; body?: string; headers?: Record<string, string>; expect?: number }): Promise<Row> {
+async function cannon(
+  name: string,
+  url: string,
+  o: { connections: number; seconds?: number; cookie?: string; method?: 'POST'; body?: string; headers?: Record<string, string>; expect?: number; pid?: number },
+): Promise<Row> {
+  const cpuBefore = cpuMs(o.pid);
   const result = await autocannon({
     url,
     connections: o.connections,
@@ -104,8 +118,10 @@ async function cannon(name: string, url: string, o: { connections: number; secon
   const total = result.requests.total;
   // autocannon counts 2xx; a 303 (the no-JavaScript form) is counted as non2xx, which is what it expects.
   const bad = result.errors + result.timeouts + (expected === 200 ? result.non2xx : total - result.non2xx);
-  const row = { name, reqs: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, connections: o.connections, bad };
-  console.log(`  ${name.padEnd(38)} ${String(Math.round(row.reqs)).padStart(6)} req/s   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   (${o.connections} conn${bad ? `, ${bad} unexpected` : ''})   load ${load()}`);
+  const cpuPerRequest = o.pid && total ? (cpuMs(o.pid) - cpuBefore) / total : 0;
+  const row = { name, reqs: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, connections: o.connections, bad, cpuPerRequest };
+  const cpu = o.pid ? `   ${cpuPerRequest.toFixed(2)} ms CPU/req` : '';
+  console.log(`  ${name.padEnd(38)} ${String(Math.round(row.reqs)).padStart(6)} req/s   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   (${o.connections} conn${bad ? `, ${bad} unexpected` : ''})${cpu}   load ${load()}`);
   return row;
 }
 
@@ -167,16 +183,17 @@ async function main() {
     const warm = { connections: 10, seconds: 2, cookie };
     await cannon('(warm-up) lesson page', base + lessonPath, warm);
     await cannon('(warm-up) reference', `http://127.0.0.1:${refPort}/`, { connections: 10, seconds: 2 });
-    const ref = await cannon('reference: Express + EJS', `http://127.0.0.1:${refPort}/`, { connections: 10 });
+    const ref = await cannon('reference: Express + EJS', `http://127.0.0.1:${refPort}/`, { connections: 10, pid: reference.pid });
+    const pid = app.child.pid;
     const pages = [
-      await cannon('lesson page', base + lessonPath, { connections: 10, cookie }),
-      await cannon('course page', `${base}/kurser/${COURSE}`, { connections: 10, cookie }),
-      await cannon('Mina kurser', `${base}/mina-kurser`, { connections: 10, cookie }),
+      await cannon('lesson page', base + lessonPath, { connections: 10, cookie, pid }),
+      await cannon('course page', `${base}/kurser/${COURSE}`, { connections: 10, cookie, pid }),
+      await cannon('Mina kurser', `${base}/mina-kurser`, { connections: 10, cookie, pid }),
     ];
-    const lesson100 = await cannon('lesson page at 100 connections', base + lessonPath, { connections: 100, cookie });
+    const lesson100 = await cannon('lesson page at 100 connections', base + lessonPath, { connections: 100, cookie, pid });
     const saveBody = new URLSearchParams({ questionId, selected: option, index: '1' }).toString();
-    const save = await cannon('quiz answer save (script, JSON)', `${base}/quiz/${attemptId}/svar`, { connections: 10, cookie, method: 'POST', body: saveBody, headers: { accept: 'application/json', 'x-csrf-token': csrf } });
-    const form = await cannon('quiz answer, no-JavaScript form (303)', `${base}/quiz/${attemptId}/svar`, { connections: 10, cookie, method: 'POST', body: `${saveBody}&_csrf=${encodeURIComponent(csrf)}`, expect: 303 });
+    const save = await cannon('quiz answer save (script, JSON)', `${base}/quiz/${attemptId}/svar`, { connections: 10, cookie, method: 'POST', body: saveBody, headers: { accept: 'application/json', 'x-csrf-token': csrf }, pid });
+    const form = await cannon('quiz answer, no-JavaScript form (303)', `${base}/quiz/${attemptId}/svar`, { connections: 10, cookie, method: 'POST', body: `${saveBody}&_csrf=${encodeURIComponent(csrf)}`, expect: 303, pid });
 
     // Submit → result, one after another: each round starts an attempt, hands it in (unanswered, so it
     // fails and the next can start) and reads the result page.
@@ -213,7 +230,12 @@ async function main() {
     const after = rssMb(app.child.pid!);
 
     console.log('\nSummary');
-    for (const p of pages) console.log(`  ${p.name.padEnd(14)} ${Math.round(p.reqs)} req/s = ${(p.reqs / ref.reqs).toFixed(2)}× the reference (${Math.round(ref.reqs)} req/s); p99 ${ms(p.p99)}   goal ≥ 0.5×`);
+    for (const p of pages) {
+      console.log(
+        `  ${p.name.padEnd(14)} ${Math.round(p.reqs)} req/s = ${(p.reqs / ref.reqs).toFixed(2)}× the reference (${Math.round(ref.reqs)} req/s); p99 ${ms(p.p99)}; ` +
+          `${p.cpuPerRequest.toFixed(2)} ms of the app's CPU per request against the reference's ${ref.cpuPerRequest.toFixed(2)} ms   goal ≥ 0.5×`,
+      );
+    }
     console.log(`  lesson page p99 at 100 connections: ${ms(lesson100.p99)} (${Math.round(lesson100.reqs)} req/s)   goal ≤ 50 ms`);
     console.log(`  answer save p99 at 10 connections: ${ms(save.p99)} (${Math.round(save.reqs)} req/s)   goal ≤ 30 ms`);
     console.log(`  no-JavaScript answer form p99: ${ms(form.p99)}; submit → result p99: ${ms(pct(99))}`);
