@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { coursesRepository } from './courses/courses-repository';
 import { coursesService } from './courses/courses-service';
 import { enrolmentsRepository } from './courses/enrolments-repository';
+import { progressRepository } from './courses/progress-repository';
 import { createI18n } from './i18n/i18n';
 import { mailService } from './mail/mail-service';
 import type { Logger } from './logger';
@@ -60,7 +61,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     limits,
     tokens,
     passport: configurePassport(auth, users),
-    coursesService: coursesService({ courses, enrolments }),
+    coursesService: coursesService({ courses, enrolments, progress: progressRepository(db) }),
     quizService: quizService({ db, courses, enrolments, quiz }),
     mail,
     drafts,

@@ -73,8 +73,16 @@ export function usersRepository(db: Knex) {
 
     /** An active person by id, with permissions; null when unknown or disabled. */
     async findActiveById(id: number): Promise<CurrentUser | null> {
-      const row: UserRow | undefined = await selectUsers(db).where('u.id', id).whereNull('u.disabled_at').first();
-      return row ? toUser(row, await permissionsOf(row.id)) : null;
+      // Every logged-in request asks this: the permissions come in the same query.
+      const row: (UserRow & { permission_list: Permission[] }) | undefined = await selectUsers(db)
+        .select(
+          db.raw(`coalesce((select json_agg(json_build_object('kind', p.kind, 'organisationId', p.organisation_id, 'unitId', p.unit_id, 'courseId', p.course_id) order by p.id)
+            from permissions p where p.user_id = u.id), '[]') as permission_list`),
+        )
+        .where('u.id', id)
+        .whereNull('u.disabled_at')
+        .first();
+      return row ? toUser(row, row.permission_list) : null;
     },
 
     /** The login record for an e-mail address (case-insensitive), disabled people included. */

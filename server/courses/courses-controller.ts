@@ -6,7 +6,7 @@ import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import type { CoursesRepository } from './courses-repository';
 import { byUrgency, type CoursesService } from './courses-service';
-import { renderLesson } from './markdown';
+import { renderPublishedLesson } from './markdown';
 import { isVariant } from './types';
 import type { VideosService } from '../videos/videos-service';
 import type { OrdersRepository } from '../bookings/orders-repository';
@@ -66,7 +66,7 @@ export function coursesController(deps: {
         ...view,
         content: c,
         variant,
-        html: renderLesson(view.lesson.body[variant], c.images),
+        html: renderPublishedLesson({ versionId: view.progress.version.versionId, lessonId: view.lesson.id, variant }, view.lesson.body[variant], c.images),
         done: view.progress.done.has(view.lesson.id),
         // After a valid completion, reading again is just reading: no new round starts.
         readOnly: !view.progress.enrolment && (view.progress.status.state === 'completed' || view.progress.status.state === 'expiring'),

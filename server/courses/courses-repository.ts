@@ -1,5 +1,6 @@
 /** Published course versions, role tracks and course images. */
 import type { Knex } from 'knex';
+import { BoundedCache } from './bounded-cache';
 import type { CourseContent } from './types';
 
 export interface CourseVersion {
@@ -25,28 +26,48 @@ interface VersionRow {
 
 const toVersion = (r: VersionRow): CourseVersion => ({ courseId: r.course_id, versionId: r.id, version: r.version, content: r.content });
 
+/** Published versions kept in memory: each course has a handful in use, and a version never changes. */
+export const VERSION_CACHE_SIZE = 64;
+
 export function coursesRepository(db: Knex) {
-  // The newest version of every course that is not retired.
+  const versions = new BoundedCache<number, CourseVersion>(VERSION_CACHE_SIZE);
+
+  // The newest version of every course that is not retired: its id only, the content comes from memory.
   const latest = () =>
     db('course_versions as v')
       .join('courses as c', 'c.id', 'v.course_id')
       .whereNull('c.retired_at')
       .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
-      .select('v.id', 'v.course_id', 'v.version', 'v.content');
+      .select('v.id');
+
+  /** The versions by id, in the order given: from memory, the missing ones in one query. */
+  async function versionsById(ids: number[]): Promise<CourseVersion[]> {
+    const found = new Map(ids.flatMap((id) => versions.get(id) ?? []).map((v) => [v.versionId, v]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) {
+      const rows: VersionRow[] = await db('course_versions').whereIn('id', missing).select('id', 'course_id', 'version', 'content');
+      for (const version of rows.map(toVersion)) {
+        versions.set(version.versionId, version);
+        found.set(version.versionId, version);
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
 
   return {
+    versionsById,
+
     async latestBySlug(slug: string): Promise<CourseVersion | null> {
       const row = await latest().where('c.slug', slug).first();
-      return row ? toVersion(row) : null;
+      return row ? ((await versionsById([row.id]))[0] ?? null) : null;
     },
 
     async versionById(versionId: number): Promise<CourseVersion | null> {
-      const row = await db('course_versions').where({ id: versionId }).first('id', 'course_id', 'version', 'content');
-      return row ? toVersion(row) : null;
+      return (await versionsById([versionId]))[0] ?? null;
     },
 
     async listLatest(): Promise<CourseVersion[]> {
-      return (await latest().orderBy('c.slug')).map(toVersion);
+      return versionsById((await latest().orderBy('c.slug')).map((r: { id: number }) => r.id));
     },
 
     async trackFor(jobRole: string | null): Promise<TrackEntry[]> {

@@ -4,6 +4,7 @@ import { notFound } from '../http/errors';
 import { courseStatus, type CourseStatus } from './course-status';
 import type { CoursesRepository, CourseVersion, TrackEntry } from './courses-repository';
 import type { EnrolmentsRepository, Enrolment, Completion } from './enrolments-repository';
+import type { ProgressRepository } from './progress-repository';
 import type { LessonContent } from './types';
 
 export interface CourseCard {
@@ -41,18 +42,16 @@ export interface CourseProgress {
   track: TrackEntry | null;
 }
 
-export function coursesService(deps: { courses: CoursesRepository; enrolments: EnrolmentsRepository }) {
+export function coursesService(deps: { courses: CoursesRepository; enrolments: EnrolmentsRepository; progress: ProgressRepository }) {
   const { courses, enrolments } = deps;
 
   /** The version a learner sees: the one their open enrolment is on, else the newest. */
   async function progressIn(user: CurrentUser, slug: string): Promise<CourseProgress> {
-    const latest = await courses.latestBySlug(slug);
-    if (!latest) throw notFound('courses:errors.courseNotFound');
-    const enrolment = await enrolments.openEnrolment(user.id, latest.courseId);
-    const version = enrolment ? ((await courses.versionById(enrolment.courseVersionId)) ?? latest) : latest;
-    const done = enrolment ? await enrolments.lessonsDone(enrolment.id) : new Set<string>();
-    const latestCompletion = await enrolments.latestCompletion(user.id, latest.courseId);
-    const track = (await courses.trackFor(user.jobRole)).find((t) => t.courseId === latest.courseId) ?? null;
+    const facts = await deps.progress.factsFor(user.id, user.jobRole, slug);
+    if (!facts) throw notFound('courses:errors.courseNotFound');
+    const { enrolment, done, latestCompletion, track } = facts;
+    const [version] = await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId]);
+    if (!version) throw notFound('courses:errors.courseNotFound');
     const status = courseStatus({
       now: new Date(),
       openEnrolment: enrolment ? { lessonsDone: done.size, lessonCount: version.content.lessons.length } : null,

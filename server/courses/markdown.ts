@@ -4,6 +4,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { paths } from '../http/paths';
+import { BoundedCache } from './bounded-cache';
 import { PLACEHOLDER_PATTERN } from './region';
 import type { AssetRef } from './types';
 
@@ -36,4 +37,12 @@ md.renderer.rules.text = (tokens, idx) =>
 /** Renders lesson Markdown with the course version's images. */
 export function renderLesson(markdown: string, images: Record<string, AssetRef>): string {
   return md.render(markdown, { images });
+}
+
+// A lesson of a published version never changes: each variant is rendered once (bounded by what is in use).
+const rendered = new BoundedCache<string, string>(512);
+
+/** renderLesson for a lesson of a published version, rendered once per version, lesson and variant. */
+export function renderPublishedLesson(key: { versionId: number; lessonId: string; variant: string }, markdown: string, images: Record<string, AssetRef>): string {
+  return rendered.getOrMake(`${key.versionId}\u0000${key.lessonId}\u0000${key.variant}`, () => renderLesson(markdown, images));
 }

@@ -57,12 +57,29 @@ export function formatTime(date: Date | string): string {
   return timeFormat.format(typeof date === 'string' ? new Date(date) : date).replace('.', ':');
 }
 
+/** Texts without options looked up once: a page asks for dozens and the texts never change while running. */
+const REMEMBERED_TEXTS = 5_000;
+
+function rememberingT(t: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  return ((key: unknown, ...rest: unknown[]) => {
+    if (typeof key !== 'string' || rest.length > 0) return call(key, ...rest);
+    const known = plain.get(key);
+    if (known !== undefined) return known;
+    const text = call(key);
+    if (typeof text === 'string' && plain.size < REMEMBERED_TEXTS) plain.set(key, text);
+    return text;
+  }) as unknown as TFunction;
+}
+
 /** Chooses the UI language (the person's setting, else the session's, else Swedish) and exposes t() to views. */
 export function languageMiddleware(i18n: i18n): RequestHandler {
+  const fixed = Object.fromEntries(LANGUAGES.map((lng) => [lng, rememberingT(i18n.getFixedT(lng))])) as Record<Language, TFunction>;
   return (req, res, next) => {
     const chosen = req.user?.uiLanguage ?? req.session?.lang;
     const lng: Language = isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;
-    const t: TFunction = i18n.getFixedT(lng);
+    const t: TFunction = fixed[lng];
     req.lng = lng;
     req.t = t;
     res.locals.lng = lng;

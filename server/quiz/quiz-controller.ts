@@ -1,6 +1,7 @@
 /** Quiz pages: intro, one question per page (works without JavaScript), review, submit and result. */
 import type { Request, Response } from 'express';
 import type { CoursesService } from '../courses/courses-service';
+import type { EnrolmentsRepository } from '../courses/enrolments-repository';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
@@ -23,8 +24,8 @@ const ALREADY_SUBMITTED = 'quiz:errors.alreadySubmitted';
 
 const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
 
-export function quizController(deps: { quizService: QuizService; quiz: QuizRepository; coursesService: CoursesService }) {
-  const { quizService, quiz, coursesService } = deps;
+export function quizController(deps: { quizService: QuizService; quiz: QuizRepository; coursesService: CoursesService; enrolments: Pick<EnrolmentsRepository, 'latestCompletion'> }) {
+  const { quizService, quiz, coursesService, enrolments } = deps;
 
   return {
     async intro(req: Request, res: Response) {
@@ -77,7 +78,7 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const attemptId = idParam(req.params.attempt);
       const questionId = req.body?.questionId;
       if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
-      let saved: boolean;
+      let saved: Awaited<ReturnType<QuizService['saveAnswer']>>;
       try {
         saved = await quizService.saveAnswer(user.id, attemptId, questionId, selectedFrom(req.body), answeredAtFrom(req.body?.answeredAt));
       } catch (error) {
@@ -88,9 +89,9 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
         }
         throw error;
       }
-      if (wantsJson(req)) return res.json({ saved });
+      if (wantsJson(req)) return res.json({ saved: saved.saved });
       const index = idParam(req.body?.index) ?? 1;
-      const { attempt } = await quizService.ownAttempt(attemptId, user.id);
+      const { attempt } = saved;
       const target = req.body?.go === 'previous' ? index - 1 : index + 1;
       res.redirect(303, target < 1 ? paths.quizQuestion(attempt.id, 1) : target > attempt.questions.length ? paths.quizSubmit(attempt.id) : paths.quizQuestion(attempt.id, target));
     },
@@ -115,7 +116,7 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
       if (!attempt.submittedAt) return res.redirect(paths.quizSubmit(attempt.id));
       const answers = await quiz.answers(attempt.id);
-      const progress = await coursesService.progressIn(user, version.content.slug);
+      const latestCompletion = await enrolments.latestCompletion(user.id, attempt.courseId);
       const items = attempt.questions.map((q, i) => {
         const question = quizService.questionOf(version, q.id);
         const selected = answers.get(q.id)?.selected ?? [];
@@ -127,9 +128,9 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
           correct: answers.get(q.id)?.isCorrect ?? false,
         };
       });
-      const completion = progress.latestCompletion && progress.latestCompletion.enrolmentId === attempt.enrolmentId ? progress.latestCompletion : null;
+      const completion = latestCompletion && latestCompletion.enrolmentId === attempt.enrolmentId ? latestCompletion : null;
       const criticalWrong = items.filter((i) => i.question.critical && !i.correct).length;
-      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, progress, criticalWrong });
+      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, criticalWrong });
     },
   };
 }

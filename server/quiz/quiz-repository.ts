@@ -122,18 +122,25 @@ export function quizRepository(db: Knex) {
       return result.rowCount > 0;
     },
 
-    /** Records the grade; only the first of two simultaneous submits gets through. */
-    async grade(trx: Knex.Transaction, attemptId: number, results: Map<string, boolean>, correctCount: number, passed: boolean): Promise<boolean> {
-      const updated = await trx('quiz_attempts')
+    /**
+     * Records the grade and marks every answer right or wrong in one statement each; only the first of two
+     * simultaneous submits gets through. Returns when it was graded, or null when it already was.
+     */
+    async grade(trx: Knex.Transaction, attemptId: number, results: Map<string, boolean>, correctCount: number, passed: boolean): Promise<Date | null> {
+      const [updated] = await trx('quiz_attempts')
         .where({ id: attemptId })
         .whereNull('submitted_at')
         // The moment of grading, not the transaction's start: every answer it counted was saved before it.
-        .update({ submitted_at: trx.raw('clock_timestamp()'), correct_count: correctCount, passed });
-      if (updated === 0) return false;
-      for (const [questionId, correct] of results) {
-        await trx('quiz_answers').where({ attempt_id: attemptId, question_id: questionId }).update({ is_correct: correct });
-      }
-      return true;
+        .update({ submitted_at: trx.raw('clock_timestamp()'), correct_count: correctCount, passed })
+        .returning('submitted_at');
+      if (!updated) return null;
+      await trx.raw(
+        `update quiz_answers a set is_correct = r.correct
+         from unnest(?::text[], ?::boolean[]) as r(question_id, correct)
+         where a.attempt_id = ? and a.question_id = r.question_id`,
+        [[...results.keys()], [...results.values()], attemptId],
+      );
+      return updated.submitted_at;
     },
   };
 }

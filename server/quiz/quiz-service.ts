@@ -61,8 +61,8 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
       return db.transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
     },
 
-    /** Saves one answer; a save older than the stored answer is ignored (returns false). */
-    async saveAnswer(userId: number, attemptId: number | null, questionId: string, selected: string[], answeredAt: Date | null): Promise<boolean> {
+    /** Saves one answer; a save older than the stored answer is ignored (saved: false). Returns the attempt too. */
+    async saveAnswer(userId: number, attemptId: number | null, questionId: string, selected: string[], answeredAt: Date | null): Promise<{ saved: boolean; attempt: Attempt }> {
       const { attempt, version } = await ownAttempt(attemptId, userId);
       if (attempt.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
       if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
@@ -72,7 +72,7 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
       const when = answeredAt && answeredAt < now ? answeredAt : now;
       const saved = await quiz.saveAnswer(attempt.id, questionId, clean, when);
       if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
-      return saved;
+      return { saved, attempt };
     },
 
     /** Grades the attempt; when it passes and all lessons are done, completes the course. Idempotent. */
@@ -90,7 +90,7 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
         const correctCount = [...results.values()].filter(Boolean).length;
         // The pass mark and every drawn critical (safety) question right.
         const passed = passes(correctCount, locked.questionCount, version.content.passMark) && criticalMissed(version.content.questions, results).length === 0;
-        await quiz.grade(trx, attempt.id, results, correctCount, passed);
+        const submittedAt = await quiz.grade(trx, attempt.id, results, correctCount, passed);
         let completion: Completion | null = null;
         if (passed) {
           const enrolment = await enrolments.findById(locked.enrolmentId, trx);
@@ -105,9 +105,10 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
             });
           }
         }
-        return { correctCount, passed, completion };
+        return { graded: submittedAt ? { ...locked, submittedAt, correctCount, passed } : null, completion };
       });
-      const graded = (await quiz.findAttempt(attempt.id)) as Attempt;
+      // Graded here: the attempt as recorded. Handed in before (a double click): read as it is.
+      const graded = outcome?.graded ?? ((await quiz.findAttempt(attempt.id)) as Attempt);
       return { attempt: graded, completion: outcome?.completion ?? null };
     },
   };

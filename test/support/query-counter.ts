@@ -1,0 +1,17 @@
+/**
+ * Counts the queries the app's knex instance sends (its `query` events), so a test can hold a page to a
+ * budget of queries: counts, not time. The session store has a pool of its own and is not counted.
+ */
+import type { Knex } from 'knex';
+
+export async function queriesDuring(db: Knex, work: () => Promise<unknown>): Promise<{ count: number; sql: string[] }> {
+  const sql: string[] = [];
+  const listener = (q: { sql: string }) => sql.push(q.sql);
+  db.on('query', listener);
+  try {
+    await work();
+  } finally {
+    db.removeListener('query', listener);
+  }
+  return { count: sql.length, sql };
+}
