@@ -48,7 +48,7 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable('sso_saml_requests', (t) => {
     t.text('id').primary();
-    t.text('value').notNullable();
+    t.jsonb('state').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
 

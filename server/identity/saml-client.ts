@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import type { IdentityProvider } from './providers-repository';
-import { SsoError } from './sso-errors';
+import { SsoError, type SsoReason } from './sso-errors';
 
 export const CLOCK_SKEW_MS = 60_000;
 const REQUEST_LIFETIME_MINUTES = 10;
@@ -21,21 +21,22 @@ export interface SamlRequestState {
 function requestStore(db: Knex, state: SamlRequestState | null, removed: { value: SamlRequestState | null }): CacheProvider {
   return {
     async saveAsync(key) {
-      await db('sso_saml_requests').insert({ id: key, value: JSON.stringify(state) });
-      return { value: JSON.stringify(state), createdAt: Date.now() };
+      const [row] = await db('sso_saml_requests').insert({ id: key, state: JSON.stringify(state) }).returning('created_at');
+      return { value: row.created_at.toISOString(), createdAt: row.created_at.getTime() };
     },
+    // node-saml reads the value as the time the request was made.
     async getAsync(key) {
       const row = await db('sso_saml_requests')
         .where({ id: key })
         .where('created_at', '>', db.raw(`now() - interval '${REQUEST_LIFETIME_MINUTES} minutes'`))
-        .first('value');
-      return row ? row.value : null;
+        .first('created_at');
+      return row ? row.created_at.toISOString() : null;
     },
     async removeAsync(key) {
       if (!key) return null;
-      const rows = await db('sso_saml_requests').where({ id: key }).del().returning('value');
-      removed.value = rows[0] ? (JSON.parse(rows[0].value) as SamlRequestState) : null;
-      return rows[0]?.value ?? null;
+      const rows = await db('sso_saml_requests').where({ id: key }).del().returning(['state', 'created_at']);
+      if (rows[0]) removed.value = rows[0].state as SamlRequestState;
+      return rows[0] ? rows[0].created_at.toISOString() : null;
     },
   };
 }
@@ -59,6 +60,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
       wantAuthnResponseSigned: false,
       acceptedClockSkewMs: CLOCK_SKEW_MS,
       validateInResponseTo: ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: REQUEST_LIFETIME_MINUTES * 60_000,
       cacheProvider,
       identifierFormat: null,
       disableRequestedAuthnContext: true,
@@ -85,6 +87,8 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
         throw new SsoError(samlReason(error), error);
       }
       if (!profile || !removed.value || removed.value.providerId !== provider.id) throw new SsoError('replay');
+      // node-saml compares idpIssuer only on logout messages; the assertion's issuer must be the configured IdP.
+      if (profile.issuer !== provider.issuer) throw new SsoError('issuer', new Error(`issuer ${profile.issuer}`));
       const assertionId = assertionIdOf(profile);
       if (!assertionId || !(await usedOnce(db, provider.id, assertionId))) throw new SsoError('replay');
       return { profile, request: removed.value };
@@ -103,10 +107,11 @@ function assertionIdOf(profile: Profile): string | null {
 }
 
 /** node-saml's error messages, sorted into the reasons we explain to people and log. */
-function samlReason(error: unknown): 'signature' | 'expired' | 'replay' | 'issuer' | 'audience' | 'invalid' {
+function samlReason(error: unknown): SsoReason {
   const message = error instanceof Error ? error.message : String(error);
   if (/signature/i.test(message)) return 'signature';
-  if (/NotBefore|NotOnOrAfter|expired/i.test(message)) return 'expired';
+  if (/not yet valid/i.test(message)) return 'skew';
+  if (/NotOnOrAfter|expired|subject confirmation/i.test(message)) return 'expired';
   if (/InResponseTo/i.test(message)) return 'replay';
   if (/issuer/i.test(message)) return 'issuer';
   if (/audience/i.test(message)) return 'audience';
