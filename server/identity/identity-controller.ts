@@ -89,8 +89,14 @@ export function identityController(deps: {
       const enabled = await providers.listEnabled();
       const domain = email.includes('@') ? email.split('@').pop()! : email;
       const provider = org ? enabled.find((p) => p.organisationId === org || p.id === org) : domain ? await providers.findEnabledByDomain(domain) : null;
-      if (provider) return res.redirect(303, identityPaths.start(provider.id));
-      res.status(org || email ? 404 : 200).render('identity/find', { title: req.t('identity:find.title'), providers: enabled, values: { epost: email }, notFound: !!(org || email) });
+      // A link, not a redirect: the form's Content-Security-Policy (form-action 'self') would stop a redirect to the provider.
+      res.status(provider || !(org || email) ? 200 : 404).render('identity/find', {
+        title: req.t('identity:find.title'),
+        providers: enabled,
+        values: { epost: email, org: String(org ?? '') },
+        match: provider ? { name: provider.organisationName, href: identityPaths.start(provider.id) } : null,
+        notFound: !provider && !!(org || email),
+      });
     },
 
     async start(req: Request, res: Response) {
