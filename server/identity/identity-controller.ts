@@ -192,17 +192,21 @@ export function identityController(deps: {
       }
     },
 
-    /** Logging out of a session that came from an OIDC provider also ends the provider's session where it can. */
+    /**
+     * Logging out of a session that came from an OIDC provider ends ours, then offers the provider's end-session
+     * link (a redirect would be stopped by the form's Content-Security-Policy, form-action 'self').
+     */
     async logout(req: Request, res: Response, next: NextFunction) {
       const signedIn = req.session.sso?.signedInWith;
       const provider = signedIn ? await providers.find(signedIn.providerId) : null;
       const endUrl = provider?.kind === 'oidc' ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`) : null;
-      if (!endUrl) return next();
+      if (!endUrl || !provider) return next();
       req.logout((err) => {
         if (err) return next(err);
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
-          res.redirect(303, endUrl);
+          res.locals.user = null;
+          res.render('identity/logged-out', { title: req.t('identity:loggedOut.title'), endUrl, providerName: provider.displayName });
         });
       });
     },
