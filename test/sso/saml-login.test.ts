@@ -194,6 +194,7 @@ test('an administrator configures a provider, the secret is never shown back, tr
   });
   expect(created.status).toBe(303);
   const id = Number(created.headers.location.split('/').pop());
+  expect((await agent.get('/admin/personer')).text).toContain('href="/admin/inloggning"');
   const page = await agent.get(created.headers.location);
   expect(page.text).not.toContain('hemligt-värde-123');
   expect(page.text).toContain('Prova inloggningen');
