@@ -10,6 +10,7 @@ import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
 import { coursesRoutes } from './courses/courses-routes';
 import { evaluationsRoutes } from './evaluations/evaluations-routes';
+import { identityRoutes } from './identity/identity-routes';
 import { formBodies } from './http/body-parsing';
 import { csrfProtection, csrfToken } from './http/csrf';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -70,6 +71,7 @@ export function createApp(services: Services, sessionPool: Pool, lifecycle: Life
 
   const featureRoutes = [
     pagesRoutes,
+    identityRoutes, // before authRoutes: logging out of a provider's session first
     authRoutes,
     coursesRoutes,
     quizRoutes,

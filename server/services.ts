@@ -28,6 +28,7 @@ import { statsService } from './stats/stats-service';
 import { managerRemindersService } from './reminders/manager-reminders';
 import { videoLibrary } from './videos/video-library';
 import { bookingsFeature } from './bookings/bookings-composition';
+import { identityFeature } from './identity/identity-composition';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
@@ -74,6 +75,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
     ...videoLibrary({ config, db, logger }),
     ...bookingsFeature({ db, config, i18n, mail }),
+    // Issue 16: identity providers per organisation (OIDC, SAML).
+    identity: identityFeature({ db, users, config }),
   };
 }
 

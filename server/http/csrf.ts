@@ -44,8 +44,12 @@ export const csrfToken: RequestHandler = (req, res, next) => {
 // and a token in the header's language form would put a session behind every anonymous page view.
 const isAnonymousLanguageSwitch = (req: Request) => !req.user && req.method === 'POST' && req.path === paths.language;
 
+// A SAML response is posted by the identity provider's page, which cannot know our token: its signature,
+// audience and InResponseTo (one of our own requests, used once) are the proof instead.
+const isSamlResponse = (req: Request) => req.method === 'POST' && /^\/sso\/\d+\/saml$/.test(req.path);
+
 /** Refuses unsafe requests without the right token (403). */
 export const csrfProtection: RequestHandler = (req, res, next) => {
-  if (isAnonymousLanguageSwitch(req)) return next();
+  if (isAnonymousLanguageSwitch(req) || isSamlResponse(req)) return next();
   csrfSynchronisedProtection(req, res, (err?: unknown) => (err ? next(new HttpError(403, 'errors:csrf')) : next()));
 };

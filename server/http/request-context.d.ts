@@ -17,6 +17,8 @@ declare module 'express-session' {
   interface SessionData {
     lang?: Language;
     returnTo?: string;
+    /** Issue 16: a sign-in through an identity provider between redirect and callback, or awaiting a choice. */
+    sso?: import('../identity/sso-session').SsoSession;
   }
 }
 

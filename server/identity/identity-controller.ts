@@ -1,0 +1,214 @@
+/** Signing in through an organisation's provider: finding it, the redirect, the answer, and the steps after. */
+import type { NextFunction, Request, Response } from 'express';
+import { landingPath } from '../auth/landing';
+import { hasPermission, type CurrentUser } from '../auth/types';
+import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import { paths } from '../http/paths';
+import { idParam } from '../http/validation';
+import type { Logger } from '../logger';
+import type { OidcClient } from './oidc-client';
+import type { IdentityProvider, ProvidersRepository } from './providers-repository';
+import type { SamlClient } from './saml-client';
+import { SsoError } from './sso-errors';
+import { personFromClaims, type SsoService } from './sso-service';
+import type { ExternalPerson } from './sso-session';
+
+export const identityPaths = {
+  find: '/logga-in/organisation',
+  start: (id: number | string = ':id') => `/sso/${id}/start`,
+  oidcCallback: (id: number | string = ':id') => `/sso/${id}/oidc`,
+  samlAcs: (id: number | string = ':id') => `/sso/${id}/saml`,
+  complete: '/sso/valj-enhet',
+  link: '/sso/koppla',
+};
+
+export function identityController(deps: {
+  providers: ProvidersRepository;
+  sso: SsoService;
+  oidc: OidcClient;
+  saml: SamlClient;
+  jobRoles: JobRolesRepository;
+  logger: Logger;
+  config: { publicBaseUrl: string };
+}) {
+  const { providers, sso, oidc, saml, jobRoles, logger } = deps;
+
+  const logIn = (req: Request, user: CurrentUser) => new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+
+  /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
+  async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
+    if (!(error instanceof SsoError)) throw error;
+    logger.warn('sso refused', { reason: error.reason, providerId, detail: error.detail instanceof Error ? error.detail.message : undefined });
+    await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
+    if (req.session?.sso) delete req.session.sso.oidc;
+    res.status(400).render('identity/error', { title: req.t('identity:error.title'), reason: error.reason, message: req.t(`identity:error.${error.reason}`) });
+  }
+
+  async function providerFor(req: Request, test: boolean): Promise<IdentityProvider> {
+    const id = idParam(req.params.id);
+    const provider = id ? await providers.find(id) : null;
+    if (!provider) throw new SsoError('unknownProvider');
+    // Trying a provider before it is turned on is for administrators only.
+    if (!provider.enabled && !(test && hasPermission(req.user, 'admin'))) throw new SsoError('unknownProvider');
+    return provider;
+  }
+
+  /** After the provider vouched: sign in, show the try result, or ask for what is missing. */
+  async function finish(req: Request, res: Response, provider: IdentityProvider, person: ExternalPerson, test: boolean, idToken?: string) {
+    if (test) {
+      await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
+      return res.render('identity/tried', { title: req.t('identity:tried.title'), provider, person, jobRoles: await jobRoles.list() });
+    }
+    const result = await sso.signIn(provider, person);
+    if (result.kind === 'user') return signIn(req, res, result.user, provider, idToken);
+    req.session.sso = { pending: { ...person, step: result.kind }, signedInWith: { providerId: provider.id, idToken } };
+    res.redirect(303, result.kind === 'link' ? identityPaths.link : identityPaths.complete);
+  }
+
+  async function signIn(req: Request, res: Response, user: CurrentUser, provider: IdentityProvider, idToken?: string) {
+    await logIn(req, user); // passport regenerates the session
+    req.session.sso = { signedInWith: { providerId: provider.id, idToken } };
+    res.redirect(303, landingPath(user));
+  }
+
+  async function pending(req: Request, step: 'complete' | 'link') {
+    const p = req.session.sso?.pending;
+    if (!p || p.step !== step) return null;
+    const provider = await providers.find(p.providerId);
+    return provider && provider.enabled ? { person: p, provider } : null;
+  }
+
+  const renderComplete = async (req: Request, res: Response, status: number, provider: IdentityProvider, values: Record<string, string>, errors: Record<string, string> = {}) =>
+    res.status(status).render('identity/complete', { title: req.t('identity:complete.title'), provider, units: await sso.unitChoices(provider), jobRoles: await jobRoles.list(), values, errors });
+
+  return {
+    /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
+    async find(req: Request, res: Response) {
+      const org = idParam(req.query.org);
+      const email = typeof req.query.epost === 'string' ? req.query.epost.trim() : '';
+      const enabled = await providers.listEnabled();
+      const domain = email.includes('@') ? email.split('@').pop()! : email;
+      const provider = org ? enabled.find((p) => p.organisationId === org || p.id === org) : domain ? await providers.findEnabledByDomain(domain) : null;
+      // A link, not a redirect: the form's Content-Security-Policy (form-action 'self') would stop a redirect to the provider.
+      res.status(provider || !(org || email) ? 200 : 404).render('identity/find', {
+        title: req.t('identity:find.title'),
+        providers: enabled,
+        values: { epost: email, org: String(org ?? '') },
+        match: provider ? { name: provider.organisationName, href: identityPaths.start(provider.id) } : null,
+        notFound: !provider && !!(org || email),
+      });
+    },
+
+    async start(req: Request, res: Response) {
+      const test = req.query.prova === '1';
+      let provider: IdentityProvider | null = null;
+      try {
+        provider = await providerFor(req, test);
+        if (provider.kind === 'oidc') {
+          const { url, checks } = await oidc.authorizeUrl(provider, test);
+          req.session.sso = { ...req.session.sso, oidc: checks };
+          await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+          return res.redirect(303, url);
+        }
+        res.redirect(303, await saml.authorizeUrl(provider, test));
+      } catch (error) {
+        await refuse(req, res, error, provider?.id ?? null);
+      }
+    },
+
+    async oidcCallback(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      try {
+        const checks = req.session.sso?.oidc;
+        if (!checks || checks.providerId !== id) throw new SsoError('state');
+        delete req.session.sso!.oidc; // one answer per redirect
+        const provider = await providerFor(req, checks.test);
+        const currentUrl = new URL(req.originalUrl, deps.config.publicBaseUrl);
+        const { claims, idToken } = await oidc.callback(provider, currentUrl, checks);
+        await finish(req, res, provider, personFromClaims(provider, String(claims.sub), claims), checks.test, idToken);
+      } catch (error) {
+        await refuse(req, res, error, id);
+      }
+    },
+
+    /** The IdP's POST (cross-site, so without our CSRF token): the signed response and its InResponseTo are the proof. */
+    async samlAcs(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      try {
+        const provider = id ? await providers.find(id) : null;
+        if (!provider) throw new SsoError('unknownProvider');
+        const response = req.body?.SAMLResponse;
+        if (typeof response !== 'string' || !response) throw new SsoError('invalid');
+        const { profile, request } = await saml.verify(provider, response);
+        if (!provider.enabled && !request.test) throw new SsoError('unknownProvider');
+        const attributes = { ...(profile.attributes as Record<string, unknown> | undefined), ...profile };
+        await finish(req, res, provider, personFromClaims(provider, profile.nameID, attributes), request.test);
+      } catch (error) {
+        await refuse(req, res, error, id);
+      }
+    },
+
+    async showComplete(req: Request, res: Response) {
+      const p = await pending(req, 'complete');
+      if (!p) return res.redirect(paths.login);
+      await renderComplete(req, res, 200, p.provider, { name: p.person.name });
+    },
+
+    async complete(req: Request, res: Response, next: NextFunction) {
+      const p = await pending(req, 'complete');
+      if (!p) return res.redirect(303, paths.login);
+      const unitId = idParam(req.body?.unitId);
+      const jobRole = typeof req.body?.jobRole === 'string' ? req.body.jobRole : '';
+      const errors: Record<string, string> = {};
+      if (!unitId || !(await sso.isUnitOf(p.provider, unitId))) errors.unitId = 'identity:complete.unitRequired';
+      if (!(await jobRoles.exists(jobRole))) errors.jobRole = 'identity:complete.jobRoleRequired';
+      if (Object.keys(errors).length) return renderComplete(req, res, 400, p.provider, { unitId: String(req.body?.unitId ?? ''), jobRole }, errors);
+      try {
+        const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
+        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') return res.redirect(303, paths.login); // the same answer submitted twice
+        if (error instanceof SsoError) return refuse(req, res, error, p.provider.id);
+        next(error);
+      }
+    },
+
+    async showLink(req: Request, res: Response) {
+      const p = await pending(req, 'link');
+      if (!p) return res.redirect(paths.login);
+      res.render('identity/link', { title: req.t('identity:link.title'), provider: p.provider, email: p.person.email, errors: {} });
+    },
+
+    async link(req: Request, res: Response) {
+      const p = await pending(req, 'link');
+      if (!p) return res.redirect(303, paths.login);
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      try {
+        const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
+        if (!user) return res.status(401).render('identity/link', { title: req.t('identity:link.title'), provider: p.provider, email: p.person.email, errors: { password: 'identity:link.wrongPassword' } });
+        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+      } catch (error) {
+        await refuse(req, res, error, p.provider.id);
+      }
+    },
+
+    /**
+     * Logging out of a session that came from an OIDC provider ends ours, then offers the provider's end-session
+     * link (a redirect would be stopped by the form's Content-Security-Policy, form-action 'self').
+     */
+    async logout(req: Request, res: Response, next: NextFunction) {
+      const signedIn = req.session.sso?.signedInWith;
+      const provider = signedIn ? await providers.find(signedIn.providerId) : null;
+      const endUrl = provider?.kind === 'oidc' ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`) : null;
+      if (!endUrl || !provider) return next();
+      req.logout((err) => {
+        if (err) return next(err);
+        req.session.destroy(() => {
+          res.clearCookie('hms.sid');
+          res.locals.user = null;
+          res.render('identity/logged-out', { title: req.t('identity:loggedOut.title'), endUrl, providerName: provider.displayName });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * A small but real SAML 2.0 identity provider on loopback for the tests: it reads the HTTP-Redirect
+ * AuthnRequest, and answers with a Response whose Assertion is signed (RSA-SHA256, exclusive c14n) with its
+ * key, posted to the ACS by an HTML form with a button.
+ * `next` lets a test make the next answer wrong in one way (tampered, expired, another issuer, skewed clock, wrong key).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { SignedXml } from 'xml-crypto';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'saml');
+export const IDP_CERT = fs.readFileSync(path.join(FIXTURES, 'idp-cert.pem'), 'utf8');
+const IDP_KEY = fs.readFileSync(path.join(FIXTURES, 'idp-key.pem'), 'utf8');
+const OTHER_KEY = fs.readFileSync(path.join(FIXTURES, 'other-key.pem'), 'utf8');
+
+export type Fault = 'none' | 'tampered' | 'expired' | 'issuer' | 'skew' | 'wrongKey' | 'unsigned';
+
+export interface SamlPerson {
+  nameId: string;
+  attributes: Record<string, string>;
+}
+
+export interface AuthnRequest {
+  id: string;
+  acsUrl: string;
+  issuer: string;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The AuthnRequest in a redirect URL (deflated, base64). */
+export function readAuthnRequest(redirectUrl: string): AuthnRequest {
+  const xml = zlib.inflateRawSync(Buffer.from(new URL(redirectUrl).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+  const attr = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(xml)?.[1] ?? '';
+  return { id: attr('ID'), acsUrl: attr('AssertionConsumerServiceURL'), issuer: /<(?:saml:)?Issuer[^>]*>([^<]+)</.exec(xml)?.[1] ?? '' };
+}
+
+/** A base64 SAMLResponse for the request, signed unless the fault says otherwise. */
+export function samlResponse(entityId: string, request: AuthnRequest, person: SamlPerson, fault: Fault = 'none'): string {
+  const shift = fault === 'skew' ? 5 * 60_000 : fault === 'expired' ? -60 * 60_000 : 0;
+  const now = new Date(Date.now() + shift);
+  const iso = (ms: number) => new Date(now.getTime() + ms).toISOString();
+  const responseId = `_r${crypto.randomBytes(12).toString('hex')}`;
+  const assertionId = `_a${crypto.randomBytes(12).toString('hex')}`;
+  const issuer = fault === 'issuer' ? 'https://idp.someone-else.example' : entityId;
+  const attributes = Object.entries(person.attributes)
+    .map(([k, v]) => `<saml:Attribute Name="${esc(k)}"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`)
+    .join('');
+  const assertion =
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${assertionId}" Version="2.0" IssueInstant="${iso(0)}">` +
+    `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
+    `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${esc(person.nameId)}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${request.id}" NotOnOrAfter="${iso(5 * 60_000)}" Recipient="${esc(request.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${iso(-1000)}" NotOnOrAfter="${iso(5 * 60_000)}"><saml:AudienceRestriction><saml:Audience>${esc(request.issuer)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${iso(0)}" SessionIndex="${assertionId}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+    `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` +
+    `</saml:Assertion>`;
+  let signed = assertion;
+  if (fault !== 'unsigned') {
+    const sig = new SignedXml({ privateKey: fault === 'wrongKey' ? OTHER_KEY : IDP_KEY, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
+    sig.addReference({
+      xpath: "//*[local-name(.)='Assertion']",
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    });
+    sig.computeSignature(assertion, { location: { reference: "//*[local-name(.)='Issuer']", action: 'after' } });
+    signed = sig.getSignedXml();
+  }
+  // Changing the person after signing: the digest no longer matches.
+  if (fault === 'tampered') signed = signed.replace(esc(person.attributes.email ?? ''), 'chefen@vasteras.se');
+  const response =
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${responseId}" Version="2.0" IssueInstant="${iso(0)}" Destination="${esc(request.acsUrl)}" InResponseTo="${request.id}">` +
+    `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
+    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    signed +
+    `</samlp:Response>`;
+  return Buffer.from(response, 'utf8').toString('base64');
+}
+
+/** The IdP as an HTTP server: GET /sso answers the AuthnRequest with a form that posts the signed response. */
+export async function startSamlIdp(): Promise<{
+  entityId: string;
+  ssoUrl: string;
+  person: SamlPerson;
+  next: Fault;
+  responses: { acsUrl: string; samlResponse: string }[];
+  close(): Promise<void>;
+}> {
+  const state = {
+    entityId: '',
+    ssoUrl: '',
+    person: { nameId: 'anna-1', attributes: {} } as SamlPerson,
+    next: 'none' as Fault,
+    responses: [] as { acsUrl: string; samlResponse: string }[],
+    close: async () => {},
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', state.ssoUrl);
+    if (url.pathname !== '/sso') return res.writeHead(404).end();
+    const request = readAuthnRequest(url.href);
+    const samlResponseValue = samlResponse(state.entityId, request, state.person, state.next);
+    state.next = 'none';
+    state.responses.push({ acsUrl: request.acsUrl, samlResponse: samlResponseValue });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html lang="sv"><head><title>Test-IdP</title></head><body><main><h1>Test-IdP</h1>` +
+        `<form method="post" action="${esc(request.acsUrl)}"><input type="hidden" name="SAMLResponse" value="${samlResponseValue}">` +
+        `<button type="submit">Fortsätt</button></form></main></body></html>`,
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.entityId = `${base}/idp`;
+  state.ssoUrl = `${base}/sso`;
+  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return state;
+}
