@@ -63,7 +63,7 @@ async function login(page: Page, email: string): Promise<void> {
   await page.goto(`${base}/logga-in`);
   await page.getByLabel('E-postadress').fill(email);
   await page.getByLabel('Lösenord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
   await page.waitForURL((url) => url.pathname !== '/logga-in');
 }
 

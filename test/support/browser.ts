@@ -61,7 +61,7 @@ export async function startBrowserSession(prefix: string, options: Parameters<ty
       await page.goto(`${base}/logga-in`);
       await page.getByLabel('E-postadress').fill(email);
       await page.getByLabel('Lösenord').fill(password);
-      await page.locator('main').getByRole('button', { name: 'Logga in' }).click();
+      await page.locator('main').getByRole('button', { name: 'Logga in', exact: true }).click();
       // Each role lands where its work is (server/auth/landing.ts); any page but the login page means logged in.
       await page.waitForURL((url) => url.pathname !== '/logga-in');
     },
