@@ -8,8 +8,12 @@ export async function up(knex: Knex): Promise<void> {
     t.text('org_number');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(`alter table organisations add constraint organisations_kind_check check (kind in ('region', 'municipality', 'private'))`);
-  await knex.raw(`alter table organisations add constraint organisations_org_number_check check (org_number ~ '^[0-9]{10}$')`);
+  await knex.raw(
+    `alter table organisations add constraint organisations_kind_check check (kind in ('region', 'municipality', 'private'))`,
+  );
+  await knex.raw(
+    `alter table organisations add constraint organisations_org_number_check check (org_number ~ '^[0-9]{10}$')`,
+  );
 
   await knex.schema.createTable('units', (t) => {
     t.increments('id');

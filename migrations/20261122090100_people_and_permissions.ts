@@ -23,8 +23,12 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['unit_id', 'job_role']);
   });
   await knex.raw('create unique index users_email_unique on users (lower(email))');
-  await knex.raw(`alter table users add constraint users_content_variant_check check (content_variant in ('standard', 'easy'))`);
-  await knex.raw(`alter table users add constraint users_ui_language_check check (ui_language in ('sv', 'en'))`);
+  await knex.raw(
+    `alter table users add constraint users_content_variant_check check (content_variant in ('standard', 'easy'))`,
+  );
+  await knex.raw(
+    `alter table users add constraint users_ui_language_check check (ui_language in ('sv', 'en'))`,
+  );
 
   await knex.schema.createTable('permissions', (t) => {
     t.increments('id');

@@ -23,7 +23,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('published_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['course_id', 'version']);
   });
-  await knex.raw(`alter table course_versions add constraint course_versions_version_check check (version > 0)`);
+  await knex.raw(
+    `alter table course_versions add constraint course_versions_version_check check (version > 0)`,
+  );
 
   // Images and other course files, stored by content hash so every version can point to its own.
   await knex.schema.createTable('course_assets', (t) => {

@@ -12,7 +12,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['user_id', 'course_id']);
     t.index(['course_id', 'started_at']);
   });
-  await knex.raw(`create unique index enrolments_one_open on enrolments (user_id, course_id) where completed_at is null`);
+  await knex.raw(
+    `create unique index enrolments_one_open on enrolments (user_id, course_id) where completed_at is null`,
+  );
 
   await knex.schema.createTable('lesson_progress', (t) => {
     t.integer('enrolment_id').notNullable().references('enrolments.id').onDelete('cascade');
@@ -34,7 +36,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('submitted_at', { useTz: true });
     t.unique(['enrolment_id', 'number']);
   });
-  await knex.raw(`create unique index quiz_attempts_one_open on quiz_attempts (enrolment_id) where submitted_at is null`);
+  await knex.raw(
+    `create unique index quiz_attempts_one_open on quiz_attempts (enrolment_id) where submitted_at is null`,
+  );
   await knex.raw(`alter table quiz_attempts add constraint quiz_attempts_graded_check
     check ((submitted_at is null) = (passed is null) and (submitted_at is null) = (correct_count is null))`);
 
@@ -64,8 +68,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['user_id', 'course_id', 'completed_at']);
   });
-  await knex.raw(`alter table completions add constraint completions_kind_check check (kind in ('elearning', 'classroom'))`);
-  await knex.raw(`alter table completions add constraint completions_validity_check check (valid_until > completed_at)`);
+  await knex.raw(
+    `alter table completions add constraint completions_kind_check check (kind in ('elearning', 'classroom'))`,
+  );
+  await knex.raw(
+    `alter table completions add constraint completions_validity_check check (valid_until > completed_at)`,
+  );
 
   await knex.schema.createTable('evaluations', (t) => {
     t.increments('id');

@@ -17,7 +17,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('sent_at', { useTz: true });
     t.index(['status', 'created_at']);
   });
-  await knex.raw(`alter table outbox_messages add constraint outbox_status_check check (status in ('queued', 'sent', 'kept', 'failed'))`);
+  await knex.raw(
+    `alter table outbox_messages add constraint outbox_status_check check (status in ('queued', 'sent', 'kept', 'failed'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

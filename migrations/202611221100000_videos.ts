@@ -37,10 +37,18 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['state']);
   });
-  await knex.raw(`alter table videos add constraint videos_slug_check check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 80)`);
-  await knex.raw(`alter table videos add constraint videos_title_check check (length(btrim(title)) between 1 and 200)`);
-  await knex.raw(`alter table videos add constraint videos_state_check check (state in ('queued', 'processing', 'ready', 'failed'))`);
-  await knex.raw(`alter table videos add constraint videos_progress_check check (progress between 0 and 100)`);
+  await knex.raw(
+    `alter table videos add constraint videos_slug_check check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 80)`,
+  );
+  await knex.raw(
+    `alter table videos add constraint videos_title_check check (length(btrim(title)) between 1 and 200)`,
+  );
+  await knex.raw(
+    `alter table videos add constraint videos_state_check check (state in ('queued', 'processing', 'ready', 'failed'))`,
+  );
+  await knex.raw(
+    `alter table videos add constraint videos_progress_check check (progress between 0 and 100)`,
+  );
   await knex.raw(`alter table videos add constraint videos_ready_check check (
     state <> 'ready' or (output_key is not null and duration_ms > 0 and width > 0 and height > 0 and transcoded_at is not null))`);
   await knex.raw(`alter table videos add constraint videos_audio_description_check check (

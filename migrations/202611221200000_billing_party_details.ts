@@ -10,7 +10,9 @@ export async function up(knex: Knex): Promise<void> {
       from (select i, substring(digits from i for 1)::int as d from generate_series(1, length(digits)) as i) as s
     ) end
   $$`);
-  await knex.raw(`alter table organisations add constraint organisations_org_number_luhn check (org_number is null or se_luhn_valid(org_number))`);
+  await knex.raw(
+    `alter table organisations add constraint organisations_org_number_luhn check (org_number is null or se_luhn_valid(org_number))`,
+  );
 
   await knex.schema.createTable('organisation_billing_details', (t) => {
     t.integer('organisation_id').primary().references('organisations.id').onDelete('cascade');
@@ -28,11 +30,19 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('updated_by').references('users.id').onDelete('set null');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(`alter table organisation_billing_details add constraint billing_vat_number_check check (vat_number ~ '^SE[0-9]{10}01$')`);
-  await knex.raw(`alter table organisation_billing_details add constraint billing_postal_zone_check check (postal_zone ~ '^[0-9]{3} [0-9]{2}$')`);
-  await knex.raw(`alter table organisation_billing_details add constraint billing_country_check check (country_code ~ '^[A-Z]{2}$')`);
+  await knex.raw(
+    `alter table organisation_billing_details add constraint billing_vat_number_check check (vat_number ~ '^SE[0-9]{10}01$')`,
+  );
+  await knex.raw(
+    `alter table organisation_billing_details add constraint billing_postal_zone_check check (postal_zone ~ '^[0-9]{3} [0-9]{2}$')`,
+  );
+  await knex.raw(
+    `alter table organisation_billing_details add constraint billing_country_check check (country_code ~ '^[A-Z]{2}$')`,
+  );
   // Peppol electronic address schemes a Swedish party uses: 0007 organisation number, 0088 GLN, 9955 VAT number.
-  await knex.raw(`alter table organisation_billing_details add constraint billing_peppol_scheme_check check (peppol_scheme in ('0007', '0088', '9955'))`);
+  await knex.raw(
+    `alter table organisation_billing_details add constraint billing_peppol_scheme_check check (peppol_scheme in ('0007', '0088', '9955'))`,
+  );
   await knex.raw(`alter table organisation_billing_details add constraint billing_peppol_id_check check (
     peppol_id is null or (peppol_scheme = '0007' and peppol_id ~ '^[0-9]{10}$' and se_luhn_valid(peppol_id))
     or (peppol_scheme = '0088' and peppol_id ~ '^[0-9]{13}$') or (peppol_scheme = '9955' and peppol_id ~ '^SE[0-9]{10}01$'))`);

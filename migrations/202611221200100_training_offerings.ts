@@ -22,9 +22,15 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`alter table training_offerings add constraint training_offerings_area_check
     check (area in ('grund', 'forflyttning', 'trycksar', 'inkontinens', 'kognition', 'kommunikation', 'ledning', 'skola', 'medicinska'))`);
-  await knex.raw(`alter table training_offerings add constraint training_offerings_length_check check (length in ('half_day', 'full_day'))`);
-  await knex.raw(`alter table training_offerings add constraint training_offerings_place_check check (at_hmc or at_workplace or digital)`);
-  await knex.raw(`alter table training_offerings add constraint training_offerings_max_check check (max_participants between 1 and 100)`);
+  await knex.raw(
+    `alter table training_offerings add constraint training_offerings_length_check check (length in ('half_day', 'full_day'))`,
+  );
+  await knex.raw(
+    `alter table training_offerings add constraint training_offerings_place_check check (at_hmc or at_workplace or digital)`,
+  );
+  await knex.raw(
+    `alter table training_offerings add constraint training_offerings_max_check check (max_participants between 1 and 100)`,
+  );
   await knex.raw(`alter table training_offerings add constraint training_offerings_texts_check check (
     btrim(title_standard) <> '' and btrim(title_easy) <> '' and btrim(description_standard) <> '' and btrim(description_easy) <> '')`);
 

@@ -43,8 +43,12 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['organisation_id', 'created_at']);
     t.index(['status', 'starts_at']);
   });
-  const check = (name: string, sql: string) => knex.raw(`alter table training_orders add constraint training_orders_${name}_check check (${sql})`);
-  await check('status', `status in ('requested', 'proposed', 'confirmed', 'declined', 'cancelled', 'delivered')`);
+  const check = (name: string, sql: string) =>
+    knex.raw(`alter table training_orders add constraint training_orders_${name}_check check (${sql})`);
+  await check(
+    'status',
+    `status in ('requested', 'proposed', 'confirmed', 'declined', 'cancelled', 'delivered')`,
+  );
   await check('place', `place in ('hmc', 'workplace', 'digital')`);
   await check('dates', `cardinality(preferred_dates) between 2 and 3`);
   await check('participants', `expected_participants between 1 and 100`);
@@ -53,9 +57,12 @@ export async function up(knex: Knex): Promise<void> {
   await check('time', `(starts_at is null) = (ends_at is null) and (ends_at is null or ends_at > starts_at)`);
   await check('scheduled', `status not in ('proposed', 'confirmed', 'delivered') or starts_at is not null`);
   await check('declined', `status <> 'declined' or btrim(coalesce(decline_reason, '')) <> ''`);
-  await check('cancelled', `(status = 'cancelled') = (cancelled_at is not null)
+  await check(
+    'cancelled',
+    `(status = 'cancelled') = (cancelled_at is not null)
     and (cancelled_at is null or (cancelled_by_party in ('customer', 'hmc') and cancellation_charged is not null))
-    and (cancelled_by_party is distinct from 'hmc' or cancellation_charged = false)`);
+    and (cancelled_by_party is distinct from 'hmc' or cancellation_charged = false)`,
+  );
   await check('delivered', `(status = 'delivered') = (delivered_at is not null)`);
 
   await knex.schema.createTable('training_participants', (t) => {
@@ -71,8 +78,12 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('completion_id').unique().references('completions.id').onDelete('set null');
     t.index(['user_id']);
   });
-  await knex.raw('create unique index training_participants_email_unique on training_participants (order_id, lower(email))');
-  await knex.raw(`alter table training_participants add constraint training_participants_name_check check (btrim(name) <> '' and email like '%@%')`);
+  await knex.raw(
+    'create unique index training_participants_email_unique on training_participants (order_id, lower(email))',
+  );
+  await knex.raw(
+    `alter table training_participants add constraint training_participants_name_check check (btrim(name) <> '' and email like '%@%')`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

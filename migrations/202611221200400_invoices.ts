@@ -9,7 +9,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('id').primary();
     t.integer('next_number').notNullable();
   });
-  await knex.raw(`alter table invoice_number_series add constraint invoice_number_series_next_check check (next_number > 0)`);
+  await knex.raw(
+    `alter table invoice_number_series add constraint invoice_number_series_next_check check (next_number > 0)`,
+  );
   await knex('invoice_number_series').insert({ id: 'main', next_number: 1 });
 
   await knex.schema.createTable('invoices', (t) => {
@@ -42,16 +44,27 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['organisation_id', 'issue_date']);
     t.index(['issue_date']);
   });
-  const check = (name: string, sql: string) => knex.raw(`alter table invoices add constraint invoices_${name}_check check (${sql})`);
+  const check = (name: string, sql: string) =>
+    knex.raw(`alter table invoices add constraint invoices_${name}_check check (${sql})`);
   await check('kind', `kind in ('invoice', 'credit_note')`);
   await check('status', `status in ('draft', 'issued')`);
   await check('reason', `reason in ('delivery', 'late_cancellation', 'correction')`);
-  await check('credit', `(kind = 'credit_note') = (credited_invoice_id is not null) and (kind = 'credit_note') = (reason = 'correction')`);
+  await check(
+    'credit',
+    `(kind = 'credit_note') = (credited_invoice_id is not null) and (kind = 'credit_note') = (reason = 'correction')`,
+  );
   await check('reference', `btrim(buyer_reference) <> ''`);
-  await check('issued', `(status = 'issued') = (number is not null) and (status = 'draft' or (issue_date is not null and due_date is not null
-    and seller is not null and buyer is not null and payable_ore is not null and issued_at is not null))`);
-  await knex.raw(`create unique index invoices_one_draft_per_order on invoices (training_order_id) where status = 'draft' and kind = 'invoice'`);
-  await knex.raw(`create unique index invoices_one_draft_per_credited on invoices (credited_invoice_id) where status = 'draft'`);
+  await check(
+    'issued',
+    `(status = 'issued') = (number is not null) and (status = 'draft' or (issue_date is not null and due_date is not null
+    and seller is not null and buyer is not null and payable_ore is not null and issued_at is not null))`,
+  );
+  await knex.raw(
+    `create unique index invoices_one_draft_per_order on invoices (training_order_id) where status = 'draft' and kind = 'invoice'`,
+  );
+  await knex.raw(
+    `create unique index invoices_one_draft_per_credited on invoices (credited_invoice_id) where status = 'draft'`,
+  );
 
   await knex.schema.createTable('invoice_lines', (t) => {
     t.increments('id');
@@ -70,10 +83,17 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('credits_line_id').unique().references('invoice_lines.id').onDelete('restrict');
     t.unique(['invoice_id', 'position']);
   });
-  const lineCheck = (name: string, sql: string) => knex.raw(`alter table invoice_lines add constraint invoice_lines_${name}_check check (${sql})`);
-  await lineCheck('amounts', `quantity > 0 and unit_price_ore >= 0 and line_total_ore = quantity * unit_price_ore`);
-  await lineCheck('vat', `(vat_category = 'S' and vat_percent in (6, 12, 25) and vat_exemption_reason is null)
-    or (vat_category = 'E' and vat_percent = 0 and btrim(coalesce(vat_exemption_reason, '')) <> '')`);
+  const lineCheck = (name: string, sql: string) =>
+    knex.raw(`alter table invoice_lines add constraint invoice_lines_${name}_check check (${sql})`);
+  await lineCheck(
+    'amounts',
+    `quantity > 0 and unit_price_ore >= 0 and line_total_ore = quantity * unit_price_ore`,
+  );
+  await lineCheck(
+    'vat',
+    `(vat_category = 'S' and vat_percent in (6, 12, 25) and vat_exemption_reason is null)
+    or (vat_category = 'E' and vat_percent = 0 and btrim(coalesce(vat_exemption_reason, '')) <> '')`,
+  );
 
   await knex.raw(`create function invoices_issued_are_final() returns trigger language plpgsql as $$
     begin

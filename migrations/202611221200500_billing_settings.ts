@@ -15,9 +15,15 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
   await knex.raw(`alter table billing_settings add constraint billing_settings_single_check check (id = 1)`);
-  await knex.raw(`alter table billing_settings add constraint billing_settings_bankgiro_check check (bankgiro is null or (bankgiro ~ '^[0-9]{7,8}$' and se_luhn_valid(bankgiro)))`);
-  await knex.raw(`alter table billing_settings add constraint billing_settings_terms_check check (payment_terms_days between 0 and 90)`);
-  await knex.raw(`alter table billing_settings add constraint billing_settings_cancel_check check (free_cancellation_days between 0 and 365)`);
+  await knex.raw(
+    `alter table billing_settings add constraint billing_settings_bankgiro_check check (bankgiro is null or (bankgiro ~ '^[0-9]{7,8}$' and se_luhn_valid(bankgiro)))`,
+  );
+  await knex.raw(
+    `alter table billing_settings add constraint billing_settings_terms_check check (payment_terms_days between 0 and 90)`,
+  );
+  await knex.raw(
+    `alter table billing_settings add constraint billing_settings_cancel_check check (free_cancellation_days between 0 and 365)`,
+  );
   await knex('billing_settings').insert({ id: 1 });
 }
 

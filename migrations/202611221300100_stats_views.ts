@@ -16,7 +16,9 @@ export async function up(knex: Knex): Promise<void> {
       from completions c join users u on u.id = c.user_id left join units un on un.id = u.unit_id
     ) x
     group by course_id, organisation_id, month`);
-  await knex.raw('create unique index stats_course_months_key on stats_course_months (course_id, organisation_id, month)');
+  await knex.raw(
+    'create unique index stats_course_months_key on stats_course_months (course_id, organisation_id, month)',
+  );
 
   // Submitted quiz attempts by the month they were handed in. attempts_to_pass counts the attempts of
   // enrolments that were completed, so attempts_to_pass / passed is the average number of attempts.
@@ -29,7 +31,9 @@ export async function up(knex: Knex): Promise<void> {
     from quiz_attempts a join enrolments e on e.id = a.enrolment_id join users u on u.id = e.user_id left join units un on un.id = u.unit_id
     where a.submitted_at is not null
     group by 1, 2, 3`);
-  await knex.raw('create unique index stats_quiz_months_key on stats_quiz_months (course_id, organisation_id, month)');
+  await knex.raw(
+    'create unique index stats_quiz_months_key on stats_quiz_months (course_id, organisation_id, month)',
+  );
 
   // Per quiz question: answers in submitted attempts and how many were right.
   await knex.raw(`create materialized view stats_question_answers as
@@ -37,7 +41,9 @@ export async function up(knex: Knex): Promise<void> {
     from quiz_answers q join quiz_attempts a on a.id = q.attempt_id join enrolments e on e.id = a.enrolment_id
     where a.submitted_at is not null
     group by 1, 2`);
-  await knex.raw('create unique index stats_question_answers_key on stats_question_answers (course_id, question_id)');
+  await knex.raw(
+    'create unique index stats_question_answers_key on stats_question_answers (course_id, question_id)',
+  );
 
   await knex.raw(`create materialized view stats_evaluation_months as
     select e.course_id, coalesce(un.organisation_id, 0) as organisation_id,
@@ -45,7 +51,9 @@ export async function up(knex: Knex): Promise<void> {
            ev.useful, ev.matches_description, count(*)::int as answers
     from evaluations ev join enrolments e on e.id = ev.enrolment_id join users u on u.id = e.user_id left join units un on un.id = u.unit_id
     group by 1, 2, 3, 4, 5`);
-  await knex.raw('create unique index stats_evaluation_months_key on stats_evaluation_months (course_id, organisation_id, month, useful, matches_description)');
+  await knex.raw(
+    'create unique index stats_evaluation_months_key on stats_evaluation_months (course_id, organisation_id, month, useful, matches_description)',
+  );
 
   // The comments, without who wrote them.
   await knex.raw(`create materialized view stats_evaluation_comments as
@@ -53,7 +61,9 @@ export async function up(knex: Knex): Promise<void> {
     from evaluations ev join enrolments e on e.id = ev.enrolment_id join users u on u.id = e.user_id left join units un on un.id = u.unit_id
     where ev.comment is not null and ev.comment <> ''`);
   await knex.raw('create unique index stats_evaluation_comments_key on stats_evaluation_comments (id)');
-  await knex.raw('create index stats_evaluation_comments_course on stats_evaluation_comments (course_id, created_at desc)');
+  await knex.raw(
+    'create index stats_evaluation_comments_course on stats_evaluation_comments (course_id, created_at desc)',
+  );
 
   await knex.schema.createTable('stats_refreshes', (t) => {
     t.text('view_name').primary();
@@ -64,7 +74,13 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('stats_refreshes');
-  for (const view of ['stats_evaluation_comments', 'stats_evaluation_months', 'stats_question_answers', 'stats_quiz_months', 'stats_course_months']) {
+  for (const view of [
+    'stats_evaluation_comments',
+    'stats_evaluation_months',
+    'stats_question_answers',
+    'stats_quiz_months',
+    'stats_course_months',
+  ]) {
     await knex.raw(`drop materialized view ${view}`);
   }
 }

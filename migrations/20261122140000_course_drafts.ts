@@ -20,7 +20,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('courses', (t) => {
     t.text('imported_hash');
   });
-  await knex.raw('update courses c set imported_hash = (select content_hash from course_versions v where v.course_id = c.id order by version desc limit 1)');
+  await knex.raw(
+    'update courses c set imported_hash = (select content_hash from course_versions v where v.course_id = c.id order by version desc limit 1)',
+  );
   await knex.schema.createTable('content_imports', (t) => {
     t.text('key').primary();
     t.text('hash').notNullable();
@@ -38,7 +40,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['course_id', 'lesson_id']);
   });
-  await knex.raw(`alter table lesson_comments add constraint lesson_comments_body_check check (length(body) between 1 and 4000)`);
+  await knex.raw(
+    `alter table lesson_comments add constraint lesson_comments_body_check check (length(body) between 1 and 4000)`,
+  );
 
   // A reviewer is a reviewer of one course.
   await knex.schema.alterTable('permissions', (t) => {
@@ -64,7 +68,9 @@ export async function down(knex: Knex): Promise<void> {
     (kind = 'manager' and (organisation_id is not null) <> (unit_id is not null))
     or (kind = 'booker' and organisation_id is not null and unit_id is null)
     or (kind in ('learner', 'educator', 'admin', 'reviewer') and organisation_id is null and unit_id is null))`);
-  await knex.raw(`create unique index permissions_unique on permissions (user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0))`);
+  await knex.raw(
+    `create unique index permissions_unique on permissions (user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0))`,
+  );
   await knex.schema.dropTable('lesson_comments');
   await knex.schema.dropTable('content_imports');
   await knex.schema.alterTable('courses', (t) => t.dropColumn('imported_hash'));

@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('handled_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(`alter table accessibility_feedback add constraint accessibility_feedback_message_check check (length(message) between 1 and 5000)`);
+  await knex.raw(
+    `alter table accessibility_feedback add constraint accessibility_feedback_message_check check (length(message) between 1 and 5000)`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -36,10 +36,14 @@ export async function up(knex: Knex): Promise<void> {
     from r join units un on un.id = r.unit_id`);
   await knex.raw('create unique index stats_manager_states_key on stats_manager_states (user_id, course_id)');
   // Scope (a set of units) with the role and course filters.
-  await knex.raw('create index stats_manager_states_unit on stats_manager_states (unit_id, job_role, course_id)');
+  await knex.raw(
+    'create index stats_manager_states_unit on stats_manager_states (unit_id, job_role, course_id)',
+  );
   // The list of people who lack a course, in name order: an organisation's first page reads ~200 entries
   // instead of sorting every lacking row of the organisation (17 000 for the largest).
-  await knex.raw(`create index stats_manager_states_lacking on stats_manager_states (organisation_id, name, user_id, course_id) where state <> 'completed'`);
+  await knex.raw(
+    `create index stats_manager_states_lacking on stats_manager_states (organisation_id, name, user_id, course_id) where state <> 'completed'`,
+  );
 
   // Staff per unit and job role, and how many of them lack a required course (people are in one unit
   // and role each, so both add up over units and roles).
@@ -48,7 +52,9 @@ export async function up(knex: Knex): Promise<void> {
            count(*) filter (where exists (select 1 from stats_manager_states m where m.user_id = s.id and m.state <> 'completed'))::int as lacking_people
     from (${STAFF}) s
     group by 1, 2`);
-  await knex.raw('create unique index stats_manager_staff_key on stats_manager_staff (unit_id, job_role) nulls not distinct');
+  await knex.raw(
+    'create unique index stats_manager_staff_key on stats_manager_staff (unit_id, job_role) nulls not distinct',
+  );
 
   // Completions of required courses by the staff counted, per unit, role, course and month (Swedish
   // time): the column "completed in the period" for any period of whole months.
@@ -58,7 +64,9 @@ export async function up(knex: Knex): Promise<void> {
     join completions c on c.user_id = s.id
     join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
     group by 1, 2, 3, 4`);
-  await knex.raw('create unique index stats_manager_completions_key on stats_manager_completions (unit_id, month, job_role, course_id) include (completed)');
+  await knex.raw(
+    'create unique index stats_manager_completions_key on stats_manager_completions (unit_id, month, job_role, course_id) include (completed)',
+  );
 
   // People per unit and required course in each state, and the completions of the default period (the
   // 12 months up to the month of the refresh): the per-course and per-unit tables of the default view
@@ -93,6 +101,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw("delete from stats_refreshes where view_name in ('stats_manager_states', 'stats_manager_staff', 'stats_manager_counts', 'stats_manager_completions')");
-  for (const view of ['stats_manager_counts', 'stats_manager_completions', 'stats_manager_staff', 'stats_manager_states']) await knex.raw(`drop materialized view ${view}`);
+  await knex.raw(
+    "delete from stats_refreshes where view_name in ('stats_manager_states', 'stats_manager_staff', 'stats_manager_counts', 'stats_manager_completions')",
+  );
+  for (const view of [
+    'stats_manager_counts',
+    'stats_manager_completions',
+    'stats_manager_staff',
+    'stats_manager_states',
+  ])
+    await knex.raw(`drop materialized view ${view}`);
 }

@@ -27,7 +27,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['user_id', 'purpose']);
     t.index(['expires_at']);
   });
-  await knex.raw(`alter table auth_tokens add constraint auth_tokens_purpose_check check (purpose in ('reset', 'verify'))`);
+  await knex.raw(
+    `alter table auth_tokens add constraint auth_tokens_purpose_check check (purpose in ('reset', 'verify'))`,
+  );
 
   await knex.schema.alterTable('outbox_messages', (t) => {
     t.integer('user_id').references('users.id').onDelete('set null');

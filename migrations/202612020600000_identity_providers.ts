@@ -30,9 +30,15 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['organisation_id']);
   });
-  await knex.raw(`alter table identity_providers add constraint identity_providers_kind_check check (kind in ('oidc', 'saml'))`);
-  await knex.raw(`alter table identity_providers add constraint identity_providers_oidc_check check (kind <> 'oidc' or client_id is not null)`);
-  await knex.raw(`alter table identity_providers add constraint identity_providers_saml_check check (kind <> 'saml' or (sso_url is not null and idp_certificate is not null))`);
+  await knex.raw(
+    `alter table identity_providers add constraint identity_providers_kind_check check (kind in ('oidc', 'saml'))`,
+  );
+  await knex.raw(
+    `alter table identity_providers add constraint identity_providers_oidc_check check (kind <> 'oidc' or client_id is not null)`,
+  );
+  await knex.raw(
+    `alter table identity_providers add constraint identity_providers_saml_check check (kind <> 'saml' or (sso_url is not null and idp_certificate is not null))`,
+  );
   await knex.raw('create index identity_providers_domains on identity_providers using gin (email_domains)');
 
   await knex.schema.createTable('external_identities', (t) => {

@@ -19,7 +19,8 @@ import { createServices } from '../server/services';
 const DRAFTS = Number(process.argv[2] ?? 400);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-bench-'));
@@ -27,28 +28,70 @@ async function main() {
   const db = createKnex(pg.url, CONCURRENCY + 2);
   try {
     await migrateLatest(db, path.join(__dirname, '..', 'migrations'), '.ts');
-    const services = createServices(loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, LOG_LEVEL: 'silent' }), db, createLogger('silent'));
+    const services = createServices(
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, LOG_LEVEL: 'silent' }),
+      db,
+      createLogger('silent'),
+    );
     const party = async (name: string, body: string) => {
       const org = `${body}${luhnCheckDigit(body)}`;
-      const [row] = await db('organisations').insert({ name, kind: 'municipality', org_number: org }).returning('id');
-      await db('organisation_billing_details').insert({ organisation_id: row.id, vat_number: vatNumberFor(org), street_name: 'Exempelgatan 1', postal_zone: '721 87', city_name: 'Västerås' });
+      const [row] = await db('organisations')
+        .insert({ name, kind: 'municipality', org_number: org })
+        .returning('id');
+      await db('organisation_billing_details').insert({
+        organisation_id: row.id,
+        vat_number: vatNumberFor(org),
+        street_name: 'Exempelgatan 1',
+        postal_zone: '721 87',
+        city_name: 'Västerås',
+      });
       return row.id as number;
     };
     const seller = await party('Region Bench', '232199000');
     const buyer = await party('Benchkommun', '212099099');
-    await db('billing_settings').update({ seller_organisation_id: seller, bankgiro: `5050105${luhnCheckDigit('5050105')}` });
-    const [admin] = await db('users').insert({ email: 'bench@test.se', name: 'Bench', password_hash: 'x' }).returning('id');
+    await db('billing_settings').update({
+      seller_organisation_id: seller,
+      bankgiro: `5050105${luhnCheckDigit('5050105')}`,
+    });
+    const [admin] = await db('users')
+      .insert({ email: 'bench@test.se', name: 'Bench', password_hash: 'x' })
+      .returning('id');
 
     const ids: number[] = [];
     for (let i = 0; i < DRAFTS; i++) {
       ids.push(
         (await db.transaction((trx) =>
           services.invoices.createDraft(trx, {
-            kind: 'invoice', organisationId: buyer, trainingOrderId: null, creditedInvoiceId: null, reason: 'delivery', buyerReference: `REF-${i}`, costCentre: '61020',
-            orderLabel: `Bench ${i}`, deliveryDate: swedishDate(new Date()), note: null, createdBy: null,
+            kind: 'invoice',
+            organisationId: buyer,
+            trainingOrderId: null,
+            creditedInvoiceId: null,
+            reason: 'delivery',
+            buyerReference: `REF-${i}`,
+            costCentre: '61020',
+            orderLabel: `Bench ${i}`,
+            deliveryDate: swedishDate(new Date()),
+            note: null,
+            createdBy: null,
             lines: [
-              { articleCode: 'full_day', description: 'Utbildning, heldag', quantity: 1, unitCode: 'C62', unitPriceOre: 500000, lineTotalOre: 500000, vat: { category: 'S', percent: 25, exemptionReason: null } },
-              { articleCode: 'coffee', description: 'Fika', quantity: 12, unitCode: 'C62', unitPriceOre: 4500, lineTotalOre: 54000, vat: { category: 'S', percent: 25, exemptionReason: null } },
+              {
+                articleCode: 'full_day',
+                description: 'Utbildning, heldag',
+                quantity: 1,
+                unitCode: 'C62',
+                unitPriceOre: 500000,
+                lineTotalOre: 500000,
+                vat: { category: 'S', percent: 25, exemptionReason: null },
+              },
+              {
+                articleCode: 'coffee',
+                description: 'Fika',
+                quantity: 12,
+                unitCode: 'C62',
+                unitPriceOre: 4500,
+                lineTotalOre: 54000,
+                vat: { category: 'S', percent: 25, exemptionReason: null },
+              },
             ],
           }),
         ))!,
@@ -77,7 +120,8 @@ async function main() {
     const one = (await services.invoices.find(ids[0]))!;
     const rounds = 200;
     let t0 = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) if (checkUbl(await services.billing.ubl(one)).length) throw new Error('rules failed');
+    for (let i = 0; i < rounds; i++)
+      if (checkUbl(await services.billing.ubl(one)).length) throw new Error('rules failed');
     const ublMs = Number(process.hrtime.bigint() - t0) / 1e6 / rounds;
     t0 = process.hrtime.bigint();
     for (let i = 0; i < 50; i++) await services.billing.pdf(one);

@@ -13,9 +13,15 @@ const views = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-bench-ref-'));
 // The page's own markup split in three: head (partial), body lines (a loop) and foot (partial).
 const lines = html.split('\n');
 const third = Math.floor(lines.length / 3);
-fs.writeFileSync(path.join(views, 'head.ejs'), `${lines.slice(0, third).join('\n')}\n<title><%= title %></title>\n`);
+fs.writeFileSync(
+  path.join(views, 'head.ejs'),
+  `${lines.slice(0, third).join('\n')}\n<title><%= title %></title>\n`,
+);
 fs.writeFileSync(path.join(views, 'foot.ejs'), `${lines.slice(2 * third).join('\n')}\n`);
-fs.writeFileSync(path.join(views, 'page.ejs'), `<%- include('head') %><% for (const line of body) { %><%- line %>\n<% } %><p><%= user.name %></p><%- include('foot') %>`);
+fs.writeFileSync(
+  path.join(views, 'page.ejs'),
+  `<%- include('head') %><% for (const line of body) { %><%- line %>\n<% } %><p><%= user.name %></p><%- include('foot') %>`,
+);
 const body = lines.slice(third, 2 * third);
 
 const app = express();
@@ -23,7 +29,9 @@ app.set('view engine', 'ejs');
 app.set('views', views);
 app.set('view cache', true);
 app.get('/', (_req, res) => res.render('page', { title: 'Referens', body, user: { name: 'Amina Yusuf' } }));
-const server = app.listen(Number(process.env.BENCH_REFERENCE_PORT), '127.0.0.1', () => process.send?.('ready'));
+const server = app.listen(Number(process.env.BENCH_REFERENCE_PORT), '127.0.0.1', () =>
+  process.send?.('ready'),
+);
 process.on('SIGTERM', () => {
   server.close();
   fs.rmSync(views, { recursive: true, force: true });

@@ -20,8 +20,17 @@ try {
   const broken = quality.flatMap((q) => qualityProblems(q).map((p) => `  ${q.slug}: ${p.message}`));
   if (broken.length) console.error(['', 'Kunskapstesten bryter mot reglerna:', ...broken].join('\n'));
 
-  const placeholders = courses.flatMap((c) => placeholdersUsed(c.content, region).map((p) => `  ⚠ ${c.content.slug}: {{region:${p.key}}} i ${p.where}`));
-  if (placeholders.length) console.warn(['', `Regionuppgifter som HMC inte har fyllt i än (placeholder: true i region.yaml, ${region.name}):`, ...placeholders].join('\n'));
+  const placeholders = courses.flatMap((c) =>
+    placeholdersUsed(c.content, region).map((p) => `  ⚠ ${c.content.slug}: {{region:${p.key}}} i ${p.where}`),
+  );
+  if (placeholders.length)
+    console.warn(
+      [
+        '',
+        `Regionuppgifter som HMC inte har fyllt i än (placeholder: true i region.yaml, ${region.name}):`,
+        ...placeholders,
+      ].join('\n'),
+    );
 
   console.log(`\n${courses.length} kurser och ${tracks.length} yrkesroller är giltiga.`);
   const hard = rows.filter((r) => easyReadabilityProblem(r));

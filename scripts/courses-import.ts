@@ -7,13 +7,17 @@ import { createKnex, migrateLatest } from '../server/db/knex';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan' });
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan' });
   const db = createKnex(config.databaseUrl ?? embedded!.url, 2);
   try {
     await migrateLatest(db, config.migrationsDir, config.codeExtension);
     const report = await importCourses(db, config.coursesDir);
     console.log(formatReadabilityTable(report.readability));
-    console.log(`Nya: ${report.created.join(', ') || '–'}. Ändrade: ${report.updated.join(', ') || '–'}. Oförändrade: ${report.unchanged.length}. Yrkesroller: ${report.tracks}.`);
+    console.log(
+      `Nya: ${report.created.join(', ') || '–'}. Ändrade: ${report.updated.join(', ') || '–'}. Oförändrade: ${report.unchanged.length}. Yrkesroller: ${report.tracks}.`,
+    );
   } catch (error) {
     console.error(error instanceof ContentImportError ? error.message : error);
     process.exitCode = 1;

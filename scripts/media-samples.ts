@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     try {
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan' });
     } catch (error) {
-      throw new Error(`Could not start the embedded PostgreSQL in ${config.dataDir} (is the app running? stop it, or set DATABASE_URL): ${(error as Error).message}`);
+      throw new Error(
+        `Could not start the embedded PostgreSQL in ${config.dataDir} (is the app running? stop it, or set DATABASE_URL): ${(error as Error).message}`,
+      );
     }
     url = embedded.url;
   }
@@ -48,9 +50,17 @@ async function main(): Promise<void> {
         continue;
       }
       const started = Date.now();
-      const { film, vtt } = await renderSampleFilm(services.mediaTools, content, path.join(work, content.slug), { font });
+      const { film, vtt } = await renderSampleFilm(
+        services.mediaTools,
+        content,
+        path.join(work, content.slug),
+        { font },
+      );
       // --force: the old film keeps its files under a new short name; the lessons get the new one.
-      if (existing) await db('videos').where({ id: existing.id }).update({ slug: `${slug}-gammal-${existing.id}` });
+      if (existing)
+        await db('videos')
+          .where({ id: existing.id })
+          .update({ slug: `${slug}-gammal-${existing.id}` });
       const upload = path.join(services.mediaStorage.uploadsDir, `${slug}.sample`);
       await services.mediaStorage.ensureDirs();
       fs.copyFileSync(film, upload);
@@ -62,7 +72,12 @@ async function main(): Promise<void> {
       if (!created.ok) throw new Error(`${slug}: ${JSON.stringify(created.errors)}`);
       const id = created.video.id;
       for (const variant of ['standard', 'easy'] as const) {
-        const result = await services.videosService.uploadCaptions(null, id, variant, Buffer.from(vtt[variant], 'utf8'));
+        const result = await services.videosService.uploadCaptions(
+          null,
+          id,
+          variant,
+          Buffer.from(vtt[variant], 'utf8'),
+        );
         if (!result.ok) throw new Error(`${slug} ${variant} captions: ${JSON.stringify(result.problems)}`);
       }
       // The narration reads every card aloud: all visual information is in the sound track.
@@ -70,10 +85,13 @@ async function main(): Promise<void> {
       for (;;) {
         const video = await services.videos.byId(id);
         if (video?.state === 'ready') {
-          console.log(`${slug}: klar, ${(video.durationMs! / 1000).toFixed(1)} s film, ${video.width}×${video.height}, på ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          console.log(
+            `${slug}: klar, ${(video.durationMs! / 1000).toFixed(1)} s film, ${video.width}×${video.height}, på ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
           break;
         }
-        if (video?.state === 'failed') throw new Error(`${slug}: transcoding failed: ${video.errorKey} ${video.errorDetail ?? ''}`);
+        if (video?.state === 'failed')
+          throw new Error(`${slug}: transcoding failed: ${video.errorKey} ${video.errorDetail ?? ''}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }

@@ -15,7 +15,6 @@ import { statsRepository } from '../server/stats/stats-repository';
 import { openScaleDatabase } from './scale-database';
 import { SCALE_PASSWORD } from './seed-scale-constants';
 
-
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const scale = Number(arg('scale') ?? '1');
 const PEOPLE = Math.round(300_000 * scale);
@@ -29,23 +28,32 @@ async function main() {
   const step = async (name: string, sql: string, bindings: readonly unknown[] = []) => {
     const t0 = Date.now();
     const result = await db.raw(sql, bindings as never);
-    process.stdout.write(`${name.padEnd(44)} ${String(result.rowCount ?? '').padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`);
+    process.stdout.write(
+      `${name.padEnd(44)} ${String(result.rowCount ?? '').padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`,
+    );
   };
   try {
     if (await db('organisations').where('name', 'like', 'Skalkommun %').first('id')) {
-      process.stdout.write('The scale data set is already in this database. Start from an empty database (remove data/ or use a new DATABASE_URL) to make it again.\n');
+      process.stdout.write(
+        'The scale data set is already in this database. Start from an empty database (remove data/ or use a new DATABASE_URL) to make it again.\n',
+      );
       return;
     }
-    process.stdout.write(`Generating ${PEOPLE} people in ${ORGS} organisations, ${ENROLMENTS} enrolments with lesson progress and quizzes, ${EVALUATIONS} evaluations\n`);
+    process.stdout.write(
+      `Generating ${PEOPLE} people in ${ORGS} organisations, ${ENROLMENTS} enrolments with lesson progress and quizzes, ${EVALUATIONS} evaluations\n`,
+    );
     const hash = await hashPassword(SCALE_PASSWORD);
     // One connection for the whole run, so session settings hold.
     await db.transaction(async (trx) => {
       const run = async (name: string, sql: string, bindings: readonly unknown[] = []) => {
         const t0 = Date.now();
         const result = await trx.raw(sql, bindings as never);
-        process.stdout.write(`${name.padEnd(44)} ${String(result.rowCount ?? '').padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`);
+        process.stdout.write(
+          `${name.padEnd(44)} ${String(result.rowCount ?? '').padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`,
+        );
       };
-      const superuser = (await trx.raw('select rolsuper from pg_roles where rolname = current_user')).rows[0]?.rolsuper;
+      const superuser = (await trx.raw('select rolsuper from pg_roles where rolname = current_user')).rows[0]
+        ?.rolsuper;
       // Foreign keys are checked by construction here; as superuser skip their per-row triggers.
       if (superuser) await trx.raw(`set local session_replication_role = replica`);
       await trx.raw(`set local work_mem = '256MB'`);
@@ -56,26 +64,43 @@ async function main() {
       await trx.raw('alter table enrolments disable trigger enrolments_person_course_facts');
       await trx.raw('alter table completions disable trigger completions_person_course_facts');
 
-      await run('organisations', `
+      await run(
+        'organisations',
+        `
         create temp table seed_orgs on commit drop as
         select g as n, greatest(20, round(?::numeric / (g ^ 0.5)))::int as size
-        from generate_series(1, ?) g`, [PEOPLE / Array.from({ length: ORGS }, (_, i) => 1 / Math.sqrt(i + 1)).reduce((a, b) => a + b, 0), ORGS]);
+        from generate_series(1, ?) g`,
+        [
+          PEOPLE / Array.from({ length: ORGS }, (_, i) => 1 / Math.sqrt(i + 1)).reduce((a, b) => a + b, 0),
+          ORGS,
+        ],
+      );
       await trx.raw(`alter table seed_orgs add column first int, add column id int`);
-      await trx.raw(`update seed_orgs s set first = c.first from (select n, coalesce(sum(size) over (order by n rows between unbounded preceding and 1 preceding), 0)::int + 1 as first from seed_orgs) c where c.n = s.n`);
-      await run('  insert organisations', `
+      await trx.raw(
+        `update seed_orgs s set first = c.first from (select n, coalesce(sum(size) over (order by n rows between unbounded preceding and 1 preceding), 0)::int + 1 as first from seed_orgs) c where c.n = s.n`,
+      );
+      await run(
+        '  insert organisations',
+        `
         with ins as (insert into organisations (name, kind) select 'Skalkommun ' || lpad(n::text, 3, '0'), case when n % 10 = 0 then 'private' else 'municipality' end from seed_orgs order by n returning id, name)
-        update seed_orgs s set id = ins.id from ins where ins.name = 'Skalkommun ' || lpad(s.n::text, 3, '0')`);
+        update seed_orgs s set id = ins.id from ins where ins.name = 'Skalkommun ' || lpad(s.n::text, 3, '0')`,
+      );
       // Units of about 40 people (hemtjänst, boenden, assistans, daglig verksamhet).
-      await run('units', `
+      await run(
+        'units',
+        `
         insert into units (organisation_id, name, join_code)
         select s.id, (array['Hemtjänst','Vård- och omsorgsboende','Personlig assistans','Daglig verksamhet','Korttidsboende','Gruppbostad'])[1 + u % 6] || ' ' || u,
                'SK' || s.n || 'U' || u
-        from seed_orgs s, generate_series(1, greatest(1, ceil(s.size / 40.0)::int)) u`);
+        from seed_orgs s, generate_series(1, greatest(1, ceil(s.size / 40.0)::int)) u`,
+      );
       await trx.raw(`create temp table seed_units on commit drop as
         select id, organisation_id, row_number() over (partition by organisation_id order by id) - 1 as k, count(*) over (partition by organisation_id) as units from units where join_code like 'SK%'`);
       await trx.raw('create index on seed_units (organisation_id, k)');
       // Job roles weighted like the survey's groups; the first person of each unit is its manager.
-      await run('people', `
+      await run(
+        'people',
+        `
         insert into users (email, name, password_hash, unit_id, job_role, disabled_at, created_at)
         select 'p' || (s.first + g) || '@skala.test',
                (array['Anna','Mohammed','Maria','Erik','Fatima','Lars','Sara','Ali','Karin','Johan','Amina','Peter','Elin','Hassan','Eva','Mikael','Leila','Anders','Sofia','Omar'])[1 + (s.first + g) % 20] || ' ' ||
@@ -86,17 +111,35 @@ async function main() {
                now() - interval '3 years'
         from seed_orgs s
         cross join generate_series(0, s.size - 1) g
-        join seed_units un on un.organisation_id = s.id and un.k = (g / 40) % un.units`, [hash]);
-      await run('  manager permissions', `
-        insert into permissions (user_id, kind, unit_id) select id, 'manager', unit_id from users where email like '%@skala.test' and job_role = 'enhetschef'`);
-      await run('  learner permissions', `insert into permissions (user_id, kind) select id, 'learner' from users where email like '%@skala.test' and job_role <> 'enhetschef'`);
-      await trx.raw(`insert into users (email, name, password_hash, unit_id) select 'hmc@skala.test', 'Skala Utbildare', ?, (select min(id) from units where join_code like 'SK%')`, [hash]);
-      await trx.raw(`insert into permissions (user_id, kind) select id, 'educator' from users where email = 'hmc@skala.test'`);
+        join seed_units un on un.organisation_id = s.id and un.k = (g / 40) % un.units`,
+        [hash],
+      );
+      await run(
+        '  manager permissions',
+        `
+        insert into permissions (user_id, kind, unit_id) select id, 'manager', unit_id from users where email like '%@skala.test' and job_role = 'enhetschef'`,
+      );
+      await run(
+        '  learner permissions',
+        `insert into permissions (user_id, kind) select id, 'learner' from users where email like '%@skala.test' and job_role <> 'enhetschef'`,
+      );
+      await trx.raw(
+        `insert into users (email, name, password_hash, unit_id) select 'hmc@skala.test', 'Skala Utbildare', ?, (select min(id) from units where join_code like 'SK%')`,
+        [hash],
+      );
+      await trx.raw(
+        `insert into permissions (user_id, kind) select id, 'educator' from users where email = 'hmc@skala.test'`,
+      );
       // Named accounts for the benchmark: the manager of the largest unit, and of the largest organisation.
       await trx.raw(`with u as (select un.id from units un join seed_orgs s on s.id = un.organisation_id where s.n = 1 order by (select count(*) from users x where x.unit_id = un.id) desc, un.id limit 1)
         update users set email = 'chef1@skala.test' where id = (select min(x.id) from users x join u on u.id = x.unit_id where x.job_role = 'enhetschef')`);
-      await trx.raw(`insert into users (email, name, password_hash, unit_id, job_role) select 'orgchef1@skala.test', 'Skala Förvaltningschef', ?, (select min(id) from units where organisation_id = s.id), 'enhetschef' from seed_orgs s where n = 1`, [hash]);
-      await trx.raw(`insert into permissions (user_id, kind, organisation_id) select u.id, 'manager', s.id from users u, seed_orgs s where u.email = 'orgchef1@skala.test' and s.n = 1`);
+      await trx.raw(
+        `insert into users (email, name, password_hash, unit_id, job_role) select 'orgchef1@skala.test', 'Skala Förvaltningschef', ?, (select min(id) from units where organisation_id = s.id), 'enhetschef' from seed_orgs s where n = 1`,
+        [hash],
+      );
+      await trx.raw(
+        `insert into permissions (user_id, kind, organisation_id) select u.id, 'manager', s.id from users u, seed_orgs s where u.email = 'orgchef1@skala.test' and s.n = 1`,
+      );
 
       // Each role's courses in order: required, recommended, then the rest.
       await trx.raw(`create temp table seed_role_courses on commit drop as
@@ -111,7 +154,9 @@ async function main() {
       // Enrolments: 6–14 per person (10 on average). Slot k is position k % courses in the role's order and
       // round k / courses (0 = the newest; older rounds are a year earlier each and always completed).
       const perPerson = ENROLMENTS / PEOPLE;
-      await run('enrolments', `
+      await run(
+        'enrolments',
+        `
         insert into enrolments (user_id, course_id, course_version_id, started_at, completed_at)
         select x.user_id, x.course_id, v.version_id, x.started_at,
                case when x.round > 0 or random() < case when x.started_at > now() - interval '30 days' then 0.3 else 0.62 end
@@ -124,26 +169,34 @@ async function main() {
           join seed_role_courses rc on rc.job_role = coalesce(u.job_role, 'underskoterska') and rc.pos = k % ?
           where u.email like 'p%@skala.test'
         ) x join seed_versions v on v.course_id = x.course_id
-        order by x.user_id, x.round desc`, [courses, courses, perPerson, courses]);
+        order by x.user_id, x.round desc`,
+        [courses, courses, perPerson, courses],
+      );
       // Lesson progress: a completed round has every lesson (in order, between start and completion); an
       // open round has the first 0..all of them, evenly spread, done between its start and now.
       await trx.raw(`create temp table seed_lessons on commit drop as
         select v.course_id, (l.n - 1)::int as idx, l.lesson->>'id' as lesson_id
         from seed_versions v join course_versions cv on cv.id = v.version_id cross join jsonb_array_elements(cv.content->'lessons') with ordinality l(lesson, n)`);
       await trx.raw('create index on seed_lessons (course_id, idx)');
-      await run('lesson progress', `
+      await run(
+        'lesson progress',
+        `
         insert into lesson_progress (enrolment_id, lesson_id, completed_at)
         select e.id, l.lesson_id,
                e.started_at + (coalesce(e.completed_at, now()) - e.started_at) * (l.idx + 1) / (coalesce(x.done, v.nl) + 1)
         from enrolments e
         join seed_versions v on v.course_id = e.course_id
         cross join lateral (select case when e.completed_at is null then (hashint4(e.id * 7) & 1023) % (v.nl + 1) end as done) x
-        join seed_lessons l on l.course_id = e.course_id and l.idx < coalesce(x.done, v.nl)`);
+        join seed_lessons l on l.course_id = e.course_id and l.idx < coalesce(x.done, v.nl)`,
+      );
 
-      await run('completions', `
+      await run(
+        'completions',
+        `
         insert into completions (user_id, course_id, course_version_id, enrolment_id, kind, completed_at, valid_until, verification_code)
         select e.user_id, e.course_id, e.course_version_id, e.id, 'elearning', e.completed_at, e.completed_at + interval '12 months', 'SK' || e.id
-        from enrolments e join users u on u.id = e.user_id where e.completed_at is not null and u.email like '%@skala.test'`);
+        from enrolments e join users u on u.id = e.user_id where e.completed_at is not null and u.email like '%@skala.test'`,
+      );
 
       // Quiz: questions in an order of difficulty (hardest first); an attempt draws a window of them.
       await trx.raw(`create temp table seed_questions on commit drop as
@@ -159,7 +212,9 @@ async function main() {
       // Every round that reached the test has its attempts: a completed round one passed attempt after
       // 0–2 failed ones (85 % pass at once), an open round whose lessons are all done one failed attempt
       // (the others have not reached the test). Every attempt saves all its answers.
-      await run('quiz attempts', `
+      await run(
+        'quiz attempts',
+        `
         insert into quiz_attempts (enrolment_id, number, questions, question_count, correct_count, passed, started_at, submitted_at)
         select a.enrolment_id, a.number, d.questions, a.qpa,
                a.qpa - a.wrong, a.passed, a.at - interval '10 minutes', a.at
@@ -178,13 +233,16 @@ async function main() {
                                           else 1 + (random() < 0.12)::int + (random() < 0.03)::int end as tries) t
           cross join lateral generate_series(1, t.tries) n
         ) a join seed_draws d on d.course_id = a.course_id and d.offset_ = a.offset_
-        order by a.enrolment_id, a.number`);
+        order by a.enrolment_id, a.number`,
+      );
       // In slices of attempts, so every join and sort stays in memory (one statement over 20 million rows spilled tens of GB).
-      const { lo, hi } = (await trx.raw('select min(id)::int as lo, max(id)::int as hi from quiz_attempts')).rows[0];
+      const { lo, hi } = (await trx.raw('select min(id)::int as lo, max(id)::int as hi from quiz_attempts'))
+        .rows[0];
       const t0 = Date.now();
       let answers = 0;
       for (let from = lo ?? 1; from <= (hi ?? 0); from += 100_000) {
-        const r = await trx.raw(`
+        const r = await trx.raw(
+          `
           insert into quiz_answers (attempt_id, question_id, selected, answered_at, saved_at, is_correct)
           select a.id, q.question_id, array[case when j >= a.question_count - a.correct_count then q.right_option else q.wrong_option end],
                  a.started_at + j * interval '40 seconds', a.started_at + j * interval '40 seconds', j >= a.question_count - a.correct_count
@@ -193,11 +251,17 @@ async function main() {
           join seed_versions v on v.course_id = e.course_id
           cross join generate_series(0, a.question_count - 1) j
           join seed_questions q on q.course_id = e.course_id and q.idx = ((hashint4(e.id * 31 + a.number) & 1023) % v.nq + j) % v.nq
-          where a.id between ? and ? and a.submitted_at is not null`, [from, from + 99_999]);
+          where a.id between ? and ? and a.submitted_at is not null`,
+          [from, from + 99_999],
+        );
         answers += r.rowCount ?? 0;
       }
-      process.stdout.write(`${'quiz answers'.padEnd(44)} ${String(answers).padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`);
-      await run('evaluations', `
+      process.stdout.write(
+        `${'quiz answers'.padEnd(44)} ${String(answers).padStart(10)} rows ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s\n`,
+      );
+      await run(
+        'evaluations',
+        `
         insert into evaluations (enrolment_id, useful, matches_description, comment, created_at)
         select e.id,
                (array[4,4,4,4,4,3,3,3,2,1])[1 + floor(random() * 10)::int],
@@ -206,26 +270,39 @@ async function main() {
                e.completed_at + interval '5 minutes'
         from enrolments e join users u on u.id = e.user_id and u.email like '%@skala.test'
         where e.completed_at is not null
-        order by md5(e.id::text) limit ?`, [EVALUATIONS]);
+        order by md5(e.id::text) limit ?`,
+        [EVALUATIONS],
+      );
 
       await trx.raw('alter table enrolments enable trigger enrolments_person_course_facts');
       await trx.raw('alter table completions enable trigger completions_person_course_facts');
-      await run('person_course_facts (rebuilt)', `
+      await run(
+        'person_course_facts (rebuilt)',
+        `
         insert into person_course_facts (user_id, course_id, completed_at, valid_until, open_started_at)
         select coalesce(c.user_id, o.user_id), coalesce(c.course_id, o.course_id), c.completed_at, c.valid_until, o.started_at
         from (select distinct on (user_id, course_id) user_id, course_id, completed_at, valid_until from completions order by user_id, course_id, completed_at desc, id desc) c
         full join (select user_id, course_id, started_at from enrolments where completed_at is null) o on o.user_id = c.user_id and o.course_id = c.course_id
-        on conflict (user_id, course_id) do update set completed_at = excluded.completed_at, valid_until = excluded.valid_until, open_started_at = excluded.open_started_at`);
+        on conflict (user_id, course_id) do update set completed_at = excluded.completed_at, valid_until = excluded.valid_until, open_started_at = excluded.open_started_at`,
+      );
     });
     await step('analyze', 'analyze');
     const t0 = Date.now();
     const refreshed = await statsRepository(db).refreshViews();
-    process.stdout.write(`${'regional views refreshed'.padEnd(44)} ${refreshed.map((r) => `${r.view.replace('stats_', '')} ${(r.ms / 1000).toFixed(1)} s`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-    const counts = (await db.raw(`select (select count(*) from users where email like '%@skala.test') as people, (select count(*) from organisations where name like 'Skalkommun %') as organisations,
+    process.stdout.write(
+      `${'regional views refreshed'.padEnd(44)} ${refreshed.map((r) => `${r.view.replace('stats_', '')} ${(r.ms / 1000).toFixed(1)} s`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
+    );
+    const counts = (
+      await db.raw(`select (select count(*) from users where email like '%@skala.test') as people, (select count(*) from organisations where name like 'Skalkommun %') as organisations,
       (select count(*) from units where join_code like 'SK%') as units, (select count(*) from enrolments) as enrolments, (select count(*) from completions) as completions,
       (select count(*) from lesson_progress) as lessons_done, (select count(*) from quiz_attempts) as attempts, (select count(*) from quiz_answers) as answers,
-      (select count(*) from evaluations) as evaluations`)).rows[0];
-    process.stdout.write(`\nDone in ${((Date.now() - started) / 60000).toFixed(1)} minutes: ${Object.entries(counts).map(([k, v]) => `${k} ${Number(v).toLocaleString('sv-SE')}`).join(', ')}\n`);
+      (select count(*) from evaluations) as evaluations`)
+    ).rows[0];
+    process.stdout.write(
+      `\nDone in ${((Date.now() - started) / 60000).toFixed(1)} minutes: ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${Number(v).toLocaleString('sv-SE')}`)
+        .join(', ')}\n`,
+    );
   } finally {
     await close();
   }

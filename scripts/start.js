@@ -18,7 +18,9 @@ function newest(file) {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) return 0;
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(file).reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
+  return fs
+    .readdirSync(file)
+    .reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
 }
 
 function needsBuild() {
@@ -31,12 +33,17 @@ if (needsBuild()) {
   try {
     tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   } catch {
-    process.stderr.write('dist/ is missing or older than the sources, and TypeScript is not installed (npm ci --omit=dev?). Run `npm ci && npm run build` first, then start with `npm run start:prod`.\n');
+    process.stderr.write(
+      'dist/ is missing or older than the sources, and TypeScript is not installed (npm ci --omit=dev?). Run `npm ci && npm run build` first, then start with `npm run start:prod`.\n',
+    );
     process.exit(1);
   }
   process.stdout.write('Building (the sources changed since the last build)…\n');
   fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
 }
 
 process.setSourceMapsEnabled(true);

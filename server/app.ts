@@ -34,7 +34,11 @@ import { videosRoutes } from './videos/videos-routes';
 export type App = Express & { closeSessions(): Promise<void> };
 
 /** `lifecycle` is main's: it says when the node is ready and when it is stopping (tests start ready). */
-export function createApp(services: Services, sessionPool: Pool, lifecycle: Lifecycle = { ready: true, shuttingDown: false }): App {
+export function createApp(
+  services: Services,
+  sessionPool: Pool,
+  lifecycle: Lifecycle = { ready: true, shuttingDown: false },
+): App {
   const { config } = services;
   const app = express();
   app.set('view engine', 'ejs');
@@ -47,12 +51,19 @@ export function createApp(services: Services, sessionPool: Pool, lifecycle: Life
   app.use(metrics.middleware);
   app.use(closeConnectionsWhenStopping(lifecycle));
   app.use(securityHeaders());
-  app.use('/assets', express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }));
+  app.use(
+    '/assets',
+    express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }),
+  );
   app.use(healthRoutes(services));
   app.use(readinessRoutes(lifecycle, services.db));
   app.use(metricsRoutes(metrics, allowList(config.metricsAllow), services.db, sessionPool));
   app.use(formBodies());
-  const sessions = sessionMiddleware({ pool: sessionPool, secret: config.sessionSecret, secureCookie: config.publicBaseUrl.startsWith('https:') });
+  const sessions = sessionMiddleware({
+    pool: sessionPool,
+    secret: config.sessionSecret,
+    secureCookie: config.publicBaseUrl.startsWith('https:'),
+  });
   app.use(sessions);
   app.use(services.passport.initialize());
   app.use(services.passport.session());

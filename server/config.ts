@@ -25,17 +25,36 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Hjälpmedelsskolan <no-reply@hjalpmedelsskolan.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Video (issue 4).
-  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 ** 3),
   FFMPEG_PATH: z.string().optional(),
   FFPROBE_PATH: z.string().optional(),
-  TRANSCODE_TIMEOUT_MINUTES: z.coerce.number().int().min(10).max(23 * 60).default(6 * 60),
+  TRANSCODE_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(23 * 60)
+    .default(6 * 60),
   TRANSCODE_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(90),
   VIDEO_WORKER: z.enum(['yes', 'no']).default('yes'),
   // Running as a service (issue 15).
   METRICS_ALLOW: z
     .string()
     .default('127.0.0.1,::1')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((e) => isIP(e.split('/')[0]) !== 0 && (!e.includes('/') || /^\d{1,3}$/.test(e.split('/')[1]))), 'a comma-separated list of IP addresses or CIDR ranges'),
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every(
+            (e) => isIP(e.split('/')[0]) !== 0 && (!e.includes('/') || /^\d{1,3}$/.test(e.split('/')[1])),
+          ),
+      'a comma-separated list of IP addresses or CIDR ranges',
+    ),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 });
 
@@ -60,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         '(at least 32 random characters, e.g. from `openssl rand -base64 48`); the built-in development secret is only for the embedded database',
     );
   }
-  if (production && !e.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_URL is required in production');
+  if (production && !e.DATABASE_URL)
+    throw new Error('Invalid configuration: DATABASE_URL is required in production');
   return {
     env: e.NODE_ENV,
     production,

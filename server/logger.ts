@@ -18,14 +18,24 @@ export interface Logger {
 export const logContext = new AsyncLocalStorage<{ requestId: string }>();
 
 type Sink = (level: Level, line: string) => void;
-const stdio: Sink = (lvl, line) => (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+const stdio: Sink = (lvl, line) =>
+  (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 
 /** Builds a logger writing at or above `level` to stdout/stderr (or to `sink`). */
 export function createLogger(level: Level, sink: Sink = stdio): Logger {
   const write = (lvl: Level, msg: string, ctx?: object) => {
     if (order[lvl] < order[level]) return;
     const requestId = logContext.getStore()?.requestId;
-    sink(lvl, JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...(requestId ? { requestId } : {}), ...ctx }));
+    sink(
+      lvl,
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: lvl,
+        msg,
+        ...(requestId ? { requestId } : {}),
+        ...ctx,
+      }),
+    );
   };
   return {
     debug: (m, c) => write('debug', m, c),

@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     logger.info('Starting embedded PostgreSQL', { dataDir: config.dataDir });
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'hjalpmedelsskolan', log: (m) => logger.debug(m), warn: (m) => logger.warn(m) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      database: 'hjalpmedelsskolan',
+      log: (m) => logger.debug(m),
+      warn: (m) => logger.warn(m),
+    });
     databaseUrl = embedded.url;
   }
   const db = createKnex(databaseUrl);
@@ -70,7 +75,12 @@ async function main(): Promise<void> {
     const applied = await migrateLatest(db, config.migrationsDir, config.codeExtension);
     if (applied.length) logger.info('Migrations applied', { applied });
     const report = await importCourses(db, config.coursesDir);
-    logger.info('Courses imported', { created: report.created, updated: report.updated, unchanged: report.unchanged.length, tracks: report.tracks });
+    logger.info('Courses imported', {
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged.length,
+      tracks: report.tracks,
+    });
     if (config.logLevel !== 'silent') process.stdout.write(`${formatReadabilityTable(report.readability)}\n`);
     if (config.demoData) await seedDemoData(db, logger);
   } catch (error) {
@@ -84,19 +94,28 @@ async function main(): Promise<void> {
   services = createServices(config, db, logger);
   app = createApp(services, sessionPool, lifecycle);
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
-  const mailTimer = setInterval(() => void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)), 15_000);
+  const mailTimer = setInterval(
+    () =>
+      void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)),
+    15_000,
+  );
   mailTimer.unref();
   // Regional figures, reminders and monthly summaries (issue 6).
   timers.push(mailTimer, startScheduledJobs(services));
   if (config.videoWorker) {
-    await services.transcodeQueue.startWorker().catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
+    await services.transcodeQueue
+      .startWorker()
+      .catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
   }
   // Express 5 calls this back with the error too when listening fails (the 'error' handler below deals with it).
   server = app.listen(config.port, (error?: Error) => {
     if (error) return;
     const port = (server?.address() as AddressInfo).port;
     lifecycle.ready = true;
-    logger.info(`Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`, { port });
+    logger.info(
+      `Hjälpmedelsskolan is running on ${config.publicBaseUrl.replace(`:${config.port}`, `:${port}`)}`,
+      { port },
+    );
   });
   server.on('error', async (error) => {
     logger.error(`Could not listen on port ${config.port}: ${error.message}`);

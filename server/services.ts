@@ -41,7 +41,14 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const limits = rateLimits(db);
   const tokens = tokensRepository(db);
-  const account = accountService({ db, tokens, mail, i18n, publicBaseUrl: config.publicBaseUrl, countResetMail: (email) => limits.hit(`reset:email:${email.toLowerCase()}`, 3600) });
+  const account = accountService({
+    db,
+    tokens,
+    mail,
+    i18n,
+    publicBaseUrl: config.publicBaseUrl,
+    countResetMail: (email) => limits.hit(`reset:email:${email.toLowerCase()}`, 3600),
+  });
   const auth = authService({ db, users, organisations, jobRoles, account });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
@@ -67,11 +74,25 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     mail,
     drafts,
     comments: commentsRepository(db),
-    authoring: authoringService({ db, drafts, courses, mail, publicBaseUrl: config.publicBaseUrl, coursesDir: config.coursesDir }),
+    authoring: authoringService({
+      db,
+      drafts,
+      courses,
+      mail,
+      publicBaseUrl: config.publicBaseUrl,
+      coursesDir: config.coursesDir,
+    }),
     tracks: tracksService(db),
     stats,
     statsService: statsService({ stats, courses, enrolments, jobRoles }),
-    managerReminders: managerRemindersService({ db, mail, i18n, courses, stats, publicBaseUrl: config.publicBaseUrl }),
+    managerReminders: managerRemindersService({
+      db,
+      mail,
+      i18n,
+      courses,
+      stats,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
     ...videoLibrary({ config, db, logger }),
     ...bookingsFeature({ db, config, i18n, mail }),

@@ -16,7 +16,8 @@ import type { PeopleRepository } from './people-repository';
 /** Turns the form's checkboxes and scope selects into permissions. */
 export function permissionsFromForm(form: PersonForm): Permission[] {
   const result: Permission[] = [];
-  for (const kind of ['learner', 'educator', 'admin'] as const) if (form[kind]) result.push({ kind, organisationId: null, unitId: null });
+  for (const kind of ['learner', 'educator', 'admin'] as const)
+    if (form[kind]) result.push({ kind, organisationId: null, unitId: null });
   const [mKind, mId] = form.managerScope.split(':');
   if (mKind === 'org') result.push({ kind: 'manager', organisationId: Number(mId), unitId: null });
   if (mKind === 'unit') result.push({ kind: 'manager', organisationId: null, unitId: Number(mId) });
@@ -25,7 +26,10 @@ export function permissionsFromForm(form: PersonForm): Permission[] {
   return result;
 }
 
-function formValues(person: { name: string; email: string; unitId: number | null; jobRole: string | null }, permissions: Permission[]): Record<string, string | boolean> {
+function formValues(
+  person: { name: string; email: string; unitId: number | null; jobRole: string | null },
+  permissions: Permission[],
+): Record<string, string | boolean> {
   const manager = permissions.find((p) => p.kind === 'manager');
   const booker = permissions.find((p) => p.kind === 'booker');
   return {
@@ -36,20 +40,43 @@ function formValues(person: { name: string; email: string; unitId: number | null
     learner: permissions.some((p) => p.kind === 'learner'),
     educator: permissions.some((p) => p.kind === 'educator'),
     admin: permissions.some((p) => p.kind === 'admin'),
-    managerScope: manager ? (manager.unitId ? `unit:${manager.unitId}` : `org:${manager.organisationId}`) : '',
+    managerScope: manager
+      ? manager.unitId
+        ? `unit:${manager.unitId}`
+        : `org:${manager.organisationId}`
+      : '',
     bookerScope: booker ? `org:${booker.organisationId}` : '',
   };
 }
 
-export function adminController(deps: { db: Knex; people: PeopleRepository; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository; account: AccountService }) {
+export function adminController(deps: {
+  db: Knex;
+  people: PeopleRepository;
+  users: UsersRepository;
+  organisations: OrganisationsRepository;
+  jobRoles: JobRolesRepository;
+  account: AccountService;
+}) {
   const { db, people, users, organisations, jobRoles, account } = deps;
 
   async function formData() {
-    const [units, roles, orgs] = await Promise.all([organisations.listUnits(), jobRoles.list(), db('organisations').orderBy('name').select('id', 'name')]);
+    const [units, roles, orgs] = await Promise.all([
+      organisations.listUnits(),
+      jobRoles.list(),
+      db('organisations').orderBy('name').select('id', 'name'),
+    ]);
     return { units, jobRoles: roles, organisations: orgs };
   }
 
-  async function renderPerson(req: Request, res: Response, status: number, personId: number | null, values: Record<string, unknown>, errors: FieldErrors, disabled = false) {
+  async function renderPerson(
+    req: Request,
+    res: Response,
+    status: number,
+    personId: number | null,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    disabled = false,
+  ) {
     res.status(status).render('admin/person', {
       title: req.t(personId ? 'admin:person.editTitle' : 'admin:person.newTitle'),
       personId,
@@ -64,11 +91,22 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
   async function checkScopes(form: PersonForm): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     if (form.unitId && !(await organisations.findUnit(form.unitId))) errors.unitId = 'admin:errors.scope';
-    if (form.jobRole && !(await jobRoles.exists(form.jobRole))) errors.jobRole = 'auth:errors.jobRoleRequired';
-    for (const [field, value] of [['managerScope', form.managerScope], ['bookerScope', form.bookerScope]] as const) {
+    if (form.jobRole && !(await jobRoles.exists(form.jobRole)))
+      errors.jobRole = 'auth:errors.jobRoleRequired';
+    for (const [field, value] of [
+      ['managerScope', form.managerScope],
+      ['bookerScope', form.bookerScope],
+    ] as const) {
       const [kind, id] = value.split(':');
-      if (kind === 'org' && !(await db('organisations').where({ id: Number(id) }).first('id'))) errors[field] = 'admin:errors.scope';
-      if (kind === 'unit' && !(await organisations.findUnit(Number(id)))) errors[field] = 'admin:errors.scope';
+      if (
+        kind === 'org' &&
+        !(await db('organisations')
+          .where({ id: Number(id) })
+          .first('id'))
+      )
+        errors[field] = 'admin:errors.scope';
+      if (kind === 'unit' && !(await organisations.findUnit(Number(id))))
+        errors[field] = 'admin:errors.scope';
     }
     return errors;
   }
@@ -76,7 +114,12 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
   return {
     async people(req: Request, res: Response) {
       const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-      res.render('admin/people', { title: req.t('admin:people.title'), query, people: await people.search(query), jobRoles: await jobRoles.list() });
+      res.render('admin/people', {
+        title: req.t('admin:people.title'),
+        query,
+        people: await people.search(query),
+        jobRoles: await jobRoles.list(),
+      });
     },
 
     async newPerson(req: Request, res: Response) {
@@ -88,9 +131,17 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       if (!form.ok) return renderPerson(req, res, 400, null, req.body ?? {}, form.errors);
       const errors = await checkScopes(form.data);
       if (await users.emailTaken(form.data.email)) errors.email = 'auth:errors.emailTaken';
-      if (Object.keys(errors).length) return renderPerson(req, res, errors.email ? 409 : 400, null, req.body, errors);
+      if (Object.keys(errors).length)
+        return renderPerson(req, res, errors.email ? 409 : 400, null, req.body, errors);
       try {
-        const id = await users.create({ email: form.data.email, name: form.data.name, passwordHash: await hashPassword(form.data.password), unitId: form.data.unitId, jobRole: form.data.jobRole, permissions: permissionsFromForm(form.data) });
+        const id = await users.create({
+          email: form.data.email,
+          name: form.data.name,
+          passwordHash: await hashPassword(form.data.password),
+          unitId: form.data.unitId,
+          jobRole: form.data.jobRole,
+          permissions: permissionsFromForm(form.data),
+        });
         await people.log(req.user!.id, 'person.create', `user:${id}`);
         res.redirect(303, `${paths.adminPerson(id)}?sparad=1`);
       } catch (error) {
@@ -103,7 +154,20 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      await renderPerson(req, res, 200, person.id, { ...formValues(person, await users.permissionsOf(person.id)), saved: req.query.sparad === '1', resetSent: req.query.aterstallning === '1', emailUnverified: !(await account.isVerified(person.id)) }, {}, !!person.disabledAt);
+      await renderPerson(
+        req,
+        res,
+        200,
+        person.id,
+        {
+          ...formValues(person, await users.permissionsOf(person.id)),
+          saved: req.query.sparad === '1',
+          resetSent: req.query.aterstallning === '1',
+          emailUnverified: !(await account.isVerified(person.id)),
+        },
+        {},
+        !!person.disabledAt,
+      );
     },
 
     async updatePerson(req: Request, res: Response) {
@@ -111,12 +175,35 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
       const form = parseForm(personSchema, req.body);
-      if (!form.ok) return renderPerson(req, res, 400, person.id, req.body ?? {}, form.errors, !!person.disabledAt);
+      if (!form.ok)
+        return renderPerson(req, res, 400, person.id, req.body ?? {}, form.errors, !!person.disabledAt);
       const errors = await checkScopes(form.data);
-      const other = await db('users').whereRaw('lower(email) = lower(?)', [form.data.email]).whereNot({ id: person.id }).first('id');
+      const other = await db('users')
+        .whereRaw('lower(email) = lower(?)', [form.data.email])
+        .whereNot({ id: person.id })
+        .first('id');
       if (other) errors.email = 'auth:errors.emailTaken';
-      if (Object.keys(errors).length) return renderPerson(req, res, errors.email ? 409 : 400, person.id, req.body, errors, !!person.disabledAt);
-      await people.update(req.user!.id, person.id, { name: form.data.name, email: form.data.email, unitId: form.data.unitId, jobRole: form.data.jobRole }, permissionsFromForm(form.data));
+      if (Object.keys(errors).length)
+        return renderPerson(
+          req,
+          res,
+          errors.email ? 409 : 400,
+          person.id,
+          req.body,
+          errors,
+          !!person.disabledAt,
+        );
+      await people.update(
+        req.user!.id,
+        person.id,
+        {
+          name: form.data.name,
+          email: form.data.email,
+          unitId: form.data.unitId,
+          jobRole: form.data.jobRole,
+        },
+        permissionsFromForm(form.data),
+      );
       res.redirect(303, `${paths.adminPerson(person.id)}?sparad=1`);
     },
 
@@ -139,20 +226,33 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
     },
 
     async feedback(req: Request, res: Response) {
-      const items = await db('accessibility_feedback as f').leftJoin('users as u', 'u.id', 'f.handled_by').orderBy([{ column: 'f.handled_at', order: 'desc', nulls: 'first' }, { column: 'f.id', order: 'desc' }]).limit(200).select('f.*', 'u.name as handled_by_name');
+      const items = await db('accessibility_feedback as f')
+        .leftJoin('users as u', 'u.id', 'f.handled_by')
+        .orderBy([
+          { column: 'f.handled_at', order: 'desc', nulls: 'first' },
+          { column: 'f.id', order: 'desc' },
+        ])
+        .limit(200)
+        .select('f.*', 'u.name as handled_by_name');
       res.render('admin/feedback', { title: req.t('admin:feedback.title'), items });
     },
 
     async handleFeedback(req: Request, res: Response) {
       const id = idParam(String(req.body?.id ?? ''));
       if (!id) throw notFound();
-      await db('accessibility_feedback').where({ id }).whereNull('handled_at').update({ handled_at: db.fn.now(), handled_by: req.user!.id });
+      await db('accessibility_feedback')
+        .where({ id })
+        .whereNull('handled_at')
+        .update({ handled_at: db.fn.now(), handled_by: req.user!.id });
       res.redirect(303, paths.adminFeedback);
     },
 
     async units(req: Request, res: Response) {
       const units = await organisations.listUnits();
-      res.render('admin/units', { title: req.t('admin:units.title'), units: units.map((u) => ({ ...u, code: displayJoinCode(u.joinCode) })) });
+      res.render('admin/units', {
+        title: req.t('admin:units.title'),
+        units: units.map((u) => ({ ...u, code: displayJoinCode(u.joinCode) })),
+      });
     },
 
     async unitCode(req: Request, res: Response) {
@@ -161,7 +261,11 @@ export function adminController(deps: { db: Knex; people: PeopleRepository; user
       if (!unit) throw notFound();
       if (req.body?.action === 'disable') await organisations.setJoinCodeEnabled(unit.id, false);
       else await organisations.regenerateJoinCode(unit.id);
-      await people.log(req.user!.id, `unit.joinCode.${req.body?.action === 'disable' ? 'disable' : 'renew'}`, `unit:${unit.id}`);
+      await people.log(
+        req.user!.id,
+        `unit.joinCode.${req.body?.action === 'disable' ? 'disable' : 'renew'}`,
+        `unit:${unit.id}`,
+      );
       res.redirect(303, paths.adminUnits);
     },
   };

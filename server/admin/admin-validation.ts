@@ -3,10 +3,16 @@ import { PASSWORD_MIN } from '../auth/auth-validation';
 import { passwordProblem } from '../auth/password-rules';
 import { formString } from '../http/validation';
 
-const optionalId = z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null), z.number().int().positive().nullable());
+const optionalId = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null),
+  z.number().int().positive().nullable(),
+);
 const flag = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
 /** A scope select's value: `org:3`, `unit:7` or empty. */
-const scope = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+|unit:\d+)$/, 'admin:errors.scope'));
+const scope = z.preprocess(
+  (v) => (typeof v === 'string' ? v : ''),
+  z.string().regex(/^(|org:\d+|unit:\d+)$/, 'admin:errors.scope'),
+);
 
 export const personSchema = z.object({
   name: formString('auth:errors.nameRequired').pipe(z.string().max(200, 'auth:errors.nameTooLong')),
@@ -17,12 +23,18 @@ export const personSchema = z.object({
   educator: flag,
   admin: flag,
   managerScope: scope,
-  bookerScope: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().regex(/^(|org:\d+)$/, 'admin:errors.scope')),
+  bookerScope: z.preprocess(
+    (v) => (typeof v === 'string' ? v : ''),
+    z.string().regex(/^(|org:\d+)$/, 'admin:errors.scope'),
+  ),
 });
 
 export const newPersonSchema = personSchema
   .extend({
-    password: z.string({ error: 'auth:errors.passwordRequired' }).min(PASSWORD_MIN, 'auth:errors.passwordTooShort').max(200, 'auth:errors.passwordTooLong'),
+    password: z
+      .string({ error: 'auth:errors.passwordRequired' })
+      .min(PASSWORD_MIN, 'auth:errors.passwordTooShort')
+      .max(200, 'auth:errors.passwordTooLong'),
   })
   .superRefine((f, ctx) => {
     const problem = passwordProblem(f.password, f);

@@ -18,7 +18,16 @@ export function peopleRepository(db: Knex) {
     db('users as u')
       .leftJoin('units as un', 'un.id', 'u.unit_id')
       .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
-      .select('u.id', 'u.name', 'u.email', 'u.unit_id', 'un.name as unit_name', 'o.name as organisation_name', 'u.job_role', 'u.disabled_at');
+      .select(
+        'u.id',
+        'u.name',
+        'u.email',
+        'u.unit_id',
+        'un.name as unit_name',
+        'o.name as organisation_name',
+        'u.job_role',
+        'u.disabled_at',
+      );
   const toPerson = (r: Record<string, unknown>): PersonRow => ({
     id: r.id as number,
     name: r.name as string,
@@ -44,20 +53,46 @@ export function peopleRepository(db: Knex) {
     },
 
     /** Updates a person's facts and replaces their permissions, logging who did it. */
-    async update(actorId: number, id: number, facts: { name: string; email: string; unitId: number | null; jobRole: string | null }, permissions: Permission[]): Promise<void> {
+    async update(
+      actorId: number,
+      id: number,
+      facts: { name: string; email: string; unitId: number | null; jobRole: string | null },
+      permissions: Permission[],
+    ): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('users').where({ id }).update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
+        await trx('users')
+          .where({ id })
+          .update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
         // Reviewers are appointed per course in the authoring pages, not here: keep them.
         await trx('permissions').where({ user_id: id }).whereNot({ kind: 'reviewer' }).delete();
-        if (permissions.length) await trx('permissions').insert(permissions.map((p) => ({ user_id: id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })));
-        await trx('audit_log').insert({ actor_id: actorId, action: 'person.update', subject: `user:${id}`, details: JSON.stringify({ ...facts, permissions }) });
+        if (permissions.length)
+          await trx('permissions').insert(
+            permissions.map((p) => ({
+              user_id: id,
+              kind: p.kind,
+              organisation_id: p.organisationId,
+              unit_id: p.unitId,
+            })),
+          );
+        await trx('audit_log').insert({
+          actor_id: actorId,
+          action: 'person.update',
+          subject: `user:${id}`,
+          details: JSON.stringify({ ...facts, permissions }),
+        });
       });
     },
 
     async setDisabled(actorId: number, id: number, disabled: boolean): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('users').where({ id }).update({ disabled_at: disabled ? trx.fn.now() : null });
-        await trx('audit_log').insert({ actor_id: actorId, action: disabled ? 'person.disable' : 'person.enable', subject: `user:${id}` });
+        await trx('users')
+          .where({ id })
+          .update({ disabled_at: disabled ? trx.fn.now() : null });
+        await trx('audit_log').insert({
+          actor_id: actorId,
+          action: disabled ? 'person.disable' : 'person.enable',
+          subject: `user:${id}`,
+        });
       });
     },
 

@@ -8,28 +8,56 @@ import { changePasswordSchema, forgotSchema, newPasswordSchema, PASSWORD_MIN } f
 import type { RateLimits } from './rate-limits';
 
 /** The reset token is in the URL: it must not leak to another site through the Referer header. */
-const noReferrer = (res: Response) => res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+const noReferrer = (res: Response) =>
+  res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
 
-export function accountController(deps: { account: AccountService; limits: RateLimits; config: { loginRateLimit: number } }) {
+export function accountController(deps: {
+  account: AccountService;
+  limits: RateLimits;
+  config: { loginRateLimit: number };
+}) {
   const { account, limits } = deps;
   const limit = deps.config.loginRateLimit;
   const token = (req: Request) => String(req.params.token ?? '');
 
-  const renderForgot = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}) =>
-    res.status(status).render('auth/forgot', { title: res.locals.t('auth:forgot.title'), values, errors, accountPaths });
+  const renderForgot = (
+    res: Response,
+    status: number,
+    values: { email?: string },
+    errors: FieldErrors = {},
+  ) =>
+    res
+      .status(status)
+      .render('auth/forgot', { title: res.locals.t('auth:forgot.title'), values, errors, accountPaths });
 
   const renderReset = (res: Response, status: number, tokenValue: string, errors: FieldErrors = {}) => {
     noReferrer(res);
-    res.status(status).render('auth/reset', { title: res.locals.t('auth:reset.title'), action: accountPaths.resetPassword(tokenValue), errors, passwordMin: PASSWORD_MIN });
+    res
+      .status(status)
+      .render('auth/reset', {
+        title: res.locals.t('auth:reset.title'),
+        action: accountPaths.resetPassword(tokenValue),
+        errors,
+        passwordMin: PASSWORD_MIN,
+      });
   };
 
   const linkGone = (res: Response, kind: 'reset' | 'verify') => {
     noReferrer(res);
-    res.status(410).render('auth/link-gone', { title: res.locals.t(`auth:linkGone.${kind}.title`), kind, accountPaths });
+    res
+      .status(410)
+      .render('auth/link-gone', { title: res.locals.t(`auth:linkGone.${kind}.title`), kind, accountPaths });
   };
 
   const renderChange = (res: Response, status: number, errors: FieldErrors = {}) =>
-    res.status(status).render('auth/change-password', { title: res.locals.t('auth:change.title'), errors, action: accountPaths.changePassword, passwordMin: PASSWORD_MIN });
+    res
+      .status(status)
+      .render('auth/change-password', {
+        title: res.locals.t('auth:change.title'),
+        errors,
+        action: accountPaths.changePassword,
+        passwordMin: PASSWORD_MIN,
+      });
 
   return {
     showForgot(_req: Request, res: Response) {
@@ -39,7 +67,13 @@ export function accountController(deps: { account: AccountService; limits: RateL
     /** The same answer whether or not the address has an account. */
     async forgot(req: Request, res: Response) {
       const form = parseForm(forgotSchema, req.body);
-      if (!form.ok) return renderForgot(res, 400, { email: typeof req.body?.email === 'string' ? req.body.email : '' }, form.errors);
+      if (!form.ok)
+        return renderForgot(
+          res,
+          400,
+          { email: typeof req.body?.email === 'string' ? req.body.email : '' },
+          form.errors,
+        );
       const address = clientAddress(req);
       if (await limits.addressBlocked('reset', address, limit)) return tooManyAttempts(req, res);
       await limits.addressHit('reset', address);
@@ -79,10 +113,17 @@ export function accountController(deps: { account: AccountService; limits: RateL
       const address = clientAddress(req);
       const accountKey = req.user!.email.toLowerCase();
       if (await limits.addressBlocked('login', address, limit)) return tooManyAttempts(req, res);
-      if ((await limits.accountDelay(accountKey)) > 0) return renderChange(res, 429, { currentPassword: 'auth:errors.waitBeforeRetry' });
-      const result = await account.changePassword(req.user!.id, form.data.currentPassword, form.data.password, req.sessionID);
+      if ((await limits.accountDelay(accountKey)) > 0)
+        return renderChange(res, 429, { currentPassword: 'auth:errors.waitBeforeRetry' });
+      const result = await account.changePassword(
+        req.user!.id,
+        form.data.currentPassword,
+        form.data.password,
+        req.sessionID,
+      );
       if (!result.ok) {
-        if (result.errors.currentPassword) await Promise.all([limits.addressHit('login', address), limits.accountFailed(accountKey)]);
+        if (result.errors.currentPassword)
+          await Promise.all([limits.addressHit('login', address), limits.accountFailed(accountKey)]);
         return renderChange(res, 400, result.errors);
       }
       res.redirect(303, `${paths.myData}?losenord=bytt`);

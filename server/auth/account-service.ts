@@ -38,25 +38,68 @@ interface Person {
   verified: boolean;
 }
 
-export function accountService(deps: { db: Knex; tokens: TokensRepository; mail: MailService; i18n: i18n; publicBaseUrl: string; countResetMail: (email: string) => Promise<number> }) {
+export function accountService(deps: {
+  db: Knex;
+  tokens: TokensRepository;
+  mail: MailService;
+  i18n: i18n;
+  publicBaseUrl: string;
+  countResetMail: (email: string) => Promise<number>;
+}) {
   const { db, tokens, mail } = deps;
 
-  async function person(where: { id: number } | { email: string }, trx: Knex | Knex.Transaction = db): Promise<Person | null> {
+  async function person(
+    where: { id: number } | { email: string },
+    trx: Knex | Knex.Transaction = db,
+  ): Promise<Person | null> {
     const q = trx('users').first('id', 'email', 'name', 'ui_language', 'disabled_at', 'email_verified_at');
-    const row = 'id' in where ? await q.where({ id: where.id }) : await q.whereRaw('lower(email) = lower(?)', [where.email.trim()]);
-    return row ? { id: row.id, email: row.email, name: row.name, uiLanguage: row.ui_language, disabled: !!row.disabled_at, verified: !!row.email_verified_at } : null;
+    const row =
+      'id' in where
+        ? await q.where({ id: where.id })
+        : await q.whereRaw('lower(email) = lower(?)', [where.email.trim()]);
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          name: row.name,
+          uiLanguage: row.ui_language,
+          disabled: !!row.disabled_at,
+          verified: !!row.email_verified_at,
+        }
+      : null;
   }
 
-  async function mailLink(p: Person, kind: 'reset' | 'adminReset' | 'verify', token: string, trx?: Knex.Transaction) {
+  async function mailLink(
+    p: Person,
+    kind: 'reset' | 'adminReset' | 'verify',
+    token: string,
+    trx?: Knex.Transaction,
+  ) {
     const t = deps.i18n.getFixedT(p.uiLanguage);
     const url = `${deps.publicBaseUrl}${kind === 'verify' ? accountPaths.verifyEmail(token) : accountPaths.resetPassword(token)}`;
-    const vars = { name: p.name, url, hours: kind === 'adminReset' ? 24 : 1, forgot: `${deps.publicBaseUrl}${accountPaths.forgotPassword}` };
-    await mail.send({ to: p.email, userId: p.id, subject: t(`auth:mail.${kind}.subject`, vars), text: t(`auth:mail.${kind}.text`, vars) }, { trx });
+    const vars = {
+      name: p.name,
+      url,
+      hours: kind === 'adminReset' ? 24 : 1,
+      forgot: `${deps.publicBaseUrl}${accountPaths.forgotPassword}`,
+    };
+    await mail.send(
+      {
+        to: p.email,
+        userId: p.id,
+        subject: t(`auth:mail.${kind}.subject`, vars),
+        text: t(`auth:mail.${kind}.text`, vars),
+      },
+      { trx },
+    );
   }
 
   /** Ends every session of a person except the one given (after a password is set anew). */
   async function endSessions(userId: number, keepSid: string | null, trx: Knex.Transaction) {
-    await trx('sessions').whereRaw(`(sess::jsonb -> 'passport' ->> 'user') = ?`, [String(userId)]).whereNot('sid', keepSid ?? '').delete();
+    await trx('sessions')
+      .whereRaw(`(sess::jsonb -> 'passport' ->> 'user') = ?`, [String(userId)])
+      .whereNot('sid', keepSid ?? '')
+      .delete();
   }
 
   return {
@@ -94,17 +137,27 @@ export function accountService(deps: { db: Knex; tokens: TokensRepository; mail:
      * Sets a new password from a reset link: uses the link once, ends the person's other links and
      * sessions, and (the mail reached them) counts the address as theirs.
      */
-    async resetPassword(token: string, password: string): Promise<{ ok: true; userId: number } | { ok: false; gone: true } | { ok: false; gone: false; errors: FieldErrors }> {
+    async resetPassword(
+      token: string,
+      password: string,
+    ): Promise<
+      | { ok: true; userId: number }
+      | { ok: false; gone: true }
+      | { ok: false; gone: false; errors: FieldErrors }
+    > {
       const found = await tokens.findValid(token, 'reset');
       const p = found && (await person({ id: found.userId }));
-      if (!found || !p || p.disabled || p.email.toLowerCase() !== found.email.toLowerCase()) return { ok: false, gone: true };
+      if (!found || !p || p.disabled || p.email.toLowerCase() !== found.email.toLowerCase())
+        return { ok: false, gone: true };
       const problem = passwordProblem(password, p);
       if (problem) return { ok: false, gone: false, errors: { password: problem } };
       const hash = await hashPassword(password);
       const done = await db.transaction(async (trx) => {
         if (!(await tokens.use(found.id, trx))) return false;
         await tokens.useAll(p.id, 'reset', trx);
-        await trx('users').where({ id: p.id }).update({ password_hash: hash, email_verified_at: trx.raw('coalesce(email_verified_at, now())') });
+        await trx('users')
+          .where({ id: p.id })
+          .update({ password_hash: hash, email_verified_at: trx.raw('coalesce(email_verified_at, now())') });
         await endSessions(p.id, null, trx);
         return true;
       });
@@ -112,10 +165,16 @@ export function accountService(deps: { db: Knex; tokens: TokensRepository; mail:
     },
 
     /** Changes a logged-in person's password; the current one is required. Other sessions end. */
-    async changePassword(userId: number, current: string, password: string, keepSid: string): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+    async changePassword(
+      userId: number,
+      current: string,
+      password: string,
+      keepSid: string,
+    ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
       const row = await db('users').where({ id: userId }).first('password_hash');
       const p = await person({ id: userId });
-      if (!row || !p || !(await verifyPassword(row.password_hash, current))) return { ok: false, errors: { currentPassword: 'auth:errors.currentPasswordWrong' } };
+      if (!row || !p || !(await verifyPassword(row.password_hash, current)))
+        return { ok: false, errors: { currentPassword: 'auth:errors.currentPasswordWrong' } };
       const problem = passwordProblem(password, p);
       if (problem) return { ok: false, errors: { password: problem } };
       const hash = await hashPassword(password);
@@ -142,7 +201,10 @@ export function accountService(deps: { db: Knex; tokens: TokensRepository; mail:
         const p = found && (await person({ id: found.userId }, trx));
         if (!found || !p || p.email.toLowerCase() !== found.email.toLowerCase()) return false;
         if (!(await tokens.use(found.id, trx))) return false;
-        await trx('users').where({ id: p.id }).whereNull('email_verified_at').update({ email_verified_at: trx.fn.now() });
+        await trx('users')
+          .where({ id: p.id })
+          .whereNull('email_verified_at')
+          .update({ email_verified_at: trx.fn.now() });
         return true;
       });
     },

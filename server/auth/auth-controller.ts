@@ -25,17 +25,45 @@ export const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? '');
 /** 429 for an address that has used up its attempts (login, join code, reset). */
 export function tooManyAttempts(req: Request, res: Response, key = 'auth:errors.tooManyTries') {
   res.set('Retry-After', String(15 * 60));
-  res.status(429).render('errors/error', { title: req.t('errors:title.429'), message: req.t(key), status: 429 });
+  res
+    .status(429)
+    .render('errors/error', { title: req.t('errors:title.429'), message: req.t(key), status: 429 });
 }
 
-export function authController(deps: { passport: PassportStatic; auth: AuthService; users: UsersRepository; jobRoles: JobRolesRepository; limits: RateLimits; config: { loginRateLimit: number } }) {
+export function authController(deps: {
+  passport: PassportStatic;
+  auth: AuthService;
+  users: UsersRepository;
+  jobRoles: JobRolesRepository;
+  limits: RateLimits;
+  config: { loginRateLimit: number };
+}) {
   const { passport, auth, users, jobRoles, limits } = deps;
   const limit = deps.config.loginRateLimit;
 
-  const renderLogin = (res: Response, status: number, values: { email?: string }, errors: FieldErrors = {}, notice: string | null = null) =>
-    res.status(status).render('auth/login', { title: res.locals.t('auth:login.title'), values, errors, notice, forgotPath: accountPaths.forgotPassword });
+  const renderLogin = (
+    res: Response,
+    status: number,
+    values: { email?: string },
+    errors: FieldErrors = {},
+    notice: string | null = null,
+  ) =>
+    res
+      .status(status)
+      .render('auth/login', {
+        title: res.locals.t('auth:login.title'),
+        values,
+        errors,
+        notice,
+        forgotPath: accountPaths.forgotPassword,
+      });
 
-  const renderJoin = async (res: Response, status: number, values: Record<string, string>, errors: FieldErrors = {}) =>
+  const renderJoin = async (
+    res: Response,
+    status: number,
+    values: Record<string, string>,
+    errors: FieldErrors = {},
+  ) =>
     res.status(status).render('auth/join', {
       title: res.locals.t('auth:join.title'),
       values,
@@ -59,10 +87,17 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
      */
     async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
-      if (!form.ok) return renderLogin(res, 400, { email: typeof req.body?.email === 'string' ? req.body.email : '' }, form.errors);
+      if (!form.ok)
+        return renderLogin(
+          res,
+          400,
+          { email: typeof req.body?.email === 'string' ? req.body.email : '' },
+          form.errors,
+        );
       const address = clientAddress(req);
       const account = form.data.email.toLowerCase();
-      if (await limits.addressBlocked('login', address, limit)) return tooManyAttempts(req, res, 'auth:errors.tooManyAttempts');
+      if (await limits.addressBlocked('login', address, limit))
+        return tooManyAttempts(req, res, 'auth:errors.tooManyAttempts');
       const wait = await limits.accountDelay(account);
       if (wait > 0) {
         res.set('Retry-After', String(wait));
@@ -73,7 +108,8 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
         if (err) return next(err);
         if (!user) {
           return Promise.all([limits.addressHit('login', address), limits.accountFailed(account)]).then(
-            () => renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' }),
+            () =>
+              renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' }),
             next,
           );
         }
@@ -100,7 +136,12 @@ export function authController(deps: { passport: PassportStatic; auth: AuthServi
     },
 
     async join(req: Request, res: Response) {
-      const values = { joinCode: req.body?.joinCode ?? '', name: req.body?.name ?? '', email: req.body?.email ?? '', jobRole: req.body?.jobRole ?? '' };
+      const values = {
+        joinCode: req.body?.joinCode ?? '',
+        name: req.body?.name ?? '',
+        email: req.body?.email ?? '',
+        jobRole: req.body?.jobRole ?? '',
+      };
       const form = parseForm(joinSchema, req.body);
       if (!form.ok) return renderJoin(res, 400, values, form.errors);
       // Guessing join codes is limited per address; a wrong code counts, a whole class joining does not.

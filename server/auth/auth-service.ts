@@ -9,7 +9,13 @@ import type { JoinForm } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { AccountService } from './account-service';
 
-export function authService(deps: { db: Knex; users: UsersRepository; organisations: OrganisationsRepository; jobRoles: JobRolesRepository; account: AccountService }) {
+export function authService(deps: {
+  db: Knex;
+  users: UsersRepository;
+  organisations: OrganisationsRepository;
+  jobRoles: JobRolesRepository;
+  account: AccountService;
+}) {
   const { db, users, organisations, jobRoles, account } = deps;
   return {
     /** The person for an e-mail and password, or null; disabled people cannot log in. */
@@ -29,13 +35,22 @@ export function authService(deps: { db: Knex; users: UsersRepository; organisati
     async join(form: JoinForm): Promise<{ ok: true; userId: number } | { ok: false; errors: FieldErrors }> {
       const unit = await organisations.findUnitByJoinCode(form.joinCode);
       if (!unit) return { ok: false, errors: { joinCode: 'auth:errors.joinCodeUnknown' } };
-      if (!(await jobRoles.exists(form.jobRole))) return { ok: false, errors: { jobRole: 'auth:errors.jobRoleRequired' } };
+      if (!(await jobRoles.exists(form.jobRole)))
+        return { ok: false, errors: { jobRole: 'auth:errors.jobRoleRequired' } };
       const passwordHash = await hashPassword(form.password);
       try {
         const userId = await db.transaction(async (trx) => {
           if (await users.emailTaken(form.email, trx)) return null;
           const id = await users.create(
-            { email: form.email, name: form.name, passwordHash, unitId: unit.id, jobRole: form.jobRole, permissions: [{ kind: 'learner', organisationId: null, unitId: null }], emailVerified: false },
+            {
+              email: form.email,
+              name: form.name,
+              passwordHash,
+              unitId: unit.id,
+              jobRole: form.jobRole,
+              permissions: [{ kind: 'learner', organisationId: null, unitId: null }],
+              emailVerified: false,
+            },
             trx,
           );
           await account.sendVerification(id, trx);
@@ -45,7 +60,8 @@ export function authService(deps: { db: Knex; users: UsersRepository; organisati
         return { ok: true, userId };
       } catch (error) {
         // Two submits of the same form at once: the unique e-mail index lets exactly one through.
-        if ((error as { code?: string }).code === '23505') return { ok: false, errors: { email: 'auth:errors.emailTaken' } };
+        if ((error as { code?: string }).code === '23505')
+          return { ok: false, errors: { email: 'auth:errors.emailTaken' } };
         throw error;
       }
     },

@@ -4,8 +4,13 @@ import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from './password-rules';
 
 export { PASSWORD_MIN };
 
-const newPassword = z.string({ error: 'auth:errors.passwordRequired' }).min(PASSWORD_MIN, 'auth:errors.passwordTooShort').max(PASSWORD_MAX, 'auth:errors.passwordTooLong');
-const emailField = formString('auth:errors.emailRequired').pipe(z.string().max(254, 'auth:errors.emailInvalid').email('auth:errors.emailInvalid'));
+const newPassword = z
+  .string({ error: 'auth:errors.passwordRequired' })
+  .min(PASSWORD_MIN, 'auth:errors.passwordTooShort')
+  .max(PASSWORD_MAX, 'auth:errors.passwordTooLong');
+const emailField = formString('auth:errors.emailRequired').pipe(
+  z.string().max(254, 'auth:errors.emailInvalid').email('auth:errors.emailInvalid'),
+);
 
 export const loginSchema = z.object({
   email: formString('auth:errors.emailRequired'),
@@ -24,7 +29,8 @@ export const joinSchema = z
   .superRefine((f, ctx) => {
     const problem = passwordProblem(f.password, f);
     if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
-    else if (f.password !== f.passwordAgain) ctx.addIssue({ code: 'custom', path: ['passwordAgain'], message: 'auth:errors.passwordMismatch' });
+    else if (f.password !== f.passwordAgain)
+      ctx.addIssue({ code: 'custom', path: ['passwordAgain'], message: 'auth:errors.passwordMismatch' });
   });
 
 export type JoinForm = z.infer<typeof joinSchema>;
@@ -34,12 +40,20 @@ export const forgotSchema = z.object({ email: emailField });
 /** A new password typed twice; whose it is (for the personal-password rule) is checked by the service. */
 export const newPasswordSchema = z
   .object({ password: newPassword, passwordAgain: z.string({ error: 'auth:errors.passwordMismatch' }) })
-  .refine((f) => f.password === f.passwordAgain, { path: ['passwordAgain'], message: 'auth:errors.passwordMismatch' });
+  .refine((f) => f.password === f.passwordAgain, {
+    path: ['passwordAgain'],
+    message: 'auth:errors.passwordMismatch',
+  });
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: 'auth:errors.currentPasswordRequired' }).min(1, 'auth:errors.currentPasswordRequired'),
+    currentPassword: z
+      .string({ error: 'auth:errors.currentPasswordRequired' })
+      .min(1, 'auth:errors.currentPasswordRequired'),
     password: newPassword,
     passwordAgain: z.string({ error: 'auth:errors.passwordMismatch' }),
   })
-  .refine((f) => f.password === f.passwordAgain, { path: ['passwordAgain'], message: 'auth:errors.passwordMismatch' });
+  .refine((f) => f.password === f.passwordAgain, {
+    path: ['passwordAgain'],
+    message: 'auth:errors.passwordMismatch',
+  });

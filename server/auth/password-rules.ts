@@ -17,7 +17,13 @@ function commonPasswords(): Set<string> {
   const beside = path.join(__dirname, 'common-passwords.txt');
   const source = path.resolve(__dirname, '..', '..', '..', 'server', 'auth', 'common-passwords.txt');
   const text = fs.readFileSync(fs.existsSync(beside) ? beside : source, 'utf8');
-  common = new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(normal));
+  common = new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map(normal),
+  );
   return common;
 }
 
@@ -26,7 +32,10 @@ const normal = (s: string) => s.normalize('NFC').toLowerCase().trim();
 const bare = (s: string) => normal(s).replace(/[^\p{L}\p{N}]/gu, '');
 
 /** The translation key of what is wrong with a new password, or null when it may be used. */
-export function passwordProblem(password: string, person: { email?: string | null; name?: string | null }): string | null {
+export function passwordProblem(
+  password: string,
+  person: { email?: string | null; name?: string | null },
+): string | null {
   if ([...password].length < PASSWORD_MIN) return 'auth:errors.passwordTooShort';
   if (password.length > PASSWORD_MAX) return 'auth:errors.passwordTooLong';
   if (commonPasswords().has(normal(password))) return 'auth:errors.passwordCommon';
@@ -36,6 +45,7 @@ export function passwordProblem(password: string, person: { email?: string | nul
   const name = person.name ?? '';
   const own = [email, local, name, ...name.split(/\s+/)].map(bare).filter((s) => s.length >= 3);
   // The whole password is (a part of) the address or name, or the address/name with something added.
-  if (own.some((s) => pw === s || (s.length >= 5 && pw.includes(s)) || (pw.length >= 3 && s.includes(pw)))) return 'auth:errors.passwordPersonal';
+  if (own.some((s) => pw === s || (s.length >= 5 && pw.includes(s)) || (pw.length >= 3 && s.includes(pw))))
+    return 'auth:errors.passwordPersonal';
   return null;
 }

@@ -9,7 +9,13 @@ export const requireLogin: RequestHandler = (req, res, next) => {
   if (req.user) return next();
   if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
   if (req.method !== 'GET' || (req.headers.accept ?? '').includes('application/json')) {
-    return res.status(401).render('errors/error', { title: req.t('errors:title.401'), message: req.t('errors:sessionExpired'), status: 401 });
+    return res
+      .status(401)
+      .render('errors/error', {
+        title: req.t('errors:title.401'),
+        message: req.t('errors:sessionExpired'),
+        status: 401,
+      });
   }
   res.redirect(paths.login);
 };
@@ -22,6 +28,8 @@ export function requirePermission(...kinds: PermissionKind[]): RequestHandler {
 /** Whether a person may manage (see the records of) people in a given unit of an organisation. */
 export function managesUnit(user: CurrentUser, unit: { id: number; organisationId: number }): boolean {
   return user.permissions.some(
-    (p) => p.kind === 'admin' || (p.kind === 'manager' && (p.unitId === unit.id || p.organisationId === unit.organisationId)),
+    (p) =>
+      p.kind === 'admin' ||
+      (p.kind === 'manager' && (p.unitId === unit.id || p.organisationId === unit.organisationId)),
   );
 }

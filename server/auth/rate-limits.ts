@@ -33,7 +33,10 @@ export function rateLimits(db: Knex) {
   }
 
   async function count(key: string, windowSeconds: number): Promise<number> {
-    const row = await db('rate_limit_counters').where({ key }).whereRaw('window_started_at > now() - make_interval(secs => ?)', [windowSeconds]).first('count');
+    const row = await db('rate_limit_counters')
+      .where({ key })
+      .whereRaw('window_started_at > now() - make_interval(secs => ?)', [windowSeconds])
+      .first('count');
     return row?.count ?? 0;
   }
 
@@ -45,16 +48,24 @@ export function rateLimits(db: Knex) {
 
   /** Removes counters nobody has touched for a day; returns how many. */
   async function cleanup(): Promise<number> {
-    return db('rate_limit_counters').whereRaw('last_hit_at < now() - make_interval(secs => ?)', [KEEP_SECONDS]).delete();
+    return db('rate_limit_counters')
+      .whereRaw('last_hit_at < now() - make_interval(secs => ?)', [KEEP_SECONDS])
+      .delete();
   }
 
   return {
     /** Whether an address has used up its attempts of one kind (`login`, `join`, `reset`). */
-    async addressBlocked(kind: string, address: string, limit: number, windowSeconds = 15 * 60): Promise<boolean> {
+    async addressBlocked(
+      kind: string,
+      address: string,
+      limit: number,
+      windowSeconds = 15 * 60,
+    ): Promise<boolean> {
       return (await count(`${kind}:address:${address}`, windowSeconds)) >= limit;
     },
     /** Counts one attempt of a kind from an address; returns the count in the window. */
-    addressHit: (kind: string, address: string, windowSeconds = 15 * 60) => hit(`${kind}:address:${address}`, windowSeconds),
+    addressHit: (kind: string, address: string, windowSeconds = 15 * 60) =>
+      hit(`${kind}:address:${address}`, windowSeconds),
 
     /** Seconds an account must wait before its next login attempt is checked (0 when it may try now). */
     async accountDelay(account: string): Promise<number> {
@@ -68,7 +79,9 @@ export function rateLimits(db: Knex) {
     },
     accountFailed: (account: string) => hit(`login:account:${account}`, ACCOUNT_WINDOW_SECONDS),
     async accountSucceeded(account: string): Promise<void> {
-      await db('rate_limit_counters').where({ key: `login:account:${account}` }).delete();
+      await db('rate_limit_counters')
+        .where({ key: `login:account:${account}` })
+        .delete();
     },
 
     /** How many times something was done in a window, counting this time (e.g. reset mails to one address). */

@@ -25,7 +25,13 @@ export function tokensRepository(db: Knex) {
 
   return {
     /** A new token for a person and purpose; returns the token to put in the link (never stored). */
-    async issue(userId: number, purpose: TokenPurpose, email: string, lifetimeSeconds: number, trx: Knex | Knex.Transaction = db): Promise<string> {
+    async issue(
+      userId: number,
+      purpose: TokenPurpose,
+      email: string,
+      lifetimeSeconds: number,
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<string> {
       const token = randomBytes(32).toString('base64url');
       // Issuing is rare; tidying up old links at most every ten minutes here needs no scheduler.
       if (Date.now() - lastCleanup > 10 * 60 * 1000) {
@@ -43,20 +49,37 @@ export function tokensRepository(db: Knex) {
     },
 
     /** The token's record while it is unused and unexpired, else null. */
-    async findValid(token: string, purpose: TokenPurpose, trx: Knex | Knex.Transaction = db): Promise<TokenRecord | null> {
+    async findValid(
+      token: string,
+      purpose: TokenPurpose,
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<TokenRecord | null> {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-      const row = await trx('auth_tokens').where({ token_hash: hashToken(token), purpose }).whereNull('used_at').where('expires_at', '>', trx.fn.now()).first('id', 'user_id', 'email');
+      const row = await trx('auth_tokens')
+        .where({ token_hash: hashToken(token), purpose })
+        .whereNull('used_at')
+        .where('expires_at', '>', trx.fn.now())
+        .first('id', 'user_id', 'email');
       return row ? { id: Number(row.id), userId: row.user_id, email: row.email } : null;
     },
 
     /** Uses a token once: true for exactly one caller, however many submit the same link at once. */
     async use(id: number, trx: Knex | Knex.Transaction = db): Promise<boolean> {
-      return (await trx('auth_tokens').where({ id }).whereNull('used_at').where('expires_at', '>', trx.fn.now()).update({ used_at: trx.fn.now() })) === 1;
+      return (
+        (await trx('auth_tokens')
+          .where({ id })
+          .whereNull('used_at')
+          .where('expires_at', '>', trx.fn.now())
+          .update({ used_at: trx.fn.now() })) === 1
+      );
     },
 
     /** Ends every other open link of that kind for the person (after a reset, older reset mails stop working). */
     async useAll(userId: number, purpose: TokenPurpose, trx: Knex | Knex.Transaction = db): Promise<void> {
-      await trx('auth_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: trx.fn.now() });
+      await trx('auth_tokens')
+        .where({ user_id: userId, purpose })
+        .whereNull('used_at')
+        .update({ used_at: trx.fn.now() });
     },
 
     cleanup,

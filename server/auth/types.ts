@@ -19,7 +19,10 @@ export function canEditCourses(user: CurrentUser | undefined): boolean {
 
 /** Educators and administrators read every draft; a reviewer reads the drafts of their courses. */
 export function canReadDraft(user: CurrentUser | undefined, courseId: number): boolean {
-  return canEditCourses(user) || (!!user && user.permissions.some((p) => p.kind === 'reviewer' && p.courseId === courseId));
+  return (
+    canEditCourses(user) ||
+    (!!user && user.permissions.some((p) => p.kind === 'reviewer' && p.courseId === courseId))
+  );
 }
 
 export interface CurrentUser {

@@ -55,13 +55,23 @@ function toUser(row: UserRow, permissions: Permission[]): CurrentUser {
 
 export function usersRepository(db: Knex) {
   async function permissionsOf(userId: number, trx: Knex | Knex.Transaction = db): Promise<Permission[]> {
-    const rows = await trx('permissions').where({ user_id: userId }).orderBy('id').select('kind', 'organisation_id', 'unit_id', 'course_id');
-    return rows.map((r: { kind: PermissionKind; organisation_id: number | null; unit_id: number | null; course_id: number | null }) => ({
-      kind: r.kind,
-      organisationId: r.organisation_id,
-      unitId: r.unit_id,
-      courseId: r.course_id,
-    }));
+    const rows = await trx('permissions')
+      .where({ user_id: userId })
+      .orderBy('id')
+      .select('kind', 'organisation_id', 'unit_id', 'course_id');
+    return rows.map(
+      (r: {
+        kind: PermissionKind;
+        organisation_id: number | null;
+        unit_id: number | null;
+        course_id: number | null;
+      }) => ({
+        kind: r.kind,
+        organisationId: r.organisation_id,
+        unitId: r.unit_id,
+        courseId: r.course_id,
+      }),
+    );
   }
 
   return {
@@ -87,7 +97,9 @@ export function usersRepository(db: Knex) {
 
     /** The login record for an e-mail address (case-insensitive), disabled people included. */
     async findLogin(email: string): Promise<{ id: number; passwordHash: string; disabled: boolean } | null> {
-      const row = await db('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first('id', 'password_hash', 'disabled_at');
+      const row = await db('users')
+        .whereRaw('lower(email) = lower(?)', [email.trim()])
+        .first('id', 'password_hash', 'disabled_at');
       return row ? { id: row.id, passwordHash: row.password_hash, disabled: row.disabled_at !== null } : null;
     },
 
@@ -109,7 +121,13 @@ export function usersRepository(db: Knex) {
         .returning('id');
       if (user.permissions.length) {
         await trx('permissions').insert(
-          user.permissions.map((p) => ({ user_id: row.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId, course_id: p.courseId ?? null })),
+          user.permissions.map((p) => ({
+            user_id: row.id,
+            kind: p.kind,
+            organisation_id: p.organisationId,
+            unit_id: p.unitId,
+            course_id: p.courseId ?? null,
+          })),
         );
       }
       return row.id;

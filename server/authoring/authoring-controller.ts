@@ -37,17 +37,38 @@ export async function viewDraft(authoring: AuthoringService, req: Request, slug:
   // Without a draft the editors show the newest version as written: {{region:KEY}}, not the region's value.
   const content = draft?.content ?? (latest ? toTemplate(latest.content) : undefined);
   if (!content) throw new HttpError(404, 'courses:errors.courseNotFound');
-  return { slug, courseId, draft, content, revisions: draft?.revisions ?? {}, latestVersion: latest?.version ?? null };
+  return {
+    slug,
+    courseId,
+    draft,
+    content,
+    revisions: draft?.revisions ?? {},
+    latestVersion: latest?.version ?? null,
+  };
 }
 
-export function authoringController(deps: { db: Knex; authoring: AuthoringService; drafts: DraftsRepository; comments: CommentsRepository; courses: CoursesRepository }) {
+export function authoringController(deps: {
+  db: Knex;
+  authoring: AuthoringService;
+  drafts: DraftsRepository;
+  comments: CommentsRepository;
+  courses: CoursesRepository;
+}) {
   const { db, authoring, drafts, comments } = deps;
   const slugOf = (req: Request) => String(req.params.slug);
 
-  async function renderCourse(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+  async function renderCourse(
+    req: Request,
+    res: Response,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
     const view = await viewDraft(authoring, req, slugOf(req));
     const check = view.draft && canEditCourses(req.user) ? await authoring.publishProblems(view.draft) : null;
-    const reviewers = await db('permissions as p').join('users as u', 'u.id', 'p.user_id').where({ 'p.kind': 'reviewer', 'p.course_id': view.courseId }).select('u.id', 'u.name', 'u.email');
+    const reviewers = await db('permissions as p')
+      .join('users as u', 'u.id', 'p.user_id')
+      .where({ 'p.kind': 'reviewer', 'p.course_id': view.courseId })
+      .select('u.id', 'u.name', 'u.email');
     res.status(status).render('authoring/course', {
       title: view.content.title.standard || view.slug,
       ...view,
@@ -72,10 +93,21 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
         .leftJoin('users as u', 'u.id', 'd.updated_by')
         .select('c.id', 'c.slug', 'd.updated_at as draft_updated_at', 'u.name as draft_updated_by')
         .select(db.raw('(select max(version) from course_versions v where v.course_id = c.id) as version'))
-        .select(db.raw("coalesce(d.content->'title'->>'standard', (select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1)) as title"))
+        .select(
+          db.raw(
+            "coalesce(d.content->'title'->>'standard', (select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1)) as title",
+          ),
+        )
         .orderBy('c.slug');
       const visible = courseRows.filter((c: { id: number }) => canReadDraft(req.user, c.id));
-      res.render('authoring/index', { title: req.t('authoring:index.title'), courses: visible, areas: AREAS, canEdit: canEditCourses(req.user), values: {}, errors: {} });
+      res.render('authoring/index', {
+        title: req.t('authoring:index.title'),
+        courses: visible,
+        areas: AREAS,
+        canEdit: canEditCourses(req.user),
+        values: {},
+        errors: {},
+      });
     },
 
     async createCourse(req: Request, res: Response) {
@@ -83,10 +115,22 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const renderIndex = async (status: number, errors: FieldErrors) => {
         res.status(status);
         const courseRows = await db('courses').select('id', 'slug').orderBy('slug');
-        res.render('authoring/index', { title: req.t('authoring:index.title'), courses: courseRows, areas: AREAS, canEdit: true, values: req.body ?? {}, errors });
+        res.render('authoring/index', {
+          title: req.t('authoring:index.title'),
+          courses: courseRows,
+          areas: AREAS,
+          canEdit: true,
+          values: req.body ?? {},
+          errors,
+        });
       };
       if (!form.ok) return renderIndex(400, form.errors);
-      const outcome = await authoring.createCourse(form.data.slug, form.data.area, form.data.titleStandard, req.user!.id);
+      const outcome = await authoring.createCourse(
+        form.data.slug,
+        form.data.area,
+        form.data.titleStandard,
+        req.user!.id,
+      );
       if (outcome === 'taken') return renderIndex(409, { slug: 'authoring:errors.slugTaken' });
       res.redirect(303, paths.authoringCourse(form.data.slug));
     },
@@ -95,7 +139,14 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
 
     async facts(req: Request, res: Response) {
       const view = await viewDraft(authoring, req, slugOf(req));
-      res.render('authoring/facts', { title: req.t('authoring:facts.title'), ...view, values: null, errors: {}, conflict: null, areas: AREAS });
+      res.render('authoring/facts', {
+        title: req.t('authoring:facts.title'),
+        ...view,
+        values: null,
+        errors: {},
+        conflict: null,
+        areas: AREAS,
+      });
     },
 
     async saveFacts(req: Request, res: Response) {
@@ -103,7 +154,20 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const form = parseForm(factsSchema, req.body);
       const draft = await authoring.openDraft(slug, req.user!.id);
       const render = (status: number, errors: FieldErrors, conflict: Draft | null) =>
-        res.status(status).render('authoring/facts', { title: req.t('authoring:facts.title'), slug, courseId: draft.courseId, draft, content: conflict?.content ?? draft.content, revisions: (conflict ?? draft).revisions, values: req.body, errors, conflict, areas: AREAS });
+        res
+          .status(status)
+          .render('authoring/facts', {
+            title: req.t('authoring:facts.title'),
+            slug,
+            courseId: draft.courseId,
+            draft,
+            content: conflict?.content ?? draft.content,
+            revisions: (conflict ?? draft).revisions,
+            values: req.body,
+            errors,
+            conflict,
+            areas: AREAS,
+          });
       if (!form.ok) return render(400, form.errors, null);
       try {
         await authoring.saveFacts(draft, form.data, req.user!.id);
@@ -122,9 +186,19 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       if (!draft) throw badRequest('authoring:errors.noDraft');
       // The page showed the draft as of this time; publishing something else would surprise.
       const shownAt = Number(req.body?.draftUpdatedAt);
-      if (shownAt !== draft.updatedAt.getTime()) throw new HttpError(409, 'authoring:errors.changedSincePreview');
-      const result = await authoring.publish(draft, form.data.changeNote, form.data.significant, req.user!.id);
-      if (!result.ok) return renderCourse(req, res, 400, { values: req.body, errors: { changeNote: 'authoring:errors.notReady' } });
+      if (shownAt !== draft.updatedAt.getTime())
+        throw new HttpError(409, 'authoring:errors.changedSincePreview');
+      const result = await authoring.publish(
+        draft,
+        form.data.changeNote,
+        form.data.significant,
+        req.user!.id,
+      );
+      if (!result.ok)
+        return renderCourse(req, res, 400, {
+          values: req.body,
+          errors: { changeNote: 'authoring:errors.notReady' },
+        });
       res.redirect(303, `${paths.authoringCourse(slug)}?publicerad=${result.version}`);
     },
 
@@ -139,9 +213,20 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
         .leftJoin('users as u', 'u.id', 'v.published_by')
         .where('v.course_id', view.courseId)
         .orderBy('v.version')
-        .select('v.version', 'v.content', 'v.published_at', 'v.change_note', 'v.significant', 'v.source', 'u.name as published_by');
+        .select(
+          'v.version',
+          'v.content',
+          'v.published_at',
+          'v.change_note',
+          'v.significant',
+          'v.source',
+          'u.name as published_by',
+        );
       const items = versions
-        .map((v: { content: CourseContent }, i: number) => ({ ...v, changes: describeChanges(i > 0 ? versions[i - 1].content : null, v.content) }))
+        .map((v: { content: CourseContent }, i: number) => ({
+          ...v,
+          changes: describeChanges(i > 0 ? versions[i - 1].content : null, v.content),
+        }))
         .reverse();
       const edits = await db('audit_log as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
@@ -149,8 +234,17 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
         .orderBy('a.id', 'desc')
         .limit(50)
         .select('a.action', 'a.details', 'a.at', 'u.name');
-      const described = edits.map((e: AuditEdit & { at: Date; name: string | null }) => ({ ...e, changes: editChanges(e, view.content) }));
-      res.render('authoring/history', { title: req.t('authoring:history.title'), ...view, items, edits: described, canEdit: canEditCourses(req.user) });
+      const described = edits.map((e: AuditEdit & { at: Date; name: string | null }) => ({
+        ...e,
+        changes: editChanges(e, view.content),
+      }));
+      res.render('authoring/history', {
+        title: req.t('authoring:history.title'),
+        ...view,
+        items,
+        edits: described,
+        canEdit: canEditCourses(req.user),
+      });
     },
 
     async restore(req: Request, res: Response) {
@@ -164,21 +258,28 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
       const slug = slugOf(req);
       await viewDraft(authoring, req, slug);
       const zip = await authoring.exportZip(slug);
-      res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${slug}.zip"`, 'Cache-Control': 'no-store' });
+      res.set({
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${slug}.zip"`,
+        'Cache-Control': 'no-store',
+      });
       res.send(zip);
     },
 
     async importZip(req: Request, res: Response) {
       const file = req.file;
       const renderProblems = (status: number, problems: string[]) =>
-        res.status(status).render('authoring/import-result', { title: req.t('authoring:import.title'), problems });
+        res
+          .status(status)
+          .render('authoring/import-result', { title: req.t('authoring:import.title'), problems });
       if (!file) return renderProblems(400, [req.t('authoring:import.noFile')]);
       try {
         const result = await authoring.importZip(file.buffer, req.user!.id);
         if (!result.ok) return renderProblems(422, result.problems);
         res.redirect(303, `${paths.authoringCourse(result.slug)}?importerad=1`);
       } catch (error) {
-        if (error instanceof CourseZipError) return renderProblems(error.status, [req.t(error.key, error.params)]);
+        if (error instanceof CourseZipError)
+          return renderProblems(error.status, [req.t(error.key, error.params)]);
         throw error;
       }
     },
@@ -193,10 +294,28 @@ export function authoringController(deps: { db: Knex; authoring: AuthoringServic
         return res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
       }
       const email = String(req.body?.email ?? '').trim();
-      const user = email ? await db('users').whereRaw('lower(email) = lower(?)', [email]).whereNull('disabled_at').first('id') : null;
-      if (!user) return renderCourse(req, res, 400, { values: req.body, errors: { email: 'authoring:errors.reviewerUnknown' } });
-      await db('permissions').insert({ user_id: user.id, kind: 'reviewer', course_id: courseId }).onConflict(db.raw('(user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0), coalesce(course_id, 0))')).ignore();
-      await db('audit_log').insert({ actor_id: req.user!.id, action: 'reviewer.add', subject: `course:${courseId}`, details: JSON.stringify({ userId: user.id }) });
+      const user = email
+        ? await db('users').whereRaw('lower(email) = lower(?)', [email]).whereNull('disabled_at').first('id')
+        : null;
+      if (!user)
+        return renderCourse(req, res, 400, {
+          values: req.body,
+          errors: { email: 'authoring:errors.reviewerUnknown' },
+        });
+      await db('permissions')
+        .insert({ user_id: user.id, kind: 'reviewer', course_id: courseId })
+        .onConflict(
+          db.raw(
+            '(user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0), coalesce(course_id, 0))',
+          ),
+        )
+        .ignore();
+      await db('audit_log').insert({
+        actor_id: req.user!.id,
+        action: 'reviewer.add',
+        subject: `course:${courseId}`,
+        details: JSON.stringify({ userId: user.id }),
+      });
       res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
     },
 

@@ -12,8 +12,14 @@ import { tracksController } from './tracks-controller';
 import { megabytes, ZIP_LIMITS } from './zip-limits';
 
 /** Course files are small: images up to 2 MB, course zips up to 20 MB (unpacked within ZIP_LIMITS), both read into memory. */
-const imageUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, parts: 21 } }).single('image');
-const zipUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ZIP_LIMITS.zipBytes, files: 1, fields: 5, parts: 6 } }).single('zip');
+const imageUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, parts: 21 },
+}).single('image');
+const zipUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: ZIP_LIMITS.zipBytes, files: 1, fields: 5, parts: 6 },
+}).single('zip');
 
 /** A file over its limit gets a message naming the limit; other multer errors go to the error handler. */
 const tooLarge =
@@ -47,7 +53,14 @@ export function authoringRoutes(services: Services): Router {
   router.get(paths.authoringLesson(), ...readers, lesson.show);
   router.post(paths.authoringLesson(), ...editors, lesson.save);
   router.post(`${paths.authoringLesson()}/ordning`, ...editors, lesson.move);
-  router.post(`${paths.authoringLesson()}/bilder`, ...editors, imageUpload, imageTooLarge, refuseNul, lesson.addImage);
+  router.post(
+    `${paths.authoringLesson()}/bilder`,
+    ...editors,
+    imageUpload,
+    imageTooLarge,
+    refuseNul,
+    lesson.addImage,
+  );
   router.post(`${paths.authoringLesson()}/kommentarer`, ...readers, lesson.comment);
   router.post(paths.authoringQuestions(), ...editors, question.add);
   router.get(paths.authoringQuestion(), ...editors, question.show);

@@ -21,7 +21,12 @@ const TRUE_FALSE: OptionContent[] = [
   { id: 'false', text: { standard: 'Falskt', easy: 'Det stämmer inte' }, correct: false },
 ];
 
-export const IMAGE_TYPES: Record<string, string> = { 'image/svg+xml': '.svg', 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp' };
+export const IMAGE_TYPES: Record<string, string> = {
+  'image/svg+xml': '.svg',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/webp': '.webp',
+};
 
 /** A new, empty course content for a draft. */
 function emptyCourse(slug: string, area: Area, title: string): CourseContent {
@@ -41,7 +46,14 @@ function emptyCourse(slug: string, area: Area, title: string): CourseContent {
   };
 }
 
-export function authoringService(deps: { db: Knex; drafts: DraftsRepository; courses: CoursesRepository; mail: MailService; publicBaseUrl: string; coursesDir: string }) {
+export function authoringService(deps: {
+  db: Knex;
+  drafts: DraftsRepository;
+  courses: CoursesRepository;
+  mail: MailService;
+  publicBaseUrl: string;
+  coursesDir: string;
+}) {
   const { db, drafts, courses, mail } = deps;
 
   /** The installation's regional facts, read afresh so a replaced region.yaml counts at once. */
@@ -57,7 +69,9 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
 
   async function imageBytes(content: CourseContent): Promise<Map<string, Buffer>> {
     const shas = Object.values(content.images).map((a) => a.sha256);
-    const rows = shas.length ? await db('course_assets').whereIn('sha256', shas).select('sha256', 'bytes') : [];
+    const rows = shas.length
+      ? await db('course_assets').whereIn('sha256', shas).select('sha256', 'bytes')
+      : [];
     return new Map(rows.map((r: { sha256: string; bytes: Buffer }) => [r.sha256, r.bytes]));
   }
 
@@ -87,12 +101,25 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       return drafts.findByCourse(await courseId(slug));
     },
 
-    async createCourse(slug: string, area: Area, title: string, userId: number): Promise<'created' | 'taken'> {
+    async createCourse(
+      slug: string,
+      area: Area,
+      title: string,
+      userId: number,
+    ): Promise<'created' | 'taken'> {
       return db.transaction(async (trx) => {
-        const inserted = await trx('courses').insert({ slug, area }).onConflict('slug').ignore().returning('id');
+        const inserted = await trx('courses')
+          .insert({ slug, area })
+          .onConflict('slug')
+          .ignore()
+          .returning('id');
         if (!inserted.length) return 'taken';
         await drafts.ensure(inserted[0].id, emptyCourse(slug, area, title), null, userId, trx);
-        await trx('audit_log').insert({ actor_id: userId, action: 'course.create', subject: `course:${inserted[0].id}` });
+        await trx('audit_log').insert({
+          actor_id: userId,
+          action: 'course.create',
+          subject: `course:${inserted[0].id}`,
+        });
         return 'created';
       });
     },
@@ -115,7 +142,17 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
       const id = slugify(title, new Set(draft.content.lessons.map((l) => l.id)));
       await drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
-        lessons: [...c.lessons, { id, kind: 'lesson', minutes: 5, title: { standard: title, easy: '' }, body: { standard: '', easy: '' }, video: null }],
+        lessons: [
+          ...c.lessons,
+          {
+            id,
+            kind: 'lesson',
+            minutes: 5,
+            title: { standard: title, easy: '' },
+            body: { standard: '', easy: '' },
+            video: null,
+          },
+        ],
       }));
       return id;
     },
@@ -154,12 +191,26 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
     },
 
     async addQuestion(draft: Draft, userId: number): Promise<string> {
-      const id = slugify(`fraga-${draft.content.questions.length + 1}`, new Set(draft.content.questions.map((q) => q.id)));
+      const id = slugify(
+        `fraga-${draft.content.questions.length + 1}`,
+        new Set(draft.content.questions.map((q) => q.id)),
+      );
       await drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
         questions: [
           ...c.questions,
-          { id, lesson: null, type: 'single', text: { standard: '', easy: '' }, explanation: { standard: '', easy: '' }, options: ['a', 'b', 'c'].map((o, i) => ({ id: o, text: { standard: '', easy: '' }, correct: i === 0 })) },
+          {
+            id,
+            lesson: null,
+            type: 'single',
+            text: { standard: '', easy: '' },
+            explanation: { standard: '', easy: '' },
+            options: ['a', 'b', 'c'].map((o, i) => ({
+              id: o,
+              text: { standard: '', easy: '' },
+              correct: i === 0,
+            })),
+          },
         ],
       }));
       return id;
@@ -171,17 +222,35 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
         if (!q) throw notFound('authoring:errors.questionNotFound');
         let options: OptionContent[];
         if (form.type === 'truefalse') {
-          options = TRUE_FALSE.map((o) => ({ ...o, text: { ...o.text }, correct: o.id === (form.answer ?? 'true') }));
+          options = TRUE_FALSE.map((o) => ({
+            ...o,
+            text: { ...o.text },
+            correct: o.id === (form.answer ?? 'true'),
+          }));
         } else {
           const taken = new Set<string>();
           options = form.optionStandard
-            .map((standard, i) => ({ standard, easy: form.optionEasy[i] ?? '', given: form.optionId[i] ?? '' }))
+            .map((standard, i) => ({
+              standard,
+              easy: form.optionEasy[i] ?? '',
+              given: form.optionId[i] ?? '',
+            }))
             .map((o, i) => ({ ...o, row: String(i) }))
             .filter((o) => o.standard || o.easy)
             .map((o) => {
-              const id = /^[a-z0-9-]{1,40}$/.test(o.given) && !taken.has(o.given) && o.given !== 'true' && o.given !== 'false' ? o.given : slugify(String.fromCharCode(97 + taken.size), taken);
+              const id =
+                /^[a-z0-9-]{1,40}$/.test(o.given) &&
+                !taken.has(o.given) &&
+                o.given !== 'true' &&
+                o.given !== 'false'
+                  ? o.given
+                  : slugify(String.fromCharCode(97 + taken.size), taken);
               taken.add(id);
-              return { id, text: { standard: o.standard, easy: o.easy }, correct: form.correct.includes(o.row) };
+              return {
+                id,
+                text: { standard: o.standard, easy: o.easy },
+                correct: form.correct.includes(o.row),
+              };
             });
         }
         Object.assign(q, {
@@ -199,14 +268,26 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
     },
 
     removeQuestion(draft: Draft, questionId: string, userId: number) {
-      return drafts.change(draft.courseId, 'structure', null, userId, (c) => ({ ...c, questions: c.questions.filter((q) => q.id !== questionId) }));
+      return drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
+        ...c,
+        questions: c.questions.filter((q) => q.id !== questionId),
+      }));
     },
 
     /** Stores an image and puts it into both variants of a lesson, each with its own alt text. */
-    async addImage(draft: Draft, lessonId: string, file: { bytes: Buffer; contentType: string }, alt: { standard: string; easy: string }, userId: number): Promise<void> {
+    async addImage(
+      draft: Draft,
+      lessonId: string,
+      file: { bytes: Buffer; contentType: string },
+      alt: { standard: string; easy: string },
+      userId: number,
+    ): Promise<void> {
       const sha256 = crypto.createHash('sha256').update(file.bytes).digest('hex');
       const name = `images/${sha256.slice(0, 12)}${IMAGE_TYPES[file.contentType]}`;
-      await db('course_assets').insert({ sha256, content_type: file.contentType, bytes: file.bytes }).onConflict('sha256').ignore();
+      await db('course_assets')
+        .insert({ sha256, content_type: file.contentType, bytes: file.bytes })
+        .onConflict('sha256')
+        .ignore();
       const clean = (s: string) => s.replace(/[[\]\n]/g, ' ').trim();
       await drafts.change(draft.courseId, `lesson:${lessonId}`, null, userId, (c) => {
         const lesson = c.lessons.find((l) => l.id === lessonId);
@@ -223,11 +304,20 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
      * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
      * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
      */
-    async publishProblems(draft: Draft): Promise<{ missing: ReturnType<typeof missingTexts>; problems: string[]; warnings: string[]; loaded: LoadedCourse | null }> {
+    async publishProblems(
+      draft: Draft,
+    ): Promise<{
+      missing: ReturnType<typeof missingTexts>;
+      problems: string[];
+      warnings: string[];
+      loaded: LoadedCourse | null;
+    }> {
       const missing = missingTexts(draft.content, `/redigera/kurser/${draft.slug}`);
       const result = validateAsFolder(draft.content, await imageBytes(draft.content), region());
       const quiz = qualityProblems(quizQuality(draft.content));
-      const problems = result.ok ? [] : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      const problems = result.ok
+        ? []
+        : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       problems.push(...quiz.filter((p) => p.blocksPublishing).map((p) => p.message));
       const warnings = quiz.filter((p) => !p.blocksPublishing).map((p) => p.message);
       return { missing, problems, warnings, loaded: result.ok && !problems.length ? result.value : null };
@@ -237,17 +327,34 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
      * Publishes the draft as a new version. Learners half-way keep the version they started; with a
      * significant change, people whose completion is still valid are told there is something new.
      */
-    async publish(draft: Draft, changeNote: string, significant: boolean, userId: number): Promise<{ ok: true; version: number } | { ok: false }> {
+    async publish(
+      draft: Draft,
+      changeNote: string,
+      significant: boolean,
+      userId: number,
+    ): Promise<{ ok: true; version: number } | { ok: false }> {
       const check = await this.publishProblems(draft);
       if (check.missing.length || !check.loaded) return { ok: false };
       const loaded = check.loaded;
       return db.transaction(async (trx) => {
-        const current = await trx('course_drafts').where({ course_id: draft.courseId }).forUpdate().first('updated_at');
+        const current = await trx('course_drafts')
+          .where({ course_id: draft.courseId })
+          .forUpdate()
+          .first('updated_at');
         // Someone changed the draft after this page was shown: publish what they see, not something else.
-        if (!current || new Date(current.updated_at).getTime() !== draft.updatedAt.getTime()) throw conflict('authoring:errors.changedSincePreview');
-        const outcome = await publishCourseVersion(trx, loaded, { source: 'authoring', changeNote, significant, publishedBy: userId });
+        if (!current || new Date(current.updated_at).getTime() !== draft.updatedAt.getTime())
+          throw conflict('authoring:errors.changedSincePreview');
+        const outcome = await publishCourseVersion(trx, loaded, {
+          source: 'authoring',
+          changeNote,
+          significant,
+          publishedBy: userId,
+        });
         await drafts.remove(draft.courseId, trx);
-        const version = await trx('course_versions').where({ course_id: draft.courseId }).orderBy('version', 'desc').first('id', 'version');
+        const version = await trx('course_versions')
+          .where({ course_id: draft.courseId })
+          .orderBy('version', 'desc')
+          .first('id', 'version');
         if (outcome !== 'unchanged' && significant) {
           const people = await trx('completions as c')
             .join('users as u', 'u.id', 'c.user_id')
@@ -274,10 +381,17 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
     /** Makes an earlier version the draft again (replacing any draft). */
     async restore(slug: string, versionNumber: number, userId: number): Promise<void> {
       const id = await courseId(slug);
-      const row = await db('course_versions').where({ course_id: id, version: versionNumber }).first('id', 'content');
+      const row = await db('course_versions')
+        .where({ course_id: id, version: versionNumber })
+        .first('id', 'content');
       if (!row) throw notFound('authoring:errors.versionNotFound');
       await drafts.replace(id, toTemplate(row.content), row.id, userId);
-      await db('audit_log').insert({ actor_id: userId, action: 'draft.restore', subject: `course:${id}`, details: JSON.stringify({ version: versionNumber }) });
+      await db('audit_log').insert({
+        actor_id: userId,
+        action: 'draft.restore',
+        subject: `course:${id}`,
+        details: JSON.stringify({ version: versionNumber }),
+      });
     },
 
     async discard(slug: string, userId: number): Promise<void> {
@@ -294,19 +408,37 @@ export function authoringService(deps: { db: Knex; drafts: DraftsRepository; cou
     },
 
     /** Turns an uploaded course zip into the course's draft (a new course if the slug is new). */
-    async importZip(zip: Buffer, userId: number): Promise<{ ok: true; slug: string } | { ok: false; problems: string[] }> {
+    async importZip(
+      zip: Buffer,
+      userId: number,
+    ): Promise<{ ok: true; slug: string } | { ok: false; problems: string[] }> {
       const result = await loadCourseZip(zip, region());
       try {
-        if (!result.ok) return { ok: false, problems: result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`) };
+        if (!result.ok)
+          return {
+            ok: false,
+            problems: result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+          };
         const { assets } = result.value;
         const content = toTemplate(result.value.content);
         await db.transaction(async (trx) => {
-          for (const a of assets) await trx('course_assets').insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes }).onConflict('sha256').ignore();
+          for (const a of assets)
+            await trx('course_assets')
+              .insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes })
+              .onConflict('sha256')
+              .ignore();
           await trx('courses').insert({ slug: content.slug, area: content.area }).onConflict('slug').ignore();
           const course = await trx('courses').where({ slug: content.slug }).first('id');
-          const latest = await trx('course_versions').where({ course_id: course.id }).orderBy('version', 'desc').first('id');
+          const latest = await trx('course_versions')
+            .where({ course_id: course.id })
+            .orderBy('version', 'desc')
+            .first('id');
           await drafts.replace(course.id, content, latest?.id ?? null, userId, trx);
-          await trx('audit_log').insert({ actor_id: userId, action: 'course.import', subject: `course:${course.id}` });
+          await trx('audit_log').insert({
+            actor_id: userId,
+            action: 'course.import',
+            subject: `course:${course.id}`,
+          });
         });
         return { ok: true, slug: content.slug };
       } finally {

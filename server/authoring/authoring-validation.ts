@@ -2,13 +2,42 @@
 import { z } from 'zod';
 import { AREAS } from '../courses/types';
 
-const text = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''), z.string().max(max, 'authoring:errors.tooLong'));
+const text = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : ''),
+    z.string().max(max, 'authoring:errors.tooLong'),
+  );
 const int = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\d{1,4}$/.test(v.trim()) ? Number(v) : undefined), z.number({ error: 'authoring:errors.number' }).int().min(min, 'authoring:errors.range').max(max, 'authoring:errors.range'));
-const lines = z.preprocess((v) => (typeof v === 'string' ? v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : []), z.array(z.string().max(300, 'authoring:errors.tooLong')).max(8, 'authoring:errors.tooMany'));
-export const revision = z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null), z.number().int().nullable());
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,4}$/.test(v.trim()) ? Number(v) : undefined),
+    z
+      .number({ error: 'authoring:errors.number' })
+      .int()
+      .min(min, 'authoring:errors.range')
+      .max(max, 'authoring:errors.range'),
+  );
+const lines = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [],
+  z.array(z.string().max(300, 'authoring:errors.tooLong')).max(8, 'authoring:errors.tooMany'),
+);
+export const revision = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null),
+  z.number().int().nullable(),
+);
 
-export const slugSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'authoring:errors.slug').max(60, 'authoring:errors.slug'));
+export const slugSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim() : ''),
+  z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'authoring:errors.slug')
+    .max(60, 'authoring:errors.slug'),
+);
 
 export const newCourseSchema = z.object({
   slug: slugSchema,
@@ -35,16 +64,25 @@ export const lessonSchema = z.object({
   revision,
   kind: z.enum(['lesson', 'case']).catch('lesson'),
   minutes: int(1, 120),
-  video: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'authoring:errors.slug').nullable()),
+  video: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
+    z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'authoring:errors.slug')
+      .nullable(),
+  ),
   titleStandard: text(200),
   titleEasy: text(200),
   bodyStandard: text(40_000),
   bodyEasy: text(40_000),
 });
 
-export const newLessonSchema = z.object({ titleStandard: text(200).pipe(z.string().min(1, 'authoring:errors.titleRequired')) });
+export const newLessonSchema = z.object({
+  titleStandard: text(200).pipe(z.string().min(1, 'authoring:errors.titleRequired')),
+});
 
-const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : ''));
+const list = (v: unknown) =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x.trim() : ''));
 
 export const questionSchema = z.object({
   revision,
@@ -55,7 +93,10 @@ export const questionSchema = z.object({
   textEasy: text(1000),
   explanationStandard: text(2000),
   explanationEasy: text(2000),
-  answer: z.preprocess((v) => v === 'true' || v === 'false' ? v : null, z.enum(['true', 'false']).nullable()),
+  answer: z.preprocess(
+    (v) => (v === 'true' || v === 'false' ? v : null),
+    z.enum(['true', 'false']).nullable(),
+  ),
   optionId: z.preprocess(list, z.array(z.string())),
   optionStandard: z.preprocess(list, z.array(z.string().max(500, 'authoring:errors.tooLong'))),
   optionEasy: z.preprocess(list, z.array(z.string().max(500, 'authoring:errors.tooLong'))),
@@ -67,7 +108,9 @@ export const publishSchema = z.object({
   significant: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
 });
 
-export const commentSchema = z.object({ body: text(4000).pipe(z.string().min(1, 'authoring:errors.commentRequired')) });
+export const commentSchema = z.object({
+  body: text(4000).pipe(z.string().min(1, 'authoring:errors.commentRequired')),
+});
 
 export type FactsForm = z.infer<typeof factsSchema>;
 export type LessonForm = z.infer<typeof lessonSchema>;

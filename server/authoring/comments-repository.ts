@@ -33,17 +33,30 @@ export function commentsRepository(db: Knex) {
 
     /** Open comments per lesson of a course. */
     async openCounts(courseId: number): Promise<Map<string, number>> {
-      const rows = await db('lesson_comments').where({ course_id: courseId }).whereNull('resolved_at').groupBy('lesson_id').select('lesson_id').count('* as n');
+      const rows = await db('lesson_comments')
+        .where({ course_id: courseId })
+        .whereNull('resolved_at')
+        .groupBy('lesson_id')
+        .select('lesson_id')
+        .count('* as n');
       return new Map(rows.map((r) => [String(r.lesson_id), Number(r.n)]));
     },
 
     async add(courseId: number, lessonId: string, authorId: number, body: string): Promise<void> {
-      await db('lesson_comments').insert({ course_id: courseId, lesson_id: lessonId, author_id: authorId, body });
+      await db('lesson_comments').insert({
+        course_id: courseId,
+        lesson_id: lessonId,
+        author_id: authorId,
+        body,
+      });
     },
 
     /** Resolves a comment of this course; false when there is no such comment. */
     async resolve(courseId: number, commentId: number, userId: number): Promise<boolean> {
-      const n = await db('lesson_comments').where({ id: commentId, course_id: courseId }).whereNull('resolved_at').update({ resolved_at: db.fn.now(), resolved_by: userId });
+      const n = await db('lesson_comments')
+        .where({ id: commentId, course_id: courseId })
+        .whereNull('resolved_at')
+        .update({ resolved_at: db.fn.now(), resolved_by: userId });
       return n > 0;
     },
   };

@@ -20,9 +20,20 @@ export type CourseFiles = Map<string, Buffer>;
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
 function questionYaml(q: QuestionContent) {
-  const base = { id: q.id, ...(q.lesson ? { lesson: q.lesson } : {}), type: q.type, ...(q.critical ? { critical: true } : {}), text: q.text };
-  if (q.type === 'truefalse') return { ...base, answer: q.options.find((o) => o.correct)?.id === 'true', explanation: q.explanation };
-  return { ...base, options: q.options.map((o) => ({ id: o.id, text: o.text, ...(o.correct ? { correct: true } : {}) })), explanation: q.explanation };
+  const base = {
+    id: q.id,
+    ...(q.lesson ? { lesson: q.lesson } : {}),
+    type: q.type,
+    ...(q.critical ? { critical: true } : {}),
+    text: q.text,
+  };
+  if (q.type === 'truefalse')
+    return { ...base, answer: q.options.find((o) => o.correct)?.id === 'true', explanation: q.explanation };
+  return {
+    ...base,
+    options: q.options.map((o) => ({ id: o.id, text: o.text, ...(o.correct ? { correct: true } : {}) })),
+    explanation: q.explanation,
+  };
 }
 
 /** The folder's files for a course, with its images' bytes. Keys are paths inside the folder. */
@@ -43,14 +54,21 @@ export function courseToFiles(published: CourseContent, imageBytes: Map<string, 
         questionsPerAttempt: content.questionsPerAttempt,
         validityMonths: content.validityMonths,
         keyPoints: content.keyPoints,
-        lessons: content.lessons.map((l) => ({ id: l.id, ...(l.kind === 'case' ? { kind: 'case' } : {}), ...(l.video ? { video: l.video } : {}) })),
+        lessons: content.lessons.map((l) => ({
+          id: l.id,
+          ...(l.kind === 'case' ? { kind: 'case' } : {}),
+          ...(l.video ? { video: l.video } : {}),
+        })),
       }),
     ),
   );
   for (const lesson of content.lessons) {
     for (const variant of ['standard', 'easy'] as const) {
       const front = yaml({ title: lesson.title[variant], minutes: lesson.minutes });
-      files.set(`lessons/${lesson.id}.${variant}.md`, Buffer.from(`---\n${front}---\n${lesson.body[variant]}`));
+      files.set(
+        `lessons/${lesson.id}.${variant}.md`,
+        Buffer.from(`---\n${front}---\n${lesson.body[variant]}`),
+      );
     }
   }
   files.set('quiz.yaml', Buffer.from(yaml({ questions: content.questions.map(questionYaml) })));
@@ -67,7 +85,8 @@ const ZIP_TIME = new Date('2026-01-01T00:00:00Z');
 /** The files as a zip with the folder `<slug>/` at its root. */
 export function filesToZip(slug: string, files: CourseFiles): Buffer {
   const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const name of [...files.keys()].sort()) entries[`${slug}/${name}`] = [new Uint8Array(files.get(name)!), { mtime: ZIP_TIME }];
+  for (const name of [...files.keys()].sort())
+    entries[`${slug}/${name}`] = [new Uint8Array(files.get(name)!), { mtime: ZIP_TIME }];
   return Buffer.from(zipSync(entries, { level: 6 }));
 }
 
@@ -92,7 +111,12 @@ export function unzipInWorker(zip: Buffer, limits: ZipLimits = ZIP_LIMITS): Prom
     // Run from source (tests, tsx) the worker needs the TypeScript loader too.
     const execArgv = workerFile.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
     const copy = new Uint8Array(zip); // handed over to the worker, not cloned again
-    const worker = new Worker(workerFile, { workerData: { zip: copy, limits }, transferList: [copy.buffer], execArgv, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(workerFile, {
+      workerData: { zip: copy, limits },
+      transferList: [copy.buffer],
+      execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    });
     const timer = setTimeout(() => {
       void worker.terminate();
       reject(new CourseZipError('authoring:import.tooSlow', { seconds: limits.milliseconds / 1000 }, 413));
@@ -106,20 +130,34 @@ export function unzipInWorker(zip: Buffer, limits: ZipLimits = ZIP_LIMITS): Prom
     worker.once('error', (error) => {
       clearTimeout(timer);
       // Out of memory in the worker (its heap is capped) is a zip too big to unpack, not a crash of ours.
-      reject(/memory/i.test(error.message) ? new CourseZipError('authoring:import.tooLargeUnpacked', { limit: megabytes(limits.totalBytes) }, 413) : error);
+      reject(
+        /memory/i.test(error.message)
+          ? new CourseZipError(
+              'authoring:import.tooLargeUnpacked',
+              { limit: megabytes(limits.totalBytes) },
+              413,
+            )
+          : error,
+      );
     });
   });
 }
 
 /** Unpacks a course zip into a temporary folder and loads it with the same validator as courses/; the folder is gone on any failure. */
 /** The regional facts are the installation's (a course zip never carries region.yaml). */
-export async function loadCourseZip(zip: Buffer, region: RegionFacts): Promise<LoadResult<LoadedCourse> & { cleanup(): void }> {
+export async function loadCourseZip(
+  zip: Buffer,
+  region: RegionFacts,
+): Promise<LoadResult<LoadedCourse> & { cleanup(): void }> {
   const entries = await unzipInWorker(zip);
   const names = [...entries.keys()];
   const tops = new Set(names.map((n) => n.split('/')[0]));
   if (names.length === 0) throw new CourseZipError('authoring:import.notCourse');
   // Accept a zip with the course folder at its root, or the folder's files directly.
-  const prefix = tops.size === 1 && names.every((n) => n.includes('/')) && names.some((n) => n.endsWith('/course.yaml')) ? `${[...tops][0]}/` : '';
+  const prefix =
+    tops.size === 1 && names.every((n) => n.includes('/')) && names.some((n) => n.endsWith('/course.yaml'))
+      ? `${[...tops][0]}/`
+      : '';
   if (!names.includes(`${prefix}course.yaml`)) throw new CourseZipError('authoring:import.notCourse');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-course-'));
   const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
@@ -129,7 +167,12 @@ export async function loadCourseZip(zip: Buffer, region: RegionFacts): Promise<L
     for (const name of names) {
       const relative = name.slice(prefix.length);
       // Only the folder's own kinds of files (others, like __MACOSX/, are left out); unsafe names never get here.
-      if (!/^(course\.yaml|quiz\.yaml|lessons\/[a-z0-9-]+\.(standard|easy)\.md|images\/[A-Za-z0-9_-][A-Za-z0-9._-]*)$/.test(relative)) continue;
+      if (
+        !/^(course\.yaml|quiz\.yaml|lessons\/[a-z0-9-]+\.(standard|easy)\.md|images\/[A-Za-z0-9_-][A-Za-z0-9._-]*)$/.test(
+          relative,
+        )
+      )
+        continue;
       const target = path.join(dir, relative);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, entries.get(name)!);
@@ -146,7 +189,11 @@ export async function loadCourseZip(zip: Buffer, region: RegionFacts): Promise<L
  * Validates a draft exactly as an imported folder would be, by writing its files and loading them: the
  * loaded course has the region's values where the draft says `{{region:KEY}}`.
  */
-export function validateAsFolder(content: CourseContent, imageBytes: Map<string, Buffer>, region: RegionFacts): LoadResult<LoadedCourse> {
+export function validateAsFolder(
+  content: CourseContent,
+  imageBytes: Map<string, Buffer>,
+  region: RegionFacts,
+): LoadResult<LoadedCourse> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-draft-'));
   try {
     const dir = path.join(root, content.slug);
@@ -159,4 +206,3 @@ export function validateAsFolder(content: CourseContent, imageBytes: Map<string,
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
-

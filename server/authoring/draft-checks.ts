@@ -6,12 +6,15 @@ import type { MissingText } from './types';
 export function missingTexts(content: CourseContent, base: string): MissingText[] {
   const missing: MissingText[] = [];
   const check = (texts: Texts, where: string, href: string) => {
-    for (const variant of ['standard', 'easy'] as const) if (!texts[variant]?.trim()) missing.push({ where, variant, href });
+    for (const variant of ['standard', 'easy'] as const)
+      if (!texts[variant]?.trim()) missing.push({ where, variant, href });
   };
   check(content.title, 'Kursens namn', `${base}/fakta`);
   check(content.summary, 'Kort beskrivning', `${base}/fakta`);
-  if (!content.keyPoints.standard.length) missing.push({ where: 'Viktigaste punkterna', variant: 'standard', href: `${base}/fakta` });
-  if (!content.keyPoints.easy.length) missing.push({ where: 'Viktigaste punkterna', variant: 'easy', href: `${base}/fakta` });
+  if (!content.keyPoints.standard.length)
+    missing.push({ where: 'Viktigaste punkterna', variant: 'standard', href: `${base}/fakta` });
+  if (!content.keyPoints.easy.length)
+    missing.push({ where: 'Viktigaste punkterna', variant: 'easy', href: `${base}/fakta` });
   content.lessons.forEach((l, i) => {
     const href = `${base}/lektioner/${l.id}`;
     check(l.title, `Lektion ${i + 1}: rubrik`, href);
@@ -46,21 +49,47 @@ const NAMED_QUESTIONS = 5;
 export function describeChanges(previous: CourseContent | null, next: CourseContent): Change[] {
   if (!previous) return [{ key: 'authoring:history.firstVersion' }];
   const changes: Change[] = [];
-  const facts = ['title', 'summary', 'area', 'estimatedMinutes', 'passMark', 'questionsPerAttempt', 'validityMonths', 'keyPoints'] as const;
-  for (const f of facts) if (!same(previous[f], next[f])) changes.push({ key: `authoring:history.factsChanged.${f}` });
+  const facts = [
+    'title',
+    'summary',
+    'area',
+    'estimatedMinutes',
+    'passMark',
+    'questionsPerAttempt',
+    'validityMonths',
+    'keyPoints',
+  ] as const;
+  for (const f of facts)
+    if (!same(previous[f], next[f])) changes.push({ key: `authoring:history.factsChanged.${f}` });
   const prevLessons = new Map(previous.lessons.map((l) => [l.id, l]));
   const nextIds = new Set(next.lessons.map((l) => l.id));
   for (const l of next.lessons) {
     const before = prevLessons.get(l.id);
     if (!before) changes.push({ key: 'authoring:history.lessonAdded', params: { title: l.title.standard } });
     else if (!same(before, l)) {
-      const variants = (['standard', 'easy'] as const).filter((v) => before.body[v] !== l.body[v] || before.title[v] !== l.title[v]);
-      const which = variants.length === 2 ? 'Both' : variants.length ? (variants[0] === 'standard' ? 'Standard' : 'Easy') : 'Other';
+      const variants = (['standard', 'easy'] as const).filter(
+        (v) => before.body[v] !== l.body[v] || before.title[v] !== l.title[v],
+      );
+      const which =
+        variants.length === 2
+          ? 'Both'
+          : variants.length
+            ? variants[0] === 'standard'
+              ? 'Standard'
+              : 'Easy'
+            : 'Other';
       changes.push({ key: `authoring:history.lessonChanged${which}`, params: { title: l.title.standard } });
     }
   }
-  for (const l of previous.lessons) if (!nextIds.has(l.id)) changes.push({ key: 'authoring:history.lessonRemoved', params: { title: l.title.standard } });
-  if (!same(previous.lessons.map((l) => l.id).filter((id) => nextIds.has(id)), next.lessons.map((l) => l.id).filter((id) => prevLessons.has(id)))) {
+  for (const l of previous.lessons)
+    if (!nextIds.has(l.id))
+      changes.push({ key: 'authoring:history.lessonRemoved', params: { title: l.title.standard } });
+  if (
+    !same(
+      previous.lessons.map((l) => l.id).filter((id) => nextIds.has(id)),
+      next.lessons.map((l) => l.id).filter((id) => prevLessons.has(id)),
+    )
+  ) {
     changes.push({ key: 'authoring:history.lessonsReordered' });
   }
   const prevQuestions = new Map(previous.questions.map((q) => [q.id, q]));
@@ -70,10 +99,18 @@ export function describeChanges(previous: CourseContent | null, next: CourseCont
   const removed = previous.questions.filter((q) => !nextQuestionIds.has(q.id));
   const questions = (list: typeof added, key: 'Added' | 'Changed' | 'Removed') => {
     if (!list.length) return;
-    if (list.length > NAMED_QUESTIONS) return changes.push({ key: `authoring:history.questions${key}`, params: { count: String(list.length) } });
+    if (list.length > NAMED_QUESTIONS)
+      return changes.push({
+        key: `authoring:history.questions${key}`,
+        params: { count: String(list.length) },
+      });
     for (const q of list) {
       const text = short(q.text.standard);
-      changes.push(text ? { key: `authoring:history.question${key}`, params: { text } } : { key: `authoring:history.question${key}Blank` });
+      changes.push(
+        text
+          ? { key: `authoring:history.question${key}`, params: { text } }
+          : { key: `authoring:history.question${key}Blank` },
+      );
     }
   };
   questions(added, 'Added');

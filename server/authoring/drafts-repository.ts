@@ -48,18 +48,41 @@ export function draftsRepository(db: Knex) {
     },
 
     /** Creates the course's draft from `content` unless one exists; returns the draft. */
-    async ensure(courseId: number, content: CourseContent, basedOnVersionId: number | null, userId: number, trx: Db = db): Promise<Draft> {
+    async ensure(
+      courseId: number,
+      content: CourseContent,
+      basedOnVersionId: number | null,
+      userId: number,
+      trx: Db = db,
+    ): Promise<Draft> {
       await trx('course_drafts')
-        .insert({ course_id: courseId, content: JSON.stringify(content), based_on_version_id: basedOnVersionId, updated_by: userId })
+        .insert({
+          course_id: courseId,
+          content: JSON.stringify(content),
+          based_on_version_id: basedOnVersionId,
+          updated_by: userId,
+        })
         .onConflict('course_id')
         .ignore();
       return (await this.findByCourse(courseId, trx)) as Draft;
     },
 
     /** Replaces the draft's content (restoring a version), whatever it held. */
-    async replace(courseId: number, content: CourseContent, basedOnVersionId: number | null, userId: number, trx: Db = db): Promise<void> {
+    async replace(
+      courseId: number,
+      content: CourseContent,
+      basedOnVersionId: number | null,
+      userId: number,
+      trx: Db = db,
+    ): Promise<void> {
       await trx('course_drafts')
-        .insert({ course_id: courseId, content: JSON.stringify(content), based_on_version_id: basedOnVersionId, updated_by: userId, revisions: '{}' })
+        .insert({
+          course_id: courseId,
+          content: JSON.stringify(content),
+          based_on_version_id: basedOnVersionId,
+          updated_by: userId,
+          revisions: '{}',
+        })
         .onConflict('course_id')
         .merge({
           content: JSON.stringify(content),
@@ -67,7 +90,9 @@ export function draftsRepository(db: Knex) {
           updated_by: userId,
           updated_at: trx.fn.now(),
           // Every part changed: editors who opened the old draft are told so when they save.
-          revisions: trx.raw(`coalesce((select jsonb_object_agg(key, value::int + 1) from jsonb_each_text(course_drafts.revisions)), '{}'::jsonb)`),
+          revisions: trx.raw(
+            `coalesce((select jsonb_object_agg(key, value::int + 1) from jsonb_each_text(course_drafts.revisions)), '{}'::jsonb)`,
+          ),
         });
     },
 
@@ -75,7 +100,13 @@ export function draftsRepository(db: Knex) {
      * Changes one part of the draft if nobody changed that part since `expectedRevision` (the counter
      * the editor was opened with); otherwise throws DraftConflictError with the current draft.
      */
-    async change(courseId: number, part: string, expectedRevision: number | null, userId: number, edit: (content: CourseContent) => CourseContent): Promise<Draft> {
+    async change(
+      courseId: number,
+      part: string,
+      expectedRevision: number | null,
+      userId: number,
+      edit: (content: CourseContent) => CourseContent,
+    ): Promise<Draft> {
       return db.transaction(async (trx) => {
         const row = await trx('course_drafts').where({ course_id: courseId }).forUpdate().first();
         if (!row) throw new Error(`No draft for course ${courseId}`);
@@ -84,10 +115,22 @@ export function draftsRepository(db: Knex) {
         if (expectedRevision !== null && expectedRevision !== current) throw new DraftConflictError(draft);
         const content = edit(structuredClone(draft.content));
         const revisions = { ...draft.revisions, [part]: current + 1 };
-        await trx('course_drafts').where({ id: row.id }).update({ content: JSON.stringify(content), revisions: JSON.stringify(revisions), updated_by: userId, updated_at: trx.fn.now() });
+        await trx('course_drafts')
+          .where({ id: row.id })
+          .update({
+            content: JSON.stringify(content),
+            revisions: JSON.stringify(revisions),
+            updated_by: userId,
+            updated_at: trx.fn.now(),
+          });
         // What changed, in words for the history page (the part alone is only an id like `lesson:bromsar`).
         const changes = describeChanges(draft.content, content);
-        await trx('audit_log').insert({ actor_id: userId, action: 'draft.change', subject: `course:${courseId}`, details: JSON.stringify({ part, changes }) });
+        await trx('audit_log').insert({
+          actor_id: userId,
+          action: 'draft.change',
+          subject: `course:${courseId}`,
+          details: JSON.stringify({ part, changes }),
+        });
         return (await this.findByCourse(courseId, trx)) as Draft;
       });
     },

@@ -29,27 +29,57 @@ export interface FilmChoice {
   problems: string[];
 }
 
-export function lessonEditorController(deps: { authoring: AuthoringService; comments: CommentsRepository; videos: VideosRepository; videosService: VideosService }) {
+export function lessonEditorController(deps: {
+  authoring: AuthoringService;
+  comments: CommentsRepository;
+  videos: VideosRepository;
+  videosService: VideosService;
+}) {
   const { authoring, comments, videos, videosService } = deps;
 
   /** Every film in the library with its caption status, for attaching one to the lesson. */
   async function filmChoices(): Promise<FilmChoice[]> {
     const films = await videos.list();
     return Promise.all(
-      films.map(async (v) => ({ id: v.id, slug: v.slug, title: v.title, captions: [...(await videosService.captionVariants(v.id))], problems: await videosService.problemsOf(v) })),
+      films.map(async (v) => ({
+        id: v.id,
+        slug: v.slug,
+        title: v.title,
+        captions: [...(await videosService.captionVariants(v.id))],
+        problems: await videosService.problemsOf(v),
+      })),
     );
   }
   /** Preview and readability as learners will see the lesson: with the region's values in place. */
-  function asLearnersSee(standard: string, easy: string, images: Record<string, { sha256: string; contentType: string }>) {
+  function asLearnersSee(
+    standard: string,
+    easy: string,
+    images: Record<string, { sha256: string; contentType: string }>,
+  ) {
     const region = authoring.region();
     const s = substitute(standard, 'standard', region);
     const e = substitute(easy, 'easy', region);
-    return { preview: { standard: renderLesson(s, images), easy: renderLesson(e, images) }, readability: readabilityReport(s, e) };
+    return {
+      preview: { standard: renderLesson(s, images), easy: renderLesson(e, images) },
+      readability: readabilityReport(s, e),
+    };
   }
   const slugOf = (req: Request) => String(req.params.slug);
   const lessonOf = (req: Request) => String(req.params.lesson);
 
-  async function render(req: Request, res: Response, options: { status?: number; lesson?: LessonContent; errors?: FieldErrors; conflict?: Draft | null; notice?: string; draftOverride?: Draft; svgProblem?: string | null } = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    options: {
+      status?: number;
+      lesson?: LessonContent;
+      errors?: FieldErrors;
+      conflict?: Draft | null;
+      notice?: string;
+      draftOverride?: Draft;
+      svgProblem?: string | null;
+    } = {},
+  ) {
     const view = await viewDraft(authoring, req, slugOf(req));
     const content = options.draftOverride?.content ?? view.content;
     const stored = content.lessons.find((l) => l.id === lessonOf(req));
@@ -66,7 +96,9 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       canEdit: canEditCourses(req.user),
       svgProblem: options.svgProblem ?? null,
       errors: options.errors ?? {},
-      conflict: options.conflict ? options.conflict.content.lessons.find((l) => l.id === lesson.id) ?? null : null,
+      conflict: options.conflict
+        ? (options.conflict.content.lessons.find((l) => l.id === lesson.id) ?? null)
+        : null,
       notice: options.notice ?? (req.query.sparat ? 'authoring:lesson.saved' : null),
       maxImageMb: MAX_IMAGE_BYTES / 1024 / 1024,
       films: canEditCourses(req.user) ? await filmChoices() : [],
@@ -76,7 +108,8 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
   /** The lesson as typed in the form (kept on errors and conflicts, so nothing typed is lost). */
   function typed(req: Request, base: LessonContent): LessonContent {
     const b = req.body ?? {};
-    const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v.replace(/\r\n/g, '\n') : fallback);
+    const str = (v: unknown, fallback: string) =>
+      typeof v === 'string' ? v.replace(/\r\n/g, '\n') : fallback;
     return {
       ...base,
       kind: b.kind === 'case' ? 'case' : 'lesson',
@@ -106,13 +139,20 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       if (!stored) throw notFound('courses:errors.lessonNotFound');
       const lesson = typed(req, stored);
       // "Förhandsgranska" without JavaScript: show the typed text rendered, save nothing.
-      if (req.body?.action === 'preview') return render(req, res, { lesson, notice: 'authoring:lesson.previewNotSaved' });
+      if (req.body?.action === 'preview')
+        return render(req, res, { lesson, notice: 'authoring:lesson.previewNotSaved' });
       const form = parseForm(lessonSchema, req.body);
       if (!form.ok) return render(req, res, { status: 400, lesson, errors: form.errors });
       try {
         await authoring.saveLesson(draft, stored.id, form.data, req.user!.id);
       } catch (error) {
-        if (error instanceof DraftConflictError) return render(req, res, { status: 409, lesson, conflict: error.current, draftOverride: error.current });
+        if (error instanceof DraftConflictError)
+          return render(req, res, {
+            status: 409,
+            lesson,
+            conflict: error.current,
+            draftOverride: error.current,
+          });
         throw error;
       }
       res.redirect(303, `${paths.authoringLesson(slug, stored.id)}?sparat=1`);
@@ -131,8 +171,13 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
         });
         if (!confirmed) return;
         await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
-      }
-      else await authoring.moveLesson(draft, lessonOf(req), req.body?.direction === 'up' ? 'up' : 'down', req.user!.id);
+      } else
+        await authoring.moveLesson(
+          draft,
+          lessonOf(req),
+          req.body?.direction === 'up' ? 'up' : 'down',
+          req.user!.id,
+        );
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
     },
 
@@ -148,11 +193,19 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       if (!altEasy) errors.altEasy = 'authoring:image.altRequired';
       const file = req.file;
       if (!file) errors.image = 'authoring:image.fileRequired';
-      else if (!IMAGE_TYPES[file.mimetype] || !looksLikeImage(file.mimetype, file.buffer)) errors.image = 'authoring:image.wrongType';
-      const svgProblem = file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
+      else if (!IMAGE_TYPES[file.mimetype] || !looksLikeImage(file.mimetype, file.buffer))
+        errors.image = 'authoring:image.wrongType';
+      const svgProblem =
+        file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
       if (svgProblem) errors.image = 'authoring:image.unsafeSvg';
       if (Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
-      await authoring.addImage(draft, lesson.id, { bytes: file!.buffer, contentType: file!.mimetype }, { standard: altStandard, easy: altEasy }, req.user!.id);
+      await authoring.addImage(
+        draft,
+        lesson.id,
+        { bytes: file!.buffer, contentType: file!.mimetype },
+        { standard: altStandard, easy: altEasy },
+        req.user!.id,
+      );
       res.redirect(303, `${paths.authoringLesson(slug, lesson.id)}?sparat=1`);
     },
 
@@ -165,7 +218,8 @@ export function lessonEditorController(deps: { authoring: AuthoringService; comm
       } else {
         const form = parseForm(commentSchema, req.body);
         if (!form.ok) return render(req, res, { status: 400, errors: form.errors });
-        if (!view.content.lessons.some((l) => l.id === lessonOf(req))) throw notFound('courses:errors.lessonNotFound');
+        if (!view.content.lessons.some((l) => l.id === lessonOf(req)))
+          throw notFound('courses:errors.lessonNotFound');
         await comments.add(view.courseId, lessonOf(req), req.user!.id, form.data.body);
       }
       res.redirect(303, `${paths.authoringLesson(slugOf(req), lessonOf(req))}#kommentarer`);

@@ -17,7 +17,13 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
   const slugOf = (req: Request) => String(req.params.slug);
   const questionOf = (req: Request) => String(req.params.question);
 
-  async function render(req: Request, res: Response, status = 200, errors: FieldErrors = {}, conflict: Draft | null = null) {
+  async function render(
+    req: Request,
+    res: Response,
+    status = 200,
+    errors: FieldErrors = {},
+    conflict: Draft | null = null,
+  ) {
     const view = await viewDraft(authoring, req, slugOf(req));
     const content = conflict?.content ?? view.content;
     const question = content.questions.find((q) => q.id === questionOf(req));
@@ -50,7 +56,16 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
       critical: b.critical === 'on' || b.critical === 'true' || undefined,
       text: { standard: String(b.textStandard ?? ''), easy: String(b.textEasy ?? '') },
       explanation: { standard: String(b.explanationStandard ?? ''), easy: String(b.explanationEasy ?? '') },
-      options: b.type === 'truefalse' ? base.options : std.map((s, i) => ({ id: ids[i] ?? '', text: { standard: s, easy: easy[i] ?? '' }, correct: correct.includes(String(i)) })).filter((o) => o.text.standard || o.text.easy),
+      options:
+        b.type === 'truefalse'
+          ? base.options
+          : std
+              .map((s, i) => ({
+                id: ids[i] ?? '',
+                text: { standard: s, easy: easy[i] ?? '' },
+                correct: correct.includes(String(i)),
+              }))
+              .filter((o) => o.text.standard || o.text.easy),
     };
   }
 
@@ -66,19 +81,26 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
     async save(req: Request, res: Response) {
       const slug = slugOf(req);
       const draft = await authoring.openDraft(slug, req.user!.id);
-      if (!draft.content.questions.some((q) => q.id === questionOf(req))) throw notFound('authoring:errors.questionNotFound');
+      if (!draft.content.questions.some((q) => q.id === questionOf(req)))
+        throw notFound('authoring:errors.questionNotFound');
       if (req.body?.action === 'remove') {
         await authoring.removeQuestion(draft, questionOf(req), req.user!.id);
         return res.redirect(303, `${paths.authoringCourse(slug)}#fragor`);
       }
       const form = parseForm(questionSchema, req.body);
       if (!form.ok) return render(req, res, 400, form.errors);
-      const filled = form.data.optionStandard.map((s, i) => ({ s, e: form.data.optionEasy[i] ?? '', row: String(i) })).filter((o) => o.s || o.e);
+      const filled = form.data.optionStandard
+        .map((s, i) => ({ s, e: form.data.optionEasy[i] ?? '', row: String(i) }))
+        .filter((o) => o.s || o.e);
       const correct = filled.filter((o) => form.data.correct.includes(o.row)).length;
-      if (form.data.type !== 'truefalse' && filled.length < 2) return render(req, res, 400, { optionStandard: 'authoring:question.twoOptions' });
-      if (form.data.type === 'single' && correct !== 1) return render(req, res, 400, { correct: 'authoring:question.oneCorrect' });
-      if (form.data.type === 'multiple' && correct < 1) return render(req, res, 400, { correct: 'authoring:question.someCorrect' });
-      if (form.data.type === 'truefalse' && !form.data.answer) return render(req, res, 400, { answer: 'authoring:question.chooseAnswer' });
+      if (form.data.type !== 'truefalse' && filled.length < 2)
+        return render(req, res, 400, { optionStandard: 'authoring:question.twoOptions' });
+      if (form.data.type === 'single' && correct !== 1)
+        return render(req, res, 400, { correct: 'authoring:question.oneCorrect' });
+      if (form.data.type === 'multiple' && correct < 1)
+        return render(req, res, 400, { correct: 'authoring:question.someCorrect' });
+      if (form.data.type === 'truefalse' && !form.data.answer)
+        return render(req, res, 400, { answer: 'authoring:question.chooseAnswer' });
       try {
         await authoring.saveQuestion(draft, questionOf(req), form.data, req.user!.id);
       } catch (error) {

@@ -13,11 +13,21 @@ export function tracksController(deps: { db: Knex; tracks: TracksService; jobRol
       .whereNull('c.retired_at')
       .whereExists(db('course_versions as v').whereRaw('v.course_id = c.id'))
       .orderBy('c.slug')
-      .select('c.id', 'c.slug', db.raw("(select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1) as title"));
+      .select(
+        'c.id',
+        'c.slug',
+        db.raw(
+          "(select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1) as title",
+        ),
+      );
   }
 
   /** Reads the form: `req-<role>-<courseId>` = required | recommended | none, `repeat-<role>` = months. */
-  function planFromForm(body: Record<string, unknown>, roles: string[], courseIds: number[]): { plan: TrackPlan; invalid: string[] } {
+  function planFromForm(
+    body: Record<string, unknown>,
+    roles: string[],
+    courseIds: number[],
+  ): { plan: TrackPlan; invalid: string[] } {
     const plan: TrackPlan = { requirements: new Map(), repeatMonths: new Map() };
     const invalid: string[] = [];
     for (const role of roles) {
@@ -34,7 +44,13 @@ export function tracksController(deps: { db: Knex; tracks: TracksService; jobRol
     return { plan, invalid };
   }
 
-  async function render(req: Request, res: Response, status: number, plan: TrackPlan, extra: Record<string, unknown> = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    status: number,
+    plan: TrackPlan,
+    extra: Record<string, unknown> = {},
+  ) {
     res.status(status).render('authoring/tracks', {
       title: req.t('authoring:tracks.title'),
       roles: await jobRoles.list(),
@@ -55,7 +71,11 @@ export function tracksController(deps: { db: Knex; tracks: TracksService; jobRol
     async save(req: Request, res: Response) {
       const roles = (await jobRoles.list()).map((r) => r.id);
       const courses = await courseList();
-      const { plan, invalid } = planFromForm(req.body ?? {}, roles, courses.map((c: { id: number }) => c.id));
+      const { plan, invalid } = planFromForm(
+        req.body ?? {},
+        roles,
+        courses.map((c: { id: number }) => c.id),
+      );
       if (invalid.length) return render(req, res, 400, plan, { invalid });
       if (req.body?.action !== 'save') {
         // First the effect, then the choice to save it.

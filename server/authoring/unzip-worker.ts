@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Unzip, UnzipInflate } from 'fflate';
 import { megabytes, unsafeEntryName, type ZipLimits, type ZipRefusal } from './zip-limits';
 
-export type UnzipResult = { ok: true; files: Array<[string, Uint8Array]> } | { ok: false; refusal: ZipRefusal };
+export type UnzipResult =
+  { ok: true; files: Array<[string, Uint8Array]> } | { ok: false; refusal: ZipRefusal };
 
 const SLICE = 1024;
 
@@ -28,7 +29,11 @@ function joined(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-export function unzipWithLimits(zip: Uint8Array, limits: ZipLimits, isImage: (name: string) => boolean): UnzipResult {
+export function unzipWithLimits(
+  zip: Uint8Array,
+  limits: ZipLimits,
+  isImage: (name: string) => boolean,
+): UnzipResult {
   const files: Array<[string, Uint8Array]> = [];
   let entries = 0;
   let total = 0;
@@ -49,36 +54,49 @@ export function unzipWithLimits(zip: Uint8Array, limits: ZipLimits, isImage: (na
           if (error) refuse(400, 'authoring:import.notZip');
           size += data.length;
           total += data.length;
-          if (size > cap) refuse(413, 'authoring:import.fileTooLarge', { name: file.name, limit: megabytes(cap) });
-          if (total > limits.totalBytes) refuse(413, 'authoring:import.tooLargeUnpacked', { limit: megabytes(limits.totalBytes) });
-          if (size > limits.ratioFloorBytes && size > packed * limits.ratio) refuse(413, 'authoring:import.ratio', { name: file.name, ratio: limits.ratio });
+          if (size > cap)
+            refuse(413, 'authoring:import.fileTooLarge', { name: file.name, limit: megabytes(cap) });
+          if (total > limits.totalBytes)
+            refuse(413, 'authoring:import.tooLargeUnpacked', { limit: megabytes(limits.totalBytes) });
+          if (size > limits.ratioFloorBytes && size > packed * limits.ratio)
+            refuse(413, 'authoring:import.ratio', { name: file.name, ratio: limits.ratio });
           chunks.push(data);
           if (final) files.push([file.name, joined(chunks, size)]);
         } catch (e) {
-          failure = e instanceof Refused ? e : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
+          failure =
+            e instanceof Refused
+              ? e
+              : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
           file.terminate();
         }
       };
       file.start();
     } catch (e) {
-      failure = e instanceof Refused ? e : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
+      failure =
+        e instanceof Refused ? e : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
     }
   });
   unzip.register(UnzipInflate);
   try {
     // In 1 kB slices: deflate packs at most ~1 000:1, so one push unpacks at most ~1 MB before the limits
     // are checked again (a 64 kB push of a bomb became one 64 MB chunk, and took seconds).
-    for (let at = 0; at < zip.length && !failure; at += SLICE) unzip.push(zip.subarray(at, at + SLICE), at + SLICE >= zip.length);
+    for (let at = 0; at < zip.length && !failure; at += SLICE)
+      unzip.push(zip.subarray(at, at + SLICE), at + SLICE >= zip.length);
   } catch (e) {
-    failure ??= e instanceof Refused ? e : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
+    failure ??=
+      e instanceof Refused ? e : new Refused({ status: 400, key: 'authoring:import.notZip', params: {} });
   }
   if (failure) return { ok: false, refusal: failure.refusal };
-  if (files.length === 0) return { ok: false, refusal: { status: 400, key: 'authoring:import.notZip', params: {} } };
+  if (files.length === 0)
+    return { ok: false, refusal: { status: 400, key: 'authoring:import.notZip', params: {} } };
   return { ok: true, files };
 }
 
 if (parentPort && workerData?.zip) {
   const { zip, limits } = workerData as { zip: Uint8Array; limits: ZipLimits };
   const result = unzipWithLimits(zip, limits, (name) => /(^|\/)images\//.test(name));
-  parentPort.postMessage(result, result.ok ? result.files.map(([, bytes]) => bytes.buffer as ArrayBuffer) : []);
+  parentPort.postMessage(
+    result,
+    result.ok ? result.files.map(([, bytes]) => bytes.buffer as ArrayBuffer) : [],
+  );
 }

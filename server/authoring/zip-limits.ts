@@ -38,7 +38,14 @@ export const megabytes = MB;
  * empty, `.` or `..` segments (`images/.`, `../x`), control characters. A pure folder entry (`x/`) is fine.
  */
 export function unsafeEntryName(name: string): boolean {
-  if (name === '' || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\') || /[\u0000-\u001f]/.test(name)) return true;
+  if (
+    name === '' ||
+    name.startsWith('/') ||
+    /^[A-Za-z]:/.test(name) ||
+    name.includes('\\') ||
+    /[\u0000-\u001f]/.test(name)
+  )
+    return true;
   const segments = (name.endsWith('/') ? name.slice(0, -1) : name).split('/');
   return segments.some((s) => s === '' || s === '.' || s === '..');
 }

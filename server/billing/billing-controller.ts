@@ -8,7 +8,14 @@ import { forbidden, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import type { BillingService } from './billing-service';
-import { checkParty, creditSchema, exportSchema, partySchema, priceSchema, settingsSchema } from './billing-validation';
+import {
+  checkParty,
+  creditSchema,
+  exportSchema,
+  partySchema,
+  priceSchema,
+  settingsSchema,
+} from './billing-validation';
 import { formatBankgiro } from './identifiers';
 import type { InvoicesRepository } from './invoices-repository';
 import { invoiceTotals } from './money';
@@ -18,7 +25,13 @@ import type { Invoice } from './types';
 import { checkUbl } from './ubl-rules';
 import { confirmedOrAsk } from '../http/confirm';
 
-export function billingController(deps: { db: Knex; billing: BillingService; invoices: InvoicesRepository; parties: PartiesRepository; priceList: PriceListRepository }) {
+export function billingController(deps: {
+  db: Knex;
+  billing: BillingService;
+  invoices: InvoicesRepository;
+  parties: PartiesRepository;
+  priceList: PriceListRepository;
+}) {
   const { db, billing, invoices, parties, priceList } = deps;
 
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
@@ -30,50 +43,127 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
     const invoice = id === null ? null : await invoices.find(id);
     if (!invoice) throw notFound('billing:errors.invoiceNotFound');
     if (!isAdmin(req.user!)) {
-      if (!bookerOrganisations(req.user!).includes(invoice.organisationId)) throw forbidden('billing:errors.notYourInvoice');
+      if (!bookerOrganisations(req.user!).includes(invoice.organisationId))
+        throw forbidden('billing:errors.notYourInvoice');
       if (invoice.status !== 'issued') throw notFound('billing:errors.invoiceNotFound');
     }
     return invoice;
   }
 
-  const fileName = (invoice: Invoice, ext: string) => `${invoice.kind === 'credit_note' ? 'kreditfaktura' : 'faktura'}-${invoice.number ?? `utkast-${invoice.id}`}.${ext}`;
+  const fileName = (invoice: Invoice, ext: string) =>
+    `${invoice.kind === 'credit_note' ? 'kreditfaktura' : 'faktura'}-${invoice.number ?? `utkast-${invoice.id}`}.${ext}`;
 
-  async function renderInvoice(req: Request, res: Response, invoice: Invoice, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderInvoice(
+    req: Request,
+    res: Response,
+    invoice: Invoice,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const [seller, buyer, credits, uncredited] = await Promise.all([
       parties.seller(),
       parties.find(invoice.organisationId),
       invoice.kind === 'invoice' ? invoices.creditsOf(invoice.id) : Promise.resolve([]),
-      invoice.kind === 'invoice' && invoice.status === 'issued' ? invoices.uncreditedLineIds(invoice.id) : Promise.resolve([]),
+      invoice.kind === 'invoice' && invoice.status === 'issued'
+        ? invoices.uncreditedLineIds(invoice.id)
+        : Promise.resolve([]),
     ]);
     const rules = invoice.status === 'issued' ? checkUbl(await billing.ubl(invoice)) : [];
-    render(req, res, 'billing/invoice', {
-      title: req.t(invoice.status === 'draft' ? 'billing:invoice.draftTitle' : `billing:invoice.title.${invoice.kind}`, { number: invoice.number ?? '' }),
-      invoice,
-      totals: invoiceTotals(invoice.lines),
-      missing: invoice.status === 'draft' ? billing.missingMasterData(seller, buyer).map((k) => req.t(k)) : [],
-      credits,
-      uncredited,
-      rules,
-      notice: typeof req.query.klart === 'string' ? req.query.klart : null,
-      values: {},
-      ...extra,
-    }, status);
+    render(
+      req,
+      res,
+      'billing/invoice',
+      {
+        title: req.t(
+          invoice.status === 'draft' ? 'billing:invoice.draftTitle' : `billing:invoice.title.${invoice.kind}`,
+          { number: invoice.number ?? '' },
+        ),
+        invoice,
+        totals: invoiceTotals(invoice.lines),
+        missing:
+          invoice.status === 'draft' ? billing.missingMasterData(seller, buyer).map((k) => req.t(k)) : [],
+        credits,
+        uncredited,
+        rules,
+        notice: typeof req.query.klart === 'string' ? req.query.klart : null,
+        values: {},
+        ...extra,
+      },
+      status,
+    );
   }
 
-  async function renderParty(req: Request, res: Response, organisationId: number, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+  async function renderParty(
+    req: Request,
+    res: Response,
+    organisationId: number,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const party = await parties.find(organisationId);
     if (!party) throw notFound();
-    render(req, res, 'billing/customer', { title: req.t('billing:customers.editTitle', { name: party.name }), party, values, errors, saved: req.query.klart === 'sparad' }, status);
+    render(
+      req,
+      res,
+      'billing/customer',
+      {
+        title: req.t('billing:customers.editTitle', { name: party.name }),
+        party,
+        values,
+        errors,
+        saved: req.query.klart === 'sparad',
+      },
+      status,
+    );
   }
 
-  async function renderSettings(req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+  async function renderSettings(
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const organisations = await db('organisations').orderBy('name').select('id', 'name');
-    render(req, res, 'billing/settings', { title: req.t('billing:settings.title'), organisations, values, errors, saved: req.query.klart === 'sparad' }, status);
+    render(
+      req,
+      res,
+      'billing/settings',
+      {
+        title: req.t('billing:settings.title'),
+        organisations,
+        values,
+        errors,
+        saved: req.query.klart === 'sparad',
+      },
+      status,
+    );
   }
 
-  async function renderPriceList(req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+  async function renderPriceList(
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const [articles, entries] = await Promise.all([priceList.articles(), priceList.entries()]);
-    render(req, res, 'billing/price-list', { title: req.t('billing:priceList.title'), articles, entries, values, errors, today: swedishDate(new Date()), saved: req.query.klart === 'sparad' }, status);
+    render(
+      req,
+      res,
+      'billing/price-list',
+      {
+        title: req.t('billing:priceList.title'),
+        articles,
+        entries,
+        values,
+        errors,
+        today: swedishDate(new Date()),
+        saved: req.query.klart === 'sparad',
+      },
+      status,
+    );
   }
 
   return {
@@ -84,27 +174,43 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
         if (isAdmin(req.user!)) return res.redirect(paths.adminInvoices);
         throw forbidden('bookings:errors.notBooker');
       }
-      render(req, res, 'billing/my-invoices', { title: req.t('billing:mine.title'), invoices: await invoices.list({ organisationIds: orgIds, status: 'issued' }) });
+      render(req, res, 'billing/my-invoices', {
+        title: req.t('billing:mine.title'),
+        invoices: await invoices.list({ organisationIds: orgIds, status: 'issued' }),
+      });
     },
 
     async pdf(req: Request, res: Response) {
       const invoice = await readableInvoice(req);
       if (invoice.status !== 'issued') throw new HttpError(409, 'billing:errors.draftHasNoFile');
-      res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${fileName(invoice, 'pdf')}"`, 'Cache-Control': 'private, no-store' });
+      res.set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="${fileName(invoice, 'pdf')}"`,
+        'Cache-Control': 'private, no-store',
+      });
       res.send(await billing.pdf(invoice));
     },
 
     async xml(req: Request, res: Response) {
       const invoice = await readableInvoice(req);
       if (invoice.status !== 'issued') throw new HttpError(409, 'billing:errors.draftHasNoFile');
-      res.set({ 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName(invoice, 'xml')}"`, 'Cache-Control': 'private, no-store' });
+      res.set({
+        'Content-Type': 'application/xml; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${fileName(invoice, 'xml')}"`,
+        'Cache-Control': 'private, no-store',
+      });
       res.send(await billing.ubl(invoice));
     },
 
     // ---- Administrators: invoices ----
     async list(req: Request, res: Response) {
-      const status = req.query.status === 'draft' || req.query.status === 'issued' ? req.query.status : undefined;
-      render(req, res, 'billing/invoices', { title: req.t('billing:list.title'), invoices: await invoices.list({ status }), status });
+      const status =
+        req.query.status === 'draft' || req.query.status === 'issued' ? req.query.status : undefined;
+      render(req, res, 'billing/invoices', {
+        title: req.t('billing:list.title'),
+        invoices: await invoices.list({ status }),
+        status,
+      });
     },
 
     async show(req: Request, res: Response) {
@@ -116,7 +222,8 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
       try {
         await billing.issue(invoice.id, req.user!.id);
       } catch (error) {
-        if (error instanceof HttpError && error.status === 409) return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
+        if (error instanceof HttpError && error.status === 409)
+          return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
         throw error;
       }
       res.redirect(303, `${paths.adminInvoice(invoice.id)}?klart=utfardad`);
@@ -125,7 +232,8 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
     async credit(req: Request, res: Response) {
       const invoice = await readableInvoice(req);
       const form = parseForm(creditSchema, req.body);
-      if (!form.ok) return renderInvoice(req, res, invoice, { errors: form.errors, values: req.body ?? {} }, 400);
+      if (!form.ok)
+        return renderInvoice(req, res, invoice, { errors: form.errors, values: req.body ?? {} }, 400);
       const id = await billing.draftCreditNote(invoice.id, form.data.lineIds, form.data.reason, req.user!.id);
       res.redirect(303, paths.adminInvoice(id));
     },
@@ -158,7 +266,10 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
         validFrom: d.validFrom,
         validUntil: d.validUntil,
         unitPriceOre: d.price,
-        vat: d.vatCategory === 'S' ? { category: 'S', percent: d.vatPercent!, exemptionReason: null } : { category: 'E', percent: 0, exemptionReason: d.exemptionReason },
+        vat:
+          d.vatCategory === 'S'
+            ? { category: 'S', percent: d.vatPercent!, exemptionReason: null }
+            : { category: 'E', percent: 0, exemptionReason: d.exemptionReason },
         createdBy: req.user!.id,
       });
       if (!ok) return renderPriceList(req, res, req.body, { validFrom: 'billing:errors.overlap' }, 409);
@@ -167,26 +278,35 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
 
     // ---- Master data ----
     async customers(req: Request, res: Response) {
-      render(req, res, 'billing/customers', { title: req.t('billing:customers.title'), parties: await parties.list() });
+      render(req, res, 'billing/customers', {
+        title: req.t('billing:customers.title'),
+        parties: await parties.list(),
+      });
     },
 
     async customer(req: Request, res: Response) {
       const id = idParam(req.params.id);
       const party = id === null ? null : await parties.find(id);
       if (!party) throw notFound();
-      await renderParty(req, res, party.organisationId, {
-        orgNumber: party.orgNumber ?? '',
-        vatNumber: party.vatNumber ?? '',
-        streetName: party.streetName ?? '',
-        additionalStreetName: party.additionalStreetName ?? '',
-        postalZone: party.postalZone ?? '',
-        cityName: party.cityName ?? '',
-        peppolScheme: party.peppolScheme,
-        peppolId: party.peppolId ?? '',
-        invoiceEmail: party.invoiceEmail ?? '',
-        contactName: party.contactName ?? '',
-        contactPhone: party.contactPhone ?? '',
-      }, {});
+      await renderParty(
+        req,
+        res,
+        party.organisationId,
+        {
+          orgNumber: party.orgNumber ?? '',
+          vatNumber: party.vatNumber ?? '',
+          streetName: party.streetName ?? '',
+          additionalStreetName: party.additionalStreetName ?? '',
+          postalZone: party.postalZone ?? '',
+          cityName: party.cityName ?? '',
+          peppolScheme: party.peppolScheme,
+          peppolId: party.peppolId ?? '',
+          invoiceEmail: party.invoiceEmail ?? '',
+          contactName: party.contactName ?? '',
+          contactPhone: party.contactPhone ?? '',
+        },
+        {},
+      );
     },
 
     async saveCustomer(req: Request, res: Response) {
@@ -196,28 +316,53 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
       const form = parseForm(partySchema, req.body);
       if (!form.ok) return renderParty(req, res, party.organisationId, req.body ?? {}, form.errors, 400);
       const checked = checkParty(form.data);
-      if (Object.keys(checked.errors).length) return renderParty(req, res, party.organisationId, req.body, checked.errors, 400);
-      await parties.save(party.organisationId, { ...form.data, orgNumber: checked.orgNumber, vatNumber: checked.vatNumber, postalZone: checked.postalZone, peppolId: checked.peppolId }, req.user!.id);
+      if (Object.keys(checked.errors).length)
+        return renderParty(req, res, party.organisationId, req.body, checked.errors, 400);
+      await parties.save(
+        party.organisationId,
+        {
+          ...form.data,
+          orgNumber: checked.orgNumber,
+          vatNumber: checked.vatNumber,
+          postalZone: checked.postalZone,
+          peppolId: checked.peppolId,
+        },
+        req.user!.id,
+      );
       res.redirect(303, `${paths.adminCustomer(party.organisationId)}?klart=sparad`);
     },
 
     async settings(req: Request, res: Response) {
       const s = await parties.settings();
-      await renderSettings(req, res, {
-        sellerOrganisationId: s.sellerOrganisationId ? String(s.sellerOrganisationId) : '',
-        sellerUnitName: s.sellerUnitName,
-        bankgiro: formatBankgiro(s.bankgiro),
-        fSkatt: s.fSkatt,
-        paymentTermsDays: String(s.paymentTermsDays),
-        freeCancellationDays: String(s.freeCancellationDays),
-      }, {});
+      await renderSettings(
+        req,
+        res,
+        {
+          sellerOrganisationId: s.sellerOrganisationId ? String(s.sellerOrganisationId) : '',
+          sellerUnitName: s.sellerUnitName,
+          bankgiro: formatBankgiro(s.bankgiro),
+          fSkatt: s.fSkatt,
+          paymentTermsDays: String(s.paymentTermsDays),
+          freeCancellationDays: String(s.freeCancellationDays),
+        },
+        {},
+      );
     },
 
     async saveSettings(req: Request, res: Response) {
       const form = parseForm(settingsSchema, req.body);
       if (!form.ok) return renderSettings(req, res, req.body ?? {}, form.errors, 400);
-      if (form.data.sellerOrganisationId !== null && !(await db('organisations').where({ id: form.data.sellerOrganisationId }).first('id'))) {
-        return renderSettings(req, res, req.body, { sellerOrganisationId: 'billing:errors.sellerUnknown' }, 400);
+      if (
+        form.data.sellerOrganisationId !== null &&
+        !(await db('organisations').where({ id: form.data.sellerOrganisationId }).first('id'))
+      ) {
+        return renderSettings(
+          req,
+          res,
+          req.body,
+          { sellerOrganisationId: 'billing:errors.sellerUnknown' },
+          400,
+        );
       }
       await parties.saveSettings(form.data, req.user!.id);
       res.redirect(303, `${paths.adminBillingSettings}?klart=sparad`);
@@ -226,13 +371,27 @@ export function billingController(deps: { db: Knex; billing: BillingService; inv
     // ---- Export ----
     async exportPage(req: Request, res: Response) {
       const today = swedishDate(new Date());
-      render(req, res, 'billing/export', { title: req.t('billing:export.title'), values: { from: `${today.slice(0, 8)}01`, to: today } });
+      render(req, res, 'billing/export', {
+        title: req.t('billing:export.title'),
+        values: { from: `${today.slice(0, 8)}01`, to: today },
+      });
     },
 
     async exportCsv(req: Request, res: Response) {
       const form = parseForm(exportSchema, req.query);
-      if (!form.ok) return render(req, res, 'billing/export', { title: req.t('billing:export.title'), values: req.query, errors: form.errors }, 400);
-      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="fakturaunderlag-${form.data.from}-${form.data.to}.csv"`, 'Cache-Control': 'private, no-store' });
+      if (!form.ok)
+        return render(
+          req,
+          res,
+          'billing/export',
+          { title: req.t('billing:export.title'), values: req.query, errors: form.errors },
+          400,
+        );
+      res.set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="fakturaunderlag-${form.data.from}-${form.data.to}.csv"`,
+        'Cache-Control': 'private, no-store',
+      });
       res.send(await billing.csv(form.data.from, form.data.to));
     },
   };

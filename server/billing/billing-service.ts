@@ -21,9 +21,18 @@ import { ublDocument } from './ubl';
 type Db = Knex | Knex.Transaction;
 
 /** What an order is priced from: the offering's length, the place and extras, and how many come. */
-export type PricingInput = Pick<TrainingOrder, 'length' | 'place' | 'withVenue' | 'withCoffee' | 'offeringTitle'> & { participants: number };
+export type PricingInput = Pick<
+  TrainingOrder,
+  'length' | 'place' | 'withVenue' | 'withCoffee' | 'offeringTitle'
+> & { participants: number };
 
-export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesRepository; priceList: PriceListRepository; parties: PartiesRepository }) {
+export function billingService(deps: {
+  db: Knex;
+  i18n: i18n;
+  invoices: InvoicesRepository;
+  priceList: PriceListRepository;
+  parties: PartiesRepository;
+}) {
   const { db, invoices, priceList, parties } = deps;
   // Invoices are Swedish documents whatever language the administrator reads the app in.
   const sv = deps.i18n.getFixedT('sv');
@@ -32,17 +41,26 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
   function articlesFor(input: PricingInput): { code: ArticleCode; quantity: number }[] {
     const result: { code: ArticleCode; quantity: number }[] = [{ code: input.length, quantity: 1 }];
     if (input.withVenue && input.place === 'hmc') result.push({ code: 'venue', quantity: 1 });
-    if (input.withCoffee && input.place !== 'digital') result.push({ code: 'coffee', quantity: Math.max(1, input.participants) });
+    if (input.withCoffee && input.place !== 'digital')
+      result.push({ code: 'coffee', quantity: Math.max(1, input.participants) });
     if (input.place === 'workplace') result.push({ code: 'travel', quantity: 1 });
     return result;
   }
 
   /** Prices articles on a day; throws 409 naming the article when the price list has no price for it. */
-  async function price(items: { code: ArticleCode; quantity: number; description?: string }[], date: string, trx: Db = db): Promise<PricedLine[]> {
+  async function price(
+    items: { code: ArticleCode; quantity: number; description?: string }[],
+    date: string,
+    trx: Db = db,
+  ): Promise<PricedLine[]> {
     const lines: PricedLine[] = [];
     for (const item of items) {
       const entry = await priceList.priceOn(item.code, date, trx);
-      if (!entry) throw new HttpError(409, 'billing:errors.noPrice', { article: sv(`billing:articles.${item.code}`), date: formatDate(date, 'sv') });
+      if (!entry)
+        throw new HttpError(409, 'billing:errors.noPrice', {
+          article: sv(`billing:articles.${item.code}`),
+          date: formatDate(date, 'sv'),
+        });
       lines.push({
         articleCode: item.code,
         description: item.description ?? sv(`billing:articles.${item.code}`),
@@ -57,7 +75,11 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
   }
 
   const orderLabel = (order: TrainingOrder) =>
-    sv('billing:orderLabel', { id: order.id, title: order.offeringTitle, date: order.startsAt ? formatDate(order.startsAt, 'sv') : '' });
+    sv('billing:orderLabel', {
+      id: order.id,
+      title: order.offeringTitle,
+      date: order.startsAt ? formatDate(order.startsAt, 'sv') : '',
+    });
 
   /** What is missing from master data before a document can be issued (translation keys). */
   function missingMasterData(seller: SellerParty | null, buyer: BillingParty | null): string[] {
@@ -65,18 +87,31 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
     if (!seller) return ['billing:missing.seller'];
     if (!seller.orgNumber) missing.push('billing:missing.sellerOrgNumber');
     if (!seller.vatNumber) missing.push('billing:missing.sellerVat');
-    if (!seller.streetName || !seller.postalZone || !seller.cityName) missing.push('billing:missing.sellerAddress');
+    if (!seller.streetName || !seller.postalZone || !seller.cityName)
+      missing.push('billing:missing.sellerAddress');
     if (!seller.bankgiro) missing.push('billing:missing.bankgiro');
     if (!buyer) return [...missing, 'billing:missing.buyer'];
     if (!buyer.orgNumber) missing.push('billing:missing.buyerOrgNumber');
-    if (!buyer.streetName || !buyer.postalZone || !buyer.cityName) missing.push('billing:missing.buyerAddress');
+    if (!buyer.streetName || !buyer.postalZone || !buyer.cityName)
+      missing.push('billing:missing.buyerAddress');
     return missing;
   }
 
   function texts(invoice: Invoice, seller: SellerParty | null, paymentTermsDays: number) {
     return {
-      paymentTerms: invoice.kind === 'credit_note' ? sv('billing:terms.credit') : sv('billing:terms.invoice', { days: paymentTermsDays, number: invoice.number ?? '' }),
-      note: invoice.kind === 'credit_note' ? sv('billing:notes.credit', { number: invoice.creditedInvoiceNumber ?? '', reason: invoice.note ?? '' }) : invoice.reason === 'late_cancellation' ? sv('billing:notes.lateCancellation') : null,
+      paymentTerms:
+        invoice.kind === 'credit_note'
+          ? sv('billing:terms.credit')
+          : sv('billing:terms.invoice', { days: paymentTermsDays, number: invoice.number ?? '' }),
+      note:
+        invoice.kind === 'credit_note'
+          ? sv('billing:notes.credit', {
+              number: invoice.creditedInvoiceNumber ?? '',
+              reason: invoice.note ?? '',
+            })
+          : invoice.reason === 'late_cancellation'
+            ? sv('billing:notes.lateCancellation')
+            : null,
       fSkatt: seller?.fSkatt ?? false,
     };
   }
@@ -98,18 +133,28 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
      * What an orderer is told before ordering: today's price of the training and of each extra the offering
      * can have, and the late-cancellation fee (articles without a price today are left out).
      */
-    async priceSheet(offering: { length: ArticleCode; places: string[] }, date: string): Promise<{ code: ArticleCode; unitPriceOre: number; vat: VatTreatment }[]> {
+    async priceSheet(
+      offering: { length: ArticleCode; places: string[] },
+      date: string,
+    ): Promise<{ code: ArticleCode; unitPriceOre: number; vat: VatTreatment }[]> {
       const codes: ArticleCode[] = [offering.length];
       if (offering.places.includes('hmc')) codes.push('venue');
       if (offering.places.some((p) => p !== 'digital')) codes.push('coffee');
       if (offering.places.includes('workplace')) codes.push('travel');
       codes.push('late_cancellation');
-      const entries = await Promise.all(codes.map(async (code) => ({ code, entry: await priceList.priceOn(code, date) })));
-      return entries.flatMap(({ code, entry }) => (entry ? [{ code, unitPriceOre: entry.unitPriceOre, vat: entry.vat }] : []));
+      const entries = await Promise.all(
+        codes.map(async (code) => ({ code, entry: await priceList.priceOn(code, date) })),
+      );
+      return entries.flatMap(({ code, entry }) =>
+        entry ? [{ code, unitPriceOre: entry.unitPriceOre, vat: entry.vat }] : [],
+      );
     },
 
     /** The price estimate an orderer sees before sending: line by line, priced on the first preferred date. */
-    async estimate(input: PricingInput, date: string): Promise<{ lines: PricedLine[]; totals: ReturnType<typeof invoiceTotals> }> {
+    async estimate(
+      input: PricingInput,
+      date: string,
+    ): Promise<{ lines: PricedLine[]; totals: ReturnType<typeof invoiceTotals> }> {
       const lines = await price(articlesFor(input), date);
       return { lines, totals: invoiceTotals(lines) };
     },
@@ -118,19 +163,46 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
      * Drafts the invoice of a delivered or late-cancelled order, in the caller's transaction. Returns the
      * draft's id, or null when the order already has an open draft or an issued invoice not credited in full.
      */
-    async draftForOrder(trx: Knex.Transaction, order: TrainingOrder, reason: 'delivery' | 'late_cancellation', createdBy: number | null): Promise<number | null> {
+    async draftForOrder(
+      trx: Knex.Transaction,
+      order: TrainingOrder,
+      reason: 'delivery' | 'late_cancellation',
+      createdBy: number | null,
+    ): Promise<number | null> {
       const existing = await invoices.forOrder(order.id, trx);
       for (const inv of existing.filter((i) => i.kind === 'invoice')) {
         if (inv.status === 'draft') return null;
         if ((await invoices.uncreditedLineIds(inv.id, trx)).length) return null;
       }
       const date = order.startsAt ? swedishDate(order.startsAt) : swedishDate(new Date());
-      const participants = (await trx('training_participants').where({ order_id: order.id }).count<{ count: number }[]>('* as count'))[0].count;
+      const participants = (
+        await trx('training_participants')
+          .where({ order_id: order.id })
+          .count<{ count: number }[]>('* as count')
+      )[0].count;
       const items =
         reason === 'late_cancellation'
-          ? [{ code: 'late_cancellation' as const, quantity: 1, description: sv('billing:lines.lateCancellation', { title: order.offeringTitle, date: formatDate(date, 'sv') }) }]
+          ? [
+              {
+                code: 'late_cancellation' as const,
+                quantity: 1,
+                description: sv('billing:lines.lateCancellation', {
+                  title: order.offeringTitle,
+                  date: formatDate(date, 'sv'),
+                }),
+              },
+            ]
           : articlesFor({ ...order, participants: participants || order.expectedParticipants }).map((a) =>
-              a.code === order.length ? { ...a, description: sv('billing:lines.training', { article: sv(`billing:articles.${a.code}`), title: order.offeringTitle, date: formatDate(date, 'sv') }) } : a,
+              a.code === order.length
+                ? {
+                    ...a,
+                    description: sv('billing:lines.training', {
+                      article: sv(`billing:articles.${a.code}`),
+                      title: order.offeringTitle,
+                      date: formatDate(date, 'sv'),
+                    }),
+                  }
+                : a,
             );
       const lines = await price(items, date, trx);
       return invoices.createDraft(trx, {
@@ -163,8 +235,15 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
         const seller = await parties.seller(trx);
         const master = await parties.find(draft.organisationId, trx);
         const missing = missingMasterData(seller, master);
-        if (missing.length) throw new HttpError(409, 'billing:errors.masterData', { missing: missing.map((k) => sv(k)).join(', ') });
-        const order = draft.trainingOrderId ? await trx('training_orders').where({ id: draft.trainingOrderId }).first('contact_name', 'contact_email', 'contact_phone') : null;
+        if (missing.length)
+          throw new HttpError(409, 'billing:errors.masterData', {
+            missing: missing.map((k) => sv(k)).join(', '),
+          });
+        const order = draft.trainingOrderId
+          ? await trx('training_orders')
+              .where({ id: draft.trainingOrderId })
+              .first('contact_name', 'contact_email', 'contact_phone')
+          : null;
         const buyer: BillingParty = {
           ...master!,
           peppolId: master!.peppolId ?? master!.orgNumber,
@@ -173,31 +252,68 @@ export function billingService(deps: { db: Knex; i18n: i18n; invoices: InvoicesR
           contactPhone: order?.contact_phone ?? master!.contactPhone,
           invoiceEmail: order?.contact_email ?? master!.invoiceEmail,
         };
-        const sellerSnapshot: SellerParty = { ...seller!, peppolId: seller!.peppolId ?? seller!.orgNumber, peppolScheme: seller!.peppolId ? seller!.peppolScheme : '0007' };
+        const sellerSnapshot: SellerParty = {
+          ...seller!,
+          peppolId: seller!.peppolId ?? seller!.orgNumber,
+          peppolScheme: seller!.peppolId ? seller!.peppolScheme : '0007',
+        };
         const totals = invoiceTotals(draft.lines);
         const issueDate = swedishDate(now);
         const dueDate = addDays(issueDate, settings.paymentTermsDays);
         // The document is checked before a number is taken, so the series' row lock is held only for the
         // last update and the commit; the number changes nothing the rules look at but the ID itself.
-        const provisional: Invoice = { ...draft, status: 'issued', number: 0, issueDate, dueDate, seller: sellerSnapshot, buyer, ...totals, issuedAt: now };
-        const violations = checkUbl(ublDocument(provisional, texts(provisional, sellerSnapshot, settings.paymentTermsDays)));
-        if (violations.length) throw new HttpError(409, 'billing:errors.ublRules', { rules: violations.map((v) => `${v.id}: ${v.message}`).join('; ') });
+        const provisional: Invoice = {
+          ...draft,
+          status: 'issued',
+          number: 0,
+          issueDate,
+          dueDate,
+          seller: sellerSnapshot,
+          buyer,
+          ...totals,
+          issuedAt: now,
+        };
+        const violations = checkUbl(
+          ublDocument(provisional, texts(provisional, sellerSnapshot, settings.paymentTermsDays)),
+        );
+        if (violations.length)
+          throw new HttpError(409, 'billing:errors.ublRules', {
+            rules: violations.map((v) => `${v.id}: ${v.message}`).join('; '),
+          });
         const number = await invoices.takeNumber(trx);
-        await invoices.markIssued(trx, draft.id, { number, issueDate, dueDate, seller: sellerSnapshot, buyer, lineTotalOre: totals.lineTotalOre, vatTotalOre: totals.vatTotalOre, payableOre: totals.payableOre, issuedBy: actorId });
+        await invoices.markIssued(trx, draft.id, {
+          number,
+          issueDate,
+          dueDate,
+          seller: sellerSnapshot,
+          buyer,
+          lineTotalOre: totals.lineTotalOre,
+          vatTotalOre: totals.vatTotalOre,
+          payableOre: totals.payableOre,
+          issuedBy: actorId,
+        });
       });
       return (await invoices.find(invoiceId))!;
     },
 
     /** Drafts a credit note for some lines of an issued invoice (all lines not credited yet when none are named). */
-    async draftCreditNote(invoiceId: number, lineIds: number[], reason: string, actorId: number): Promise<number> {
+    async draftCreditNote(
+      invoiceId: number,
+      lineIds: number[],
+      reason: string,
+      actorId: number,
+    ): Promise<number> {
       return db.transaction(async (trx) => {
         const invoice = await invoices.find(invoiceId, trx, true);
         if (!invoice || invoice.kind !== 'invoice') throw notFound('billing:errors.invoiceNotFound');
         if (invoice.status !== 'issued') throw conflict('billing:errors.creditOnlyIssued');
         const open = new Set(await invoices.uncreditedLineIds(invoice.id, trx));
         const chosen = lineIds.length ? lineIds : [...open];
-        if (!chosen.length || chosen.some((id) => !open.has(id))) throw conflict('billing:errors.alreadyCredited');
-        const lines = invoice.lines.filter((l) => chosen.includes(l.id)).map((l) => ({ ...l, creditsLineId: l.id }));
+        if (!chosen.length || chosen.some((id) => !open.has(id)))
+          throw conflict('billing:errors.alreadyCredited');
+        const lines = invoice.lines
+          .filter((l) => chosen.includes(l.id))
+          .map((l) => ({ ...l, creditsLineId: l.id }));
         const id = await invoices.createDraft(trx, {
           kind: 'credit_note',
           organisationId: invoice.organisationId,

@@ -33,7 +33,9 @@ export function normaliseOrgNumber(input: unknown): string | null {
 
 /** "2120001835" → "212000-1835". */
 export function formatOrgNumber(orgNumber: string | null): string {
-  return orgNumber && /^[0-9]{10}$/.test(orgNumber) ? `${orgNumber.slice(0, 6)}-${orgNumber.slice(6)}` : orgNumber ?? '';
+  return orgNumber && /^[0-9]{10}$/.test(orgNumber)
+    ? `${orgNumber.slice(0, 6)}-${orgNumber.slice(6)}`
+    : (orgNumber ?? '');
 }
 
 /** The Swedish VAT number of an organisation number: SE + the 10 digits + 01. */

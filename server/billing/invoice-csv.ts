@@ -8,7 +8,28 @@ import type { TFunction } from 'i18next';
 import { invoiceTotals } from './money';
 import type { Invoice } from './types';
 
-const COLUMNS = ['number', 'type', 'issueDate', 'dueDate', 'customer', 'orgNumber', 'buyerReference', 'costCentre', 'order', 'credits', 'line', 'article', 'description', 'quantity', 'unitPrice', 'net', 'vatCategory', 'vatPercent', 'vat', 'gross'] as const;
+const COLUMNS = [
+  'number',
+  'type',
+  'issueDate',
+  'dueDate',
+  'customer',
+  'orgNumber',
+  'buyerReference',
+  'costCentre',
+  'order',
+  'credits',
+  'line',
+  'article',
+  'description',
+  'quantity',
+  'unitPrice',
+  'net',
+  'vatCategory',
+  'vatPercent',
+  'vat',
+  'gross',
+] as const;
 
 const decimalComma = (ore: number) => {
   const sign = ore < 0 ? '-' : '';
@@ -27,10 +48,15 @@ export function csvText(value: string | number | null): string {
 function lineVat(invoice: Invoice): Map<number, number> {
   const result = new Map<number, number>();
   for (const group of invoiceTotals(invoice.lines).breakdown) {
-    const lines = invoice.lines.filter((l) => l.vat.category === group.category && (group.category === 'E' || l.vat.percent === group.percent));
+    const lines = invoice.lines.filter(
+      (l) => l.vat.category === group.category && (group.category === 'E' || l.vat.percent === group.percent),
+    );
     let allocated = 0;
     lines.forEach((l, i) => {
-      const vat = i === lines.length - 1 ? group.taxOre - allocated : Math.round((l.lineTotalOre * l.vat.percent) / 100);
+      const vat =
+        i === lines.length - 1
+          ? group.taxOre - allocated
+          : Math.round((l.lineTotalOre * l.vat.percent) / 100);
       allocated += vat;
       result.set(l.id, vat);
     });

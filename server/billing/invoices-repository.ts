@@ -1,6 +1,16 @@
 /** Invoices and credit notes with their lines, and the gap-free number series. */
 import type { Knex } from 'knex';
-import type { ArticleCode, BillingParty, Invoice, InvoiceKind, InvoiceLine, InvoiceReason, PricedLine, SellerParty, VatTreatment } from './types';
+import type {
+  ArticleCode,
+  BillingParty,
+  Invoice,
+  InvoiceKind,
+  InvoiceLine,
+  InvoiceReason,
+  PricedLine,
+  SellerParty,
+  VatTreatment,
+} from './types';
 
 type Db = Knex | Knex.Transaction;
 
@@ -13,7 +23,11 @@ const toLine = (r: Record<string, unknown>): InvoiceLine => ({
   unitCode: r.unit_code as string,
   unitPriceOre: r.unit_price_ore as number,
   lineTotalOre: r.line_total_ore as number,
-  vat: { category: r.vat_category as VatTreatment['category'], percent: r.vat_percent as number, exemptionReason: (r.vat_exemption_reason as string | null) ?? null },
+  vat: {
+    category: r.vat_category as VatTreatment['category'],
+    percent: r.vat_percent as number,
+    exemptionReason: (r.vat_exemption_reason as string | null) ?? null,
+  },
   creditsLineId: (r.credits_line_id as number | null) ?? null,
 });
 
@@ -74,12 +88,24 @@ export function invoicesRepository(db: Knex) {
     trx('invoices as i')
       .join('organisations as o', 'o.id', 'i.organisation_id')
       .leftJoin('invoices as c', 'c.id', 'i.credited_invoice_id')
-      .select('i.*', 'o.name as organisation_name', 'c.number as credited_number', 'c.issue_date as credited_issue_date');
+      .select(
+        'i.*',
+        'o.name as organisation_name',
+        'c.number as credited_number',
+        'c.issue_date as credited_issue_date',
+      );
 
   async function withLines(rows: Record<string, unknown>[], trx: Db): Promise<Invoice[]> {
     if (!rows.length) return [];
-    const lines = await trx('invoice_lines').whereIn('invoice_id', rows.map((r) => r.id as number)).orderBy(['invoice_id', 'position']);
-    return rows.map((r) => toInvoice(r, lines.filter((l: Record<string, unknown>) => l.invoice_id === r.id).map(toLine)));
+    const lines = await trx('invoice_lines')
+      .whereIn(
+        'invoice_id',
+        rows.map((r) => r.id as number),
+      )
+      .orderBy(['invoice_id', 'position']);
+    return rows.map((r) =>
+      toInvoice(r, lines.filter((l: Record<string, unknown>) => l.invoice_id === r.id).map(toLine)),
+    );
   }
 
   return {
@@ -88,7 +114,19 @@ export function invoicesRepository(db: Knex) {
       const inserted = await trx.raw(
         `insert into invoices (kind, organisation_id, training_order_id, credited_invoice_id, reason, buyer_reference, cost_centre, order_label, delivery_date, note, created_by)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
-        [d.kind, d.organisationId, d.trainingOrderId, d.creditedInvoiceId, d.reason, d.buyerReference, d.costCentre, d.orderLabel, d.deliveryDate, d.note, d.createdBy],
+        [
+          d.kind,
+          d.organisationId,
+          d.trainingOrderId,
+          d.creditedInvoiceId,
+          d.reason,
+          d.buyerReference,
+          d.costCentre,
+          d.orderLabel,
+          d.deliveryDate,
+          d.note,
+          d.createdBy,
+        ],
       );
       if (!inserted.rows.length) return null;
       const id = inserted.rows[0].id as number;
@@ -118,7 +156,12 @@ export function invoicesRepository(db: Knex) {
     },
 
     async list(filter: InvoiceFilter = {}, trx: Db = db): Promise<Invoice[]> {
-      const q = base(trx).orderBy([{ column: 'i.number', order: 'desc', nulls: 'first' }, { column: 'i.id', order: 'desc' }]).limit(1000);
+      const q = base(trx)
+        .orderBy([
+          { column: 'i.number', order: 'desc', nulls: 'first' },
+          { column: 'i.id', order: 'desc' },
+        ])
+        .limit(1000);
       if (filter.organisationIds) q.whereIn('i.organisation_id', filter.organisationIds);
       if (filter.status) q.where('i.status', filter.status);
       if (filter.issuedFrom) q.where('i.issue_date', '>=', filter.issuedFrom);
@@ -151,11 +194,28 @@ export function invoicesRepository(db: Knex) {
      * concurrent issuers, and a rollback returns the number, so the series has no gaps.
      */
     async takeNumber(trx: Knex.Transaction): Promise<number> {
-      const [row] = await trx('invoice_number_series').where({ id: 'main' }).increment('next_number', 1).returning('next_number');
+      const [row] = await trx('invoice_number_series')
+        .where({ id: 'main' })
+        .increment('next_number', 1)
+        .returning('next_number');
       return (row.next_number as number) - 1;
     },
 
-    async markIssued(trx: Knex.Transaction, id: number, f: { number: number; issueDate: string; dueDate: string; seller: SellerParty; buyer: BillingParty; lineTotalOre: number; vatTotalOre: number; payableOre: number; issuedBy: number }): Promise<void> {
+    async markIssued(
+      trx: Knex.Transaction,
+      id: number,
+      f: {
+        number: number;
+        issueDate: string;
+        dueDate: string;
+        seller: SellerParty;
+        buyer: BillingParty;
+        lineTotalOre: number;
+        vatTotalOre: number;
+        payableOre: number;
+        issuedBy: number;
+      },
+    ): Promise<void> {
       await trx('invoices')
         .where({ id, status: 'draft' })
         .update({

@@ -9,7 +9,14 @@ export function vatBreakdown(lines: Pick<PricedLine, 'lineTotalOre' | 'vat'>[]):
   const groups = new Map<string, VatBreakdownRow & { reasons: Set<string> }>();
   for (const line of lines) {
     const key = line.vat.category === 'E' ? 'E' : `S${line.vat.percent}`;
-    const group = groups.get(key) ?? { category: line.vat.category, percent: line.vat.percent, exemptionReason: null, taxableOre: 0, taxOre: 0, reasons: new Set<string>() };
+    const group = groups.get(key) ?? {
+      category: line.vat.category,
+      percent: line.vat.percent,
+      exemptionReason: null,
+      taxableOre: 0,
+      taxOre: 0,
+      reasons: new Set<string>(),
+    };
     group.taxableOre += line.lineTotalOre;
     if (line.vat.exemptionReason) group.reasons.add(line.vat.exemptionReason);
     groups.set(key, group);

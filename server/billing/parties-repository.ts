@@ -37,11 +37,16 @@ const toParty = (r: Record<string, unknown>): BillingParty => ({
 
 export function partiesRepository(db: Knex) {
   const parties = (trx: Db = db) =>
-    trx('organisations as o').leftJoin('organisation_billing_details as b', 'b.organisation_id', 'o.id').select('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
+    trx('organisations as o')
+      .leftJoin('organisation_billing_details as b', 'b.organisation_id', 'o.id')
+      .select('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
 
   return {
     async list(): Promise<(BillingParty & { kind: string })[]> {
-      return (await parties().orderBy('o.name')).map((r: Record<string, unknown>) => ({ ...toParty(r), kind: r.kind as string }));
+      return (await parties().orderBy('o.name')).map((r: Record<string, unknown>) => ({
+        ...toParty(r),
+        kind: r.kind as string,
+      }));
     },
 
     async find(organisationId: number, trx: Db = db): Promise<BillingParty | null> {
@@ -50,7 +55,12 @@ export function partiesRepository(db: Knex) {
     },
 
     /** Saves an organisation's billing details (and its organisation number) in one transaction. */
-    async save(organisationId: number, d: BillingDetailsInput, updatedBy: number | null, trx?: Knex.Transaction): Promise<void> {
+    async save(
+      organisationId: number,
+      d: BillingDetailsInput,
+      updatedBy: number | null,
+      trx?: Knex.Transaction,
+    ): Promise<void> {
       const work = async (t: Knex.Transaction) => {
         await t('organisations').where({ id: organisationId }).update({ org_number: d.orgNumber });
         await t('organisation_billing_details')
@@ -77,7 +87,10 @@ export function partiesRepository(db: Knex) {
     },
 
     async setOrgNumber(trx: Knex.Transaction, organisationId: number, orgNumber: string): Promise<void> {
-      await trx('organisations').where({ id: organisationId }).whereNull('org_number').update({ org_number: orgNumber });
+      await trx('organisations')
+        .where({ id: organisationId })
+        .whereNull('org_number')
+        .update({ org_number: orgNumber });
     },
 
     async settings(trx: Db = db): Promise<BillingSettings> {

@@ -10,18 +10,32 @@ const toEntry = (r: Record<string, unknown>): PriceEntry => ({
   validFrom: r.valid_from as string,
   validUntil: (r.valid_until as string | null) ?? null,
   unitPriceOre: r.unit_price_ore as number,
-  vat: { category: r.vat_category as VatTreatment['category'], percent: r.vat_percent as number, exemptionReason: (r.vat_exemption_reason as string | null) ?? null },
+  vat: {
+    category: r.vat_category as VatTreatment['category'],
+    percent: r.vat_percent as number,
+    exemptionReason: (r.vat_exemption_reason as string | null) ?? null,
+  },
 });
 
 export function priceListRepository(db: Knex) {
   return {
     async articles(): Promise<PriceArticle[]> {
       const rows = await db('price_articles').orderBy('sort');
-      return rows.map((r: Record<string, string>) => ({ code: r.code as ArticleCode, name: { sv: r.name_sv, en: r.name_en }, kind: r.kind as PriceArticle['kind'], unit: r.unit as PriceArticle['unit'] }));
+      return rows.map((r: Record<string, string>) => ({
+        code: r.code as ArticleCode,
+        name: { sv: r.name_sv, en: r.name_en },
+        kind: r.kind as PriceArticle['kind'],
+        unit: r.unit as PriceArticle['unit'],
+      }));
     },
 
     async entries(): Promise<PriceEntry[]> {
-      return (await db('price_list_entries as e').join('price_articles as a', 'a.code', 'e.article_code').orderBy([{ column: 'a.sort' }, { column: 'e.valid_from', order: 'desc' }]).select('e.*')).map(toEntry);
+      return (
+        await db('price_list_entries as e')
+          .join('price_articles as a', 'a.code', 'e.article_code')
+          .orderBy([{ column: 'a.sort' }, { column: 'e.valid_from', order: 'desc' }])
+          .select('e.*')
+      ).map(toEntry);
     },
 
     /** The price of an article on a day (YYYY-MM-DD), or null when the list has none. */
@@ -38,7 +52,14 @@ export function priceListRepository(db: Knex) {
      * Adds a price from a day on. The open-ended price that starts earlier ends the day before; a price that
      * would overlap any other period is refused by the database (exclusion constraint) and reported as false.
      */
-    async addEntry(input: { articleCode: ArticleCode; validFrom: string; validUntil: string | null; unitPriceOre: number; vat: VatTreatment; createdBy: number }): Promise<boolean> {
+    async addEntry(input: {
+      articleCode: ArticleCode;
+      validFrom: string;
+      validUntil: string | null;
+      unitPriceOre: number;
+      vat: VatTreatment;
+      createdBy: number;
+    }): Promise<boolean> {
       try {
         await db.transaction(async (trx) => {
           await trx('price_articles').where({ code: input.articleCode }).forUpdate().first('code');

@@ -11,7 +11,14 @@ export interface VatTreatment {
 
 export const SWEDISH_VAT_RATES = [25, 12, 6] as const;
 
-export const ARTICLE_CODES = ['half_day', 'full_day', 'venue', 'coffee', 'travel', 'late_cancellation'] as const;
+export const ARTICLE_CODES = [
+  'half_day',
+  'full_day',
+  'venue',
+  'coffee',
+  'travel',
+  'late_cancellation',
+] as const;
 export type ArticleCode = (typeof ARTICLE_CODES)[number];
 
 export interface PriceArticle {

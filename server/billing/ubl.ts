@@ -28,19 +28,36 @@ export interface UblTexts {
 
 /** Builds the XML of an issued document; throws if it is still a draft. */
 export function ublDocument(invoice: Invoice, texts: UblTexts): string {
-  if (invoice.status !== 'issued' || invoice.number === null || !invoice.seller || !invoice.buyer || !invoice.issueDate || !invoice.dueDate) {
+  if (
+    invoice.status !== 'issued' ||
+    invoice.number === null ||
+    !invoice.seller ||
+    !invoice.buyer ||
+    !invoice.issueDate ||
+    !invoice.dueDate
+  ) {
     throw new Error(`invoice ${invoice.id} is not issued`);
   }
   const credit = invoice.kind === 'credit_note';
   const currency = invoice.currency;
-  const amount = (parent: XMLBuilder, name: string, ore: number) => parent.ele(NS.cbc, `cbc:${name}`, { currencyID: currency }).txt(oreToDecimal(ore));
-  const text = (parent: XMLBuilder, name: string, value: string | null | undefined, attrs?: Record<string, string>) => {
-    if (value !== null && value !== undefined && value.trim() !== '') parent.ele(NS.cbc, `cbc:${name}`, attrs).txt(value);
+  const amount = (parent: XMLBuilder, name: string, ore: number) =>
+    parent.ele(NS.cbc, `cbc:${name}`, { currencyID: currency }).txt(oreToDecimal(ore));
+  const text = (
+    parent: XMLBuilder,
+    name: string,
+    value: string | null | undefined,
+    attrs?: Record<string, string>,
+  ) => {
+    if (value !== null && value !== undefined && value.trim() !== '')
+      parent.ele(NS.cbc, `cbc:${name}`, attrs).txt(value);
   };
   const agg = (parent: XMLBuilder, name: string) => parent.ele(NS.cac, `cac:${name}`);
 
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = doc.ele(credit ? NS.creditNote : NS.invoice, credit ? 'CreditNote' : 'Invoice', { 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc });
+  const root = doc.ele(credit ? NS.creditNote : NS.invoice, credit ? 'CreditNote' : 'Invoice', {
+    'xmlns:cac': NS.cac,
+    'xmlns:cbc': NS.cbc,
+  });
   text(root, 'CustomizationID', CUSTOMIZATION_ID);
   text(root, 'ProfileID', PROFILE_ID);
   text(root, 'ID', String(invoice.number));
@@ -92,7 +109,9 @@ export function ublDocument(invoice: Invoice, texts: UblTexts): string {
   for (const line of invoice.lines) {
     const el = agg(root, credit ? 'CreditNoteLine' : 'InvoiceLine');
     text(el, 'ID', String(line.position));
-    text(el, credit ? 'CreditedQuantity' : 'InvoicedQuantity', String(line.quantity), { unitCode: line.unitCode });
+    text(el, credit ? 'CreditedQuantity' : 'InvoicedQuantity', String(line.quantity), {
+      unitCode: line.unitCode,
+    });
     amount(el, 'LineExtensionAmount', line.lineTotalOre);
     const item = agg(el, 'Item');
     text(item, 'Name', line.description.slice(0, 200));

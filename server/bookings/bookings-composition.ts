@@ -19,6 +19,16 @@ export function bookingsFeature(deps: { db: Knex; config: Config; i18n: i18n; ma
   const parties = partiesRepository(db);
   const invoices = invoicesRepository(db);
   const billing = billingService({ db, i18n: deps.i18n, invoices, priceList, parties });
-  const bookings = bookingsService({ db, i18n: deps.i18n, offerings, orders, parties, billing, mail, publicBaseUrl: config.publicBaseUrl, mailFrom: config.mailFrom });
+  const bookings = bookingsService({
+    db,
+    i18n: deps.i18n,
+    offerings,
+    orders,
+    parties,
+    billing,
+    mail,
+    publicBaseUrl: config.publicBaseUrl,
+    mailFrom: config.mailFrom,
+  });
   return { offerings, orders, priceList, parties, invoices, billing, bookings };
 }

@@ -16,12 +16,29 @@ import type { Language } from '../i18n/i18n';
 import type { Knex } from 'knex';
 import { bookerOrganisations, isAdmin, isHmc } from './bookings-policy';
 import type { BookingsService } from './bookings-service';
-import { attendanceSchema, cancelSchema, checkOrder, checkOrderLeniently, handleSchema, offeringSchema, orderSchema, participantsSchema } from './bookings-validation';
+import {
+  attendanceSchema,
+  cancelSchema,
+  checkOrder,
+  checkOrderLeniently,
+  handleSchema,
+  offeringSchema,
+  orderSchema,
+  participantsSchema,
+} from './bookings-validation';
 import { cancellationTerms } from './cancellation';
 import { swedishDate, swedishInstant, swedishTime } from './dates';
 import type { OfferingsRepository } from './offerings-repository';
 import type { OrdersRepository } from './orders-repository';
-import { OFFERING_AREAS, ORDER_STATUSES, PLACES, type Offering, type OrderRequest, type OrderStatus, type TrainingOrder } from './types';
+import {
+  OFFERING_AREAS,
+  ORDER_STATUSES,
+  PLACES,
+  type Offering,
+  type OrderRequest,
+  type OrderStatus,
+  type TrainingOrder,
+} from './types';
 import { confirmedOrAsk } from '../http/confirm';
 
 /** Formatting helpers every bookings and billing view uses. */
@@ -53,14 +70,22 @@ export function bookingsController(deps: {
   async function publishedOffering(req: Request): Promise<Offering> {
     const id = idParam(req.params.id);
     const offering = id === null ? null : await offerings.find(id);
-    if (!offering || (!offering.published && !isHmc(req.user!))) throw notFound('bookings:errors.offeringNotFound');
+    if (!offering || (!offering.published && !isHmc(req.user!)))
+      throw notFound('bookings:errors.offeringNotFound');
     return offering;
   }
 
   /** Today's prices for the offering and the cancellation terms, shown before anyone orders. */
   async function priceTerms(offering: Offering) {
-    const [sheet, settings] = await Promise.all([billing.priceSheet(offering, swedishDate(new Date())), parties.settings()]);
-    return { sheet, freeDays: settings.freeCancellationDays, lateFee: sheet.find((l) => l.code === 'late_cancellation') ?? null };
+    const [sheet, settings] = await Promise.all([
+      billing.priceSheet(offering, swedishDate(new Date())),
+      parties.settings(),
+    ]);
+    return {
+      sheet,
+      freeDays: settings.freeCancellationDays,
+      lateFee: sheet.find((l) => l.code === 'late_cancellation') ?? null,
+    };
   }
 
   async function organisationsOf(user: CurrentUser) {
@@ -68,45 +93,112 @@ export function bookingsController(deps: {
     return ids.length ? Promise.all(ids.map(async (id) => (await parties.find(id))!)) : [];
   }
 
-  async function renderOrderForm(req: Request, res: Response, offering: Offering, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+  async function renderOrderForm(
+    req: Request,
+    res: Response,
+    offering: Offering,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const [orgs, terms] = await Promise.all([organisationsOf(req.user!), priceTerms(offering)]);
-    render(req, res, 'bookings/order-form', { title: req.t('bookings:order.title', { title: offering.title[req.user!.contentVariant] }), offering, organisations: orgs, values, errors, errorParams: { max: offering.maxParticipants }, places: PLACES, terms }, status);
+    render(
+      req,
+      res,
+      'bookings/order-form',
+      {
+        title: req.t('bookings:order.title', { title: offering.title[req.user!.contentVariant] }),
+        offering,
+        organisations: orgs,
+        values,
+        errors,
+        errorParams: { max: offering.maxParticipants },
+        places: PLACES,
+        terms,
+      },
+      status,
+    );
   }
 
-  async function orderPage(req: Request, res: Response, order: TrainingOrder, view: 'bookings/order' | 'bookings/hmc-order', extra: Record<string, unknown> = {}, status = 200) {
+  async function orderPage(
+    req: Request,
+    res: Response,
+    order: TrainingOrder,
+    view: 'bookings/order' | 'bookings/hmc-order',
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const now = new Date();
     const settings = await parties.settings();
     const participants = await orders.participants(order.id);
     // Invoices are for the ordering organisation and administrators; educators handle the training only.
     const seesInvoices = isAdmin(req.user!) || bookerOrganisations(req.user!).includes(order.organisationId);
     const allInvoices = await invoices.forOrder(order.id);
-    const orderInvoices = seesInvoices ? allInvoices.filter((i) => i.status === 'issued' || isAdmin(req.user!)) : [];
+    const orderInvoices = seesInvoices
+      ? allInvoices.filter((i) => i.status === 'issued' || isAdmin(req.user!))
+      : [];
     const handlesAttendance = isAdmin(req.user!) || order.educatorId === req.user!.id;
-    const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now, freeDays: settings.freeCancellationDays, byHmc: view === 'bookings/hmc-order' });
-    const fee = await deps.billing.price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? now)).catch(() => null);
+    const terms = cancellationTerms({
+      status: order.status,
+      startsAt: order.startsAt,
+      now,
+      freeDays: settings.freeCancellationDays,
+      byHmc: view === 'bookings/hmc-order',
+    });
+    const fee = await deps.billing
+      .price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? now))
+      .catch(() => null);
     const organisationPeople =
       view === 'bookings/order' && ['requested', 'proposed', 'confirmed'].includes(order.status)
-        ? await db('users as u').join('units as un', 'un.id', 'u.unit_id').where('un.organisation_id', order.organisationId).whereNull('u.disabled_at').orderBy('u.name').limit(500).select('u.id', 'u.name', 'u.email', 'un.name as unit_name')
+        ? await db('users as u')
+            .join('units as un', 'un.id', 'u.unit_id')
+            .where('un.organisation_id', order.organisationId)
+            .whereNull('u.disabled_at')
+            .orderBy('u.name')
+            .limit(500)
+            .select('u.id', 'u.name', 'u.email', 'un.name as unit_name')
         : [];
-    const educators = view === 'bookings/hmc-order' ? await db('users as u').join('permissions as p', 'p.user_id', 'u.id').where('p.kind', 'educator').whereNull('u.disabled_at').distinct('u.id', 'u.name').orderBy('u.name') : [];
-    render(req, res, view, {
-      title: req.t('bookings:orderPage.title', { id: order.id }),
-      order,
-      participants,
-      invoices: orderInvoices.map((i) => ({ ...i, totals: invoiceTotals(i.lines) })),
-      terms,
-      fee: fee ? fee[0].unitPriceOre : null,
-      organisationPeople: organisationPeople.filter((p: { email: string }) => !participants.some((x) => x.email.toLowerCase() === p.email.toLowerCase())),
-      educators,
-      open: ['requested', 'proposed', 'confirmed'].includes(order.status),
-      started: !!order.startsAt && order.startsAt <= now,
-      canRegister: order.status === 'confirmed' && !!order.startsAt && order.startsAt <= now && handlesAttendance,
-      // A mistake in the attendance can be corrected until the order's invoice is issued.
-      canCorrect: view === 'bookings/hmc-order' && order.status === 'delivered' && handlesAttendance && !allInvoices.some((i) => i.kind === 'invoice' && i.status === 'issued'),
-      notice: typeof req.query.klart === 'string' ? req.query.klart : null,
-      values: {},
-      ...extra,
-    }, status);
+    const educators =
+      view === 'bookings/hmc-order'
+        ? await db('users as u')
+            .join('permissions as p', 'p.user_id', 'u.id')
+            .where('p.kind', 'educator')
+            .whereNull('u.disabled_at')
+            .distinct('u.id', 'u.name')
+            .orderBy('u.name')
+        : [];
+    render(
+      req,
+      res,
+      view,
+      {
+        title: req.t('bookings:orderPage.title', { id: order.id }),
+        order,
+        participants,
+        invoices: orderInvoices.map((i) => ({ ...i, totals: invoiceTotals(i.lines) })),
+        terms,
+        fee: fee ? fee[0].unitPriceOre : null,
+        organisationPeople: organisationPeople.filter(
+          (p: { email: string }) =>
+            !participants.some((x) => x.email.toLowerCase() === p.email.toLowerCase()),
+        ),
+        educators,
+        open: ['requested', 'proposed', 'confirmed'].includes(order.status),
+        started: !!order.startsAt && order.startsAt <= now,
+        canRegister:
+          order.status === 'confirmed' && !!order.startsAt && order.startsAt <= now && handlesAttendance,
+        // A mistake in the attendance can be corrected until the order's invoice is issued.
+        canCorrect:
+          view === 'bookings/hmc-order' &&
+          order.status === 'delivered' &&
+          handlesAttendance &&
+          !allInvoices.some((i) => i.kind === 'invoice' && i.status === 'issued'),
+        notice: typeof req.query.klart === 'string' ? req.query.klart : null,
+        values: {},
+        ...extra,
+      },
+      status,
+    );
   }
 
   async function loadOrder(req: Request): Promise<TrainingOrder> {
@@ -117,13 +209,29 @@ export function bookingsController(deps: {
     // ---- Offerings (everyone who orders or handles) ----
     async offeringsList(req: Request, res: Response) {
       const [list, roles] = await Promise.all([offerings.list(), jobRoles.list()]);
-      render(req, res, 'bookings/offerings', { title: req.t('bookings:offerings.title'), offerings: list, roles, canOrder: bookerOrganisations(req.user!).length > 0 });
+      render(req, res, 'bookings/offerings', {
+        title: req.t('bookings:offerings.title'),
+        offerings: list,
+        roles,
+        canOrder: bookerOrganisations(req.user!).length > 0,
+      });
     },
 
     async offeringPage(req: Request, res: Response) {
       const offering = await publishedOffering(req);
-      const [roles, course, terms] = await Promise.all([jobRoles.list(), offering.courseSlug ? courses.latestBySlug(offering.courseSlug) : null, priceTerms(offering)]);
-      render(req, res, 'bookings/offering', { title: offering.title[req.user!.contentVariant], offering, roles, course, terms, canOrder: bookerOrganisations(req.user!).length > 0 });
+      const [roles, course, terms] = await Promise.all([
+        jobRoles.list(),
+        offering.courseSlug ? courses.latestBySlug(offering.courseSlug) : null,
+        priceTerms(offering),
+      ]);
+      render(req, res, 'bookings/offering', {
+        title: offering.title[req.user!.contentVariant],
+        offering,
+        roles,
+        course,
+        terms,
+        canOrder: bookerOrganisations(req.user!).length > 0,
+      });
     },
 
     // ---- Ordering ----
@@ -131,13 +239,19 @@ export function bookingsController(deps: {
       const offering = await publishedOffering(req);
       const orgs = await organisationsOf(req.user!);
       if (!orgs.length) throw forbidden('bookings:errors.notBooker');
-      await renderOrderForm(req, res, offering, {
-        organisationId: String(orgs[0].organisationId),
-        requestToken: crypto.randomUUID(),
-        place: offering.places[0],
-        contactName: req.user!.name,
-        contactEmail: req.user!.email,
-      }, {});
+      await renderOrderForm(
+        req,
+        res,
+        offering,
+        {
+          organisationId: String(orgs[0].organisationId),
+          requestToken: crypto.randomUUID(),
+          place: offering.places[0],
+          contactName: req.user!.name,
+          contactEmail: req.user!.email,
+        },
+        {},
+      );
     },
 
     /** First send shows the price estimate line by line; the second (confirm) sends the order. */
@@ -147,14 +261,25 @@ export function bookingsController(deps: {
       const body = req.body ?? {};
       if (body.step === 'edit') return renderOrderForm(req, res, offering, body, {});
       const form = parseForm(orderSchema, body);
-      if (!form.ok) return renderOrderForm(req, res, offering, body, { ...checkOrderLeniently(body, offering, swedishDate(new Date())), ...form.errors }, 400);
-      if (!bookerOrganisations(user).includes(form.data.organisationId)) throw forbidden('bookings:errors.notYourOrganisation');
+      if (!form.ok)
+        return renderOrderForm(
+          req,
+          res,
+          offering,
+          body,
+          { ...checkOrderLeniently(body, offering, swedishDate(new Date())), ...form.errors },
+          400,
+        );
+      if (!bookerOrganisations(user).includes(form.data.organisationId))
+        throw forbidden('bookings:errors.notYourOrganisation');
       // A repeated send of a form that already made an order goes to that order.
       const existing = await orders.findByToken(form.data.requestToken);
-      if (existing && existing.organisationId === form.data.organisationId) return res.redirect(303, paths.bookingOrder(existing.id));
+      if (existing && existing.organisationId === form.data.organisationId)
+        return res.redirect(303, paths.bookingOrder(existing.id));
       const organisation = await parties.find(form.data.organisationId);
       const checked = checkOrder(form.data, offering, swedishDate(new Date()), !organisation?.orgNumber);
-      if (Object.keys(checked.errors).length) return renderOrderForm(req, res, offering, body, checked.errors, 400);
+      if (Object.keys(checked.errors).length)
+        return renderOrderForm(req, res, offering, body, checked.errors, 400);
       const request: OrderRequest = {
         organisationId: form.data.organisationId,
         offeringId: offering.id,
@@ -177,7 +302,17 @@ export function bookingsController(deps: {
         let estimate = null;
         let estimateError: HttpError | null = null;
         try {
-          estimate = await billing.estimate({ length: offering.length, place: request.place, withVenue: request.withVenue, withCoffee: request.withCoffee, offeringTitle: offering.title.standard, participants: request.expectedParticipants }, checked.dates[0]);
+          estimate = await billing.estimate(
+            {
+              length: offering.length,
+              place: request.place,
+              withVenue: request.withVenue,
+              withCoffee: request.withCoffee,
+              offeringTitle: offering.title.standard,
+              participants: request.expectedParticipants,
+            },
+            checked.dates[0],
+          );
         } catch (error) {
           if (!(error instanceof HttpError)) throw error;
           estimateError = error;
@@ -205,12 +340,16 @@ export function bookingsController(deps: {
         if (isHmc(user)) return res.redirect(paths.hmcOrders);
         throw forbidden('bookings:errors.notBooker');
       }
-      render(req, res, 'bookings/orders', { title: req.t('bookings:orders.title'), orders: await orders.listForOrganisations(orgIds) });
+      render(req, res, 'bookings/orders', {
+        title: req.t('bookings:orders.title'),
+        orders: await orders.listForOrganisations(orgIds),
+      });
     },
 
     async order(req: Request, res: Response) {
       const order = await loadOrder(req);
-      if (!bookerOrganisations(req.user!).includes(order.organisationId)) return res.redirect(paths.hmcOrder(order.id));
+      if (!bookerOrganisations(req.user!).includes(order.organisationId))
+        return res.redirect(paths.hmcOrder(order.id));
       await orderPage(req, res, order, 'bookings/order');
     },
 
@@ -227,30 +366,71 @@ export function bookingsController(deps: {
       const byHmc = req.path.startsWith('/hmc/');
       if (byHmc && !isHmc(req.user!)) throw forbidden();
       const settings = await parties.settings();
-      const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now: new Date(), freeDays: settings.freeCancellationDays, byHmc });
-      const fee = terms.charged ? await billing.price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? new Date())).catch(() => null) : null;
+      const terms = cancellationTerms({
+        status: order.status,
+        startsAt: order.startsAt,
+        now: new Date(),
+        freeDays: settings.freeCancellationDays,
+        byHmc,
+      });
+      const fee = terms.charged
+        ? await billing
+            .price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? new Date()))
+            .catch(() => null)
+        : null;
       // An order that is no longer open is not asked about again (a repeated send changes nothing).
       const stillOpen = ['requested', 'proposed', 'confirmed'].includes(order.status);
-      const confirmed = !stillOpen || confirmedOrAsk(req, res, {
-        title: req.t('bookings:cancel.confirmTitle'),
-        consequence: terms.charged && fee ? req.t('bookings:cancel.confirmCharged', { fee: formatKronor(fee[0].unitPriceOre, req.lng) }) : req.t('bookings:cancel.confirmFree'),
-        confirmLabel: req.t('bookings:cancel.confirmButton'),
-        backHref: byHmc ? paths.hmcOrder(order.id) : paths.bookingOrder(order.id),
-      });
+      const confirmed =
+        !stillOpen ||
+        confirmedOrAsk(req, res, {
+          title: req.t('bookings:cancel.confirmTitle'),
+          consequence:
+            terms.charged && fee
+              ? req.t('bookings:cancel.confirmCharged', { fee: formatKronor(fee[0].unitPriceOre, req.lng) })
+              : req.t('bookings:cancel.confirmFree'),
+          confirmLabel: req.t('bookings:cancel.confirmButton'),
+          backHref: byHmc ? paths.hmcOrder(order.id) : paths.bookingOrder(order.id),
+        });
       if (!confirmed) return;
-      await bookings.cancel(req.user!, order.id, byHmc ? 'hmc' : 'customer', form.data.reason ?? form.data.cancelReason);
+      await bookings.cancel(
+        req.user!,
+        order.id,
+        byHmc ? 'hmc' : 'customer',
+        form.data.reason ?? form.data.cancelReason,
+      );
       res.redirect(303, `${byHmc ? paths.hmcOrder(order.id) : paths.bookingOrder(order.id)}?klart=avbokad`);
     },
 
     async addParticipants(req: Request, res: Response) {
       const order = await loadOrder(req);
       const form = parseForm(participantsSchema, req.body);
-      if (!form.ok) return orderPage(req, res, order, 'bookings/order', { errors: form.errors, values: req.body ?? {} }, 400);
+      if (!form.ok)
+        return orderPage(
+          req,
+          res,
+          order,
+          'bookings/order',
+          { errors: form.errors, values: req.body ?? {} },
+          400,
+        );
       try {
-        await bookings.addParticipants(req.user!, order.id, { userIds: form.data.userIds, guests: form.data.guestName && form.data.guestEmail ? [{ name: form.data.guestName, email: form.data.guestEmail }] : [] });
+        await bookings.addParticipants(req.user!, order.id, {
+          userIds: form.data.userIds,
+          guests:
+            form.data.guestName && form.data.guestEmail
+              ? [{ name: form.data.guestName, email: form.data.guestEmail }]
+              : [],
+        });
       } catch (error) {
         if (error instanceof HttpError && error.messageKey === 'bookings:errors.tooManyParticipants') {
-          return orderPage(req, res, order, 'bookings/order', { errors: { userIds: error.messageKey }, errorParams: error.params, values: req.body ?? {} }, 409);
+          return orderPage(
+            req,
+            res,
+            order,
+            'bookings/order',
+            { errors: { userIds: error.messageKey }, errorParams: error.params, values: req.body ?? {} },
+            409,
+          );
         }
         throw error;
       }
@@ -276,8 +456,17 @@ export function bookingsController(deps: {
 
     // ---- HMC ----
     async hmcOrders(req: Request, res: Response) {
-      const status = typeof req.query.status === 'string' && (ORDER_STATUSES as readonly string[]).includes(req.query.status) ? (req.query.status as OrderStatus) : null;
-      render(req, res, 'bookings/hmc-orders', { title: req.t('bookings:hmc.title'), orders: await orders.listAll(status ? [status] : []), status, statuses: ORDER_STATUSES });
+      const status =
+        typeof req.query.status === 'string' &&
+        (ORDER_STATUSES as readonly string[]).includes(req.query.status)
+          ? (req.query.status as OrderStatus)
+          : null;
+      render(req, res, 'bookings/hmc-orders', {
+        title: req.t('bookings:hmc.title'),
+        orders: await orders.listAll(status ? [status] : []),
+        status,
+        statuses: ORDER_STATUSES,
+      });
     },
 
     async hmcOrder(req: Request, res: Response) {
@@ -287,7 +476,8 @@ export function bookingsController(deps: {
     async handle(req: Request, res: Response) {
       const order = await loadOrder(req);
       const form = parseForm(handleSchema, req.body);
-      const fail = (errors: FieldErrors, status = 400) => orderPage(req, res, order, 'bookings/hmc-order', { errors, values: req.body ?? {} }, status);
+      const fail = (errors: FieldErrors, status = 400) =>
+        orderPage(req, res, order, 'bookings/hmc-order', { errors, values: req.body ?? {} }, status);
       if (!form.ok) return fail(form.errors);
       const data = form.data;
       if (data.action === 'decline') {
@@ -297,13 +487,23 @@ export function bookingsController(deps: {
       const errors: FieldErrors = {};
       if (data.date <= swedishDate(new Date())) errors.date = 'bookings:errors.datePast';
       if (data.endTime <= data.startTime) errors.endTime = 'bookings:errors.endBeforeStart';
-      const educator = await db('permissions').where({ user_id: data.educatorId, kind: 'educator' }).first('user_id');
+      const educator = await db('permissions')
+        .where({ user_id: data.educatorId, kind: 'educator' })
+        .first('user_id');
       if (!educator) errors.educatorId = 'bookings:errors.educatorRequired';
       if (Object.keys(errors).length) return fail(errors);
-      const schedule = { startsAt: swedishInstant(data.date, data.startTime), endsAt: swedishInstant(data.date, data.endTime), educatorId: data.educatorId, note: data.note };
+      const schedule = {
+        startsAt: swedishInstant(data.date, data.startTime),
+        endsAt: swedishInstant(data.date, data.endTime),
+        educatorId: data.educatorId,
+        note: data.note,
+      };
       if (data.action === 'confirm') await bookings.confirm(req.user!, order.id, schedule);
       else await bookings.propose(req.user!, order.id, schedule);
-      res.redirect(303, `${paths.hmcOrder(order.id)}?klart=${data.action === 'confirm' ? 'bekraftad' : 'foreslagen'}`);
+      res.redirect(
+        303,
+        `${paths.hmcOrder(order.id)}?klart=${data.action === 'confirm' ? 'bekraftad' : 'foreslagen'}`,
+      );
     },
 
     async attendance(req: Request, res: Response) {
@@ -321,16 +521,26 @@ export function bookingsController(deps: {
     /** An administrator drafts an order's invoice again (after a full credit note). */
     async draftAgain(req: Request, res: Response) {
       const order = await loadOrder(req);
-      const reason = order.status === 'delivered' ? 'delivery' : order.status === 'cancelled' && order.cancellationCharged ? 'late_cancellation' : null;
+      const reason =
+        order.status === 'delivered'
+          ? 'delivery'
+          : order.status === 'cancelled' && order.cancellationCharged
+            ? 'late_cancellation'
+            : null;
       if (!reason) throw new HttpError(409, 'bookings:errors.nothingToInvoice');
-      const id = await db.transaction(async (trx) => billing.draftForOrder(trx, (await orders.find(order.id, trx, true))!, reason, req.user!.id));
+      const id = await db.transaction(async (trx) =>
+        billing.draftForOrder(trx, (await orders.find(order.id, trx, true))!, reason, req.user!.id),
+      );
       if (id === null) throw new HttpError(409, 'bookings:errors.invoiceOpen');
       res.redirect(303, paths.adminInvoice(id));
     },
 
     // ---- HMC: offerings ----
     async hmcOfferings(req: Request, res: Response) {
-      render(req, res, 'bookings/hmc-offerings', { title: req.t('bookings:hmcOfferings.title'), offerings: await offerings.list({ includeUnpublished: true }) });
+      render(req, res, 'bookings/hmc-offerings', {
+        title: req.t('bookings:hmcOfferings.title'),
+        offerings: await offerings.list({ includeUnpublished: true }),
+      });
     },
 
     async offeringForm(req: Request, res: Response) {
@@ -338,19 +548,34 @@ export function bookingsController(deps: {
       const offering = id !== null ? await offerings.find(id) : null;
       if (req.params.id && !offering) throw notFound('bookings:errors.offeringNotFound');
       const values = offering
-        ? { titleStandard: offering.title.standard, titleEasy: offering.title.easy, descriptionStandard: offering.description.standard, descriptionEasy: offering.description.easy, area: offering.area, length: offering.length, places: offering.places, maxParticipants: String(offering.maxParticipants), courseId: offering.courseId ? String(offering.courseId) : '', jobRoles: offering.jobRoles, published: offering.published }
+        ? {
+            titleStandard: offering.title.standard,
+            titleEasy: offering.title.easy,
+            descriptionStandard: offering.description.standard,
+            descriptionEasy: offering.description.easy,
+            area: offering.area,
+            length: offering.length,
+            places: offering.places,
+            maxParticipants: String(offering.maxParticipants),
+            courseId: offering.courseId ? String(offering.courseId) : '',
+            jobRoles: offering.jobRoles,
+            published: offering.published,
+          }
         : { places: ['hmc'], maxParticipants: '16', published: false, jobRoles: [] };
       await renderOfferingForm(req, res, offering?.id ?? null, values, {});
     },
 
     async saveOffering(req: Request, res: Response) {
       const id = req.params.id ? idParam(req.params.id) : null;
-      if (req.params.id && (id === null || !(await offerings.find(id)))) throw notFound('bookings:errors.offeringNotFound');
+      if (req.params.id && (id === null || !(await offerings.find(id))))
+        throw notFound('bookings:errors.offeringNotFound');
       const form = parseForm(offeringSchema, req.body);
       if (!form.ok) return renderOfferingForm(req, res, id, req.body ?? {}, form.errors, 400);
       const roles = await jobRoles.list();
-      if (form.data.jobRoles.some((r) => !roles.some((x) => x.id === r))) return renderOfferingForm(req, res, id, req.body, { jobRoles: 'bookings:errors.roleUnknown' }, 400);
-      if (form.data.courseId !== null && !(await db('courses').where({ id: form.data.courseId }).first('id'))) return renderOfferingForm(req, res, id, req.body, { courseId: 'bookings:errors.courseUnknown' }, 400);
+      if (form.data.jobRoles.some((r) => !roles.some((x) => x.id === r)))
+        return renderOfferingForm(req, res, id, req.body, { jobRoles: 'bookings:errors.roleUnknown' }, 400);
+      if (form.data.courseId !== null && !(await db('courses').where({ id: form.data.courseId }).first('id')))
+        return renderOfferingForm(req, res, id, req.body, { courseId: 'bookings:errors.courseUnknown' }, 400);
       const input = {
         title: { standard: form.data.titleStandard, easy: form.data.titleEasy },
         description: { standard: form.data.descriptionStandard, easy: form.data.descriptionEasy },
@@ -368,18 +593,31 @@ export function bookingsController(deps: {
     },
   };
 
-  async function renderOfferingForm(req: Request, res: Response, id: number | null, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+  async function renderOfferingForm(
+    req: Request,
+    res: Response,
+    id: number | null,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const [roles, courseList] = await Promise.all([jobRoles.list(), courses.listLatest()]);
-    render(req, res, 'bookings/hmc-offering-form', {
-      title: req.t(id ? 'bookings:hmcOfferings.editTitle' : 'bookings:hmcOfferings.newTitle'),
-      offeringId: id,
-      values,
-      errors,
-      roles,
-      courses: courseList,
-      areas: OFFERING_AREAS,
-      places: PLACES,
-      saved: req.query.klart === 'sparad',
-    }, status);
+    render(
+      req,
+      res,
+      'bookings/hmc-offering-form',
+      {
+        title: req.t(id ? 'bookings:hmcOfferings.editTitle' : 'bookings:hmcOfferings.newTitle'),
+        offeringId: id,
+        values,
+        errors,
+        roles,
+        courses: courseList,
+        areas: OFFERING_AREAS,
+        places: PLACES,
+        saved: req.query.klart === 'sparad',
+      },
+      status,
+    );
   }
 }

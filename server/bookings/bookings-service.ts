@@ -53,14 +53,25 @@ export function bookingsService(deps: {
   }
 
   /** The course an order's training counts as (its latest version), or null when it counts as none. */
-  async function courseOf(trx: Knex.Transaction, order: TrainingOrder): Promise<{ id: number; courseId: number; validity_months: number | null } | null> {
+  async function courseOf(
+    trx: Knex.Transaction,
+    order: TrainingOrder,
+  ): Promise<{ id: number; courseId: number; validity_months: number | null } | null> {
     if (!order.courseId) return null;
-    const row = await trx('course_versions').where({ course_id: order.courseId }).orderBy('version', 'desc').first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`));
+    const row = await trx('course_versions')
+      .where({ course_id: order.courseId })
+      .orderBy('version', 'desc')
+      .first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`));
     return row ? { ...row, courseId: order.courseId } : null;
   }
 
   /** A classroom completion for one participant who came: the course is approved in their role track. */
-  async function classroomCompletion(trx: Knex.Transaction, order: TrainingOrder, course: { id: number; courseId: number; validity_months: number | null }, userId: number): Promise<number> {
+  async function classroomCompletion(
+    trx: Knex.Transaction,
+    order: TrainingOrder,
+    course: { id: number; courseId: number; validity_months: number | null },
+    userId: number,
+  ): Promise<number> {
     const completedAt = order.endsAt ?? order.startsAt!;
     const [row] = await trx('completions')
       .insert({
@@ -94,7 +105,11 @@ export function bookingsService(deps: {
         end: order.endsAt!,
         stamp: new Date(),
         summary: order.offeringTitle,
-        description: sv('bookings:mail.icsDescription', { organisation: order.organisationName, educator: order.educatorName ?? '', url: `${deps.publicBaseUrl}${paths.bookingOrder(order.id)}` }),
+        description: sv('bookings:mail.icsDescription', {
+          organisation: order.organisationName,
+          educator: order.educatorName ?? '',
+          url: `${deps.publicBaseUrl}${paths.bookingOrder(order.id)}`,
+        }),
         location: placeText(order),
         organizer: { name: sv('common:issuer'), email: organizerEmail },
         url: `${deps.publicBaseUrl}${paths.bookingOrder(order.id)}`,
@@ -103,12 +118,29 @@ export function bookingsService(deps: {
   }
 
   function when(order: TrainingOrder): string {
-    return order.startsAt && order.endsAt ? sv('bookings:mail.when', { date: formatDate(order.startsAt, 'sv'), start: swedishTime(order.startsAt), end: swedishTime(order.endsAt) }) : '';
+    return order.startsAt && order.endsAt
+      ? sv('bookings:mail.when', {
+          date: formatDate(order.startsAt, 'sv'),
+          start: swedishTime(order.startsAt),
+          end: swedishTime(order.endsAt),
+        })
+      : '';
   }
 
   /** Mails the orderer and the order's contact person (once each per event). */
-  async function mailOrderer(trx: Knex.Transaction, order: TrainingOrder, event: string, withCalendar: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED' | null) {
-    const recipients = [...new Set([order.contactEmail, order.orderedByEmail].filter((e): e is string => !!e).map((e) => e.toLowerCase()))];
+  async function mailOrderer(
+    trx: Knex.Transaction,
+    order: TrainingOrder,
+    event: string,
+    withCalendar: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED' | null,
+  ) {
+    const recipients = [
+      ...new Set(
+        [order.contactEmail, order.orderedByEmail]
+          .filter((e): e is string => !!e)
+          .map((e) => e.toLowerCase()),
+      ),
+    ];
     const vars = {
       title: order.offeringTitle,
       organisation: order.organisationName,
@@ -135,10 +167,23 @@ export function bookingsService(deps: {
   }
 
   /** Invites participants to a confirmed training (or tells them it is cancelled), once per schedule. */
-  async function mailParticipants(trx: Knex.Transaction, order: TrainingOrder, list: Participant[], event: 'invite' | 'cancelled') {
+  async function mailParticipants(
+    trx: Knex.Transaction,
+    order: TrainingOrder,
+    list: Participant[],
+    event: 'invite' | 'cancelled',
+  ) {
     if (!order.startsAt) return;
     for (const p of list) {
-      const vars = { name: p.name, title: order.offeringTitle, organisation: order.organisationName, when: when(order), place: placeText(order), educator: order.educatorName ?? '', contact: order.contactName };
+      const vars = {
+        name: p.name,
+        title: order.offeringTitle,
+        organisation: order.organisationName,
+        when: when(order),
+        place: placeText(order),
+        educator: order.educatorName ?? '',
+        contact: order.contactName,
+      };
       await mail.send(
         {
           to: p.email,
@@ -158,7 +203,11 @@ export function bookingsService(deps: {
      * published and can be held at the place, the dates are after today and the group fits. A repeated send
      * of the same form returns the first order.
      */
-    async request(user: CurrentUser, r: OrderRequest, now = new Date()): Promise<{ id: number; created: boolean }> {
+    async request(
+      user: CurrentUser,
+      r: OrderRequest,
+      now = new Date(),
+    ): Promise<{ id: number; created: boolean }> {
       if (!ordersFor(user, r.organisationId)) throw forbidden('bookings:errors.notYourOrganisation');
       const already = await orders.findByToken(r.requestToken);
       if (already) {
@@ -182,8 +231,13 @@ export function bookingsService(deps: {
     async confirm(user: CurrentUser, orderId: number, s: Schedule): Promise<void> {
       await db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
-        if (!['requested', 'proposed', 'confirmed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
-        const unchanged = order.status === 'confirmed' && order.startsAt?.getTime() === s.startsAt.getTime() && order.endsAt?.getTime() === s.endsAt.getTime() && order.educatorId === s.educatorId;
+        if (!['requested', 'proposed', 'confirmed'].includes(order.status))
+          throw conflict('bookings:errors.notOpen');
+        const unchanged =
+          order.status === 'confirmed' &&
+          order.startsAt?.getTime() === s.startsAt.getTime() &&
+          order.endsAt?.getTime() === s.endsAt.getTime() &&
+          order.educatorId === s.educatorId;
         if (unchanged) return;
         await orders.update(trx, orderId, {
           status: 'confirmed',
@@ -206,7 +260,12 @@ export function bookingsService(deps: {
       await db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (!['requested', 'proposed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
-        if (order.status === 'proposed' && order.startsAt?.getTime() === s.startsAt.getTime() && order.endsAt?.getTime() === s.endsAt.getTime()) return;
+        if (
+          order.status === 'proposed' &&
+          order.startsAt?.getTime() === s.startsAt.getTime() &&
+          order.endsAt?.getTime() === s.endsAt.getTime()
+        )
+          return;
         await orders.update(trx, orderId, {
           status: 'proposed',
           starts_at: s.startsAt,
@@ -226,7 +285,12 @@ export function bookingsService(deps: {
         const order = await lockedOrder(trx, orderId);
         if (order.status === 'declined') return;
         if (!['requested', 'proposed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
-        await orders.update(trx, orderId, { status: 'declined', decline_reason: reason, handled_by: user.id, handled_at: trx.fn.now() });
+        await orders.update(trx, orderId, {
+          status: 'declined',
+          decline_reason: reason,
+          handled_by: user.id,
+          handled_at: trx.fn.now(),
+        });
         await mailOrderer(trx, (await orders.find(orderId, trx))!, 'declined', null);
       });
     },
@@ -239,7 +303,10 @@ export function bookingsService(deps: {
         if (order.status === 'confirmed') return;
         if (order.status !== 'proposed') throw conflict('bookings:errors.notProposed');
         if (order.startsAt! <= now) throw conflict('bookings:errors.proposalPassed');
-        await orders.update(trx, orderId, { status: 'confirmed', schedule_sequence: order.scheduleSequence + 1 });
+        await orders.update(trx, orderId, {
+          status: 'confirmed',
+          schedule_sequence: order.scheduleSequence + 1,
+        });
         const updated = (await orders.find(orderId, trx))!;
         await mailOrderer(trx, updated, 'confirmed', 'CONFIRMED');
         await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'invite');
@@ -250,15 +317,29 @@ export function bookingsService(deps: {
      * Cancels an order. A customer's cancellation of a confirmed training after the free period is charged:
      * the late-cancellation invoice is drafted in the same transaction. HMC's cancellations are never charged.
      */
-    async cancel(user: CurrentUser, orderId: number, by: 'customer' | 'hmc', reason: string | null, now = new Date()): Promise<{ charged: boolean }> {
+    async cancel(
+      user: CurrentUser,
+      orderId: number,
+      by: 'customer' | 'hmc',
+      reason: string | null,
+      now = new Date(),
+    ): Promise<{ charged: boolean }> {
       return db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (by === 'customer') assertOrdererOf(user, order);
         if (order.status === 'cancelled') return { charged: !!order.cancellationCharged };
-        if (!['requested', 'proposed', 'confirmed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
-        if (order.startsAt && order.status === 'confirmed' && order.startsAt <= now) throw conflict('bookings:errors.alreadyStarted');
+        if (!['requested', 'proposed', 'confirmed'].includes(order.status))
+          throw conflict('bookings:errors.notOpen');
+        if (order.startsAt && order.status === 'confirmed' && order.startsAt <= now)
+          throw conflict('bookings:errors.alreadyStarted');
         const { freeCancellationDays } = await parties.settings(trx);
-        const terms = cancellationTerms({ status: order.status, startsAt: order.startsAt, now, freeDays: freeCancellationDays, byHmc: by === 'hmc' });
+        const terms = cancellationTerms({
+          status: order.status,
+          startsAt: order.startsAt,
+          now,
+          freeDays: freeCancellationDays,
+          byHmc: by === 'hmc',
+        });
         await orders.update(trx, orderId, {
           status: 'cancelled',
           cancelled_at: now,
@@ -270,8 +351,14 @@ export function bookingsService(deps: {
         });
         const updated = (await orders.find(orderId, trx))!;
         if (terms.charged) await billing.draftForOrder(trx, updated, 'late_cancellation', user.id);
-        await mailOrderer(trx, updated, terms.charged ? 'cancelledCharged' : by === 'hmc' ? 'cancelledByHmc' : 'cancelled', order.startsAt ? 'CANCELLED' : null);
-        if (order.status === 'confirmed') await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'cancelled');
+        await mailOrderer(
+          trx,
+          updated,
+          terms.charged ? 'cancelledCharged' : by === 'hmc' ? 'cancelledByHmc' : 'cancelled',
+          order.startsAt ? 'CANCELLED' : null,
+        );
+        if (order.status === 'confirmed')
+          await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'cancelled');
         return { charged: terms.charged };
       });
     },
@@ -280,34 +367,64 @@ export function bookingsService(deps: {
      * Adds participants: people of the ordering organisation by id, or a name and e-mail that gets an
      * invitation. The list never grows beyond what the offering allows (checked under the order's lock).
      */
-    async addParticipants(user: CurrentUser, orderId: number, add: { userIds: number[]; guests: { name: string; email: string }[] }): Promise<number> {
+    async addParticipants(
+      user: CurrentUser,
+      orderId: number,
+      add: { userIds: number[]; guests: { name: string; email: string }[] },
+    ): Promise<number> {
       return db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertOrdererOf(user, order);
-        if (!['requested', 'proposed', 'confirmed'].includes(order.status)) throw conflict('bookings:errors.participantsClosed');
+        if (!['requested', 'proposed', 'confirmed'].includes(order.status))
+          throw conflict('bookings:errors.participantsClosed');
         const people = add.userIds.length
-          ? await trx('users as u').join('units as un', 'un.id', 'u.unit_id').whereIn('u.id', add.userIds).whereNull('u.disabled_at').select('u.id', 'u.name', 'u.email', 'un.organisation_id')
+          ? await trx('users as u')
+              .join('units as un', 'un.id', 'u.unit_id')
+              .whereIn('u.id', add.userIds)
+              .whereNull('u.disabled_at')
+              .select('u.id', 'u.name', 'u.email', 'un.organisation_id')
           : [];
-        if (people.length !== new Set(add.userIds).size || people.some((p: { organisation_id: number }) => p.organisation_id !== order.organisationId)) {
+        if (
+          people.length !== new Set(add.userIds).size ||
+          people.some((p: { organisation_id: number }) => p.organisation_id !== order.organisationId)
+        ) {
           throw forbidden('bookings:errors.notYourPeople');
         }
         const current = await orders.participants(orderId, trx);
         const known = new Set(current.map((p) => p.email.toLowerCase()));
         const wanted = [
-          ...people.map((p: { id: number; name: string; email: string }) => ({ userId: p.id, name: p.name, email: p.email })),
+          ...people.map((p: { id: number; name: string; email: string }) => ({
+            userId: p.id,
+            name: p.name,
+            email: p.email,
+          })),
           ...add.guests.map((g) => ({ userId: null as number | null, name: g.name, email: g.email })),
-        ].filter((w, i, all) => !known.has(w.email.toLowerCase()) && all.findIndex((x) => x.email.toLowerCase() === w.email.toLowerCase()) === i);
+        ].filter(
+          (w, i, all) =>
+            !known.has(w.email.toLowerCase()) &&
+            all.findIndex((x) => x.email.toLowerCase() === w.email.toLowerCase()) === i,
+        );
         if (current.length + wanted.length > order.maxParticipants) {
-          throw new HttpError(409, 'bookings:errors.tooManyParticipants', { max: order.maxParticipants, left: Math.max(0, order.maxParticipants - current.length) });
+          throw new HttpError(409, 'bookings:errors.tooManyParticipants', {
+            max: order.maxParticipants,
+            left: Math.max(0, order.maxParticipants - current.length),
+          });
         }
         const added: Participant[] = [];
         for (const w of wanted) {
           // A guest is that person only within the ordering organisation and by a verified address; anyone
           // else with an account confirms it themselves (guest-confirmation.ts).
           const account = w.userId ?? (await organisationAccount(trx, w.email, order.organisationId));
-          const p = await orders.addParticipant(trx, { orderId, userId: account, name: w.name, email: w.email, addedBy: user.id });
+          const p = await orders.addParticipant(trx, {
+            orderId,
+            userId: account,
+            name: w.name,
+            email: w.email,
+            addedBy: user.id,
+          });
           if (p) added.push(p);
-          if (p && account === null) await mailGuestConfirmation(trx, { mail, t: sv, publicBaseUrl: deps.publicBaseUrl }, p, order);
+          if (p && account === null)
+            await mailGuestConfirmation(trx, { mail, t: sv, publicBaseUrl: deps.publicBaseUrl }, p, order);
         }
         if (order.status === 'confirmed') await mailParticipants(trx, order, added, 'invite');
         return added.length;
@@ -318,7 +435,8 @@ export function bookingsService(deps: {
       await db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertOrdererOf(user, order);
-        if (!['requested', 'proposed', 'confirmed'].includes(order.status)) throw conflict('bookings:errors.participantsClosed');
+        if (!['requested', 'proposed', 'confirmed'].includes(order.status))
+          throw conflict('bookings:errors.participantsClosed');
         await orders.removeParticipant(trx, orderId, participantId);
       });
     },
@@ -328,7 +446,12 @@ export function bookingsService(deps: {
      * completion of the corresponding e-course (it counts in their role track); the order is delivered and
      * its invoice drafted, all in one transaction. Registering again changes nothing.
      */
-    async registerAttendance(user: CurrentUser, orderId: number, attendedIds: number[], now = new Date()): Promise<{ completions: number; invoiceId: number | null }> {
+    async registerAttendance(
+      user: CurrentUser,
+      orderId: number,
+      attendedIds: number[],
+      now = new Date(),
+    ): Promise<{ completions: number; invoiceId: number | null }> {
       return db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertRegistersAttendance(user, order);
@@ -363,16 +486,29 @@ export function bookingsService(deps: {
      * someone newly marked as present gets the classroom completion, someone un-marked loses it. Every
      * change is written to the audit log in the same transaction; submitting the same list again changes nothing.
      */
-    async correctAttendance(user: CurrentUser, orderId: number, attendedIds: number[]): Promise<{ added: number; removed: number }> {
+    async correctAttendance(
+      user: CurrentUser,
+      orderId: number,
+      attendedIds: number[],
+    ): Promise<{ added: number; removed: number }> {
       return db.transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertRegistersAttendance(user, order);
         if (order.status !== 'delivered') throw conflict('bookings:errors.notDelivered');
         // Locking the order's invoices makes an issue that runs at the same time wait for this correction.
-        const orderInvoices = await trx('invoices').where({ training_order_id: orderId }).forUpdate().select('kind', 'status');
-        if (orderInvoices.some((i: { kind: string; status: string }) => i.kind === 'invoice' && i.status === 'issued')) throw conflict('bookings:errors.attendanceInvoiced');
+        const orderInvoices = await trx('invoices')
+          .where({ training_order_id: orderId })
+          .forUpdate()
+          .select('kind', 'status');
+        if (
+          orderInvoices.some(
+            (i: { kind: string; status: string }) => i.kind === 'invoice' && i.status === 'issued',
+          )
+        )
+          throw conflict('bookings:errors.attendanceInvoiced');
         const list = await orders.participants(orderId, trx);
-        if (attendedIds.some((id) => !list.some((p) => p.id === id))) throw notFound('bookings:errors.participantNotFound');
+        if (attendedIds.some((id) => !list.some((p) => p.id === id)))
+          throw notFound('bookings:errors.participantNotFound');
         const course = await courseOf(trx, order);
         const added: { id: number; name: string; completionId: number | null }[] = [];
         const removed: { id: number; name: string; completionId: number | null }[] = [];
@@ -381,7 +517,8 @@ export function bookingsService(deps: {
           if (came && !p.attended) {
             // The same matching as registering: never another organisation's person unless they confirmed.
             const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
-            const completionId = account && course ? await classroomCompletion(trx, order, course, account) : null;
+            const completionId =
+              account && course ? await classroomCompletion(trx, order, course, account) : null;
             await orders.setAttendance(trx, p.id, true, account, completionId);
             added.push({ id: p.id, name: p.name, completionId });
           } else if (!came && p.attended) {
@@ -391,7 +528,12 @@ export function bookingsService(deps: {
           }
         }
         if (added.length || removed.length) {
-          await trx('audit_log').insert({ actor_id: user.id, action: 'attendance.correct', subject: `order:${orderId}`, details: JSON.stringify({ added, removed }) });
+          await trx('audit_log').insert({
+            actor_id: user.id,
+            action: 'attendance.correct',
+            subject: `order:${orderId}`,
+            details: JSON.stringify({ added, removed }),
+          });
         }
         return { added: added.length, removed: removed.length };
       });

@@ -12,7 +12,13 @@ export interface CancellationTerms {
   freeUntil: string | null;
 }
 
-export function cancellationTerms(input: { status: string; startsAt: Date | null; now: Date; freeDays: number; byHmc: boolean }): CancellationTerms {
+export function cancellationTerms(input: {
+  status: string;
+  startsAt: Date | null;
+  now: Date;
+  freeDays: number;
+  byHmc: boolean;
+}): CancellationTerms {
   if (input.status !== 'confirmed' || !input.startsAt) return { charged: false, freeUntil: null };
   const freeUntil = addDays(swedishDate(input.startsAt), -input.freeDays);
   if (input.byHmc) return { charged: false, freeUntil };

@@ -16,7 +16,11 @@ import type { MailService } from '../mail/mail-service';
 export const guestConfirmPath = (id: number | string = ':id') => `/deltagande/${id}/bekrafta`;
 
 /** The verified, active account with this address in the organisation, or null. */
-export async function organisationAccount(trx: Knex | Knex.Transaction, email: string, organisationId: number): Promise<number | null> {
+export async function organisationAccount(
+  trx: Knex | Knex.Transaction,
+  email: string,
+  organisationId: number,
+): Promise<number | null> {
   const row = await trx('users as u')
     .join('units as un', 'un.id', 'u.unit_id')
     .whereRaw('lower(u.email) = lower(?)', [email])
@@ -30,14 +34,27 @@ export async function organisationAccount(trx: Knex | Knex.Transaction, email: s
 /** Mails a guest who has an account outside the ordering organisation (or an unverified one) a link to confirm. */
 export async function mailGuestConfirmation(
   trx: Knex.Transaction,
-  deps: { mail: MailService; t: (key: string, vars: Record<string, unknown>) => string; publicBaseUrl: string },
+  deps: {
+    mail: MailService;
+    t: (key: string, vars: Record<string, unknown>) => string;
+    publicBaseUrl: string;
+  },
   guest: { id: number; name: string; email: string },
   order: { offeringTitle: string; organisationName: string },
 ): Promise<void> {
   if (!(await trx('users').whereRaw('lower(email) = lower(?)', [guest.email]).first('id'))) return;
-  const vars = { name: guest.name, title: order.offeringTitle, organisation: order.organisationName, url: `${deps.publicBaseUrl}${guestConfirmPath(guest.id)}` };
+  const vars = {
+    name: guest.name,
+    title: order.offeringTitle,
+    organisation: order.organisationName,
+    url: `${deps.publicBaseUrl}${guestConfirmPath(guest.id)}`,
+  };
   await deps.mail.send(
-    { to: guest.email, subject: deps.t('bookings:guest.mail.subject', vars), text: deps.t('bookings:guest.mail.text', vars) },
+    {
+      to: guest.email,
+      subject: deps.t('bookings:guest.mail.subject', vars),
+      text: deps.t('bookings:guest.mail.text', vars),
+    },
     { trx, eventKey: `training-guest-confirm:${guest.id}` },
   );
 }
@@ -55,17 +72,36 @@ export function guestConfirmationController(deps: { db: Knex }) {
       .join('training_offerings as o', 'o.id', 't.offering_id')
       .join('organisations as org', 'org.id', 't.organisation_id')
       .where('p.id', id ?? 0)
-      .first('p.id', 'p.email', 'p.user_id', 't.starts_at', 'o.title_standard as title', 'org.name as organisation_name');
+      .first(
+        'p.id',
+        'p.email',
+        'p.user_id',
+        't.starts_at',
+        'o.title_standard as title',
+        'org.name as organisation_name',
+      );
     const row = await (lock ? q.forUpdate('p') : q);
     if (!row) throw notFound('bookings:errors.participantNotFound');
     const user = req.user as CurrentUser;
     // Only the person the invitation was sent to, and only for an address their account has proven.
-    if (row.email.toLowerCase() !== user.email.toLowerCase() || (row.user_id !== null && row.user_id !== user.id)) throw forbidden('bookings:guest.notYours');
-    const verified = !!(await trx('users').where({ id: user.id }).whereNotNull('email_verified_at').first('id'));
+    if (
+      row.email.toLowerCase() !== user.email.toLowerCase() ||
+      (row.user_id !== null && row.user_id !== user.id)
+    )
+      throw forbidden('bookings:guest.notYours');
+    const verified = !!(await trx('users')
+      .where({ id: user.id })
+      .whereNotNull('email_verified_at')
+      .first('id'));
     return { row, user, verified };
   }
 
-  const render = (req: Request, res: Response, row: { id: number; title: string; organisation_name: string; starts_at: Date | null }, outcome: Outcome) =>
+  const render = (
+    req: Request,
+    res: Response,
+    row: { id: number; title: string; organisation_name: string; starts_at: Date | null },
+    outcome: Outcome,
+  ) =>
     res.render('bookings/guest-confirm', {
       title: req.t('bookings:guest.title'),
       training: row.title,
@@ -87,7 +123,10 @@ export function guestConfirmationController(deps: { db: Knex }) {
         const { row, user, verified } = await load(trx, req, true);
         if (row.user_id === user.id) return { row, outcome: 'already' as const };
         if (!verified) return { row, outcome: 'unverified' as const };
-        await trx('training_participants').where({ id: row.id }).whereNull('user_id').update({ user_id: user.id, confirmed_at: trx.fn.now() });
+        await trx('training_participants')
+          .where({ id: row.id })
+          .whereNull('user_id')
+          .update({ user_id: user.id, confirmed_at: trx.fn.now() });
         return { row, outcome: 'confirmed' as const };
       });
       res.status(outcome.outcome === 'unverified' ? 409 : 200);

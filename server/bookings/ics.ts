@@ -18,7 +18,11 @@ export interface CalendarEvent {
   url?: string;
 }
 
-const utc = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 // Control characters other than HTAB may not appear in a content line (RFC 5545 3.1); a bare CR or LF
 // would end the line and let what an orderer typed become a property of its own (ATTENDEE, URL …).
@@ -27,7 +31,12 @@ const LINE_BREAK = /\r\n|\r|\n|\u2028|\u2029/g;
 
 /** Escapes TEXT values: backslash, semicolon, comma, every kind of line break, other control characters (RFC 5545 3.3.11). */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(LINE_BREAK, '\\n').replace(CONTROL, '');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(LINE_BREAK, '\\n')
+    .replace(CONTROL, '');
 }
 
 /** A parameter value in quotes: no DQUOTE and no control characters may appear in it (RFC 5545 3.2). */

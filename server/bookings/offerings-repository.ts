@@ -40,7 +40,9 @@ const toOffering = (r: OfferingRow): Offering => ({
   description: { standard: r.description_standard, easy: r.description_easy },
   area: r.area,
   length: r.length,
-  places: [r.at_hmc && 'hmc', r.at_workplace && 'workplace', r.digital && 'digital'].filter((p): p is Place => !!p),
+  places: [r.at_hmc && 'hmc', r.at_workplace && 'workplace', r.digital && 'digital'].filter(
+    (p): p is Place => !!p,
+  ),
   maxParticipants: r.max_participants,
   courseId: r.course_id,
   courseSlug: r.course_slug,
@@ -67,11 +69,20 @@ export function offeringsRepository(db: Knex) {
   const base = (trx: Db = db) =>
     trx('training_offerings as o')
       .leftJoin('courses as c', 'c.id', 'o.course_id')
-      .select('o.*', 'c.slug as course_slug', trx.raw('(select array_agg(job_role order by job_role) from training_offering_roles r where r.offering_id = o.id) as job_roles'));
+      .select(
+        'o.*',
+        'c.slug as course_slug',
+        trx.raw(
+          '(select array_agg(job_role order by job_role) from training_offering_roles r where r.offering_id = o.id) as job_roles',
+        ),
+      );
 
   async function setRoles(trx: Db, offeringId: number, roles: string[]) {
     await trx('training_offering_roles').where({ offering_id: offeringId }).delete();
-    if (roles.length) await trx('training_offering_roles').insert(roles.map((job_role) => ({ offering_id: offeringId, job_role })));
+    if (roles.length)
+      await trx('training_offering_roles').insert(
+        roles.map((job_role) => ({ offering_id: offeringId, job_role })),
+      );
   }
 
   return {
@@ -97,7 +108,9 @@ export function offeringsRepository(db: Knex) {
 
     async update(id: number, input: OfferingInput): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('training_offerings').where({ id }).update({ ...toRow(input), updated_at: trx.fn.now() });
+        await trx('training_offerings')
+          .where({ id })
+          .update({ ...toRow(input), updated_at: trx.fn.now() });
         await setRoles(trx, id, input.jobRoles);
       });
     },

@@ -46,7 +46,6 @@ interface OrderRow {
   participant_count: number;
 }
 
-
 const toOrder = (r: OrderRow): TrainingOrder => ({
   id: r.id,
   organisationId: r.organisation_id,
@@ -118,12 +117,18 @@ export function ordersRepository(db: Knex) {
         'ob.name as ordered_by_name',
         'ob.email as ordered_by_email',
         'ed.name as educator_name',
-        trx.raw('(select count(*)::int from training_participants p where p.order_id = t.id) as participant_count'),
+        trx.raw(
+          '(select count(*)::int from training_participants p where p.order_id = t.id) as participant_count',
+        ),
       );
 
   return {
     /** Records a request; a second send of the same form (same token) makes nothing and returns the first order's id. */
-    async create(trx: Knex.Transaction, userId: number, r: OrderRequest): Promise<{ id: number; created: boolean }> {
+    async create(
+      trx: Knex.Transaction,
+      userId: number,
+      r: OrderRequest,
+    ): Promise<{ id: number; created: boolean }> {
       const inserted = await trx('training_orders')
         .insert({
           organisation_id: r.organisationId,
@@ -147,7 +152,9 @@ export function ordersRepository(db: Knex) {
         .ignore()
         .returning('id');
       if (inserted.length) return { id: inserted[0].id, created: true };
-      const existing = await trx('training_orders').where({ request_token: r.requestToken }).first('id', 'organisation_id');
+      const existing = await trx('training_orders')
+        .where({ request_token: r.requestToken })
+        .first('id', 'organisation_id');
       return { id: existing.id, created: false };
     },
 
@@ -165,21 +172,30 @@ export function ordersRepository(db: Knex) {
     /** Orders of some organisations (an orderer's), newest first. */
     async listForOrganisations(organisationIds: number[]): Promise<TrainingOrder[]> {
       if (!organisationIds.length) return [];
-      return (await base().whereIn('t.organisation_id', organisationIds).orderBy('t.created_at', 'desc').limit(500)).map(toOrder);
+      return (
+        await base().whereIn('t.organisation_id', organisationIds).orderBy('t.created_at', 'desc').limit(500)
+      ).map(toOrder);
     },
 
     /** Every order HMC handles, optionally of some statuses; the ones waiting for HMC first. */
     async listAll(statuses: OrderStatus[] = []): Promise<TrainingOrder[]> {
       const q = base()
-        .orderByRaw(`case t.status when 'requested' then 0 when 'proposed' then 1 when 'confirmed' then 2 else 3 end`)
-        .orderBy([{ column: 't.starts_at', order: 'asc', nulls: 'last' }, { column: 't.created_at', order: 'desc' }])
+        .orderByRaw(
+          `case t.status when 'requested' then 0 when 'proposed' then 1 when 'confirmed' then 2 else 3 end`,
+        )
+        .orderBy([
+          { column: 't.starts_at', order: 'asc', nulls: 'last' },
+          { column: 't.created_at', order: 'desc' },
+        ])
         .limit(500);
       if (statuses.length) q.whereIn('t.status', statuses);
       return (await q).map(toOrder);
     },
 
     async update(trx: Knex.Transaction, id: number, fields: Record<string, unknown>): Promise<void> {
-      await trx('training_orders').where({ id }).update({ ...fields, updated_at: trx.fn.now() });
+      await trx('training_orders')
+        .where({ id })
+        .update({ ...fields, updated_at: trx.fn.now() });
     },
 
     /** Confirmed classroom trainings that have not ended, for which these people are on the list. */
@@ -191,18 +207,43 @@ export function ordersRepository(db: Knex) {
         .whereIn('p.user_id', userIds)
         .where('t.status', 'confirmed')
         .where('t.ends_at', '>', db.fn.now())
-        .orderBy([{ column: 't.starts_at', order: 'asc' }, { column: 'p.user_id', order: 'asc' }])
+        .orderBy([
+          { column: 't.starts_at', order: 'asc' },
+          { column: 'p.user_id', order: 'asc' },
+        ])
         .limit(200)
-        .select('p.user_id', 't.id as order_id', 'o.title_standard', 'o.title_easy', 't.starts_at', 't.ends_at', 't.place', 't.place_address');
-      return rows.map((r) => ({ userId: r.user_id, orderId: r.order_id, title: { standard: r.title_standard, easy: r.title_easy }, startsAt: r.starts_at, endsAt: r.ends_at, place: r.place, placeAddress: r.place_address }));
+        .select(
+          'p.user_id',
+          't.id as order_id',
+          'o.title_standard',
+          'o.title_easy',
+          't.starts_at',
+          't.ends_at',
+          't.place',
+          't.place_address',
+        );
+      return rows.map((r) => ({
+        userId: r.user_id,
+        orderId: r.order_id,
+        title: { standard: r.title_standard, easy: r.title_easy },
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+        place: r.place,
+        placeAddress: r.place_address,
+      }));
     },
 
     async participants(orderId: number, trx: Db = db): Promise<Participant[]> {
-      return (await trx('training_participants').where({ order_id: orderId }).orderBy(['name', 'id'])).map(toParticipant);
+      return (await trx('training_participants').where({ order_id: orderId }).orderBy(['name', 'id'])).map(
+        toParticipant,
+      );
     },
 
     /** Adds a participant unless the e-mail is already on the list; returns the new participant or null. */
-    async addParticipant(trx: Knex.Transaction, p: { orderId: number; userId: number | null; name: string; email: string; addedBy: number }): Promise<Participant | null> {
+    async addParticipant(
+      trx: Knex.Transaction,
+      p: { orderId: number; userId: number | null; name: string; email: string; addedBy: number },
+    ): Promise<Participant | null> {
       const rows = await trx.raw(
         `insert into training_participants (order_id, user_id, name, email, added_by) values (?, ?, ?, ?, ?)
          on conflict (order_id, lower(email)) do nothing returning *`,
@@ -212,13 +253,29 @@ export function ordersRepository(db: Knex) {
     },
 
     async removeParticipant(trx: Knex.Transaction, orderId: number, participantId: number): Promise<boolean> {
-      return (await trx('training_participants').where({ order_id: orderId, id: participantId }).whereNull('completion_id').delete()) > 0;
+      return (
+        (await trx('training_participants')
+          .where({ order_id: orderId, id: participantId })
+          .whereNull('completion_id')
+          .delete()) > 0
+      );
     },
 
-    async setAttendance(trx: Knex.Transaction, participantId: number, attended: boolean, userId: number | null, completionId: number | null): Promise<void> {
+    async setAttendance(
+      trx: Knex.Transaction,
+      participantId: number,
+      attended: boolean,
+      userId: number | null,
+      completionId: number | null,
+    ): Promise<void> {
       await trx('training_participants')
         .where({ id: participantId })
-        .update({ attended, user_id: userId, completion_id: completionId, attendance_registered_at: trx.fn.now() });
+        .update({
+          attended,
+          user_id: userId,
+          completion_id: completionId,
+          attendance_registered_at: trx.fn.now(),
+        });
     },
   };
 }

@@ -10,7 +10,14 @@ export type TrainingLength = (typeof LENGTHS)[number];
 export const PLACES = ['hmc', 'workplace', 'digital'] as const;
 export type Place = (typeof PLACES)[number];
 
-export const ORDER_STATUSES = ['requested', 'proposed', 'confirmed', 'declined', 'cancelled', 'delivered'] as const;
+export const ORDER_STATUSES = [
+  'requested',
+  'proposed',
+  'confirmed',
+  'declined',
+  'cancelled',
+  'delivered',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Offering {

@@ -13,7 +13,16 @@ export interface CertificateData {
   validUntil: string;
   verificationCode: string;
   verificationUrl: string;
-  labels: { heading: string; intro: string; course: string; completed: string; validUntil: string; code: string; verifyAt: string; issuer: string };
+  labels: {
+    heading: string;
+    intro: string;
+    course: string;
+    completed: string;
+    validUntil: string;
+    code: string;
+    verifyAt: string;
+    issuer: string;
+  };
 }
 
 /** Renders the certificate to a PDF buffer. */
@@ -26,7 +35,11 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
     pdfVersion: '1.7',
     lang: 'sv-SE',
     displayTitle: true,
-    info: { Title: `${data.labels.heading}: ${data.courseTitle}`, Author: data.labels.issuer, Subject: data.name },
+    info: {
+      Title: `${data.labels.heading}: ${data.courseTitle}`,
+      Author: data.labels.issuer,
+      Subject: data.name,
+    },
   });
   useUnicodeFonts(doc);
   const chunks: Buffer[] = [];
@@ -57,13 +70,25 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
   para('P', () => doc.font(BODY).fontSize(13).text(`${data.labels.validUntil}: ${data.validUntil}`));
   doc.moveDown(2);
   const y = doc.y;
-  struct.add(doc.struct('Figure', { alt: `QR: ${data.verificationUrl}` }, () => doc.image(qr, doc.page.margins.left, y, { width: 110 })));
+  struct.add(
+    doc.struct('Figure', { alt: `QR: ${data.verificationUrl}` }, () =>
+      doc.image(qr, doc.page.margins.left, y, { width: 110 }),
+    ),
+  );
   doc.x = doc.page.margins.left + 130;
   doc.y = y;
   const textWidth = doc.page.width - doc.page.margins.right - doc.x;
-  para('P', () => doc.font(BODY).fontSize(12).text(`${data.labels.code}: ${data.verificationCode}`, { width: textWidth }));
+  para('P', () =>
+    doc.font(BODY).fontSize(12).text(`${data.labels.code}: ${data.verificationCode}`, { width: textWidth }),
+  );
   para('P', () => doc.font(BODY).fontSize(12).text(`${data.labels.verifyAt}:`, { width: textWidth }));
-  para('P', () => doc.font(BODY).fontSize(12).fillColor(accent).text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }));
+  para('P', () =>
+    doc
+      .font(BODY)
+      .fontSize(12)
+      .fillColor(accent)
+      .text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }),
+  );
   struct.end();
   doc.end();
   return done;

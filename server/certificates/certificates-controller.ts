@@ -12,11 +12,20 @@ import { certificatePdf } from './certificate-pdf';
 
 /** Codes are typed from paper: compare without case, spaces or dashes, then format as XXXX-XXXX-XXXX. */
 export function normaliseCode(raw: unknown): string | null {
-  const compact = String(raw ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return /^[A-Z0-9]{12}$/.test(compact) ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}` : null;
+  const compact = String(raw ?? '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+  return /^[A-Z0-9]{12}$/.test(compact)
+    ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}`
+    : null;
 }
 
-export function certificatesController(deps: { db: Knex; config: Config; enrolments: EnrolmentsRepository; courses: CoursesRepository }) {
+export function certificatesController(deps: {
+  db: Knex;
+  config: Config;
+  enrolments: EnrolmentsRepository;
+  courses: CoursesRepository;
+}) {
   const { db, config, enrolments, courses } = deps;
 
   async function describe(completion: { userId: number; courseId: number }) {
@@ -52,7 +61,11 @@ export function certificatesController(deps: { db: Knex; config: Config; enrolme
           issuer: t('common:issuer', { lng: 'sv' }),
         },
       });
-      res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="intyg-${completion.verificationCode}.pdf"`, 'Cache-Control': 'private, no-store' });
+      res.set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="intyg-${completion.verificationCode}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      });
       res.send(pdf);
     },
 
@@ -60,9 +73,19 @@ export function certificatesController(deps: { db: Knex; config: Config; enrolme
       if (req.query.kod !== undefined) {
         const code = normaliseCode(req.query.kod);
         if (code) return res.redirect(paths.verify(code));
-        return res.status(400).render('certificates/verify-form', { title: req.t('certificates:verify.title'), errors: { kod: 'certificates:errors.codeFormat' }, value: String(req.query.kod) });
+        return res
+          .status(400)
+          .render('certificates/verify-form', {
+            title: req.t('certificates:verify.title'),
+            errors: { kod: 'certificates:errors.codeFormat' },
+            value: String(req.query.kod),
+          });
       }
-      res.render('certificates/verify-form', { title: req.t('certificates:verify.title'), errors: {}, value: '' });
+      res.render('certificates/verify-form', {
+        title: req.t('certificates:verify.title'),
+        errors: {},
+        value: '',
+      });
     },
 
     async verify(req: Request, res: Response) {
@@ -70,7 +93,11 @@ export function certificatesController(deps: { db: Knex; config: Config; enrolme
       const completion = code ? await enrolments.completionByCode(code) : null;
       if (!completion) {
         res.status(404);
-        return res.render('certificates/verify', { title: req.t('certificates:verify.title'), found: false, code: String(req.params.code) });
+        return res.render('certificates/verify', {
+          title: req.t('certificates:verify.title'),
+          found: false,
+          code: String(req.params.code),
+        });
       }
       const { name, courseTitle } = await describe(completion);
       res.set('Cache-Control', 'no-store');

@@ -9,7 +9,12 @@ export function certificatesRoutes(services: Services): Router {
   const router = Router();
   const certificates = certificatesController(services);
   // The public page must not become a way to guess codes.
-  const verifyLimit = rateLimit({ windowMs: 60 * 1000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false });
+  const verifyLimit = rateLimit({
+    windowMs: 60 * 1000,
+    limit: 60,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+  });
   router.get(paths.certificate(), requireLogin, certificates.pdf);
   router.get(paths.verifyForm, verifyLimit, certificates.verifyForm);
   router.get(paths.verify(), verifyLimit, certificates.verify);

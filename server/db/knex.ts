@@ -37,7 +37,9 @@ function migrationSource(directory: string, extension: string): Knex.MigrationSo
 /** Runs pending migrations; throws an error that names the failing migration. */
 export async function migrateLatest(db: Knex, directory: string, extension: string): Promise<string[]> {
   try {
-    const [, applied] = (await db.migrate.latest({ migrationSource: migrationSource(directory, extension) })) as [number, string[]];
+    const [, applied] = (await db.migrate.latest({
+      migrationSource: migrationSource(directory, extension),
+    })) as [number, string[]];
     return applied;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -14,7 +14,18 @@ import { seedInvoiceDemo } from './invoice-demo';
 
 export const DEMO_PASSWORD = 'Demo-2026!';
 
-export const MUNICIPALITIES = ['Arboga', 'Fagersta', 'Hallstahammar', 'Kungsör', 'Köping', 'Norberg', 'Sala', 'Skinnskatteberg', 'Surahammar', 'Västerås'];
+export const MUNICIPALITIES = [
+  'Arboga',
+  'Fagersta',
+  'Hallstahammar',
+  'Kungsör',
+  'Köping',
+  'Norberg',
+  'Sala',
+  'Skinnskatteberg',
+  'Surahammar',
+  'Västerås',
+];
 
 /** The municipalities' own names for themselves. */
 const OFFICIAL_NAMES: Record<string, string> = {
@@ -30,12 +41,25 @@ const OFFICIAL_NAMES: Record<string, string> = {
   Västerås: 'Västerås stad',
 };
 
-const VASTERAS_UNITS = ['Personlig assistans Västerås', 'Vård- och omsorgsboende Karlsdal', 'Hemtjänst Bäckby', 'Daglig verksamhet Hälla'];
-const OTHER_UNITS = (m: string) => [`Hemtjänst ${m}`, `Vård- och omsorgsboende ${m}`, `Daglig verksamhet ${m}`];
+const VASTERAS_UNITS = [
+  'Personlig assistans Västerås',
+  'Vård- och omsorgsboende Karlsdal',
+  'Hemtjänst Bäckby',
+  'Daglig verksamhet Hälla',
+];
+const OTHER_UNITS = (m: string) => [
+  `Hemtjänst ${m}`,
+  `Vård- och omsorgsboende ${m}`,
+  `Daglig verksamhet ${m}`,
+];
 
 /** The demo join code of a unit: readable, stable, and listed in the README for Västerås. */
 export function demoJoinCode(municipality: string, index: number): string {
-  const letters = municipality.normalize('NFD').replace(/[^A-Za-z]/g, '').toUpperCase().slice(0, 4);
+  const letters = municipality
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toUpperCase()
+    .slice(0, 4);
   return `${letters}-DEMO${index + 2}`;
 }
 
@@ -49,32 +73,97 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   }
   const password = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (trx) => {
-    const [region] = await trx('organisations').insert({ name: 'Region Västmanland', kind: 'region' }).returning('id');
-    const [hmc] = await trx('units').insert({ organisation_id: region.id, name: 'Hjälpmedelscentrum', join_code: null }).returning('id');
+    const [region] = await trx('organisations')
+      .insert({ name: 'Region Västmanland', kind: 'region' })
+      .returning('id');
+    const [hmc] = await trx('units')
+      .insert({ organisation_id: region.id, name: 'Hjälpmedelscentrum', join_code: null })
+      .returning('id');
     const unitIds = new Map<string, number>();
     let vasteras = 0;
     for (const m of MUNICIPALITIES) {
-      const [org] = await trx('organisations').insert({ name: OFFICIAL_NAMES[m], kind: 'municipality' }).returning('id');
+      const [org] = await trx('organisations')
+        .insert({ name: OFFICIAL_NAMES[m], kind: 'municipality' })
+        .returning('id');
       if (m === 'Västerås') vasteras = org.id;
       const names = m === 'Västerås' ? VASTERAS_UNITS : OTHER_UNITS(m);
       for (const [i, name] of names.entries()) {
-        const [unit] = await trx('units').insert({ organisation_id: org.id, name, join_code: normaliseJoinCode(demoJoinCode(m, i)) }).returning('id');
+        const [unit] = await trx('units')
+          .insert({ organisation_id: org.id, name, join_code: normaliseJoinCode(demoJoinCode(m, i)) })
+          .returning('id');
         unitIds.set(name, unit.id);
       }
     }
     const pa = unitIds.get('Personlig assistans Västerås')!;
     const karlsdal = unitIds.get('Vård- och omsorgsboende Karlsdal')!;
-    const accounts: { email: string; name: string; unit: number; jobRole: string | null; permissions: Permission[] }[] = [
-      { email: 'learner@demo.test', name: 'Amina Yusuf', unit: pa, jobRole: 'personlig-assistent', permissions: [none('learner')] },
-      { email: 'nurse@demo.test', name: 'Erik Lindqvist', unit: karlsdal, jobRole: 'underskoterska', permissions: [none('learner')] },
-      { email: 'educator@demo.test', name: 'Sara Holm', unit: hmc.id, jobRole: null, permissions: [none('educator')] },
-      { email: 'manager@demo.test', name: 'Maria Berg', unit: pa, jobRole: 'enhetschef', permissions: [{ kind: 'manager', organisationId: null, unitId: pa }] },
-      { email: 'booker@demo.test', name: 'Jonas Ek', unit: karlsdal, jobRole: null, permissions: [{ kind: 'booker', organisationId: vasteras, unitId: null }] },
-      { email: 'admin@demo.test', name: 'Lena Ström', unit: hmc.id, jobRole: null, permissions: [none('admin'), none('educator')] },
+    const accounts: {
+      email: string;
+      name: string;
+      unit: number;
+      jobRole: string | null;
+      permissions: Permission[];
+    }[] = [
+      {
+        email: 'learner@demo.test',
+        name: 'Amina Yusuf',
+        unit: pa,
+        jobRole: 'personlig-assistent',
+        permissions: [none('learner')],
+      },
+      {
+        email: 'nurse@demo.test',
+        name: 'Erik Lindqvist',
+        unit: karlsdal,
+        jobRole: 'underskoterska',
+        permissions: [none('learner')],
+      },
+      {
+        email: 'educator@demo.test',
+        name: 'Sara Holm',
+        unit: hmc.id,
+        jobRole: null,
+        permissions: [none('educator')],
+      },
+      {
+        email: 'manager@demo.test',
+        name: 'Maria Berg',
+        unit: pa,
+        jobRole: 'enhetschef',
+        permissions: [{ kind: 'manager', organisationId: null, unitId: pa }],
+      },
+      {
+        email: 'booker@demo.test',
+        name: 'Jonas Ek',
+        unit: karlsdal,
+        jobRole: null,
+        permissions: [{ kind: 'booker', organisationId: vasteras, unitId: null }],
+      },
+      {
+        email: 'admin@demo.test',
+        name: 'Lena Ström',
+        unit: hmc.id,
+        jobRole: null,
+        permissions: [none('admin'), none('educator')],
+      },
     ];
     for (const a of accounts) {
-      const [user] = await trx('users').insert({ email: a.email, name: a.name, password_hash: password, unit_id: a.unit, job_role: a.jobRole }).returning('id');
-      await trx('permissions').insert(a.permissions.map((p) => ({ user_id: user.id, kind: p.kind, organisation_id: p.organisationId, unit_id: p.unitId })));
+      const [user] = await trx('users')
+        .insert({
+          email: a.email,
+          name: a.name,
+          password_hash: password,
+          unit_id: a.unit,
+          job_role: a.jobRole,
+        })
+        .returning('id');
+      await trx('permissions').insert(
+        a.permissions.map((p) => ({
+          user_id: user.id,
+          kind: p.kind,
+          organisation_id: p.organisationId,
+          unit_id: p.unitId,
+        })),
+      );
     }
   });
   logger.info('Demo data created', { accounts: 6, password: DEMO_PASSWORD });

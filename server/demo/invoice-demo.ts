@@ -20,7 +20,13 @@ import { newVerificationCode } from '../quiz/quiz-service';
 /** The demo order's fixed request token: how a later start finds it. */
 export const INVOICED_DEMO_TOKEN = '00000000-0000-4000-8000-000000000014';
 
-const LOCALES_DIR = path.resolve(__dirname, '..', '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '', 'locales');
+const LOCALES_DIR = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '',
+  'locales',
+);
 
 const GUESTS = [
   { name: 'Sofia Nilsson', email: 'sofia.nilsson@karlsdal.demo.test' },
@@ -28,18 +34,37 @@ const GUESTS = [
 ];
 
 export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
-  const offering = await db('training_offerings').where({ title_standard: 'Förflyttning i praktiken' }).first('id', 'course_id');
+  const offering = await db('training_offerings')
+    .where({ title_standard: 'Förflyttning i praktiken' })
+    .first('id', 'course_id');
   const vasteras = await db('organisations').where({ name: 'Västerås stad' }).first('id');
-  const people = await db('users').whereIn('email', ['booker@demo.test', 'educator@demo.test', 'nurse@demo.test', 'admin@demo.test']).select('id', 'name', 'email');
-  const person = (email: string) => people.find((p: { email: string }) => p.email === email) as { id: number; name: string; email: string } | undefined;
-  const [booker, educator, nurse, admin] = ['booker@demo.test', 'educator@demo.test', 'nurse@demo.test', 'admin@demo.test'].map(person);
+  const people = await db('users')
+    .whereIn('email', ['booker@demo.test', 'educator@demo.test', 'nurse@demo.test', 'admin@demo.test'])
+    .select('id', 'name', 'email');
+  const person = (email: string) =>
+    people.find((p: { email: string }) => p.email === email) as
+      { id: number; name: string; email: string } | undefined;
+  const [booker, educator, nurse, admin] = [
+    'booker@demo.test',
+    'educator@demo.test',
+    'nurse@demo.test',
+    'admin@demo.test',
+  ].map(person);
   if (!offering || !vasteras || !booker || !educator || !nurse || !admin) return;
 
   const invoices = invoicesRepository(db);
-  const billing = billingService({ db, i18n: createI18n(LOCALES_DIR), invoices, priceList: priceListRepository(db), parties: partiesRepository(db) });
+  const billing = billingService({
+    db,
+    i18n: createI18n(LOCALES_DIR),
+    invoices,
+    priceList: priceListRepository(db),
+    parties: partiesRepository(db),
+  });
   const orders = ordersRepository(db);
 
-  let orderId: number | undefined = (await db('training_orders').where({ request_token: INVOICED_DEMO_TOKEN }).first('id'))?.id;
+  let orderId: number | undefined = (
+    await db('training_orders').where({ request_token: INVOICED_DEMO_TOKEN }).first('id')
+  )?.id;
   if (!orderId) {
     orderId = await db.transaction(async (trx) => {
       const day = addDays(swedishDate(new Date()), -14);
@@ -71,17 +96,45 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
         })
         .returning('id');
       const course = offering.course_id
-        ? await trx('course_versions').where({ course_id: offering.course_id }).orderBy('version', 'desc').first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`))
+        ? await trx('course_versions')
+            .where({ course_id: offering.course_id })
+            .orderBy('version', 'desc')
+            .first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`))
         : null;
       // Erik came with an account: the course is approved in his role track, as attendance does it.
       const [completion] = course
         ? await trx('completions')
-            .insert({ user_id: nurse.id, course_id: offering.course_id, course_version_id: course.id, kind: 'classroom', completed_at: endsAt, valid_until: addMonths(endsAt, course.validity_months ?? 12), verification_code: newVerificationCode() })
+            .insert({
+              user_id: nurse.id,
+              course_id: offering.course_id,
+              course_version_id: course.id,
+              kind: 'classroom',
+              completed_at: endsAt,
+              valid_until: addMonths(endsAt, course.validity_months ?? 12),
+              verification_code: newVerificationCode(),
+            })
             .returning('id')
         : [null];
       await trx('training_participants').insert([
-        { order_id: row.id, user_id: nurse.id, name: nurse.name, email: nurse.email, added_by: booker.id, attended: true, attendance_registered_at: endsAt, completion_id: completion?.id ?? null },
-        ...GUESTS.map((g) => ({ order_id: row.id, user_id: null, name: g.name, email: g.email, added_by: booker.id, attended: true, attendance_registered_at: endsAt })),
+        {
+          order_id: row.id,
+          user_id: nurse.id,
+          name: nurse.name,
+          email: nurse.email,
+          added_by: booker.id,
+          attended: true,
+          attendance_registered_at: endsAt,
+          completion_id: completion?.id ?? null,
+        },
+        ...GUESTS.map((g) => ({
+          order_id: row.id,
+          user_id: null,
+          name: g.name,
+          email: g.email,
+          added_by: booker.id,
+          attended: true,
+          attendance_registered_at: endsAt,
+        })),
       ]);
       await billing.draftForOrder(trx, (await orders.find(row.id, trx))!, 'delivery', educator.id);
       return row.id as number;
@@ -96,7 +149,12 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
   if (!credit) {
     const coffee = invoice.lines.find((l) => l.articleCode === 'coffee');
     if (!coffee) return;
-    const id = await billing.draftCreditNote(invoice.id, [coffee.id], 'Fikat ingick inte: gruppen hade med sig eget.', admin.id);
+    const id = await billing.draftCreditNote(
+      invoice.id,
+      [coffee.id],
+      'Fikat ingick inte: gruppen hade med sig eget.',
+      admin.id,
+    );
     credit = (await invoices.find(id)) ?? undefined;
   }
   if (credit?.status === 'draft') await billing.issue(credit.id, admin.id);

@@ -11,7 +11,11 @@ import { evaluationSchema } from './evaluations-validation';
 /** The scale of the region's course follow-up (DOMAIN.md), 4 = agrees completely. */
 export const SCALE = [4, 3, 2, 1] as const;
 
-export function evaluationsController(deps: { db: Knex; courses: CoursesRepository; enrolments: EnrolmentsRepository }) {
+export function evaluationsController(deps: {
+  db: Knex;
+  courses: CoursesRepository;
+  enrolments: EnrolmentsRepository;
+}) {
   const { db, courses, enrolments } = deps;
 
   async function context(req: Request) {
@@ -21,7 +25,14 @@ export function evaluationsController(deps: { db: Knex; courses: CoursesReposito
     return { version, enrolment };
   }
 
-  const render = (req: Request, res: Response, status: number, version: { content: { slug: string; title: Record<string, string> } }, values: Record<string, string>, errors: FieldErrors) =>
+  const render = (
+    req: Request,
+    res: Response,
+    status: number,
+    version: { content: { slug: string; title: Record<string, string> } },
+    values: Record<string, string>,
+    errors: FieldErrors,
+  ) =>
     res.status(status).render('evaluations/form', {
       title: req.t('evaluations:title'),
       slug: version.content.slug,
@@ -45,7 +56,12 @@ export function evaluationsController(deps: { db: Knex; courses: CoursesReposito
       const form = parseForm(evaluationSchema, req.body);
       if (!form.ok) return render(req, res, 400, version, req.body ?? {}, form.errors);
       await db('evaluations')
-        .insert({ enrolment_id: enrolment.id, useful: form.data.useful, matches_description: form.data.matchesDescription, comment: form.data.comment || null })
+        .insert({
+          enrolment_id: enrolment.id,
+          useful: form.data.useful,
+          matches_description: form.data.matchesDescription,
+          comment: form.data.comment || null,
+        })
         .onConflict('enrolment_id')
         .ignore();
       res.redirect(303, `${paths.course(version.content.slug)}?tack=1`);

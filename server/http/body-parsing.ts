@@ -19,12 +19,15 @@ export const FORM_LIMIT = '100kb';
 export const AUTHORING_FORM_LIMIT = '1mb';
 
 const hasBody = (req: express.Request) =>
-  !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
-const isForm = (type: string | undefined) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type ?? '');
+  !['GET', 'HEAD', 'OPTIONS'].includes(req.method) &&
+  (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
+const isForm = (type: string | undefined) =>
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type ?? '');
 
 /** Refuses bodies that are not forms (JSON, XML, text) with 415. */
 const formsOnly: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !isForm(req.headers['content-type'])) return next(new HttpError(415, 'errors:notAForm'));
+  if (hasBody(req) && !isForm(req.headers['content-type']))
+    return next(new HttpError(415, 'errors:notAForm'));
   next();
 };
 
@@ -32,19 +35,23 @@ const formsOnly: RequestHandler = (req, _res, next) => {
 export function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
   return false;
 }
 
 /** 400 when the body or the query holds a NUL byte; used after every body parser (multer too). */
 export const refuseNul: RequestHandler = (req, _res, next) => {
-  if (containsNul(req.body) || containsNul(req.query) || /%00/.test(req.path)) return next(new HttpError(400, 'errors:nulByte'));
+  if (containsNul(req.body) || containsNul(req.query) || /%00/.test(req.path))
+    return next(new HttpError(400, 'errors:nulByte'));
   next();
 };
 
 export function formBodies(): RequestHandler[] {
-  const parser = (limit: string) => express.urlencoded({ extended: false, limit, parameterLimit: MAX_FORM_FIELDS });
+  const parser = (limit: string) =>
+    express.urlencoded({ extended: false, limit, parameterLimit: MAX_FORM_FIELDS });
   const authoringParser = parser(AUTHORING_FORM_LIMIT);
-  const authoring: RequestHandler = (req, res, next) => (req.path.startsWith(`${paths.authoring}/`) ? authoringParser(req, res, next) : next());
+  const authoring: RequestHandler = (req, res, next) =>
+    req.path.startsWith(`${paths.authoring}/`) ? authoringParser(req, res, next) : next();
   return [formsOnly, authoring, parser(FORM_LIMIT), refuseNul];
 }

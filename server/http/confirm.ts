@@ -24,6 +24,8 @@ export function confirmedOrAsk(req: Request, res: Response, text: ConfirmText): 
     if (name === '_csrf' || name === 'confirmed') continue;
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') fields.push([name, v]);
   }
-  res.status(200).render('partials/confirm-page', { title: text.title, text, action: req.originalUrl, fields });
+  res
+    .status(200)
+    .render('partials/confirm-page', { title: text.title, text, action: req.originalUrl, fields });
   return false;
 }

@@ -15,7 +15,9 @@ const { generateToken, csrfSynchronisedProtection } = csrfSync({
   getTokenFromRequest: (req) =>
     (req.body?._csrf as string | undefined) ??
     (req.headers['x-csrf-token'] as string | undefined) ??
-    (isMultipart(req.headers['content-type']) && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
+    (isMultipart(req.headers['content-type']) && typeof req.query._csrf === 'string'
+      ? req.query._csrf
+      : undefined),
 });
 
 /**
@@ -42,7 +44,8 @@ export const csrfToken: RequestHandler = (req, res, next) => {
 
 // Switching the language while logged out stores nothing but the choice: a forged switch harms no one,
 // and a token in the header's language form would put a session behind every anonymous page view.
-const isAnonymousLanguageSwitch = (req: Request) => !req.user && req.method === 'POST' && req.path === paths.language;
+const isAnonymousLanguageSwitch = (req: Request) =>
+  !req.user && req.method === 'POST' && req.path === paths.language;
 
 // A SAML response is posted by the identity provider's page, which cannot know our token: its signature,
 // audience and InResponseTo (one of our own requests, used once) are the proof instead.
@@ -51,5 +54,7 @@ const isSamlResponse = (req: Request) => req.method === 'POST' && /^\/sso\/\d+\/
 /** Refuses unsafe requests without the right token (403). */
 export const csrfProtection: RequestHandler = (req, res, next) => {
   if (isAnonymousLanguageSwitch(req) || isSamlResponse(req)) return next();
-  csrfSynchronisedProtection(req, res, (err?: unknown) => (err ? next(new HttpError(403, 'errors:csrf')) : next()));
+  csrfSynchronisedProtection(req, res, (err?: unknown) =>
+    err ? next(new HttpError(403, 'errors:csrf')) : next(),
+  );
 };

@@ -49,17 +49,29 @@ const BODY_PARSER: Record<string, [number, string]> = {
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const e = (err ?? {}) as FrameworkError;
-  if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token') return new HttpError(403, 'errors:csrf');
+  if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token')
+    return new HttpError(403, 'errors:csrf');
   if (e.type && BODY_PARSER[e.type]) return new HttpError(...BODY_PARSER[e.type]);
   if (e.name === 'MulterError' && e.code && MULTER[e.code]) return new HttpError(...MULTER[e.code]);
   // A path with a broken %-escape (the router cannot decode the parameter).
-  if (err instanceof URIError || /^Failed to decode param/.test(e.message ?? '')) return new HttpError(400, 'errors:badAddress');
+  if (err instanceof URIError || /^Failed to decode param/.test(e.message ?? ''))
+    return new HttpError(400, 'errors:badAddress');
   // busboy on a cut-off or malformed multipart body.
-  if (/^(Unexpected end of form|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form)/.test(e.message ?? '')) return new HttpError(400, 'errors:upload.broken');
+  if (
+    /^(Unexpected end of form|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form)/.test(
+      e.message ?? '',
+    )
+  )
+    return new HttpError(400, 'errors:upload.broken');
   // PostgreSQL data exceptions (class 22: a number out of range, a NUL byte, bad text for a type) come from input.
-  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && 'severity' in (err as object)) return new HttpError(400, 'errors:badRequest');
+  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && 'severity' in (err as object))
+    return new HttpError(400, 'errors:badRequest');
   const status = e.status ?? e.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return new HttpError(status, status === 413 ? 'errors:tooLarge' : status === 404 ? 'errors:notFound' : 'errors:badRequest');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new HttpError(
+      status,
+      status === 413 ? 'errors:tooLarge' : status === 404 ? 'errors:notFound' : 'errors:badRequest',
+    );
   return new HttpError(500, 'errors:server');
 }
 
@@ -68,7 +80,8 @@ export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toHttpError(err);
     const context = { method: req.method, path: req.originalUrl, status: error.status, user: req.user?.id };
-    if (error.status >= 500) logger.error(err instanceof Error ? err.stack ?? err.message : String(err), context);
+    if (error.status >= 500)
+      logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err), context);
     else logger.info('request refused', { ...context, reason: error.messageKey });
     if (res.headersSent) return;
     // A body the parsers refused never reached the language middleware: Swedish, never a bare key.
@@ -80,12 +93,25 @@ export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
       return;
     }
     const title = t(`errors:title.${error.status}`, { defaultValue: t('errors:title.default') });
-    const fallback = { user: null, paths, currentPath: req.originalUrl, csrfToken: '', lng: 'sv', t, can: () => false, errors: {} };
-    res.render('errors/error', { ...fallback, ...res.locals, title, message, status: error.status }, (renderError, html) => {
-      if (!renderError) return res.send(html);
-      // The error page itself failed: plain text, still no stack trace.
-      logger.error(`Error page failed: ${renderError.message}`, context);
-      res.type('text/plain; charset=utf-8').send(`${title}\n\n${message}`);
-    });
+    const fallback = {
+      user: null,
+      paths,
+      currentPath: req.originalUrl,
+      csrfToken: '',
+      lng: 'sv',
+      t,
+      can: () => false,
+      errors: {},
+    };
+    res.render(
+      'errors/error',
+      { ...fallback, ...res.locals, title, message, status: error.status },
+      (renderError, html) => {
+        if (!renderError) return res.send(html);
+        // The error page itself failed: plain text, still no stack trace.
+        logger.error(`Error page failed: ${renderError.message}`, context);
+        res.type('text/plain; charset=utf-8').send(`${title}\n\n${message}`);
+      },
+    );
   };
 }

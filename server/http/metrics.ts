@@ -31,7 +31,14 @@ export class HttpMetrics {
   /** Counts every request when its response is done. */
   readonly middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.once('finish', () => this.observe(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    res.once('finish', () =>
+      this.observe(
+        req.method,
+        routeLabel(req),
+        res.statusCode,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      ),
+    );
     next();
   };
 
@@ -48,14 +55,25 @@ export class HttpMetrics {
   }
 
   text(): string {
-    const lines = ['# HELP http_requests_total HTTP requests by method, route and status.', '# TYPE http_requests_total counter'];
+    const lines = [
+      '# HELP http_requests_total HTTP requests by method, route and status.',
+      '# TYPE http_requests_total counter',
+    ];
     for (const [labels, n] of this.requests) lines.push(`http_requests_total{${labels}} ${n}`);
-    lines.push('# HELP http_request_duration_seconds Time from request to response, by route.', '# TYPE http_request_duration_seconds histogram');
+    lines.push(
+      '# HELP http_request_duration_seconds Time from request to response, by route.',
+      '# TYPE http_request_duration_seconds histogram',
+    );
     for (const [route, h] of this.latency) {
       const r = `route="${labelValue(route)}"`;
-      BUCKETS.forEach((b, i) => lines.push(`http_request_duration_seconds_bucket{${r},le="${b}"} ${h.counts[i]}`));
+      BUCKETS.forEach((b, i) =>
+        lines.push(`http_request_duration_seconds_bucket{${r},le="${b}"} ${h.counts[i]}`),
+      );
       lines.push(`http_request_duration_seconds_bucket{${r},le="+Inf"} ${h.count}`);
-      lines.push(`http_request_duration_seconds_sum{${r}} ${h.sum}`, `http_request_duration_seconds_count{${r}} ${h.count}`);
+      lines.push(
+        `http_request_duration_seconds_sum{${r}} ${h.sum}`,
+        `http_request_duration_seconds_count{${r}} ${h.count}`,
+      );
     }
     return lines.join('\n');
   }
@@ -71,31 +89,53 @@ interface TarnPool {
 
 /** Gauges read at scrape time: jobs waiting or running per queue, and each pool's connections. */
 async function gauges(db: Knex, sessionPool: Pool): Promise<string> {
-  const lines = ['# HELP pgboss_jobs Jobs in the pg-boss queue by queue and state (created, retry, active).', '# TYPE pgboss_jobs gauge'];
+  const lines = [
+    '# HELP pgboss_jobs Jobs in the pg-boss queue by queue and state (created, retry, active).',
+    '# TYPE pgboss_jobs gauge',
+  ];
   try {
-    const rows = (await db.raw(`select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by 1, 2 order by 1, 2`)).rows as { name: string; state: string; n: number }[];
+    const rows = (
+      await db.raw(
+        `select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by 1, 2 order by 1, 2`,
+      )
+    ).rows as { name: string; state: string; n: number }[];
     for (const r of rows) lines.push(`pgboss_jobs{queue="${labelValue(r.name)}",state="${r.state}"} ${r.n}`);
   } catch {
     // No queue yet (the worker has never started on this database): nothing to report.
   }
   const tarn = (db.client as { pool?: TarnPool }).pool;
-  lines.push('# HELP db_pool_connections Database connections by pool and state.', '# TYPE db_pool_connections gauge');
+  lines.push(
+    '# HELP db_pool_connections Database connections by pool and state.',
+    '# TYPE db_pool_connections gauge',
+  );
   if (tarn) {
-    lines.push(`db_pool_connections{pool="app",state="used"} ${tarn.numUsed()}`, `db_pool_connections{pool="app",state="idle"} ${tarn.numFree()}`);
+    lines.push(
+      `db_pool_connections{pool="app",state="used"} ${tarn.numUsed()}`,
+      `db_pool_connections{pool="app",state="idle"} ${tarn.numFree()}`,
+    );
     lines.push(`db_pool_connections{pool="app",state="waiting"} ${tarn.numPendingAcquires()}`);
   }
-  lines.push(`db_pool_connections{pool="sessions",state="used"} ${sessionPool.totalCount - sessionPool.idleCount}`);
-  lines.push(`db_pool_connections{pool="sessions",state="idle"} ${sessionPool.idleCount}`, `db_pool_connections{pool="sessions",state="waiting"} ${sessionPool.waitingCount}`);
+  lines.push(
+    `db_pool_connections{pool="sessions",state="used"} ${sessionPool.totalCount - sessionPool.idleCount}`,
+  );
+  lines.push(
+    `db_pool_connections{pool="sessions",state="idle"} ${sessionPool.idleCount}`,
+    `db_pool_connections{pool="sessions",state="waiting"} ${sessionPool.waitingCount}`,
+  );
   return lines.join('\n');
 }
 
 /** METRICS_ALLOW: addresses and CIDR ranges, comma separated (IPv4 and IPv6). */
 export function allowList(spec: string): BlockList {
   const list = new BlockList();
-  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address, prefix] = entry.split('/');
     const type = isIPv6(address) ? 'ipv6' : 'ipv4';
-    if (!isIPv4(address) && !isIPv6(address)) throw new Error(`Invalid configuration: METRICS_ALLOW: "${entry}" is not an IP address or range`);
+    if (!isIPv4(address) && !isIPv6(address))
+      throw new Error(`Invalid configuration: METRICS_ALLOW: "${entry}" is not an IP address or range`);
     if (prefix === undefined) list.addAddress(address, type);
     else list.addSubnet(address, Number(prefix), type);
   }

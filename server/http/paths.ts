@@ -17,7 +17,8 @@ export const paths = {
   lessonDone: (slug = ':slug', lesson = ':lesson') => `/kurser/${slug}/lektioner/${lesson}/klar`,
   courseImage: (sha = ':sha') => `/kursbilder/${sha}`,
   quizStart: (slug = ':slug') => `/kurser/${slug}/quiz`,
-  quizQuestion: (attempt: number | string = ':attempt', index: number | string = ':index') => `/quiz/${attempt}/fragor/${index}`,
+  quizQuestion: (attempt: number | string = ':attempt', index: number | string = ':index') =>
+    `/quiz/${attempt}/fragor/${index}`,
   quizAnswer: (attempt: number | string = ':attempt') => `/quiz/${attempt}/svar`,
   quizSubmit: (attempt: number | string = ':attempt') => `/quiz/${attempt}/lamna-in`,
   quizResult: (attempt: number | string = ':attempt') => `/quiz/${attempt}/resultat`,
@@ -42,7 +43,8 @@ export const paths = {
   authoringLessons: (slug = ':slug') => `/redigera/kurser/${slug}/lektioner`,
   authoringLesson: (slug = ':slug', lesson = ':lesson') => `/redigera/kurser/${slug}/lektioner/${lesson}`,
   authoringQuestions: (slug = ':slug') => `/redigera/kurser/${slug}/fragor`,
-  authoringQuestion: (slug = ':slug', question = ':question') => `/redigera/kurser/${slug}/fragor/${question}`,
+  authoringQuestion: (slug = ':slug', question = ':question') =>
+    `/redigera/kurser/${slug}/fragor/${question}`,
   authoringPublish: (slug = ':slug') => `/redigera/kurser/${slug}/publicera`,
   authoringHistory: (slug = ':slug') => `/redigera/kurser/${slug}/historik`,
   authoringExport: (slug = ':slug') => `/redigera/kurser/${slug}/export.zip`,
@@ -57,7 +59,8 @@ export const paths = {
   statsHmc: '/statistik/hmc',
   statsHmcExport: (format = ':format') => `/statistik/hmc/export/${format}`,
   statsHmcCourse: (slug = ':slug') => `/statistik/hmc/kurser/${slug}`,
-  statsHmcCourseExport: (slug = ':slug', format = ':format') => `/statistik/hmc/kurser/${slug}/export/${format}`,
+  statsHmcCourseExport: (slug = ':slug', format = ':format') =>
+    `/statistik/hmc/kurser/${slug}/export/${format}`,
   // Video library (issue 4)
   videos: '/filmer',
   videoNew: '/filmer/ny',
@@ -66,11 +69,15 @@ export const paths = {
   videoRetry: (id: number | string = ':id') => `/filmer/${id}/forsok-igen`,
   videoAudioDescription: (id: number | string = ':id') => `/filmer/${id}/syntolkning`,
   videoCaptions: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning/${variant}`,
-  videoCue: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') => `/filmer/${id}/textning/${variant}/${cue}`,
-  videoCueNew: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning/${variant}/ny-replik`,
-  videoCueDelete: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') => `/filmer/${id}/textning/${variant}/${cue}/ta-bort`,
+  videoCue: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') =>
+    `/filmer/${id}/textning/${variant}/${cue}`,
+  videoCueNew: (id: number | string = ':id', variant = ':variant') =>
+    `/filmer/${id}/textning/${variant}/ny-replik`,
+  videoCueDelete: (id: number | string = ':id', variant = ':variant', cue: number | string = ':cue') =>
+    `/filmer/${id}/textning/${variant}/${cue}/ta-bort`,
   videoTrack: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/textning-${variant}.vtt`,
-  videoTranscript: (id: number | string = ':id', variant = ':variant') => `/filmer/${id}/utskrift-${variant}.txt`,
+  videoTranscript: (id: number | string = ':id', variant = ':variant') =>
+    `/filmer/${id}/utskrift-${variant}.txt`,
   videoFile: (id: number | string = ':id') => `/filmer/${id}/film.mp4`,
   videoPoster: (id: number | string = ':id') => `/filmer/${id}/affisch.jpg`,
   // Issue 5: commissioned classroom trainings (bookings) and their invoices (billing).
@@ -82,7 +89,8 @@ export const paths = {
   bookingOrderAccept: (id: number | string = ':id') => `/bestallningar/${id}/acceptera`,
   bookingOrderCancel: (id: number | string = ':id') => `/bestallningar/${id}/avboka`,
   bookingParticipants: (id: number | string = ':id') => `/bestallningar/${id}/deltagare`,
-  bookingParticipantRemove: (id: number | string = ':id', participant: number | string = ':participant') => `/bestallningar/${id}/deltagare/${participant}/ta-bort`,
+  bookingParticipantRemove: (id: number | string = ':id', participant: number | string = ':participant') =>
+    `/bestallningar/${id}/deltagare/${participant}/ta-bort`,
   invoices: '/fakturor',
   invoicePdf: (id: number | string = ':id') => `/fakturor/${id}.pdf`,
   invoiceXml: (id: number | string = ':id') => `/fakturor/${id}.xml`,

@@ -22,7 +22,13 @@ export function requestId(logger: Logger): RequestHandler {
       const path = req.originalUrl.split('?')[0];
       if ((PROBES.has(path) || path.startsWith('/assets/')) && res.statusCode < 400) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info('request', { requestId: id, method: req.method, route: routeLabel(req), status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      logger.info('request', {
+        requestId: id,
+        method: req.method,
+        route: routeLabel(req),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      });
     });
     logContext.run({ requestId: id }, next);
   };

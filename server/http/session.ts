@@ -15,7 +15,12 @@ export const SESSION_HOURS = 10;
  */
 export function sessionMiddleware(options: { pool: Pool; secret: string; secureCookie: boolean }) {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool: options.pool, tableName: 'sessions', disableTouch: true, pruneSessionInterval: 15 * 60 });
+  const store = new PgStore({
+    pool: options.pool,
+    tableName: 'sessions',
+    disableTouch: true,
+    pruneSessionInterval: 15 * 60,
+  });
   const middleware = session({
     name: 'hms.sid',
     store,
@@ -30,5 +35,10 @@ export function sessionMiddleware(options: { pool: Pool; secret: string; secureC
       maxAge: SESSION_HOURS * 60 * 60 * 1000,
     },
   });
-  return Object.assign(middleware, { store, close: async () => { await store.close(); } });
+  return Object.assign(middleware, {
+    store,
+    close: async () => {
+      await store.close();
+    },
+  });
 }

@@ -22,7 +22,10 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
 
 /** Trims a form string; empty becomes undefined so `required` messages apply. */
 export const formString = (requiredKey: string) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string({ error: requiredKey }));
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    z.string({ error: requiredKey }),
+  );
 
 /**
  * The one parser for ids from URLs and forms: a positive integer in PostgreSQL's `integer` range
@@ -30,5 +33,7 @@ export const formString = (requiredKey: string) =>
  * objects give null, which the caller turns into a 404 (or a form error), never a 500.
  */
 export function idParam(value: unknown): number | null {
-  return typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : null;
+  return typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= 2_147_483_647
+    ? Number(value)
+    : null;
 }

@@ -41,8 +41,18 @@ export function createI18n(localesDir: string): i18n {
 }
 
 const dateFormats: Record<Language, Intl.DateTimeFormat> = {
-  sv: new Intl.DateTimeFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' }),
-  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' }),
+  sv: new Intl.DateTimeFormat('sv-SE', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Stockholm',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Stockholm',
+  }),
 };
 
 /** A date as people read it in the language ("22 november 2026"), in Swedish time. */
@@ -50,7 +60,11 @@ export function formatDate(date: Date | string, lng: Language): string {
   return dateFormats[lng].format(typeof date === 'string' ? new Date(date) : date);
 }
 
-const timeFormat = new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' });
+const timeFormat = new Intl.DateTimeFormat('sv-SE', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Stockholm',
+});
 
 /** A clock time in Swedish time ("09.00" is written "09:00" in both languages). */
 export function formatTime(date: Date | string): string {
@@ -75,7 +89,9 @@ function rememberingT(t: TFunction): TFunction {
 
 /** Chooses the UI language (the person's setting, else the session's, else Swedish) and exposes t() to views. */
 export function languageMiddleware(i18n: i18n): RequestHandler {
-  const fixed = Object.fromEntries(LANGUAGES.map((lng) => [lng, rememberingT(i18n.getFixedT(lng))])) as Record<Language, TFunction>;
+  const fixed = Object.fromEntries(
+    LANGUAGES.map((lng) => [lng, rememberingT(i18n.getFixedT(lng))]),
+  ) as Record<Language, TFunction>;
   return (req, res, next) => {
     const chosen = req.user?.uiLanguage ?? req.session?.lang;
     const lng: Language = isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;

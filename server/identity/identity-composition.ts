@@ -6,7 +6,11 @@ import { providersRepository } from './providers-repository';
 import { samlClient } from './saml-client';
 import { ssoService } from './sso-service';
 
-export function identityFeature(deps: { db: Knex; users: UsersRepository; config: { publicBaseUrl: string } }) {
+export function identityFeature(deps: {
+  db: Knex;
+  users: UsersRepository;
+  config: { publicBaseUrl: string };
+}) {
   const providers = providersRepository(deps.db);
   return {
     providers,

@@ -33,15 +33,26 @@ export function identityController(deps: {
 }) {
   const { providers, sso, oidc, saml, jobRoles, logger } = deps;
 
-  const logIn = (req: Request, user: CurrentUser) => new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+  const logIn = (req: Request, user: CurrentUser) =>
+    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
     if (!(error instanceof SsoError)) throw error;
-    logger.warn('sso refused', { reason: error.reason, providerId, detail: error.detail instanceof Error ? error.detail.message : undefined });
+    logger.warn('sso refused', {
+      reason: error.reason,
+      providerId,
+      detail: error.detail instanceof Error ? error.detail.message : undefined,
+    });
     await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
     if (req.session?.sso) delete req.session.sso.oidc;
-    res.status(400).render('identity/error', { title: req.t('identity:error.title'), reason: error.reason, message: req.t(`identity:error.${error.reason}`) });
+    res
+      .status(400)
+      .render('identity/error', {
+        title: req.t('identity:error.title'),
+        reason: error.reason,
+        message: req.t(`identity:error.${error.reason}`),
+      });
   }
 
   async function providerFor(req: Request, test: boolean): Promise<IdentityProvider> {
@@ -49,23 +60,45 @@ export function identityController(deps: {
     const provider = id ? await providers.find(id) : null;
     if (!provider) throw new SsoError('unknownProvider');
     // Trying a provider before it is turned on is for administrators only.
-    if (!provider.enabled && !(test && hasPermission(req.user, 'admin'))) throw new SsoError('unknownProvider');
+    if (!provider.enabled && !(test && hasPermission(req.user, 'admin')))
+      throw new SsoError('unknownProvider');
     return provider;
   }
 
   /** After the provider vouched: sign in, show the try result, or ask for what is missing. */
-  async function finish(req: Request, res: Response, provider: IdentityProvider, person: ExternalPerson, test: boolean, idToken?: string) {
+  async function finish(
+    req: Request,
+    res: Response,
+    provider: IdentityProvider,
+    person: ExternalPerson,
+    test: boolean,
+    idToken?: string,
+  ) {
     if (test) {
       await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
-      return res.render('identity/tried', { title: req.t('identity:tried.title'), provider, person, jobRoles: await jobRoles.list() });
+      return res.render('identity/tried', {
+        title: req.t('identity:tried.title'),
+        provider,
+        person,
+        jobRoles: await jobRoles.list(),
+      });
     }
     const result = await sso.signIn(provider, person);
     if (result.kind === 'user') return signIn(req, res, result.user, provider, idToken);
-    req.session.sso = { pending: { ...person, step: result.kind }, signedInWith: { providerId: provider.id, idToken } };
+    req.session.sso = {
+      pending: { ...person, step: result.kind },
+      signedInWith: { providerId: provider.id, idToken },
+    };
     res.redirect(303, result.kind === 'link' ? identityPaths.link : identityPaths.complete);
   }
 
-  async function signIn(req: Request, res: Response, user: CurrentUser, provider: IdentityProvider, idToken?: string) {
+  async function signIn(
+    req: Request,
+    res: Response,
+    user: CurrentUser,
+    provider: IdentityProvider,
+    idToken?: string,
+  ) {
     await logIn(req, user); // passport regenerates the session
     req.session.sso = { signedInWith: { providerId: provider.id, idToken } };
     res.redirect(303, landingPath(user));
@@ -78,8 +111,24 @@ export function identityController(deps: {
     return provider && provider.enabled ? { person: p, provider } : null;
   }
 
-  const renderComplete = async (req: Request, res: Response, status: number, provider: IdentityProvider, values: Record<string, string>, errors: Record<string, string> = {}) =>
-    res.status(status).render('identity/complete', { title: req.t('identity:complete.title'), provider, units: await sso.unitChoices(provider), jobRoles: await jobRoles.list(), values, errors });
+  const renderComplete = async (
+    req: Request,
+    res: Response,
+    status: number,
+    provider: IdentityProvider,
+    values: Record<string, string>,
+    errors: Record<string, string> = {},
+  ) =>
+    res
+      .status(status)
+      .render('identity/complete', {
+        title: req.t('identity:complete.title'),
+        provider,
+        units: await sso.unitChoices(provider),
+        jobRoles: await jobRoles.list(),
+        values,
+        errors,
+      });
 
   return {
     /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
@@ -88,7 +137,11 @@ export function identityController(deps: {
       const email = typeof req.query.epost === 'string' ? req.query.epost.trim() : '';
       const enabled = await providers.listEnabled();
       const domain = email.includes('@') ? email.split('@').pop()! : email;
-      const provider = org ? enabled.find((p) => p.organisationId === org || p.id === org) : domain ? await providers.findEnabledByDomain(domain) : null;
+      const provider = org
+        ? enabled.find((p) => p.organisationId === org || p.id === org)
+        : domain
+          ? await providers.findEnabledByDomain(domain)
+          : null;
       // A link, not a redirect: the form's Content-Security-Policy (form-action 'self') would stop a redirect to the provider.
       res.status(provider || !(org || email) ? 200 : 404).render('identity/find', {
         title: req.t('identity:find.title'),
@@ -107,7 +160,9 @@ export function identityController(deps: {
         if (provider.kind === 'oidc') {
           const { url, checks } = await oidc.authorizeUrl(provider, test);
           req.session.sso = { ...req.session.sso, oidc: checks };
-          await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            req.session.save((err) => (err ? reject(err) : resolve())),
+          );
           return res.redirect(303, url);
         }
         res.redirect(303, await saml.authorizeUrl(provider, test));
@@ -125,7 +180,14 @@ export function identityController(deps: {
         const provider = await providerFor(req, checks.test);
         const currentUrl = new URL(req.originalUrl, deps.config.publicBaseUrl);
         const { claims, idToken } = await oidc.callback(provider, currentUrl, checks);
-        await finish(req, res, provider, personFromClaims(provider, String(claims.sub), claims), checks.test, idToken);
+        await finish(
+          req,
+          res,
+          provider,
+          personFromClaims(provider, String(claims.sub), claims),
+          checks.test,
+          idToken,
+        );
       } catch (error) {
         await refuse(req, res, error, id);
       }
@@ -142,7 +204,13 @@ export function identityController(deps: {
         const { profile, request } = await saml.verify(provider, response);
         if (!provider.enabled && !request.test) throw new SsoError('unknownProvider');
         const attributes = { ...(profile.attributes as Record<string, unknown> | undefined), ...profile };
-        await finish(req, res, provider, personFromClaims(provider, profile.nameID, attributes), request.test);
+        await finish(
+          req,
+          res,
+          provider,
+          personFromClaims(provider, profile.nameID, attributes),
+          request.test,
+        );
       } catch (error) {
         await refuse(req, res, error, id);
       }
@@ -160,9 +228,18 @@ export function identityController(deps: {
       const unitId = idParam(req.body?.unitId);
       const jobRole = typeof req.body?.jobRole === 'string' ? req.body.jobRole : '';
       const errors: Record<string, string> = {};
-      if (!unitId || !(await sso.isUnitOf(p.provider, unitId))) errors.unitId = 'identity:complete.unitRequired';
+      if (!unitId || !(await sso.isUnitOf(p.provider, unitId)))
+        errors.unitId = 'identity:complete.unitRequired';
       if (!(await jobRoles.exists(jobRole))) errors.jobRole = 'identity:complete.jobRoleRequired';
-      if (Object.keys(errors).length) return renderComplete(req, res, 400, p.provider, { unitId: String(req.body?.unitId ?? ''), jobRole }, errors);
+      if (Object.keys(errors).length)
+        return renderComplete(
+          req,
+          res,
+          400,
+          p.provider,
+          { unitId: String(req.body?.unitId ?? ''), jobRole },
+          errors,
+        );
       try {
         const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
         await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
@@ -176,7 +253,12 @@ export function identityController(deps: {
     async showLink(req: Request, res: Response) {
       const p = await pending(req, 'link');
       if (!p) return res.redirect(paths.login);
-      res.render('identity/link', { title: req.t('identity:link.title'), provider: p.provider, email: p.person.email, errors: {} });
+      res.render('identity/link', {
+        title: req.t('identity:link.title'),
+        provider: p.provider,
+        email: p.person.email,
+        errors: {},
+      });
     },
 
     async link(req: Request, res: Response) {
@@ -185,7 +267,15 @@ export function identityController(deps: {
       const password = typeof req.body?.password === 'string' ? req.body.password : '';
       try {
         const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
-        if (!user) return res.status(401).render('identity/link', { title: req.t('identity:link.title'), provider: p.provider, email: p.person.email, errors: { password: 'identity:link.wrongPassword' } });
+        if (!user)
+          return res
+            .status(401)
+            .render('identity/link', {
+              title: req.t('identity:link.title'),
+              provider: p.provider,
+              email: p.person.email,
+              errors: { password: 'identity:link.wrongPassword' },
+            });
         await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
@@ -199,14 +289,21 @@ export function identityController(deps: {
     async logout(req: Request, res: Response, next: NextFunction) {
       const signedIn = req.session.sso?.signedInWith;
       const provider = signedIn ? await providers.find(signedIn.providerId) : null;
-      const endUrl = provider?.kind === 'oidc' ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`) : null;
+      const endUrl =
+        provider?.kind === 'oidc'
+          ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`)
+          : null;
       if (!endUrl || !provider) return next();
       req.logout((err) => {
         if (err) return next(err);
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.locals.user = null;
-          res.render('identity/logged-out', { title: req.t('identity:loggedOut.title'), endUrl, providerName: provider.displayName });
+          res.render('identity/logged-out', {
+            title: req.t('identity:loggedOut.title'),
+            endUrl,
+            providerName: provider.displayName,
+          });
         });
       });
     },

@@ -8,8 +8,17 @@ import { providerAdmin, providerAdminPaths } from './provider-admin';
 
 export function identityRoutes(services: Services): Router {
   const router = Router();
-  const sso = identityController({ ...services.identity, jobRoles: services.jobRoles, logger: services.logger, config: services.config });
-  const admin = providerAdmin({ db: services.db, providers: services.identity.providers, publicBaseUrl: services.config.publicBaseUrl });
+  const sso = identityController({
+    ...services.identity,
+    jobRoles: services.jobRoles,
+    logger: services.logger,
+    config: services.config,
+  });
+  const admin = providerAdmin({
+    db: services.db,
+    providers: services.identity.providers,
+    publicBaseUrl: services.config.publicBaseUrl,
+  });
   const adminOnly = [requireLogin, requirePermission('admin')];
   router.post(paths.logout, requireLogin, sso.logout);
   router.get(identityPaths.find, sso.find);

@@ -19,7 +19,8 @@ export interface OidcChecks {
   test: boolean;
 }
 
-const isLoopback = (url: URL) => url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+const isLoopback = (url: URL) =>
+  url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
 export type OidcClient = ReturnType<typeof oidcClient>;
 
@@ -35,7 +36,13 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
       const issuer = new URL(provider.metadataUrl || provider.issuer);
       // Plain http only for a provider on this machine (tests, a local broker); never across a network.
       const options = isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : undefined;
-      config = client.discovery(issuer, provider.clientId ?? '', provider.clientSecret ?? undefined, undefined, options);
+      config = client.discovery(
+        issuer,
+        provider.clientId ?? '',
+        provider.clientSecret ?? undefined,
+        undefined,
+        options,
+      );
       config.catch(() => configs.delete(key));
       configs.set(key, config);
     }
@@ -45,14 +52,23 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
   return {
     callbackUrl,
 
-    async authorizeUrl(provider: IdentityProvider, test: boolean): Promise<{ url: string; checks: OidcChecks }> {
+    async authorizeUrl(
+      provider: IdentityProvider,
+      test: boolean,
+    ): Promise<{ url: string; checks: OidcChecks }> {
       let config;
       try {
         config = await configuration(provider);
       } catch (error) {
         throw new SsoError('provider', error);
       }
-      const checks = { providerId: provider.id, state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), test };
+      const checks = {
+        providerId: provider.id,
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        codeVerifier: client.randomPKCECodeVerifier(),
+        test,
+      };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: callbackUrl(provider.id),
         scope: 'openid email profile',
@@ -65,7 +81,11 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
     },
 
     /** The verified claims (ID token, then userinfo), and the ID token for logging out at the provider. */
-    async callback(provider: IdentityProvider, currentUrl: URL, checks: OidcChecks): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }> {
+    async callback(
+      provider: IdentityProvider,
+      currentUrl: URL,
+      checks: OidcChecks,
+    ): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }> {
       try {
         const config = await configuration(provider);
         const tokens = await client.authorizationCodeGrant(config, currentUrl, {
@@ -76,7 +96,9 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
         });
         const idClaims = tokens.claims();
         if (!idClaims) throw new SsoError('invalid');
-        const userInfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub).catch(() => ({}));
+        const userInfo = await client
+          .fetchUserInfo(config, tokens.access_token, idClaims.sub)
+          .catch(() => ({}));
         return { claims: { ...userInfo, ...idClaims }, idToken: tokens.id_token };
       } catch (error) {
         if (error instanceof SsoError) throw error;
@@ -85,11 +107,18 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
     },
 
     /** The provider's end-session URL when it has one (Entra ID, most brokers), else null. */
-    async endSessionUrl(provider: IdentityProvider, idToken: string | undefined, postLogoutRedirectUri: string): Promise<string | null> {
+    async endSessionUrl(
+      provider: IdentityProvider,
+      idToken: string | undefined,
+      postLogoutRedirectUri: string,
+    ): Promise<string | null> {
       try {
         const config = await configuration(provider);
         if (!config.serverMetadata().end_session_endpoint) return null;
-        const parameters: Record<string, string> = { post_logout_redirect_uri: postLogoutRedirectUri, client_id: provider.clientId ?? '' };
+        const parameters: Record<string, string> = {
+          post_logout_redirect_uri: postLogoutRedirectUri,
+          client_id: provider.clientId ?? '',
+        };
         if (idToken) parameters.id_token_hint = idToken;
         return client.buildEndSessionUrl(config, parameters).href;
       } catch {
@@ -107,6 +136,7 @@ function oidcReason(error: unknown): SsoReason {
   if (/"iss"|issuer/.test(message)) return 'issuer';
   if (/"exp"|"iat"|timestamp/i.test(message) || code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return 'expired';
   if (/signature/i.test(message)) return 'signature';
-  if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR' || code === 'OAUTH_RESPONSE_BODY_ERROR') return 'provider';
+  if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR' || code === 'OAUTH_RESPONSE_BODY_ERROR')
+    return 'provider';
   return 'invalid';
 }

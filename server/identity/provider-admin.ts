@@ -13,13 +13,30 @@ export const providerAdminPaths = {
   status: (id: number | string = ':id') => `/admin/inloggning/${id}/status`,
 };
 
-const optional = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().max(100_000).nullable());
-const url = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().url('identity:admin.errors.url').refine((u) => /^https?:\/\//.test(u), 'identity:admin.errors.url').nullable());
-const claim = (fallback: string | null) => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback), z.string().max(200).nullable());
+const optional = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
+  z.string().max(100_000).nullable(),
+);
+const url = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
+  z
+    .string()
+    .url('identity:admin.errors.url')
+    .refine((u) => /^https?:\/\//.test(u), 'identity:admin.errors.url')
+    .nullable(),
+);
+const claim = (fallback: string | null) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback),
+    z.string().max(200).nullable(),
+  );
 
 export const providerSchema = z
   .object({
-    organisationId: z.preprocess((v) => idParam(v), z.number({ error: 'identity:admin.errors.organisation' })),
+    organisationId: z.preprocess(
+      (v) => idParam(v),
+      z.number({ error: 'identity:admin.errors.organisation' }),
+    ),
     kind: z.enum(['oidc', 'saml'], { error: 'identity:admin.errors.kind' }),
     displayName: formString('identity:admin.errors.displayName').pipe(z.string().max(200)),
     issuer: formString('identity:admin.errors.issuer').pipe(z.string().max(2000)),
@@ -35,14 +52,27 @@ export const providerSchema = z
     claimUnit: claim(null),
     claimJobRole: claim(null),
     emailDomains: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(/[\s,;]+/).map((d) => d.trim().replace(/^@/, '').toLowerCase()).filter(Boolean) : []),
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(/[\s,;]+/)
+              .map((d) => d.trim().replace(/^@/, '').toLowerCase())
+              .filter(Boolean)
+          : [],
       z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'identity:admin.errors.domain')),
     ),
   })
   .superRefine((f, ctx) => {
-    if (f.kind === 'oidc' && !f.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'identity:admin.errors.clientId' });
-    if (f.kind === 'saml' && !f.ssoUrl) ctx.addIssue({ code: 'custom', path: ['ssoUrl'], message: 'identity:admin.errors.ssoUrl' });
-    if (f.kind === 'saml' && !f.idpCertificate) ctx.addIssue({ code: 'custom', path: ['idpCertificate'], message: 'identity:admin.errors.certificate' });
+    if (f.kind === 'oidc' && !f.clientId)
+      ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'identity:admin.errors.clientId' });
+    if (f.kind === 'saml' && !f.ssoUrl)
+      ctx.addIssue({ code: 'custom', path: ['ssoUrl'], message: 'identity:admin.errors.ssoUrl' });
+    if (f.kind === 'saml' && !f.idpCertificate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idpCertificate'],
+        message: 'identity:admin.errors.certificate',
+      });
   });
 
 type ProviderForm = z.output<typeof providerSchema>;
@@ -59,7 +89,12 @@ const toInput = (f: ProviderForm): ProviderInput => ({
   clientId: f.clientId,
   clientSecret: f.clientSecret,
   idpCertificate: f.idpCertificate,
-  claims: { email: f.claimEmail ?? 'email', name: f.claimName ?? 'name', unit: f.claimUnit, jobRole: f.claimJobRole },
+  claims: {
+    email: f.claimEmail ?? 'email',
+    name: f.claimName ?? 'name',
+    unit: f.claimUnit,
+    jobRole: f.claimJobRole,
+  },
   emailDomains: f.emailDomains,
 });
 
@@ -83,12 +118,23 @@ const valuesOf = (p: IdentityProvider): Record<string, string> => ({
 });
 
 const formValues = (body: Record<string, unknown> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && k !== '_csrf' && k !== 'clientSecret')) as Record<string, string>;
+  Object.fromEntries(
+    Object.entries(body ?? {}).filter(
+      ([k, v]) => typeof v === 'string' && k !== '_csrf' && k !== 'clientSecret',
+    ),
+  ) as Record<string, string>;
 
 export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; publicBaseUrl: string }) {
   const { db, providers } = deps;
 
-  async function render(req: Request, res: Response, status: number, provider: IdentityProvider | null, values: Record<string, string>, errors: FieldErrors = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    status: number,
+    provider: IdentityProvider | null,
+    values: Record<string, string>,
+    errors: FieldErrors = {},
+  ) {
     res.status(status).render('identity/admin-provider', {
       title: req.t(provider ? 'identity:admin.editTitle' : 'identity:admin.newTitle'),
       provider,
@@ -96,7 +142,12 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
       errors,
       organisations: await db('organisations').orderBy('name').select('id', 'name'),
       tryPath: provider ? `${identityPaths.start(provider.id)}?prova=1` : null,
-      callbackUrls: provider ? { oidc: `${deps.publicBaseUrl}${identityPaths.oidcCallback(provider.id)}`, saml: `${deps.publicBaseUrl}${identityPaths.samlAcs(provider.id)}` } : null,
+      callbackUrls: provider
+        ? {
+            oidc: `${deps.publicBaseUrl}${identityPaths.oidcCallback(provider.id)}`,
+            saml: `${deps.publicBaseUrl}${identityPaths.samlAcs(provider.id)}`,
+          }
+        : null,
       spEntityId: `${deps.publicBaseUrl}/sso/saml`,
     });
   }
@@ -110,8 +161,12 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
 
   return {
     async list(req: Request, res: Response) {
-      if (req.query.ny === '1') return render(req, res, 200, null, { kind: 'oidc', claimEmail: 'email', claimName: 'name' });
-      res.render('identity/admin-providers', { title: req.t('identity:admin.title'), providers: await providers.list() });
+      if (req.query.ny === '1')
+        return render(req, res, 200, null, { kind: 'oidc', claimEmail: 'email', claimName: 'name' });
+      res.render('identity/admin-providers', {
+        title: req.t('identity:admin.title'),
+        providers: await providers.list(),
+      });
     },
     async create(req: Request, res: Response) {
       const form = parseForm(providerSchema, req.body);

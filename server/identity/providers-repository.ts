@@ -25,7 +25,10 @@ export interface IdentityProvider {
   updatedAt: Date;
 }
 
-export type ProviderInput = Omit<IdentityProvider, 'id' | 'organisationName' | 'enabled' | 'updatedAt' | 'clientSecret'> & { clientSecret: string | null };
+export type ProviderInput = Omit<
+  IdentityProvider,
+  'id' | 'organisationName' | 'enabled' | 'updatedAt' | 'clientSecret'
+> & { clientSecret: string | null };
 
 interface Row {
   id: number;
@@ -89,7 +92,10 @@ const toRow = (p: ProviderInput) => ({
 });
 
 export function providersRepository(db: Knex) {
-  const select = () => db('identity_providers as p').join('organisations as o', 'o.id', 'p.organisation_id').select('p.*', 'o.name as organisation_name');
+  const select = () =>
+    db('identity_providers as p')
+      .join('organisations as o', 'o.id', 'p.organisation_id')
+      .select('p.*', 'o.name as organisation_name');
   return {
     async find(id: number): Promise<IdentityProvider | null> {
       const row: Row | undefined = await select().where('p.id', id).first();
@@ -103,42 +109,82 @@ export function providersRepository(db: Knex) {
       return (await select().where('p.enabled', true).orderBy(['o.name', 'p.id'])).map(toProvider);
     },
     async findEnabledByDomain(domain: string): Promise<IdentityProvider | null> {
-      const row: Row | undefined = await select().where('p.enabled', true).whereRaw('? = any(p.email_domains)', [domain.toLowerCase()]).orderBy('p.id').first();
+      const row: Row | undefined = await select()
+        .where('p.enabled', true)
+        .whereRaw('? = any(p.email_domains)', [domain.toLowerCase()])
+        .orderBy('p.id')
+        .first();
       return row ? toProvider(row) : null;
     },
     async create(p: ProviderInput, actorId: number): Promise<number> {
       return db.transaction(async (trx) => {
-        const [row] = await trx('identity_providers').insert({ ...toRow(p), client_secret: p.clientSecret }).returning('id');
-        await trx('audit_log').insert({ actor_id: actorId, action: 'idp.create', subject: `idp:${row.id}`, details: JSON.stringify({ organisationId: p.organisationId, kind: p.kind }) });
+        const [row] = await trx('identity_providers')
+          .insert({ ...toRow(p), client_secret: p.clientSecret })
+          .returning('id');
+        await trx('audit_log').insert({
+          actor_id: actorId,
+          action: 'idp.create',
+          subject: `idp:${row.id}`,
+          details: JSON.stringify({ organisationId: p.organisationId, kind: p.kind }),
+        });
         return row.id as number;
       });
     },
     /** An empty secret keeps the stored one (it is never shown, so the form cannot send it back). */
     async update(id: number, p: ProviderInput, actorId: number): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('identity_providers').where({ id }).update({ ...toRow(p), ...(p.clientSecret ? { client_secret: p.clientSecret } : {}), updated_at: trx.fn.now() });
+        await trx('identity_providers')
+          .where({ id })
+          .update({
+            ...toRow(p),
+            ...(p.clientSecret ? { client_secret: p.clientSecret } : {}),
+            updated_at: trx.fn.now(),
+          });
         await trx('audit_log').insert({ actor_id: actorId, action: 'idp.update', subject: `idp:${id}` });
       });
     },
     async setEnabled(id: number, enabled: boolean, actorId: number): Promise<void> {
       await db.transaction(async (trx) => {
         await trx('identity_providers').where({ id }).update({ enabled, updated_at: trx.fn.now() });
-        await trx('audit_log').insert({ actor_id: actorId, action: enabled ? 'idp.enable' : 'idp.disable', subject: `idp:${id}` });
+        await trx('audit_log').insert({
+          actor_id: actorId,
+          action: enabled ? 'idp.enable' : 'idp.disable',
+          subject: `idp:${id}`,
+        });
       });
     },
     async userFor(providerId: number, subject: string): Promise<number | null> {
-      const row = await db('external_identities').where({ provider_id: providerId, subject }).first('user_id');
+      const row = await db('external_identities')
+        .where({ provider_id: providerId, subject })
+        .first('user_id');
       return row ? row.user_id : null;
     },
-    async link(providerId: number, subject: string, userId: number, trx: Knex | Knex.Transaction = db): Promise<void> {
-      await trx('external_identities').insert({ provider_id: providerId, subject, user_id: userId, last_login_at: trx.fn.now() }).onConflict(['provider_id', 'subject']).ignore();
+    async link(
+      providerId: number,
+      subject: string,
+      userId: number,
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<void> {
+      await trx('external_identities')
+        .insert({ provider_id: providerId, subject, user_id: userId, last_login_at: trx.fn.now() })
+        .onConflict(['provider_id', 'subject'])
+        .ignore();
     },
     /** Records an assertion id; false when it was already used (a replayed response). */
     async useAssertion(providerId: number, assertionId: string): Promise<boolean> {
-      const rows = await db('sso_used_assertions').insert({ provider_id: providerId, assertion_id: assertionId }).onConflict(['provider_id', 'assertion_id']).ignore().returning('assertion_id');
+      const rows = await db('sso_used_assertions')
+        .insert({ provider_id: providerId, assertion_id: assertionId })
+        .onConflict(['provider_id', 'assertion_id'])
+        .ignore()
+        .returning('assertion_id');
       return rows.length === 1;
     },
-    async audit(actorId: number | null, action: string, subject: string, details: Record<string, unknown>): Promise<void> {
+    async audit(
+      actorId: number | null,
+      action: string,
+      subject: string,
+      details: Record<string, unknown>,
+    ): Promise<void> {
       await db('audit_log').insert({ actor_id: actorId, action, subject, details: JSON.stringify(details) });
     },
   };

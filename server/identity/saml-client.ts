@@ -18,10 +18,16 @@ export interface SamlRequestState {
 }
 
 /** AuthnRequest ids in PostgreSQL (shared by every app process); the value says which provider and why. */
-function requestStore(db: Knex, state: SamlRequestState | null, removed: { value: SamlRequestState | null }): CacheProvider {
+function requestStore(
+  db: Knex,
+  state: SamlRequestState | null,
+  removed: { value: SamlRequestState | null },
+): CacheProvider {
   return {
     async saveAsync(key) {
-      const [row] = await db('sso_saml_requests').insert({ id: key, state: JSON.stringify(state) }).returning('created_at');
+      const [row] = await db('sso_saml_requests')
+        .insert({ id: key, state: JSON.stringify(state) })
+        .returning('created_at');
       return { value: row.created_at.toISOString(), createdAt: row.created_at.getTime() };
     },
     // node-saml reads the value as the time the request was made.
@@ -78,17 +84,24 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
     },
 
     /** The verified profile and what its request was for; SsoError for every reason to refuse. */
-    async verify(provider: IdentityProvider, samlResponse: string): Promise<{ profile: Profile; request: SamlRequestState }> {
+    async verify(
+      provider: IdentityProvider,
+      samlResponse: string,
+    ): Promise<{ profile: Profile; request: SamlRequestState }> {
       const removed: { value: SamlRequestState | null } = { value: null };
       let profile: Profile | null;
       try {
-        ({ profile } = await saml(provider, requestStore(db, null, removed)).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+        ({ profile } = await saml(provider, requestStore(db, null, removed)).validatePostResponseAsync({
+          SAMLResponse: samlResponse,
+        }));
       } catch (error) {
         throw new SsoError(samlReason(error), error);
       }
-      if (!profile || !removed.value || removed.value.providerId !== provider.id) throw new SsoError('replay');
+      if (!profile || !removed.value || removed.value.providerId !== provider.id)
+        throw new SsoError('replay');
       // node-saml compares idpIssuer only on logout messages; the assertion's issuer must be the configured IdP.
-      if (profile.issuer !== provider.issuer) throw new SsoError('issuer', new Error(`issuer ${profile.issuer}`));
+      if (profile.issuer !== provider.issuer)
+        throw new SsoError('issuer', new Error(`issuer ${profile.issuer}`));
       const assertionId = assertionIdOf(profile);
       if (!assertionId || !(await usedOnce(db, provider.id, assertionId))) throw new SsoError('replay');
       return { profile, request: removed.value };
@@ -97,7 +110,11 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
 }
 
 async function usedOnce(db: Knex, providerId: number, assertionId: string): Promise<boolean> {
-  const rows = await db('sso_used_assertions').insert({ provider_id: providerId, assertion_id: assertionId }).onConflict(['provider_id', 'assertion_id']).ignore().returning('assertion_id');
+  const rows = await db('sso_used_assertions')
+    .insert({ provider_id: providerId, assertion_id: assertionId })
+    .onConflict(['provider_id', 'assertion_id'])
+    .ignore()
+    .returning('assertion_id');
   return rows.length === 1;
 }
 

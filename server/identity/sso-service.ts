@@ -14,12 +14,24 @@ import { SsoError } from './sso-errors';
 /** An account made through a provider has no password; argon2 never verifies this value. */
 const NO_PASSWORD = '!sso';
 
-export type SignInResult = { kind: 'user'; user: CurrentUser } | { kind: 'complete'; person: ExternalPerson } | { kind: 'link'; person: ExternalPerson };
+export type SignInResult =
+  | { kind: 'user'; user: CurrentUser }
+  | { kind: 'complete'; person: ExternalPerson }
+  | { kind: 'link'; person: ExternalPerson };
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : Array.isArray(value) && typeof value[0] === 'string' ? value[0].trim() : null);
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim()
+    ? value.trim()
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0].trim()
+      : null;
 
 /** The claims (OIDC) or attributes (SAML) named in the provider's mapping. */
-export function personFromClaims(provider: IdentityProvider, subject: string, claims: Record<string, unknown>): ExternalPerson {
+export function personFromClaims(
+  provider: IdentityProvider,
+  subject: string,
+  claims: Record<string, unknown>,
+): ExternalPerson {
   const email = text(claims[provider.claims.email]);
   if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new SsoError('noEmail');
   return {
@@ -37,13 +49,22 @@ export function ssoService(deps: { db: Knex; users: UsersRepository; providers: 
 
   async function unitIn(organisationId: number, name: string | null): Promise<number | null> {
     if (!name) return null;
-    const row = await db('units').where({ organisation_id: organisationId }).whereRaw('lower(name) = lower(?)', [name]).first('id');
+    const row = await db('units')
+      .where({ organisation_id: organisationId })
+      .whereRaw('lower(name) = lower(?)', [name])
+      .first('id');
     return row ? row.id : null;
   }
 
   async function jobRoleFor(claim: string | null): Promise<string | null> {
     if (!claim) return null;
-    const row = await db('job_roles').whereRaw('lower(id) = lower(?) or lower(name_sv) = lower(?) or lower(name_en) = lower(?)', [claim, claim, claim]).first('id');
+    const row = await db('job_roles')
+      .whereRaw('lower(id) = lower(?) or lower(name_sv) = lower(?) or lower(name_en) = lower(?)', [
+        claim,
+        claim,
+        claim,
+      ])
+      .first('id');
     return row ? row.id : null;
   }
 
@@ -54,7 +75,9 @@ export function ssoService(deps: { db: Knex; users: UsersRepository; providers: 
       throw new SsoError('disabled');
     }
     await users.touchLogin(userId);
-    await db('external_identities').where({ provider_id: provider.id, user_id: userId }).update({ last_login_at: db.fn.now() });
+    await db('external_identities')
+      .where({ provider_id: provider.id, user_id: userId })
+      .update({ last_login_at: db.fn.now() });
     await providers.audit(userId, 'sso.login', `user:${userId}`, { providerId: provider.id, how });
     return user;
   }
@@ -69,38 +92,71 @@ export function ssoService(deps: { db: Knex; users: UsersRepository; providers: 
         throw new SsoError('disabled');
       }
       if (existing) return { kind: 'link', person };
-      const [unitId, jobRole] = await Promise.all([unitIn(provider.organisationId, person.unitName), jobRoleFor(person.jobRole)]);
-      if (unitId && jobRole) return { kind: 'user', user: await this.createAccount(provider, person, unitId, jobRole) };
+      const [unitId, jobRole] = await Promise.all([
+        unitIn(provider.organisationId, person.unitName),
+        jobRoleFor(person.jobRole),
+      ]);
+      if (unitId && jobRole)
+        return { kind: 'user', user: await this.createAccount(provider, person, unitId, jobRole) };
       return { kind: 'complete', person };
     },
 
     /** A new learner in a unit of the provider's organisation; false when the unit or role is not one to choose. */
-    async createAccount(provider: IdentityProvider, person: ExternalPerson, unitId: number, jobRole: string): Promise<CurrentUser> {
+    async createAccount(
+      provider: IdentityProvider,
+      person: ExternalPerson,
+      unitId: number,
+      jobRole: string,
+    ): Promise<CurrentUser> {
       const userId = await db.transaction(async (trx) => {
         const id = await users.create(
-          { email: person.email, name: person.name, passwordHash: NO_PASSWORD, unitId, jobRole, permissions: [{ kind: 'learner', organisationId: null, unitId: null }], emailVerified: true },
+          {
+            email: person.email,
+            name: person.name,
+            passwordHash: NO_PASSWORD,
+            unitId,
+            jobRole,
+            permissions: [{ kind: 'learner', organisationId: null, unitId: null }],
+            emailVerified: true,
+          },
           trx,
         );
         await providers.link(provider.id, person.subject, id, trx);
-        await trx('audit_log').insert({ actor_id: id, action: 'sso.account.create', subject: `user:${id}`, details: JSON.stringify({ providerId: provider.id, unitId, jobRole }) });
+        await trx('audit_log').insert({
+          actor_id: id,
+          action: 'sso.account.create',
+          subject: `user:${id}`,
+          details: JSON.stringify({ providerId: provider.id, unitId, jobRole }),
+        });
         return id;
       });
       return signedIn(userId, provider, 'created');
     },
 
     async unitChoices(provider: IdentityProvider): Promise<{ id: number; name: string }[]> {
-      return db('units').where({ organisation_id: provider.organisationId }).orderBy('name').select('id', 'name');
+      return db('units')
+        .where({ organisation_id: provider.organisationId })
+        .orderBy('name')
+        .select('id', 'name');
     },
 
     async isUnitOf(provider: IdentityProvider, unitId: number): Promise<boolean> {
-      return !!(await db('units').where({ id: unitId, organisation_id: provider.organisationId }).first('id'));
+      return !!(await db('units')
+        .where({ id: unitId, organisation_id: provider.organisationId })
+        .first('id'));
     },
 
     /** Links the provider's identity to the account with the same address once its password is given. */
-    async linkWithPassword(provider: IdentityProvider, person: ExternalPerson, password: string): Promise<CurrentUser | null> {
+    async linkWithPassword(
+      provider: IdentityProvider,
+      person: ExternalPerson,
+      password: string,
+    ): Promise<CurrentUser | null> {
       const login = await users.findLogin(person.email);
       if (!login || !(await verifyPassword(login.passwordHash, password))) {
-        await providers.audit(login?.id ?? null, 'sso.link.refused', `idp:${provider.id}`, { reason: 'password' });
+        await providers.audit(login?.id ?? null, 'sso.link.refused', `idp:${provider.id}`, {
+          reason: 'password',
+        });
         return null;
       }
       if (login.disabled) throw new SsoError('disabled');

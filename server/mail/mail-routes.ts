@@ -10,7 +10,11 @@ export function mailRoutes(services: Services): Router {
   const router = Router();
   const adminOnly = [requireLogin, requirePermission('admin')];
   router.get(paths.adminOutbox, ...adminOnly, async (req, res) => {
-    res.render('mail/outbox', { title: req.t('mail:outbox.title'), messages: await services.mail.list(), smtp: !!services.config.smtpUrl });
+    res.render('mail/outbox', {
+      title: req.t('mail:outbox.title'),
+      messages: await services.mail.list(),
+      smtp: !!services.config.smtpUrl,
+    });
   });
   router.get(paths.adminOutboxMessage(), ...adminOnly, async (req, res) => {
     const id = idParam(req.params.id);
@@ -23,7 +27,10 @@ export function mailRoutes(services: Services): Router {
     const message = id ? await services.mail.find(id) : null;
     const attachment = message?.attachments[Number(req.params.index)];
     if (!attachment) throw notFound();
-    res.set({ 'Content-Type': attachment.contentType, 'Content-Disposition': `attachment; filename="${attachment.filename.replace(/[^\w.-]/g, '_')}"` });
+    res.set({
+      'Content-Type': attachment.contentType,
+      'Content-Disposition': `attachment; filename="${attachment.filename.replace(/[^\w.-]/g, '_')}"`,
+    });
     res.send(attachment.content);
   });
   return router;

@@ -37,14 +37,22 @@ export interface OutboxMessage {
 }
 
 interface Transport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; attachments?: MailAttachment[] }): Promise<unknown>;
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    attachments?: MailAttachment[];
+  }): Promise<unknown>;
 }
 
 const MAX_ATTEMPTS = 5;
 
 export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | undefined; from: string }) {
   const { db, logger, from } = deps;
-  const transport: Transport | null = deps.smtpUrl ? (nodemailer.createTransport(deps.smtpUrl) as unknown as Transport) : null;
+  const transport: Transport | null = deps.smtpUrl
+    ? (nodemailer.createTransport(deps.smtpUrl) as unknown as Transport)
+    : null;
 
   const toMessage = (r: Record<string, unknown>): OutboxMessage => ({
     id: Number(r.id),
@@ -60,7 +68,10 @@ export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | 
 
   return {
     /** Queues a message; with an event key, a second send of the same event does nothing (returns false). */
-    async send(message: MailMessage, options: { eventKey?: string; trx?: Knex.Transaction } = {}): Promise<boolean> {
+    async send(
+      message: MailMessage,
+      options: { eventKey?: string; trx?: Knex.Transaction } = {},
+    ): Promise<boolean> {
       const rows = await (options.trx ?? db)('outbox_messages')
         .insert({
           to_address: message.to,
@@ -81,20 +92,37 @@ export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | 
       let handled = 0;
       for (;;) {
         const done = await db.transaction(async (trx) => {
-          const row = await trx('outbox_messages').where({ status: 'queued' }).orderBy('id').forUpdate().skipLocked().first();
+          const row = await trx('outbox_messages')
+            .where({ status: 'queued' })
+            .orderBy('id')
+            .forUpdate()
+            .skipLocked()
+            .first();
           if (!row) return false;
           if (!transport) {
-            await trx('outbox_messages').where({ id: row.id }).update({ status: 'kept', sent_at: trx.fn.now() });
+            await trx('outbox_messages')
+              .where({ id: row.id })
+              .update({ status: 'kept', sent_at: trx.fn.now() });
             return true;
           }
           try {
-            await transport.sendMail({ from, to: row.to_address, subject: row.subject, text: row.text_body, attachments: row.attachments });
-            await trx('outbox_messages').where({ id: row.id }).update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1, error: null });
+            await transport.sendMail({
+              from,
+              to: row.to_address,
+              subject: row.subject,
+              text: row.text_body,
+              attachments: row.attachments,
+            });
+            await trx('outbox_messages')
+              .where({ id: row.id })
+              .update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1, error: null });
           } catch (error) {
             const attempts = row.attempts + 1;
             const message = error instanceof Error ? error.message : String(error);
             logger.warn('Mail delivery failed', { id: row.id, attempts, error: message });
-            await trx('outbox_messages').where({ id: row.id }).update({ status: attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', attempts, error: message });
+            await trx('outbox_messages')
+              .where({ id: row.id })
+              .update({ status: attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', attempts, error: message });
             return 'stop';
           }
           return true;

@@ -48,17 +48,31 @@ export function normaliseJoinCode(code: string): string {
 
 export function organisationsRepository(db: Knex) {
   const units = () =>
-    db('units as u').join('organisations as o', 'o.id', 'u.organisation_id').select('u.*', 'o.name as organisation_name');
+    db('units as u')
+      .join('organisations as o', 'o.id', 'u.organisation_id')
+      .select('u.*', 'o.name as organisation_name');
 
   return {
-    async createOrganisation(o: { name: string; kind: OrganisationKind; orgNumber?: string | null }, trx: Knex | Knex.Transaction = db): Promise<number> {
-      const [row] = await trx('organisations').insert({ name: o.name, kind: o.kind, org_number: o.orgNumber ?? null }).returning('id');
+    async createOrganisation(
+      o: { name: string; kind: OrganisationKind; orgNumber?: string | null },
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<number> {
+      const [row] = await trx('organisations')
+        .insert({ name: o.name, kind: o.kind, org_number: o.orgNumber ?? null })
+        .returning('id');
       return row.id;
     },
 
-    async createUnit(u: { organisationId: number; name: string; joinCode?: string }, trx: Knex | Knex.Transaction = db): Promise<number> {
+    async createUnit(
+      u: { organisationId: number; name: string; joinCode?: string },
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<number> {
       const [row] = await trx('units')
-        .insert({ organisation_id: u.organisationId, name: u.name, join_code: normaliseJoinCode(u.joinCode ?? newJoinCode()) })
+        .insert({
+          organisation_id: u.organisationId,
+          name: u.name,
+          join_code: normaliseJoinCode(u.joinCode ?? newJoinCode()),
+        })
         .returning('id');
       return row.id;
     },

@@ -5,7 +5,8 @@ import { paths } from '../http/paths';
 import { parseForm } from '../http/validation';
 import type { Services } from '../services';
 
-const trimmed = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(max, 'pages:feedback.tooLong'));
+const trimmed = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(max, 'pages:feedback.tooLong'));
 
 export const feedbackSchema = z.object({
   message: trimmed(5000).pipe(z.string().min(1, 'pages:feedback.messageRequired')),
@@ -14,18 +15,43 @@ export const feedbackSchema = z.object({
 });
 
 export function feedbackController(services: Services) {
-  const render = (req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
-    res.status(status).render('pages/accessibility', { title: req.t('pages:accessibility.title'), values, errors, thanks: req.query.tack === '1' });
+  const render = (
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+  ) =>
+    res
+      .status(status)
+      .render('pages/accessibility', {
+        title: req.t('pages:accessibility.title'),
+        values,
+        errors,
+        thanks: req.query.tack === '1',
+      });
 
   return {
-    show: (req: Request, res: Response) => render(req, res, 200, { page: typeof req.query.sida === 'string' ? req.query.sida.slice(0, 500) : '' }, {}),
+    show: (req: Request, res: Response) =>
+      render(
+        req,
+        res,
+        200,
+        { page: typeof req.query.sida === 'string' ? req.query.sida.slice(0, 500) : '' },
+        {},
+      ),
 
     async send(req: Request, res: Response) {
       const form = parseForm(feedbackSchema, req.body);
       if (!form.ok) return render(req, res, 400, req.body ?? {}, form.errors);
       await services.db.transaction(async (trx) => {
         const [row] = await trx('accessibility_feedback')
-          .insert({ message: form.data.message, page: form.data.page || null, contact: form.data.contact || null, user_id: req.user?.id ?? null })
+          .insert({
+            message: form.data.message,
+            page: form.data.page || null,
+            contact: form.data.contact || null,
+            user_id: req.user?.id ?? null,
+          })
           .returning('id');
         await services.mail.send(
           {

@@ -13,7 +13,10 @@ export function healthRoutes(services: Services): Router {
       await services.db.raw('select 1');
       res.set('Cache-Control', 'no-store').json({ status: 'ok', database: 'ok' });
     } catch {
-      res.status(503).set('Cache-Control', 'no-store').json({ status: 'unavailable', database: 'unreachable' });
+      res
+        .status(503)
+        .set('Cache-Control', 'no-store')
+        .json({ status: 'unavailable', database: 'unreachable' });
     }
   });
   return router;
@@ -27,7 +30,12 @@ export function pagesRoutes(services: Services): Router {
   });
   const feedback = feedbackController(services);
   // Open to everyone, so limited per address.
-  const feedbackLimit = rateLimit({ windowMs: 15 * 60 * 1000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false });
+  const feedbackLimit = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+  });
   router.get(paths.accessibility, feedback.show);
   router.post(paths.accessibility, feedbackLimit, feedback.send);
   return router;

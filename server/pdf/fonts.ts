@@ -9,7 +9,10 @@ export const BODY = 'Body';
 export const BOLD = 'Body-Bold';
 
 // Resolved through node_modules wherever it is (the app folder, or a parent when installed elsewhere).
-const files: Record<string, string> = { [BODY]: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf', [BOLD]: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf' };
+const files: Record<string, string> = {
+  [BODY]: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  [BOLD]: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+};
 
 /** A font parsed by fontkit (PDFKit's font engine), which PDFKit accepts in place of the file's bytes. */
 interface ParsedFont {
@@ -22,8 +25,15 @@ interface ParsedFont {
 let parsed: Record<string, ParsedFont> | null = null;
 function parsedFonts(): Record<string, ParsedFont> {
   if (!parsed) {
-    const fontkit = require(require.resolve('fontkit', { paths: [require.resolve('pdfkit')] })) as { create(bytes: Buffer): ParsedFont };
-    parsed = Object.fromEntries(Object.entries(files).map(([name, file]) => [name, fontkit.create(fs.readFileSync(require.resolve(file)))]));
+    const fontkit = require(require.resolve('fontkit', { paths: [require.resolve('pdfkit')] })) as {
+      create(bytes: Buffer): ParsedFont;
+    };
+    parsed = Object.fromEntries(
+      Object.entries(files).map(([name, file]) => [
+        name,
+        fontkit.create(fs.readFileSync(require.resolve(file))),
+      ]),
+    );
   }
   return parsed;
 }

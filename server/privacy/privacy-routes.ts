@@ -9,11 +9,19 @@ import { personalData } from './personal-data';
 export function privacyRoutes(services: Services): Router {
   const router = Router();
   router.get(paths.myData, requireLogin, (req, res) =>
-    res.render('privacy/my-data', { title: req.t('privacy:title'), passwordChanged: req.query.losenord === 'bytt', changePasswordPath: accountPaths.changePassword }),
+    res.render('privacy/my-data', {
+      title: req.t('privacy:title'),
+      passwordChanged: req.query.losenord === 'bytt',
+      changePasswordPath: accountPaths.changePassword,
+    }),
   );
   router.get(paths.myDataExport, requireLogin, async (req, res) => {
     const data = await personalData(services.db, req.user!.id);
-    res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="mina-uppgifter.json"', 'Cache-Control': 'private, no-store' });
+    res.set({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="mina-uppgifter.json"',
+      'Cache-Control': 'private, no-store',
+    });
     res.send(JSON.stringify(data, null, 2));
   });
   return router;

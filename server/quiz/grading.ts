@@ -23,10 +23,15 @@ export function shuffle<T>(items: readonly T[], random: () => number = Math.rand
  * spreads over the course; the drawn questions come in random order, each with shuffled options
  * (true/false keeps its order).
  */
-export function drawQuestions(pool: QuestionContent[], count: number, options: { caseLessons?: readonly string[]; random?: () => number } = {}): DrawnQuestion[] {
+export function drawQuestions(
+  pool: QuestionContent[],
+  count: number,
+  options: { caseLessons?: readonly string[]; random?: () => number } = {},
+): DrawnQuestion[] {
   const random = options.random ?? Math.random;
   const byLesson = new Map<string, QuestionContent[]>();
-  for (const q of shuffle(pool, random)) byLesson.set(q.lesson ?? '', [...(byLesson.get(q.lesson ?? '') ?? []), q]);
+  for (const q of shuffle(pool, random))
+    byLesson.set(q.lesson ?? '', [...(byLesson.get(q.lesson ?? '') ?? []), q]);
   const chosen: QuestionContent[] = [];
   const limit = Math.min(count, pool.length);
   for (const lesson of shuffle(options.caseLessons ?? [], random)) {
@@ -40,12 +45,24 @@ export function drawQuestions(pool: QuestionContent[], count: number, options: {
       if (next && chosen.length < limit) chosen.push(next);
     }
   }
-  return shuffle(chosen, random).map((q) => ({ id: q.id, options: q.type === 'truefalse' ? q.options.map((o) => o.id) : shuffle(q.options.map((o) => o.id), random) }));
+  return shuffle(chosen, random).map((q) => ({
+    id: q.id,
+    options:
+      q.type === 'truefalse'
+        ? q.options.map((o) => o.id)
+        : shuffle(
+            q.options.map((o) => o.id),
+            random,
+          ),
+  }));
 }
 
 /** Right when exactly the correct options are selected (for multiple choice: all of them and no other). */
 export function isCorrect(question: QuestionContent, selected: readonly string[]): boolean {
-  const correct = question.options.filter((o) => o.correct).map((o) => o.id).sort();
+  const correct = question.options
+    .filter((o) => o.correct)
+    .map((o) => o.id)
+    .sort();
   const chosen = [...new Set(selected)].sort();
   return correct.length === chosen.length && correct.every((id, i) => id === chosen[i]);
 }
@@ -56,7 +73,10 @@ export function passes(correct: number, total: number, passMark: number): boolea
 }
 
 /** The drawn critical (safety) questions answered wrong; any of them fails the attempt whatever the score. */
-export function criticalMissed(questions: readonly QuestionContent[], results: ReadonlyMap<string, boolean>): string[] {
+export function criticalMissed(
+  questions: readonly QuestionContent[],
+  results: ReadonlyMap<string, boolean>,
+): string[] {
   return questions.filter((q) => q.critical && results.has(q.id) && !results.get(q.id)).map((q) => q.id);
 }
 

@@ -24,7 +24,12 @@ const ALREADY_SUBMITTED = 'quiz:errors.alreadySubmitted';
 
 const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
 
-export function quizController(deps: { quizService: QuizService; quiz: QuizRepository; coursesService: CoursesService; enrolments: Pick<EnrolmentsRepository, 'latestCompletion'> }) {
+export function quizController(deps: {
+  quizService: QuizService;
+  quiz: QuizRepository;
+  coursesService: CoursesService;
+  enrolments: Pick<EnrolmentsRepository, 'latestCompletion'>;
+}) {
   const { quizService, quiz, coursesService, enrolments } = deps;
 
   return {
@@ -38,7 +43,17 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const lessonsLeft = finished ? [] : content.lessons.filter((l) => !progress.done.has(l.id));
       const open = progress.enrolment ? await quiz.openAttempt(progress.enrolment.id) : null;
       const last = progress.enrolment ? await quiz.latestAttempt(progress.enrolment.id) : null;
-      res.render('quiz/intro', { title: req.t('quiz:intro.title', { course: content.title[user.contentVariant] }), slug, content, progress, lessonsLeft, finished, open, last, variant: user.contentVariant });
+      res.render('quiz/intro', {
+        title: req.t('quiz:intro.title', { course: content.title[user.contentVariant] }),
+        slug,
+        content,
+        progress,
+        lessonsLeft,
+        finished,
+        open,
+        last,
+        variant: user.contentVariant,
+      });
     },
 
     async start(req: Request, res: Response) {
@@ -46,7 +61,10 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const attempt = await quiz.findAttempt(attemptId);
       const answers = await quiz.answers(attemptId);
       const firstOpen = attempt!.questions.findIndex((q) => !answers.has(q.id));
-      res.redirect(303, firstOpen < 0 ? paths.quizSubmit(attemptId) : paths.quizQuestion(attemptId, firstOpen + 1));
+      res.redirect(
+        303,
+        firstOpen < 0 ? paths.quizSubmit(attemptId) : paths.quizQuestion(attemptId, firstOpen + 1),
+      );
     },
 
     async question(req: Request, res: Response) {
@@ -80,12 +98,20 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
       let saved: Awaited<ReturnType<QuizService['saveAnswer']>>;
       try {
-        saved = await quizService.saveAnswer(user.id, attemptId, questionId, selectedFrom(req.body), answeredAtFrom(req.body?.answeredAt));
+        saved = await quizService.saveAnswer(
+          user.id,
+          attemptId,
+          questionId,
+          selectedFrom(req.body),
+          answeredAtFrom(req.body?.answeredAt),
+        );
       } catch (error) {
         // A form sent after the test was handed in (another tab, the back button): say so and lead to the
         // result. The script gets the same 409 as JSON from the error handler and shows its message.
         if (!wantsJson(req) && error instanceof HttpError && error.messageKey === ALREADY_SUBMITTED) {
-          return res.status(409).render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });
+          return res
+            .status(409)
+            .render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });
         }
         throw error;
       }
@@ -93,7 +119,14 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const index = idParam(req.body?.index) ?? 1;
       const { attempt } = saved;
       const target = req.body?.go === 'previous' ? index - 1 : index + 1;
-      res.redirect(303, target < 1 ? paths.quizQuestion(attempt.id, 1) : target > attempt.questions.length ? paths.quizSubmit(attempt.id) : paths.quizQuestion(attempt.id, target));
+      res.redirect(
+        303,
+        target < 1
+          ? paths.quizQuestion(attempt.id, 1)
+          : target > attempt.questions.length
+            ? paths.quizSubmit(attempt.id)
+            : paths.quizQuestion(attempt.id, target),
+      );
     },
 
     async review(req: Request, res: Response) {
@@ -101,8 +134,18 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
       if (attempt.submittedAt) return res.redirect(paths.quizResult(attempt.id));
       const answers = await quiz.answers(attempt.id);
-      const items = attempt.questions.map((q, i) => ({ index: i + 1, question: quizService.questionOf(version, q.id), answered: answers.has(q.id) && answers.get(q.id)!.selected.length > 0 }));
-      res.render('quiz/review', { title: req.t('quiz:review.title'), attempt, items, variant: user.contentVariant, content: version.content });
+      const items = attempt.questions.map((q, i) => ({
+        index: i + 1,
+        question: quizService.questionOf(version, q.id),
+        answered: answers.has(q.id) && answers.get(q.id)!.selected.length > 0,
+      }));
+      res.render('quiz/review', {
+        title: req.t('quiz:review.title'),
+        attempt,
+        items,
+        variant: user.contentVariant,
+        content: version.content,
+      });
     },
 
     async submit(req: Request, res: Response) {
@@ -128,9 +171,18 @@ export function quizController(deps: { quizService: QuizService; quiz: QuizRepos
           correct: answers.get(q.id)?.isCorrect ?? false,
         };
       });
-      const completion = latestCompletion && latestCompletion.enrolmentId === attempt.enrolmentId ? latestCompletion : null;
+      const completion =
+        latestCompletion && latestCompletion.enrolmentId === attempt.enrolmentId ? latestCompletion : null;
       const criticalWrong = items.filter((i) => i.question.critical && !i.correct).length;
-      res.render('quiz/result', { title: req.t('quiz:result.title'), attempt, items, content: version.content, variant: user.contentVariant, completion, criticalWrong });
+      res.render('quiz/result', {
+        title: req.t('quiz:result.title'),
+        attempt,
+        items,
+        content: version.content,
+        variant: user.contentVariant,
+        completion,
+        criticalWrong,
+      });
     },
   };
 }

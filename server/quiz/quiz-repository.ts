@@ -58,7 +58,9 @@ const toAttempt = (r: AttemptRow): Attempt => ({
 
 export function quizRepository(db: Knex) {
   const attempts = (trx: Db) =>
-    trx('quiz_attempts as a').join('enrolments as e', 'e.id', 'a.enrolment_id').select('a.*', 'e.user_id', 'e.course_id', 'e.course_version_id');
+    trx('quiz_attempts as a')
+      .join('enrolments as e', 'e.id', 'a.enrolment_id')
+      .select('a.*', 'e.user_id', 'e.course_id', 'e.course_version_id');
 
   return {
     async findAttempt(id: number, trx: Db = db, lock = false): Promise<Attempt | null> {
@@ -68,7 +70,10 @@ export function quizRepository(db: Knex) {
     },
 
     async openAttempt(enrolmentId: number, trx: Db = db): Promise<Attempt | null> {
-      const row = await attempts(trx).where('a.enrolment_id', enrolmentId).whereNull('a.submitted_at').first();
+      const row = await attempts(trx)
+        .where('a.enrolment_id', enrolmentId)
+        .whereNull('a.submitted_at')
+        .first();
       return row ? toAttempt(row) : null;
     },
 
@@ -78,25 +83,49 @@ export function quizRepository(db: Knex) {
     },
 
     /** Starts the enrolment's next attempt unless one is open (a double click starts one, not two). */
-    async startAttempt(enrolmentId: number, questions: DrawnQuestion[], trx: Knex.Transaction): Promise<number> {
+    async startAttempt(
+      enrolmentId: number,
+      questions: DrawnQuestion[],
+      trx: Knex.Transaction,
+    ): Promise<number> {
       await trx.raw('select id from enrolments where id = ? for update', [enrolmentId]);
-      const open = await trx('quiz_attempts').where({ enrolment_id: enrolmentId }).whereNull('submitted_at').first('id');
+      const open = await trx('quiz_attempts')
+        .where({ enrolment_id: enrolmentId })
+        .whereNull('submitted_at')
+        .first('id');
       if (open) return open.id;
-      const last = await trx('quiz_attempts').where({ enrolment_id: enrolmentId }).max('number as max').first();
+      const last = await trx('quiz_attempts')
+        .where({ enrolment_id: enrolmentId })
+        .max('number as max')
+        .first();
       const max = (last?.max as number | null) ?? 0;
       const [row] = await trx('quiz_attempts')
-        .insert({ enrolment_id: enrolmentId, number: max + 1, questions: JSON.stringify(questions), question_count: questions.length })
+        .insert({
+          enrolment_id: enrolmentId,
+          number: max + 1,
+          questions: JSON.stringify(questions),
+          question_count: questions.length,
+        })
         .returning('id');
       return row.id;
     },
 
     async answers(attemptId: number, trx: Db = db): Promise<Map<string, SavedAnswer>> {
-      const rows = await trx('quiz_answers').where({ attempt_id: attemptId }).select('question_id', 'selected', 'answered_at', 'is_correct');
+      const rows = await trx('quiz_answers')
+        .where({ attempt_id: attemptId })
+        .select('question_id', 'selected', 'answered_at', 'is_correct');
       return new Map(
-        rows.map((r: { question_id: string; selected: string[]; answered_at: Date; is_correct: boolean | null }) => [
-          r.question_id,
-          { questionId: r.question_id, selected: r.selected, answeredAt: r.answered_at, isCorrect: r.is_correct },
-        ]),
+        rows.map(
+          (r: { question_id: string; selected: string[]; answered_at: Date; is_correct: boolean | null }) => [
+            r.question_id,
+            {
+              questionId: r.question_id,
+              selected: r.selected,
+              answeredAt: r.answered_at,
+              isCorrect: r.is_correct,
+            },
+          ],
+        ),
       );
     },
 
@@ -108,7 +137,12 @@ export function quizRepository(db: Knex) {
      * submitted (and stores nothing). A plain `exists` check would read the attempt before the submit
      * commits and store the answer after grading.
      */
-    async saveAnswer(attemptId: number, questionId: string, selected: string[], answeredAt: Date): Promise<boolean> {
+    async saveAnswer(
+      attemptId: number,
+      questionId: string,
+      selected: string[],
+      answeredAt: Date,
+    ): Promise<boolean> {
       const result = await db.raw(
         `with open_attempt as (select id from quiz_attempts where id = ? and submitted_at is null for share)
          insert into quiz_answers (attempt_id, question_id, selected, answered_at)
@@ -126,7 +160,13 @@ export function quizRepository(db: Knex) {
      * Records the grade and marks every answer right or wrong in one statement each; only the first of two
      * simultaneous submits gets through. Returns when it was graded, or null when it already was.
      */
-    async grade(trx: Knex.Transaction, attemptId: number, results: Map<string, boolean>, correctCount: number, passed: boolean): Promise<Date | null> {
+    async grade(
+      trx: Knex.Transaction,
+      attemptId: number,
+      results: Map<string, boolean>,
+      correctCount: number,
+      passed: boolean,
+    ): Promise<Date | null> {
       const [updated] = await trx('quiz_attempts')
         .where({ id: attemptId })
         .whereNull('submitted_at')

@@ -23,11 +23,19 @@ export interface SubmitOutcome {
   completion: Completion | null;
 }
 
-export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolments: EnrolmentsRepository; quiz: QuizRepository }) {
+export function quizService(deps: {
+  db: Knex;
+  courses: CoursesRepository;
+  enrolments: EnrolmentsRepository;
+  quiz: QuizRepository;
+}) {
   const { db, courses, enrolments, quiz } = deps;
 
   /** The attempt if it is this person's; 404 when unknown, 403 when it is someone else's. */
-  async function ownAttempt(attemptId: number | null, userId: number): Promise<{ attempt: Attempt; version: CourseVersion }> {
+  async function ownAttempt(
+    attemptId: number | null,
+    userId: number,
+  ): Promise<{ attempt: Attempt; version: CourseVersion }> {
     const attempt = attemptId === null ? null : await quiz.findAttempt(attemptId);
     if (!attempt) throw notFound('quiz:errors.attemptNotFound');
     if (attempt.userId !== userId) throw forbidden('quiz:errors.notYourAttempt');
@@ -57,12 +65,20 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
       const done = await enrolments.lessonsDone(enrolment.id);
       if (version.content.lessons.some((l) => !done.has(l.id))) throw conflict('quiz:errors.lessonsFirst');
       const caseLessons = version.content.lessons.filter((l) => l.kind === 'case').map((l) => l.id);
-      const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt, { caseLessons });
+      const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt, {
+        caseLessons,
+      });
       return db.transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
     },
 
     /** Saves one answer; a save older than the stored answer is ignored (saved: false). Returns the attempt too. */
-    async saveAnswer(userId: number, attemptId: number | null, questionId: string, selected: string[], answeredAt: Date | null): Promise<{ saved: boolean; attempt: Attempt }> {
+    async saveAnswer(
+      userId: number,
+      attemptId: number | null,
+      questionId: string,
+      selected: string[],
+      answeredAt: Date | null,
+    ): Promise<{ saved: boolean; attempt: Attempt }> {
       const { attempt, version } = await ownAttempt(attemptId, userId);
       if (attempt.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
       if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
@@ -71,7 +87,8 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
       const now = new Date();
       const when = answeredAt && answeredAt < now ? answeredAt : now;
       const saved = await quiz.saveAnswer(attempt.id, questionId, clean, when);
-      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
+      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt)
+        throw conflict('quiz:errors.alreadySubmitted');
       return { saved, attempt };
     },
 
@@ -89,7 +106,9 @@ export function quizService(deps: { db: Knex; courses: CoursesRepository; enrolm
         }
         const correctCount = [...results.values()].filter(Boolean).length;
         // The pass mark and every drawn critical (safety) question right.
-        const passed = passes(correctCount, locked.questionCount, version.content.passMark) && criticalMissed(version.content.questions, results).length === 0;
+        const passed =
+          passes(correctCount, locked.questionCount, version.content.passMark) &&
+          criticalMissed(version.content.questions, results).length === 0;
         const submittedAt = await quiz.grade(trx, attempt.id, results, correctCount, passed);
         let completion: Completion | null = null;
         if (passed) {

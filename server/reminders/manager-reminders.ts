@@ -19,9 +19,17 @@ export const REMINDER_INTERVAL_DAYS = 7;
 const INTERVAL_MS = REMINDER_INTERVAL_DAYS * 86_400_000;
 const ACTION = 'reminder.manual';
 
-export type RemindOutcome = { kind: 'sent' } | { kind: 'recent'; lastSentAt: Date; nextAt: Date } | { kind: 'notLacking' };
+export type RemindOutcome =
+  { kind: 'sent' } | { kind: 'recent'; lastSentAt: Date; nextAt: Date } | { kind: 'notLacking' };
 
-export function managerRemindersService(deps: { db: Knex; mail: MailService; i18n: i18n; courses: CoursesRepository; stats: StatsRepository; publicBaseUrl: string }) {
+export function managerRemindersService(deps: {
+  db: Knex;
+  mail: MailService;
+  i18n: i18n;
+  courses: CoursesRepository;
+  stats: StatsRepository;
+  publicBaseUrl: string;
+}) {
   const { db, mail, i18n, courses, stats, publicBaseUrl } = deps;
 
   async function titleAndSlug(courseId: number): Promise<{ title: string; slug: string } | null> {
@@ -30,7 +38,11 @@ export function managerRemindersService(deps: { db: Knex; mail: MailService; i18
   }
 
   /** Sends one reminder unless one went to this person about this course within the week (locked, so two clicks send one). */
-  async function send(manager: CurrentUser, p: Pick<LackingPerson, 'userId' | 'courseId' | 'state' | 'validUntil'>, now: Date): Promise<RemindOutcome> {
+  async function send(
+    manager: CurrentUser,
+    p: Pick<LackingPerson, 'userId' | 'courseId' | 'state' | 'validUntil'>,
+    now: Date,
+  ): Promise<RemindOutcome> {
     const course = await titleAndSlug(p.courseId);
     if (!course) return { kind: 'notLacking' };
     return db.transaction(async (trx) => {
@@ -41,42 +53,78 @@ export function managerRemindersService(deps: { db: Knex; mail: MailService; i18
         .max('at as at')
         .first();
       const lastSentAt = last?.at ? new Date(last.at) : null;
-      if (lastSentAt && now.getTime() - lastSentAt.getTime() < INTERVAL_MS) return { kind: 'recent' as const, lastSentAt, nextAt: new Date(lastSentAt.getTime() + INTERVAL_MS) };
+      if (lastSentAt && now.getTime() - lastSentAt.getTime() < INTERVAL_MS)
+        return { kind: 'recent' as const, lastSentAt, nextAt: new Date(lastSentAt.getTime() + INTERVAL_MS) };
       const person = await trx('users').where({ id: p.userId }).first('email', 'name', 'ui_language');
       const lng = person.ui_language === 'en' ? 'en' : 'sv';
       const t = i18n.getFixedT(lng);
-      const params = { name: person.name, manager: manager.name, course: course.title, date: p.validUntil ? formatDate(p.validUntil, lng) : '', link: `${publicBaseUrl}${paths.course(course.slug)}` };
+      const params = {
+        name: person.name,
+        manager: manager.name,
+        course: course.title,
+        date: p.validUntil ? formatDate(p.validUntil, lng) : '',
+        link: `${publicBaseUrl}${paths.course(course.slug)}`,
+      };
       const why = p.state === 'expiring' ? 'expiring' : p.state === 'expired' ? 'expired' : 'missing';
       await mail.send(
         {
           to: person.email,
           subject: t('reminders:manual.subject', params),
-          text: [t('reminders:greeting', params), '', t('reminders:manual.intro', params), t(`reminders:manual.${why}`, params), '', t('reminders:link', params), '', t('reminders:signature')].join('\n'),
+          text: [
+            t('reminders:greeting', params),
+            '',
+            t('reminders:manual.intro', params),
+            t(`reminders:manual.${why}`, params),
+            '',
+            t('reminders:link', params),
+            '',
+            t('reminders:signature'),
+          ].join('\n'),
         },
         { trx },
       );
-      await trx('audit_log').insert({ actor_id: manager.id, action: ACTION, subject: `user:${p.userId}`, details: JSON.stringify({ courseId: p.courseId, state: p.state }), at: now });
+      await trx('audit_log').insert({
+        actor_id: manager.id,
+        action: ACTION,
+        subject: `user:${p.userId}`,
+        details: JSON.stringify({ courseId: p.courseId, state: p.state }),
+        at: now,
+      });
       return { kind: 'sent' as const };
     });
   }
 
   return {
     /** Reminds one person in the manager's scope about one course they lack; 404 for anyone outside the scope. */
-    async remindOne(manager: CurrentUser, userId: number, courseId: number, now = new Date()): Promise<RemindOutcome & { name: string; course: string }> {
+    async remindOne(
+      manager: CurrentUser,
+      userId: number,
+      courseId: number,
+      now = new Date(),
+    ): Promise<RemindOutcome & { name: string; course: string }> {
       const scope = await stats.managerScope(manager.permissions);
       if (!(await stats.personInScope(scope, userId))) throw notFound('stats:errors.personNotFound');
       const course = await titleAndSlug(courseId);
       if (!course) throw notFound();
       const { unit_id: unitId, name } = await db('users').where({ id: userId }).first('unit_id', 'name');
       const month = currentMonth(now);
-      const figures = await stats.managerFigures({ unitIds: [unitId] }, { unitId, jobRole: null, courseId, period: { from: month, to: month } }, now, null);
+      const figures = await stats.managerFigures(
+        { unitIds: [unitId] },
+        { unitId, jobRole: null, courseId, period: { from: month, to: month } },
+        now,
+        null,
+      );
       const lacking = figures.lacking.find((p) => p.userId === userId);
       const outcome = lacking ? await send(manager, lacking, now) : ({ kind: 'notLacking' } as const);
       return { ...outcome, name, course: course.title };
     },
 
     /** Reminds everyone in a list the manager was shown (already scoped); counts who got one and who had one this week. */
-    async remindAll(manager: CurrentUser, lacking: LackingPerson[], now = new Date()): Promise<{ sent: number; recent: number }> {
+    async remindAll(
+      manager: CurrentUser,
+      lacking: LackingPerson[],
+      now = new Date(),
+    ): Promise<{ sent: number; recent: number }> {
       let sent = 0;
       let recent = 0;
       for (const p of lacking) {

@@ -58,7 +58,9 @@ export function remindersRepository(db: Knex) {
     },
 
     /** Managers who chose the monthly summary before `monthStart` and are still managers. */
-    async summaryRecipients(monthStart: Date): Promise<{ userId: number; email: string; name: string; language: 'sv' | 'en' }[]> {
+    async summaryRecipients(
+      monthStart: Date,
+    ): Promise<{ userId: number; email: string; name: string; language: 'sv' | 'en' }[]> {
       const rows = await db('manager_summary_subscriptions as s')
         .join('users as u', 'u.id', 's.user_id')
         .whereNull('u.disabled_at')
@@ -66,7 +68,12 @@ export function remindersRepository(db: Knex) {
         .whereExists(db('permissions as p').whereRaw('p.user_id = u.id').where('p.kind', 'manager'))
         .orderBy('u.id')
         .select('u.id', 'u.email', 'u.name', 'u.ui_language');
-      return rows.map((r: { id: number; email: string; name: string; ui_language: string }) => ({ userId: r.id, email: r.email, name: r.name, language: r.ui_language === 'en' ? 'en' : 'sv' }));
+      return rows.map((r: { id: number; email: string; name: string; ui_language: string }) => ({
+        userId: r.id,
+        email: r.email,
+        name: r.name,
+        language: r.ui_language === 'en' ? 'en' : 'sv',
+      }));
     },
   };
 }

@@ -23,25 +23,50 @@ export function monthStart(now: Date): Date {
   const month = currentMonth(now);
   // Midnight in Stockholm is 23:00 or 22:00 UTC the day before; find it from the offset on the 1st.
   const guess = new Date(`${month}-01T00:00:00Z`);
-  const offset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', timeZoneName: 'shortOffset' }).formatToParts(guess).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+1';
+  const offset =
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', timeZoneName: 'shortOffset' })
+      .formatToParts(guess)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+1';
   const hours = Number(/GMT([+-]\d+)/.exec(offset)?.[1] ?? 1);
   return new Date(guess.getTime() - hours * 3600_000);
 }
 
-export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n; courses: CoursesRepository; stats: StatsRepository; users: UsersRepository; publicBaseUrl: string }) {
+export function remindersService(deps: {
+  db: Knex;
+  mail: MailService;
+  i18n: i18n;
+  courses: CoursesRepository;
+  stats: StatsRepository;
+  users: UsersRepository;
+  publicBaseUrl: string;
+}) {
   const { db, mail, i18n, courses, stats, users, publicBaseUrl } = deps;
   const repo = remindersRepository(db);
 
   function reminderMail(r: DueReminder, title: string) {
     const t = i18n.getFixedT(r.language);
     const date = formatDate(r.validUntil, r.language);
-    const params = { name: r.name, course: title, date, days: r.stage, link: `${publicBaseUrl}${paths.course(r.slug)}` };
+    const params = {
+      name: r.name,
+      course: title,
+      date,
+      days: r.stage,
+      link: `${publicBaseUrl}${paths.course(r.slug)}`,
+    };
     const expired = r.stage === 'expired';
     return {
       to: r.email,
       userId: r.userId,
       subject: t(expired ? 'reminders:expired.subject' : 'reminders:expiring.subject', params),
-      text: [t('reminders:greeting', params), '', t(expired ? 'reminders:expired.body' : 'reminders:expiring.body', params), '', t('reminders:link', params), '', t('reminders:signature')].join('\n'),
+      text: [
+        t('reminders:greeting', params),
+        '',
+        t(expired ? 'reminders:expired.body' : 'reminders:expiring.body', params),
+        '',
+        t('reminders:link', params),
+        '',
+        t('reminders:signature'),
+      ].join('\n'),
     };
   }
 
@@ -56,7 +81,8 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
         await db.transaction(async (trx) => {
           for (const r of due.slice(i, i + BATCH)) {
             const key = `reminder:${r.userId}:${r.courseId}:${r.validUntil.toISOString().slice(0, 10)}:${r.stage}`;
-            if (await mail.send(reminderMail(r, titles.get(r.courseId) ?? r.slug), { eventKey: key, trx })) queued += 1;
+            if (await mail.send(reminderMail(r, titles.get(r.courseId) ?? r.slug), { eventKey: key, trx }))
+              queued += 1;
           }
         });
       }
@@ -75,9 +101,16 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
         if (!scope.unitIds.length) continue;
         const [y, mo] = month.split('-').map(Number);
         const from = mo === 12 ? `${y}-01` : `${y - 1}-${String(mo + 1).padStart(2, '0')}`;
-        const figures = await stats.managerFigures(scope, { unitId: null, jobRole: null, courseId: null, period: { from, to: month } }, now, 0);
+        const figures = await stats.managerFigures(
+          scope,
+          { unitId: null, jobRole: null, courseId: null, period: { from, to: month } },
+          now,
+          0,
+        );
         const t = i18n.getFixedT(m.language);
-        const titles = new Map((await courses.listLatest()).map((v) => [v.courseId, v.content.title.standard]));
+        const titles = new Map(
+          (await courses.listLatest()).map((v) => [v.courseId, v.content.title.standard]),
+        );
         const perCourse = new Map<number, Record<string, number>>();
         for (const r of figures.byUnitCourse) {
           const c = perCourse.get(r.courseId) ?? Object.fromEntries(STATES.map((s) => [s, 0]));
@@ -86,7 +119,10 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
         }
         const lines = [...perCourse.entries()]
           .sort((a, b) => (titles.get(a[0]) ?? '').localeCompare(titles.get(b[0]) ?? '', 'sv'))
-          .map(([courseId, c]) => `- ${titles.get(courseId) ?? courseId}: ${STATES.map((s) => `${t(`stats:state.${s}`)} ${c[s]}`).join(', ')}`);
+          .map(
+            ([courseId, c]) =>
+              `- ${titles.get(courseId) ?? courseId}: ${STATES.map((s) => `${t(`stats:state.${s}`)} ${c[s]}`).join(', ')}`,
+          );
         const text = [
           t('reminders:greeting', { name: m.name }),
           '',
@@ -99,7 +135,24 @@ export function remindersService(deps: { db: Knex; mail: MailService; i18n: i18n
           '',
           t('reminders:signature'),
         ].join('\n');
-        if (await mail.send({ to: m.email, userId: m.userId, subject: t('reminders:summary.subject', { month: new Intl.DateTimeFormat(m.language === 'en' ? 'en-GB' : 'sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`)) }), text }, { eventKey: key })) queued += 1;
+        if (
+          await mail.send(
+            {
+              to: m.email,
+              userId: m.userId,
+              subject: t('reminders:summary.subject', {
+                month: new Intl.DateTimeFormat(m.language === 'en' ? 'en-GB' : 'sv-SE', {
+                  month: 'long',
+                  year: 'numeric',
+                  timeZone: 'UTC',
+                }).format(new Date(`${month}-01T00:00:00Z`)),
+              }),
+              text,
+            },
+            { eventKey: key },
+          )
+        )
+          queued += 1;
       }
       return queued;
     },

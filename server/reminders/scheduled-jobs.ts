@@ -13,9 +13,20 @@ export const STATS_MAX_AGE_MS = 10 * 60_000;
 const LOCK_KEY = 6_060_606;
 
 /** One run of the job; returns what it did. */
-export async function runScheduledJobs(services: Services, now = new Date()): Promise<{ ran: boolean; refreshed: boolean; reminders: number; summaries: number }> {
+export async function runScheduledJobs(
+  services: Services,
+  now = new Date(),
+): Promise<{ ran: boolean; refreshed: boolean; reminders: number; summaries: number }> {
   const { db } = services;
-  const reminders = remindersService({ db, mail: services.mail, i18n: services.i18n, courses: services.courses, stats: services.stats, users: services.users, publicBaseUrl: services.config.publicBaseUrl });
+  const reminders = remindersService({
+    db,
+    mail: services.mail,
+    i18n: services.i18n,
+    courses: services.courses,
+    stats: services.stats,
+    users: services.users,
+    publicBaseUrl: services.config.publicBaseUrl,
+  });
   return db.transaction(async (trx) => {
     const lock = await trx.raw('select pg_try_advisory_xact_lock(?) as ok', [LOCK_KEY]);
     if (!lock.rows[0].ok) return { ran: false, refreshed: false, reminders: 0, summaries: 0 };
@@ -35,7 +46,9 @@ export function startScheduledJobs(services: Services): NodeJS.Timeout {
       .then((r) => {
         if (r.ran && (r.refreshed || r.reminders || r.summaries)) services.logger.info('Scheduled job', r);
       })
-      .catch((e: unknown) => services.logger.error(`Scheduled job: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) =>
+        services.logger.error(`Scheduled job: ${e instanceof Error ? e.message : String(e)}`),
+      );
   setTimeout(run, 10_000).unref();
   const timer = setInterval(run, JOB_INTERVAL_MS);
   timer.unref();

@@ -4,7 +4,11 @@
  * which carries the same figures in text.
  */
 
-export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+export const escapeXml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 export interface Segment {
   /** CSS modifier naming the series (`chart__bar--completed`). */
@@ -35,7 +39,11 @@ function fit(label: string, max = 30): string {
 }
 
 /** The legend, wrapping onto new lines within `width`; returns its markup and height. */
-function legend(series: { key: string; label: string }[], y: number, width: number): { svg: string; height: number } {
+function legend(
+  series: { key: string; label: string }[],
+  y: number,
+  width: number,
+): { svg: string; height: number } {
   let x = 0;
   let line = 0;
   const items = series.map((s) => {
@@ -55,7 +63,10 @@ function legend(series: { key: string; label: string }[], y: number, width: numb
  * Horizontal bars, one per row, each split into segments (stacked) scaled to the row's total or, with
  * `max`, to a common maximum (e.g. 100 for percentages).
  */
-export function stackedBarChart(rows: BarRow[], o: ChartOptions & { max?: number; showTotals?: boolean }): string {
+export function stackedBarChart(
+  rows: BarRow[],
+  o: ChartOptions & { max?: number; showTotals?: boolean },
+): string {
   const series = rows[0]?.segments.map((s) => ({ key: s.key, label: s.label })) ?? [];
   const width = LABEL_W + BAR_W + 80;
   const key = series.length > 1 ? legend(series, rows.length * ROW_H + 15, width) : { svg: '', height: 0 };
@@ -75,7 +86,10 @@ export function stackedBarChart(rows: BarRow[], o: ChartOptions & { max?: number
           return rect;
         })
         .join('');
-      const value = o.showTotals === false ? '' : `<text class="chart__value" x="${(x + 6).toFixed(1)}" y="${y + 16}">${escapeXml(o.format(o.max ? row.segments[0]?.value ?? 0 : total))}</text>`;
+      const value =
+        o.showTotals === false
+          ? ''
+          : `<text class="chart__value" x="${(x + 6).toFixed(1)}" y="${y + 16}">${escapeXml(o.format(o.max ? (row.segments[0]?.value ?? 0) : total))}</text>`;
       return `<text class="chart__label" x="${LABEL_W - 8}" y="${y + 16}" text-anchor="end">${escapeXml(fit(row.label))}</text>${bars}${value}`;
     })
     .join('');
@@ -107,7 +121,10 @@ export function columnChart(points: { label: string; values: Segment[] }[], o: C
         })
         .join('');
       const every = Math.ceil(points.length / 12);
-      const label = i % every === 0 ? `<text class="chart__axis" x="${(gx + groupW / 2).toFixed(1)}" y="${plotH + 28}" text-anchor="middle">${escapeXml(p.label)}</text>` : '';
+      const label =
+        i % every === 0
+          ? `<text class="chart__axis" x="${(gx + groupW / 2).toFixed(1)}" y="${plotH + 28}" text-anchor="middle">${escapeXml(p.label)}</text>`
+          : '';
       return rects + label;
     })
     .join('');

@@ -50,7 +50,14 @@ export async function classroomByOrganisation(db: Knex, filters: HmcFilters): Pr
 
 /** The table shown on the page and written to the exports. */
 export function classroomTable(rows: Row[], t: TFunction): DataTable {
-  const total = rows.reduce((acc, r) => ({ trainings: acc.trainings + r.trainings, participants: acc.participants + r.participants, ore: acc.ore + r.invoiced_ore }), { trainings: 0, participants: 0, ore: 0 });
+  const total = rows.reduce(
+    (acc, r) => ({
+      trainings: acc.trainings + r.trainings,
+      participants: acc.participants + r.participants,
+      ore: acc.ore + r.invoiced_ore,
+    }),
+    { trainings: 0, participants: 0, ore: 0 },
+  );
   return {
     id: 'classroom',
     caption: t('stats:hmc.classroomCaption'),

@@ -5,7 +5,11 @@ import type { Cell } from './types';
 const locales: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
 
 const DAY_MS = 86_400_000;
-const stockholmHour = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' });
+const stockholmHour = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
 const offsets = new Map<number, number>();
 
 /**
@@ -37,10 +41,23 @@ export function formatters(lng: Language) {
 function build(lng: Language) {
   const integer = new Intl.NumberFormat(locales[lng], { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(locales[lng], { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const percent = new Intl.NumberFormat(locales[lng], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const date = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Stockholm' });
+  const percent = new Intl.NumberFormat(locales[lng], {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  const date = new Intl.DateTimeFormat(locales[lng], {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone: 'Europe/Stockholm',
+  });
   const month = new Intl.DateTimeFormat(locales[lng], { year: 'numeric', month: 'short', timeZone: 'UTC' });
-  const time = new Intl.DateTimeFormat(locales[lng], { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+  const time = new Intl.DateTimeFormat(locales[lng], {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: 'Europe/Stockholm',
+  });
   // Dates in the reader's format, each Swedish calendar day formatted once.
   const dates = new Map<string, string>();
   const formatDate = (d: Date) => {

@@ -22,7 +22,14 @@ function formatOf(req: Request): Format {
   return f as Format;
 }
 
-async function sendExport(req: Request, res: Response, format: Format, name: string, title: string, tables: DataTable[]) {
+async function sendExport(
+  req: Request,
+  res: Response,
+  format: Format,
+  name: string,
+  title: string,
+  tables: DataTable[],
+) {
   const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
   const filename = `${name}-${stamp}.${format}`;
   res.set('Content-Disposition', `attachment; filename="${filename}"`);
@@ -30,7 +37,9 @@ async function sendExport(req: Request, res: Response, format: Format, name: str
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').send(toCsv(tables, req.lng));
   } else {
-    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(tables, { title }));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(await toXlsx(tables, { title }));
   }
 }
 
@@ -60,7 +69,8 @@ export function statsController(services: Services) {
     /** /statistik: the dashboard this person may see. */
     index(req: Request, res: Response) {
       if (hasPermission(req.user, 'manager')) return res.redirect(paths.statsManager);
-      if (hasPermission(req.user, 'educator') || hasPermission(req.user, 'admin')) return res.redirect(paths.statsHmc);
+      if (hasPermission(req.user, 'educator') || hasPermission(req.user, 'admin'))
+        return res.redirect(paths.statsHmc);
       throw forbidden();
     },
 
@@ -71,7 +81,12 @@ export function statsController(services: Services) {
       const options = await statsService.managerOptions(req.user!, req.lng, context);
       const errors = parsed.ok ? {} : parsed.errors;
       const filters = parsed.filters;
-      const dashboard = await statsService.managerDashboard(req.user!, parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null }, lang(req), { forExport: false, context });
+      const dashboard = await statsService.managerDashboard(
+        req.user!,
+        parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null },
+        lang(req),
+        { forExport: false, context },
+      );
       res.status(parsed.ok ? 200 : 400).render('stats/manager', {
         title: req.t('stats:manager.title'),
         options,
@@ -82,7 +97,10 @@ export function statsController(services: Services) {
         query: parsed.ok ? queryOf(req) : '',
         subscribed: await stats.subscribed(req.user!.id),
         summarySaved: req.query.sammanfattning === '1',
-        reminded: idParam(req.query.paminda) !== null || req.query.paminda === '0' ? { sent: Number(req.query.paminda), recent: Number(idParam(req.query.hoppade) ?? 0) } : null,
+        reminded:
+          idParam(req.query.paminda) !== null || req.query.paminda === '0'
+            ? { sent: Number(req.query.paminda), recent: Number(idParam(req.query.hoppade) ?? 0) }
+            : null,
         fmt: formatters(req.lng),
         tableRowsHtml,
       });
@@ -93,8 +111,15 @@ export function statsController(services: Services) {
       const parsed = parseManagerFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       // The people list first: it is what managers open the file for.
-      const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: true });
-      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [d.tables.lacking, d.tables.byCourse, d.tables.byUnit, d.tables.staff]);
+      const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), {
+        forExport: true,
+      });
+      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [
+        d.tables.lacking,
+        d.tables.byCourse,
+        d.tables.byUnit,
+        d.tables.staff,
+      ]);
     },
 
     /**
@@ -103,7 +128,9 @@ export function statsController(services: Services) {
      */
     async remind(req: Request, res: Response) {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const filters = new URLSearchParams(typeof body.filters === 'string' ? body.filters.replace(/^\?/, '') : '');
+      const filters = new URLSearchParams(
+        typeof body.filters === 'string' ? body.filters.replace(/^\?/, '') : '',
+      );
       filters.delete('paminda');
       filters.delete('hoppade');
       const backTo = (extra: Record<string, string>) => {
@@ -114,7 +141,9 @@ export function statsController(services: Services) {
       if (body.all === 'ja') {
         const parsed = parseManagerFilters(Object.fromEntries(filters));
         if (!parsed.ok) throw badRequest('stats:errors.badFilters');
-        const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), { forExport: false });
+        const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), {
+          forExport: false,
+        });
         const r = await services.managerReminders.remindAll(req.user!, d.figures.lacking);
         return res.redirect(303, `${backTo({ paminda: String(r.sent), hoppade: String(r.recent) })}#lacking`);
       }
@@ -125,9 +154,20 @@ export function statsController(services: Services) {
       if (r.kind === 'sent') return res.redirect(303, `${backTo({ paminda: '1' })}#lacking`);
       const message =
         r.kind === 'recent'
-          ? req.t('stats:remind.recent', { name: r.name, course: r.course, date: formatDate(r.lastSentAt, req.lng), next: formatDate(r.nextAt, req.lng) })
+          ? req.t('stats:remind.recent', {
+              name: r.name,
+              course: r.course,
+              date: formatDate(r.lastSentAt, req.lng),
+              next: formatDate(r.nextAt, req.lng),
+            })
           : req.t('stats:remind.notLacking', { name: r.name, course: r.course });
-      res.status(409).render('stats/remind-refused', { title: req.t('stats:remind.refusedTitle'), message, back: backTo({}) });
+      res
+        .status(409)
+        .render('stats/remind-refused', {
+          title: req.t('stats:remind.refusedTitle'),
+          message,
+          back: backTo({}),
+        });
     },
 
     async saveSummary(req: Request, res: Response) {
@@ -142,7 +182,10 @@ export function statsController(services: Services) {
       const id = idParam(req.params.id);
       if (id === null) throw notFound('stats:errors.personNotFound');
       const record = await statsService.personRecord(req.user!, id);
-      const [roles, booked] = await Promise.all([services.jobRoles.list(), services.orders.upcomingForPeople([id])]);
+      const [roles, booked] = await Promise.all([
+        services.jobRoles.list(),
+        services.orders.upcomingForPeople([id]),
+      ]);
       res.render('stats/person', {
         title: record.person.name,
         record,
@@ -155,7 +198,9 @@ export function statsController(services: Services) {
 
     async hmc(req: Request, res: Response) {
       const parsed = parseHmcFilters(req.query);
-      const filters = parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null, courseId: null };
+      const filters = parsed.ok
+        ? parsed.filters
+        : { ...parsed.filters, organisationId: null, courseId: null };
       const overview = await statsService.hmcOverview(filters, lang(req));
       res.status(parsed.ok ? 200 : 400).render('stats/hmc', {
         title: req.t('stats:hmc.title'),
@@ -172,12 +217,20 @@ export function statsController(services: Services) {
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const o = await statsService.hmcOverview(parsed.filters, lang(req));
       const classroom = classroomTable(await classroomByOrganisation(services.db, parsed.filters), req.t);
-      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [o.tables.courses, o.tables.years, classroom]);
+      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [
+        o.tables.courses,
+        o.tables.years,
+        classroom,
+      ]);
     },
 
     async hmcCourse(req: Request, res: Response) {
       const parsed = parseHmcFilters(req.query);
-      const course = await statsService.hmcCourse(String(req.params.slug), parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null }, lang(req));
+      const course = await statsService.hmcCourse(
+        String(req.params.slug),
+        parsed.ok ? parsed.filters : { ...parsed.filters, organisationId: null },
+        lang(req),
+      );
       res.status(parsed.ok ? 200 : 400).render('stats/course', {
         title: course.version.content.title.standard,
         course,
@@ -191,7 +244,23 @@ export function statsController(services: Services) {
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const c = await statsService.hmcCourse(String(req.params.slug), parsed.filters, lang(req));
       const tb = c.tables;
-      await sendExport(req, res, format, `kursstatistik-${c.version.content.slug}`, c.version.content.title.standard, [tb.byOrganisation, tb.byMonth, tb.byYear, tb.quiz, tb.evaluations, tb.questions, tb.lessons, tb.comments]);
+      await sendExport(
+        req,
+        res,
+        format,
+        `kursstatistik-${c.version.content.slug}`,
+        c.version.content.title.standard,
+        [
+          tb.byOrganisation,
+          tb.byMonth,
+          tb.byYear,
+          tb.quiz,
+          tb.evaluations,
+          tb.questions,
+          tb.lessons,
+          tb.comments,
+        ],
+      );
     },
   };
 }

@@ -10,7 +10,8 @@ import { writeXlsx, type XlsxSheet } from './xlsx-writer';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-const decimal = (n: number, digits: number, lng: Language) => (lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits));
+const decimal = (n: number, digits: number, lng: Language) =>
+  lng === 'sv' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits);
 
 function csvValue(c: Cell, lng: Language): string {
   if (c === null) return '';
@@ -23,7 +24,10 @@ function csvValue(c: Cell, lng: Language): string {
 /** The tables as one CSV file: each table's caption, its header and rows, a blank line between tables. */
 export function toCsv(tables: DataTable[], lng: Language): string {
   const sep = lng === 'sv' ? ';' : ',';
-  const quote = (s: string) => (s.includes(sep) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s);
+  const quote = (s: string) =>
+    s.includes(sep) || s.includes('"') || s.includes('\n') || s.includes('\r')
+      ? `"${s.replace(/"/g, '""')}"`
+      : s;
   const lines: string[] = [];
   for (const table of tables) {
     if (lines.length) lines.push('');
@@ -49,9 +53,15 @@ function shorten(s: string, max: number): string {
 
 /** A unique sheet name from a caption: characters Excel forbids become spaces, words are never cut. */
 export function sheetName(caption: string, used: Set<string>): string {
-  const clean = caption.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim() || 'Tabell';
+  const clean =
+    caption
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim() || 'Tabell';
   let name = shorten(clean, SHEET_NAME_MAX);
-  for (let i = 2; used.has(name.toLowerCase()); i++) name = `${shorten(clean, SHEET_NAME_MAX - String(i).length - 1)} ${i}`;
+  for (let i = 2; used.has(name.toLowerCase()); i++)
+    name = `${shorten(clean, SHEET_NAME_MAX - String(i).length - 1)} ${i}`;
   used.add(name.toLowerCase());
   return name;
 }
@@ -65,7 +75,13 @@ export async function toXlsx(tables: DataTable[], meta: { title: string }): Prom
     header: table.columns.map((c) => c.label),
     rows: table.rows,
     widths: table.columns.map((c, i) => {
-      const width = Math.min(60, Math.max(c.label.length, ...table.rows.slice(0, 200).map((r) => String(typeof r[i] === 'string' ? r[i] : '').length)) + 2);
+      const width = Math.min(
+        60,
+        Math.max(
+          c.label.length,
+          ...table.rows.slice(0, 200).map((r) => String(typeof r[i] === 'string' ? r[i] : '').length),
+        ) + 2,
+      );
       return c.numeric ? Math.max(12, Math.min(width, 24)) : width;
     }),
   }));

@@ -6,7 +6,20 @@
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
 import { currentMonth } from './stats-validation';
-import { STATES, type CourseMonth, type EvaluationFigures, type HmcFilters, type LackingPerson, type ManagerFilters, type ManagerFigures, type ManagerScope, type Period, type QuizFigures, type StateCounts, type UnitCourseFigures } from './types';
+import {
+  STATES,
+  type CourseMonth,
+  type EvaluationFigures,
+  type HmcFilters,
+  type LackingPerson,
+  type ManagerFilters,
+  type ManagerFigures,
+  type ManagerScope,
+  type Period,
+  type QuizFigures,
+  type StateCounts,
+  type UnitCourseFigures,
+} from './types';
 
 /** HMC's regional views, in refresh order. */
 export const HMC_VIEWS = [
@@ -21,7 +34,12 @@ export const HMC_VIEWS = [
   'stats_evaluation_totals',
 ] as const;
 /** Organisation-wide manager figures (migration 202611221600000), in refresh order: each reads those before it. */
-export const MANAGER_VIEWS = ['stats_manager_states', 'stats_manager_staff', 'stats_manager_completions', 'stats_manager_counts'] as const;
+export const MANAGER_VIEWS = [
+  'stats_manager_states',
+  'stats_manager_staff',
+  'stats_manager_completions',
+  'stats_manager_counts',
+] as const;
 /** Every view the scheduled job refreshes, in refresh order. */
 export const STATS_VIEWS = [...HMC_VIEWS, ...MANAGER_VIEWS] as const;
 
@@ -42,7 +60,11 @@ const STATE_SQL = `case
 const COUNTS_SQL = STATES.map((s) => `count(*) filter (where state = '${s}')::int as ${s}`).join(', ');
 
 /** The number of months from one `YYYY-MM` to another, both included. */
-const monthsBetween = (from: string, to: string) => Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7)) - (Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7))) + 1;
+const monthsBetween = (from: string, to: string) =>
+  Number(to.slice(0, 4)) * 12 +
+  Number(to.slice(5, 7)) -
+  (Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7))) +
+  1;
 
 /** First day of a `YYYY-MM` month and the first day after a period, as dates in Swedish time. */
 export function periodBounds(period: Period): { from: string; toExclusive: string } {
@@ -51,14 +73,40 @@ export function periodBounds(period: Period): { from: string; toExclusive: strin
   return { from: `${period.from}-01`, toExclusive: `${next}-01` };
 }
 
-const emptyCounts = (): StateCounts => ({ completed: 0, expiring: 0, expired: 0, in_progress: 0, not_started: 0 });
-const emptyFigures = (): ManagerFigures => ({ staffByRole: [], staffTotal: 0, byUnitCourse: [], lacking: [], lackingTotal: 0, asOf: null });
+const emptyCounts = (): StateCounts => ({
+  completed: 0,
+  expiring: 0,
+  expired: 0,
+  in_progress: 0,
+  not_started: 0,
+});
+const emptyFigures = (): ManagerFigures => ({
+  staffByRole: [],
+  staffTotal: 0,
+  byUnitCourse: [],
+  lacking: [],
+  lackingTotal: 0,
+  asOf: null,
+});
 
 /** One row of a figures statement: each part as JSON (one round trip, the states computed once). */
 interface FiguresRow {
   roles: { job_role: string | null; people: number }[];
-  counts: ({ unit_id: number; course_id: number; completed_last_12_months?: number; last_12_months_from?: string } & StateCounts)[];
-  lacking: { user_id: number; name: string; unit_id: number; job_role: string | null; course_id: number; state: CourseState; effective_until: string | null }[];
+  counts: ({
+    unit_id: number;
+    course_id: number;
+    completed_last_12_months?: number;
+    last_12_months_from?: string;
+  } & StateCounts)[];
+  lacking: {
+    user_id: number;
+    name: string;
+    unit_id: number;
+    job_role: string | null;
+    course_id: number;
+    state: CourseState;
+    effective_until: string | null;
+  }[];
   lacking_total: number;
   in_period: { unit_id: number; course_id: number; completed: number }[];
 }
@@ -71,16 +119,29 @@ function toFigures(row: FiguresRow, asOf: Date | null): ManagerFigures {
     if (!e) byKey.set(key, (e = { unitId, courseId, counts: emptyCounts(), completedInPeriod: 0 }));
     return e;
   };
-  for (const r of row.counts) entry(r.unit_id, r.course_id).counts = { completed: r.completed, expiring: r.expiring, expired: r.expired, in_progress: r.in_progress, not_started: r.not_started };
+  for (const r of row.counts)
+    entry(r.unit_id, r.course_id).counts = {
+      completed: r.completed,
+      expiring: r.expiring,
+      expired: r.expired,
+      in_progress: r.in_progress,
+      not_started: r.not_started,
+    };
   for (const r of row.in_period) entry(r.unit_id, r.course_id).completedInPeriod = r.completed;
   const staffByRole = row.roles.map((r) => ({ jobRole: r.job_role, people: r.people }));
   return {
     staffByRole,
     staffTotal: staffByRole.reduce((s, r) => s + r.people, 0),
     byUnitCourse: [...byKey.values()],
-    lacking: row.lacking.map(
-      (r): LackingPerson => ({ userId: r.user_id, name: r.name, unitId: r.unit_id, jobRole: r.job_role, courseId: r.course_id, state: r.state, validUntil: r.effective_until === null ? null : new Date(r.effective_until) }),
-    ),
+    lacking: row.lacking.map((r): LackingPerson => ({
+      userId: r.user_id,
+      name: r.name,
+      unitId: r.unit_id,
+      jobRole: r.job_role,
+      courseId: r.course_id,
+      state: r.state,
+      validUntil: r.effective_until === null ? null : new Date(r.effective_until),
+    })),
     lackingTotal: row.lacking_total ?? 0,
     asOf,
   };
@@ -91,7 +152,10 @@ export function statsRepository(db: Knex) {
    * The people a manager's figures count: active people of the scoped units (after the unit and role
    * filters). Managers count only when they take courses themselves.
    */
-  function staffSql(scope: ManagerScope, f: Pick<ManagerFilters, 'unitId' | 'jobRole'>): { sql: string; bindings: Knex.RawBinding[] } {
+  function staffSql(
+    scope: ManagerScope,
+    f: Pick<ManagerFilters, 'unitId' | 'jobRole'>,
+  ): { sql: string; bindings: Knex.RawBinding[] } {
     // A PostgreSQL array literal (ids are integers): knex would expand a JS array into a list.
     const bindings: Knex.RawBinding[] = [`{${scope.unitIds.join(',')}}`];
     let sql = `select u.id, u.name, u.unit_id, u.job_role from users u
@@ -111,17 +175,29 @@ export function statsRepository(db: Knex) {
 
   return {
     /** The units a manager's permissions reach (organisation scopes expanded to their units). */
-    async managerScope(permissions: { kind: string; organisationId: number | null; unitId: number | null }[]): Promise<ManagerScope> {
+    async managerScope(
+      permissions: { kind: string; organisationId: number | null; unitId: number | null }[],
+    ): Promise<ManagerScope> {
       const managed = permissions.filter((p) => p.kind === 'manager');
       const unitIds = managed.flatMap((p) => (p.unitId ? [p.unitId] : []));
       const orgIds = managed.flatMap((p) => (p.organisationId ? [p.organisationId] : []));
-      const fromOrgs: { id: number }[] = orgIds.length ? await db('units').whereIn('organisation_id', orgIds).select('id') : [];
+      const fromOrgs: { id: number }[] = orgIds.length
+        ? await db('units').whereIn('organisation_id', orgIds).select('id')
+        : [];
       return { unitIds: [...new Set([...unitIds, ...fromOrgs.map((u) => u.id)])].sort((a, b) => a - b) };
     },
 
     async unitsIn(scope: ManagerScope): Promise<{ id: number; name: string; organisationName: string }[]> {
-      const rows = await db('units as u').join('organisations as o', 'o.id', 'u.organisation_id').whereIn('u.id', scope.unitIds).orderBy(['o.name', 'u.name']).select('u.id', 'u.name', 'o.name as organisation_name');
-      return rows.map((r: { id: number; name: string; organisation_name: string }) => ({ id: r.id, name: r.name, organisationName: r.organisation_name }));
+      const rows = await db('units as u')
+        .join('organisations as o', 'o.id', 'u.organisation_id')
+        .whereIn('u.id', scope.unitIds)
+        .orderBy(['o.name', 'u.name'])
+        .select('u.id', 'u.name', 'o.name as organisation_name');
+      return rows.map((r: { id: number; name: string; organisation_name: string }) => ({
+        id: r.id,
+        name: r.name,
+        organisationName: r.organisation_name,
+      }));
     },
 
     /**
@@ -129,7 +205,12 @@ export function statsRepository(db: Knex) {
      * person_course_facts) and aggregated there. `lackingLimit` caps the list of people (the export asks
      * for all, null). Fast for units (tens to hundreds of people); organisations read managerFiguresPrecomputed.
      */
-    async managerFigures(scope: ManagerScope, f: ManagerFilters, now: Date, lackingLimit: number | null): Promise<ManagerFigures> {
+    async managerFigures(
+      scope: ManagerScope,
+      f: ManagerFilters,
+      now: Date,
+      lackingLimit: number | null,
+    ): Promise<ManagerFigures> {
       if (!scope.unitIds.length) return emptyFigures();
       const staff = staffSql(scope, f);
       const { from, toExclusive } = periodBounds(f.period);
@@ -176,7 +257,12 @@ export function statsRepository(db: Knex) {
      * The same figures from the views the scheduled job refreshes (MANAGER_VIEWS), as of their refresh:
      * for organisation-wide views, which the issue allows to be up to 15 minutes old.
      */
-    async managerFiguresPrecomputed(scope: ManagerScope, f: ManagerFilters, lackingLimit: number | null, asOf: Date): Promise<ManagerFigures> {
+    async managerFiguresPrecomputed(
+      scope: ManagerScope,
+      f: ManagerFilters,
+      lackingLimit: number | null,
+      asOf: Date,
+    ): Promise<ManagerFigures> {
       if (!scope.unitIds.length) return { ...emptyFigures(), asOf };
       const unitIds = f.unitId ? [f.unitId] : scope.unitIds;
       const units = `{${unitIds.join(',')}}`;
@@ -192,7 +278,11 @@ export function statsRepository(db: Knex) {
       const wholeOrganisations = orgRows.every((o) => o.whole);
       const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
       // A part's filter: the units, then the role and course filters where the part has them.
-      const where = (o: { role: boolean; course: boolean }, unitsSql = 'unit_id = any(?::int[])', unitsBinding: Knex.RawBinding = units) => {
+      const where = (
+        o: { role: boolean; course: boolean },
+        unitsSql = 'unit_id = any(?::int[])',
+        unitsBinding: Knex.RawBinding = units,
+      ) => {
         let sql = unitsSql;
         const b: Knex.RawBinding[] = [unitsBinding];
         if (o.role && f.jobRole) {
@@ -208,24 +298,41 @@ export function statsRepository(db: Knex) {
       const staff = where({ role: true, course: false });
       const states = where({ role: true, course: true });
       // (`= ?` for one organisation: the planner reads an index in order only for a plain equality.)
-      const list = !wholeOrganisations ? states : orgRows.length === 1 ? where({ role: true, course: true }, 'organisation_id = ?', orgRows[0].id) : where({ role: true, course: true }, 'organisation_id = any(?::int[])', orgs);
+      const list = !wholeOrganisations
+        ? states
+        : orgRows.length === 1
+          ? where({ role: true, course: true }, 'organisation_id = ?', orgRows[0].id)
+          : where({ role: true, course: true }, 'organisation_id = any(?::int[])', orgs);
       // The default period (12 months up to the month of the refresh) is summed in stats_manager_counts.
       const { from, toExclusive } = periodBounds(f.period);
-      const recent = !f.jobRole && f.period.to === currentMonth(asOf) && monthsBetween(f.period.from, f.period.to) === 12;
+      const recent =
+        !f.jobRole && f.period.to === currentMonth(asOf) && monthsBetween(f.period.from, f.period.to) === 12;
       // Without a role filter the per-unit counts are read pre-aggregated; with one, from the states.
       const counts = f.jobRole
-        ? { sql: `select unit_id, course_id, ${COUNTS_SQL} from stats_manager_states where ${states.sql} group by 1, 2`, b: states.b }
+        ? {
+            sql: `select unit_id, course_id, ${COUNTS_SQL} from stats_manager_states where ${states.sql} group by 1, 2`,
+            b: states.b,
+          }
         : (() => {
             const w = where({ role: false, course: true });
             // Rows of a unit and course with completions only (a course no longer required) count in the period only.
             const people = STATES.join(' + ');
             const keep = recent ? `(${people} > 0 or completed_last_12_months > 0)` : `${people} > 0`;
-            return { sql: `select unit_id, course_id, ${STATES.join(', ')}, completed_last_12_months, last_12_months_from from stats_manager_counts where ${w.sql} and ${keep}`, b: w.b };
+            return {
+              sql: `select unit_id, course_id, ${STATES.join(', ')}, completed_last_12_months, last_12_months_from from stats_manager_counts where ${w.sql} and ${keep}`,
+              b: w.b,
+            };
           })();
       // Without a course filter, people lacking add up over units and roles; with one, each lacks once.
       const lackingTotal = f.courseId
-        ? { sql: `select count(*)::int from stats_manager_states where ${states.sql} and state <> 'completed'`, b: states.b }
-        : { sql: `select coalesce(sum(lacking_people), 0)::int from stats_manager_staff where ${staff.sql}`, b: staff.b };
+        ? {
+            sql: `select count(*)::int from stats_manager_states where ${states.sql} and state <> 'completed'`,
+            b: states.b,
+          }
+        : {
+            sql: `select coalesce(sum(lacking_people), 0)::int from stats_manager_staff where ${staff.sql}`,
+            b: staff.b,
+          };
       const inPeriodSql = `select coalesce(json_agg(x), '[]') from (
              select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
              where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x`;
@@ -239,13 +346,26 @@ export function statsRepository(db: Knex) {
              where ${list.sql} and state <> 'completed' order by name, user_id, course_id limit ?::bigint) x) as lacking,
           (${lackingTotal.sql}) as lacking_total
           ${recent ? '' : `, (${inPeriodSql}) as in_period`}`,
-        [...staff.b, ...counts.b, ...list.b, lackingLimit, ...lackingTotal.b, ...(recent ? [] : [...states.b, from, toExclusive])],
+        [
+          ...staff.b,
+          ...counts.b,
+          ...list.b,
+          lackingLimit,
+          ...lackingTotal.b,
+          ...(recent ? [] : [...states.b, from, toExclusive]),
+        ],
       );
       const row = result.rows[0] as FiguresRow;
       if (recent) {
         // The view's period is the refresh's; a refresh that straddled a new month has another one.
         if (row.counts.every((c) => c.last_12_months_from === `${f.period.from}-01`)) {
-          row.in_period = row.counts.map((c) => ({ unit_id: c.unit_id, course_id: c.course_id, completed: c.completed_last_12_months ?? 0 })).filter((c) => c.completed > 0);
+          row.in_period = row.counts
+            .map((c) => ({
+              unit_id: c.unit_id,
+              course_id: c.course_id,
+              completed: c.completed_last_12_months ?? 0,
+            }))
+            .filter((c) => c.completed > 0);
         } else {
           row.in_period = (await db.raw(inPeriodSql, [...states.b, from, toExclusive])).rows[0].coalesce;
         }
@@ -256,7 +376,11 @@ export function statsRepository(db: Knex) {
     /** The e-mail addresses of people by id (for the export's list of people). */
     async emailsOf(userIds: number[]): Promise<Map<number, string>> {
       if (!userIds.length) return new Map();
-      const rows: { id: number; email: string }[] = (await db.raw('select id, email from users where id = any(?::int[])', [`{${[...new Set(userIds)].join(',')}}`])).rows;
+      const rows: { id: number; email: string }[] = (
+        await db.raw('select id, email from users where id = any(?::int[])', [
+          `{${[...new Set(userIds)].join(',')}}`,
+        ])
+      ).rows;
       return new Map(rows.map((r) => [r.id, r.email]));
     },
 
@@ -266,19 +390,64 @@ export function statsRepository(db: Knex) {
       return !!(await db('users').where({ id: userId }).whereIn('unit_id', scope.unitIds).first('id'));
     },
 
-    async person(id: number): Promise<{ id: number; name: string; email: string; unitName: string | null; organisationName: string | null; jobRole: string | null; disabledAt: Date | null } | null> {
+    async person(
+      id: number,
+    ): Promise<{
+      id: number;
+      name: string;
+      email: string;
+      unitName: string | null;
+      organisationName: string | null;
+      jobRole: string | null;
+      disabledAt: Date | null;
+    } | null> {
       const r = await db('users as u')
         .leftJoin('units as un', 'un.id', 'u.unit_id')
         .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
         .where('u.id', id)
-        .first('u.id', 'u.name', 'u.email', 'un.name as unit_name', 'o.name as organisation_name', 'u.job_role', 'u.disabled_at');
-      return r ? { id: r.id, name: r.name, email: r.email, unitName: r.unit_name, organisationName: r.organisation_name, jobRole: r.job_role, disabledAt: r.disabled_at } : null;
+        .first(
+          'u.id',
+          'u.name',
+          'u.email',
+          'un.name as unit_name',
+          'o.name as organisation_name',
+          'u.job_role',
+          'u.disabled_at',
+        );
+      return r
+        ? {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            unitName: r.unit_name,
+            organisationName: r.organisation_name,
+            jobRole: r.job_role,
+            disabledAt: r.disabled_at,
+          }
+        : null;
     },
 
     /** A person's completions, newest first (their training history). */
-    async completionsOf(userId: number): Promise<{ courseId: number; kind: 'elearning' | 'classroom'; completedAt: Date; validUntil: Date }[]> {
-      const rows = await db('completions').where({ user_id: userId }).orderBy('completed_at', 'desc').select('course_id', 'kind', 'completed_at', 'valid_until');
-      return rows.map((r: { course_id: number; kind: 'elearning' | 'classroom'; completed_at: Date; valid_until: Date }) => ({ courseId: r.course_id, kind: r.kind, completedAt: r.completed_at, validUntil: r.valid_until }));
+    async completionsOf(
+      userId: number,
+    ): Promise<{ courseId: number; kind: 'elearning' | 'classroom'; completedAt: Date; validUntil: Date }[]> {
+      const rows = await db('completions')
+        .where({ user_id: userId })
+        .orderBy('completed_at', 'desc')
+        .select('course_id', 'kind', 'completed_at', 'valid_until');
+      return rows.map(
+        (r: {
+          course_id: number;
+          kind: 'elearning' | 'classroom';
+          completed_at: Date;
+          valid_until: Date;
+        }) => ({
+          courseId: r.course_id,
+          kind: r.kind,
+          completedAt: r.completed_at,
+          validUntil: r.valid_until,
+        }),
+      );
     },
 
     /** Started and completed per course, organisation and month within the period (HMC). */
@@ -287,24 +456,46 @@ export function statsRepository(db: Knex) {
       const q = db('stats_course_months').where('month', '>=', from).where('month', '<', toExclusive);
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
-      const rows = await q.select('course_id', 'organisation_id', db.raw(`to_char(month, 'YYYY-MM') as month`), 'started', 'completed');
-      return rows.map((r: { course_id: number; organisation_id: number; month: string; started: number; completed: number }) => ({
-        courseId: r.course_id,
-        organisationId: r.organisation_id,
-        month: r.month,
-        started: r.started,
-        completed: r.completed,
-      }));
+      const rows = await q.select(
+        'course_id',
+        'organisation_id',
+        db.raw(`to_char(month, 'YYYY-MM') as month`),
+        'started',
+        'completed',
+      );
+      return rows.map(
+        (r: {
+          course_id: number;
+          organisation_id: number;
+          month: string;
+          started: number;
+          completed: number;
+        }) => ({
+          courseId: r.course_id,
+          organisationId: r.organisation_id,
+          month: r.month,
+          started: r.started,
+          completed: r.completed,
+        }),
+      );
     },
 
     /**
      * Started and completed within the period, summed per course, organisation, month (`YYYY-MM`) or year
      * (`YYYY`), in SQL: per organisation only when asked for or filtered, else from the roll-up.
      */
-    async startedCompleted(f: HmcFilters, by: 'course' | 'organisation' | 'month' | 'year'): Promise<{ key: number | string; started: number; completed: number }[]> {
+    async startedCompleted(
+      f: HmcFilters,
+      by: 'course' | 'organisation' | 'month' | 'year',
+    ): Promise<{ key: number | string; started: number; completed: number }[]> {
       const { from, toExclusive } = periodBounds(f.period);
       const perOrganisation = by === 'organisation' || f.organisationId !== null;
-      const key = { course: 'course_id', organisation: 'organisation_id', month: `to_char(month, 'YYYY-MM')`, year: `to_char(month, 'YYYY')` }[by];
+      const key = {
+        course: 'course_id',
+        organisation: 'organisation_id',
+        month: `to_char(month, 'YYYY-MM')`,
+        year: `to_char(month, 'YYYY')`,
+      }[by];
       const q = db(perOrganisation ? 'stats_course_months' : 'stats_course_totals')
         .where('month', '>=', from)
         .where('month', '<', toExclusive)
@@ -312,31 +503,73 @@ export function statsRepository(db: Knex) {
         .orderByRaw('1');
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
-      const rows = await q.select(db.raw(`${key} as key`), db.raw('sum(started)::int as started'), db.raw('sum(completed)::int as completed'));
-      return rows.map((r: { key: number | string; started: number; completed: number }) => ({ key: r.key, started: r.started, completed: r.completed }));
+      const rows = await q.select(
+        db.raw(`${key} as key`),
+        db.raw('sum(started)::int as started'),
+        db.raw('sum(completed)::int as completed'),
+      );
+      return rows.map((r: { key: number | string; started: number; completed: number }) => ({
+        key: r.key,
+        started: r.started,
+        completed: r.completed,
+      }));
     },
 
     /** Quiz figures per course within the period (HMC). */
     async quizByCourse(f: HmcFilters): Promise<Map<number, QuizFigures>> {
       const { from, toExclusive } = periodBounds(f.period);
-      const q = db(f.organisationId ? 'stats_quiz_months' : 'stats_quiz_totals').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id');
+      const q = db(f.organisationId ? 'stats_quiz_months' : 'stats_quiz_totals')
+        .where('month', '>=', from)
+        .where('month', '<', toExclusive)
+        .groupBy('course_id');
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
-      const rows = await q.select('course_id', db.raw('sum(attempts)::int as attempts'), db.raw('sum(passed)::int as passed'), db.raw('sum(attempts_to_pass)::int as attempts_to_pass'));
-      return new Map(rows.map((r: { course_id: number; attempts: number; passed: number; attempts_to_pass: number }) => [r.course_id, { attempts: r.attempts, passed: r.passed, attemptsToPass: r.attempts_to_pass }]));
+      const rows = await q.select(
+        'course_id',
+        db.raw('sum(attempts)::int as attempts'),
+        db.raw('sum(passed)::int as passed'),
+        db.raw('sum(attempts_to_pass)::int as attempts_to_pass'),
+      );
+      return new Map(
+        rows.map((r: { course_id: number; attempts: number; passed: number; attempts_to_pass: number }) => [
+          r.course_id,
+          { attempts: r.attempts, passed: r.passed, attemptsToPass: r.attempts_to_pass },
+        ]),
+      );
     },
 
     /** Evaluation answers per course as distributions of the two statements (HMC). */
     async evaluationsByCourse(f: HmcFilters): Promise<Map<number, EvaluationFigures>> {
       const { from, toExclusive } = periodBounds(f.period);
-      const q = db(f.organisationId ? 'stats_evaluation_months' : 'stats_evaluation_totals').where('month', '>=', from).where('month', '<', toExclusive).groupBy('course_id', 'useful', 'matches_description');
+      const q = db(f.organisationId ? 'stats_evaluation_months' : 'stats_evaluation_totals')
+        .where('month', '>=', from)
+        .where('month', '<', toExclusive)
+        .groupBy('course_id', 'useful', 'matches_description');
       if (f.courseId) q.where('course_id', f.courseId);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
-      const rows = await q.select('course_id', 'useful', 'matches_description', db.raw('sum(answers)::int as answers'));
+      const rows = await q.select(
+        'course_id',
+        'useful',
+        'matches_description',
+        db.raw('sum(answers)::int as answers'),
+      );
       const result = new Map<number, EvaluationFigures>();
-      for (const r of rows as { course_id: number; useful: number; matches_description: number; answers: number }[]) {
+      for (const r of rows as {
+        course_id: number;
+        useful: number;
+        matches_description: number;
+        answers: number;
+      }[]) {
         let e = result.get(r.course_id);
-        if (!e) result.set(r.course_id, (e = { useful: { 1: 0, 2: 0, 3: 0, 4: 0 }, matchesDescription: { 1: 0, 2: 0, 3: 0, 4: 0 }, answers: 0 }));
+        if (!e)
+          result.set(
+            r.course_id,
+            (e = {
+              useful: { 1: 0, 2: 0, 3: 0, 4: 0 },
+              matchesDescription: { 1: 0, 2: 0, 3: 0, 4: 0 },
+              answers: 0,
+            }),
+          );
         e.useful[r.useful] += r.answers;
         e.matchesDescription[r.matches_description] += r.answers;
         e.answers += r.answers;
@@ -345,7 +578,11 @@ export function statsRepository(db: Knex) {
     },
 
     /** The newest evaluation comments of a course within the period, without who wrote them. */
-    async comments(courseId: number, f: HmcFilters, limit: number): Promise<{ createdAt: Date; comment: string }[]> {
+    async comments(
+      courseId: number,
+      f: HmcFilters,
+      limit: number,
+    ): Promise<{ createdAt: Date; comment: string }[]> {
       const { from, toExclusive } = periodBounds(f.period);
       const q = db('stats_evaluation_comments')
         .where('course_id', courseId)
@@ -354,13 +591,22 @@ export function statsRepository(db: Knex) {
         .orderBy('created_at', 'desc')
         .limit(limit);
       if (f.organisationId) q.where('organisation_id', f.organisationId);
-      return (await q.select('created_at', 'comment')).map((r: { created_at: Date; comment: string }) => ({ createdAt: r.created_at, comment: r.comment }));
+      return (await q.select('created_at', 'comment')).map((r: { created_at: Date; comment: string }) => ({
+        createdAt: r.created_at,
+        comment: r.comment,
+      }));
     },
 
     /** Per quiz question of a course: answers and right answers (all time; questions change with versions). */
     async questions(courseId: number): Promise<{ questionId: string; answers: number; correct: number }[]> {
-      const rows = await db('stats_question_answers').where({ course_id: courseId }).select('question_id', 'answers', 'correct');
-      return rows.map((r: { question_id: string; answers: number; correct: number }) => ({ questionId: r.question_id, answers: r.answers, correct: r.correct }));
+      const rows = await db('stats_question_answers')
+        .where({ course_id: courseId })
+        .select('question_id', 'answers', 'correct');
+      return rows.map((r: { question_id: string; answers: number; correct: number }) => ({
+        questionId: r.question_id,
+        answers: r.answers,
+        correct: r.correct,
+      }));
     },
 
     async organisations(): Promise<{ id: number; name: string }[]> {
@@ -369,7 +615,11 @@ export function statsRepository(db: Knex) {
 
     /** When the given views (by default all) were last refreshed (the oldest of them), or null if one never was. */
     async refreshedAt(views: readonly string[] = STATS_VIEWS): Promise<Date | null> {
-      const row = await db('stats_refreshes').whereIn('view_name', [...views]).min('refreshed_at as at').count('* as n').first();
+      const row = await db('stats_refreshes')
+        .whereIn('view_name', [...views])
+        .min('refreshed_at as at')
+        .count('* as n')
+        .first();
       return row && Number(row.n) === views.length ? (row.at as Date) : null;
     },
 
@@ -381,7 +631,11 @@ export function statsRepository(db: Knex) {
         .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
         .orderBy('c.slug')
         .select('v.course_id', 'c.slug', db.raw(`v.content->'title'->>'standard' as title`));
-      return rows.map((r: { course_id: number; slug: string; title: string }) => ({ courseId: r.course_id, slug: r.slug, title: r.title }));
+      return rows.map((r: { course_id: number; slug: string; title: string }) => ({
+        courseId: r.course_id,
+        slug: r.slug,
+        title: r.title,
+      }));
     },
 
     /** Refreshes every view (concurrently, so pages keep reading the old figures meanwhile) and records when. */
@@ -394,7 +648,10 @@ export function statsRepository(db: Knex) {
         const concurrently = populated.rows[0]?.ispopulated ? 'concurrently' : '';
         await db.raw(`refresh materialized view ${concurrently} ${view}`);
         const ms = Date.now() - started;
-        await db('stats_refreshes').insert({ view_name: view, refreshed_at: db.fn.now(), duration_ms: ms }).onConflict('view_name').merge();
+        await db('stats_refreshes')
+          .insert({ view_name: view, refreshed_at: db.fn.now(), duration_ms: ms })
+          .onConflict('view_name')
+          .merge();
         result.push({ view, ms });
       }
       return result;
@@ -406,7 +663,8 @@ export function statsRepository(db: Knex) {
 
     /** Turns the monthly summary on or off; repeating either is harmless. */
     async setSubscribed(userId: number, on: boolean): Promise<void> {
-      if (on) await db('manager_summary_subscriptions').insert({ user_id: userId }).onConflict('user_id').ignore();
+      if (on)
+        await db('manager_summary_subscriptions').insert({ user_id: userId }).onConflict('user_id').ignore();
       else await db('manager_summary_subscriptions').where({ user_id: userId }).delete();
     },
   };

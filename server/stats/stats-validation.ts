@@ -9,37 +9,69 @@ export const MAX_PERIOD_MONTHS = 120;
 
 const optionalId = z.preprocess(
   (v) => (v === undefined || v === '' ? null : v),
-  z.union([z.null(), z.string().regex(/^[1-9][0-9]{0,9}$/, 'stats:errors.invalidChoice').transform(Number)]),
+  z.union([
+    z.null(),
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,9}$/, 'stats:errors.invalidChoice')
+      .transform(Number),
+  ]),
 );
-const optionalSlug = z.preprocess((v) => (v === undefined || v === '' ? null : v), z.union([z.null(), z.string().regex(/^[a-z0-9-]{1,60}$/, 'stats:errors.invalidChoice')]));
-const month = z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(MONTH, 'stats:errors.month').optional());
+const optionalSlug = z.preprocess(
+  (v) => (v === undefined || v === '' ? null : v),
+  z.union([z.null(), z.string().regex(/^[a-z0-9-]{1,60}$/, 'stats:errors.invalidChoice')]),
+);
+const month = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.string().regex(MONTH, 'stats:errors.month').optional(),
+);
 
 const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 const monthOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 
 /** This month in Swedish time as `YYYY-MM`. */
-const monthFormat = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', timeZone: 'Europe/Stockholm' });
+const monthFormat = new Intl.DateTimeFormat('sv-SE', {
+  year: 'numeric',
+  month: '2-digit',
+  timeZone: 'Europe/Stockholm',
+});
 export function currentMonth(now = new Date()): string {
   return monthFormat.format(now).slice(0, 7);
 }
 
 /** A period from the form, defaulting to the `defaultMonths` months up to this one. */
-function period(from: string | undefined, to: string | undefined, defaultMonths: number, errors: FieldErrors, now: Date): Period {
+function period(
+  from: string | undefined,
+  to: string | undefined,
+  defaultMonths: number,
+  errors: FieldErrors,
+  now: Date,
+): Period {
   const end = to ?? currentMonth(now);
   const start = from ?? monthOf(monthIndex(end) - defaultMonths + 1);
   if (monthIndex(start) > monthIndex(end)) errors.from = 'stats:errors.periodOrder';
-  else if (monthIndex(end) - monthIndex(start) + 1 > MAX_PERIOD_MONTHS) errors.from = 'stats:errors.periodTooLong';
+  else if (monthIndex(end) - monthIndex(start) + 1 > MAX_PERIOD_MONTHS)
+    errors.from = 'stats:errors.periodTooLong';
   return { from: start, to: end };
 }
 
-const managerSchema = z.object({ unit: optionalId, role: optionalSlug, course: optionalId, from: month, to: month });
+const managerSchema = z.object({
+  unit: optionalId,
+  role: optionalSlug,
+  course: optionalId,
+  from: month,
+  to: month,
+});
 const hmcSchema = z.object({ organisation: optionalId, course: optionalId, from: month, to: month });
 
 type Parsed<T> = { ok: true; filters: T } | { ok: false; filters: T; errors: FieldErrors };
 
 function firstErrors(issues: z.core.$ZodIssue[]): FieldErrors {
   const errors: FieldErrors = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message.includes(':') ? issue.message : 'stats:errors.invalidChoice';
+  for (const issue of issues)
+    errors[String(issue.path[0] ?? '_form')] ??= issue.message.includes(':')
+      ? issue.message
+      : 'stats:errors.invalidChoice';
   return errors;
 }
 
@@ -47,9 +79,17 @@ function firstErrors(issues: z.core.$ZodIssue[]): FieldErrors {
 export function parseManagerFilters(query: unknown, now = new Date()): Parsed<ManagerFilters> {
   const parsed = managerSchema.safeParse(query ?? {});
   const errors: FieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
-  const d = parsed.success ? parsed.data : { unit: null, role: null, course: null, from: undefined, to: undefined };
-  const filters: ManagerFilters = { unitId: d.unit, jobRole: d.role, courseId: d.course, period: period(d.from, d.to, 12, errors, now) };
-  if (!parsed.success || Object.keys(errors).length) return { ok: false, filters: { ...filters, period: period(undefined, undefined, 12, {}, now) }, errors };
+  const d = parsed.success
+    ? parsed.data
+    : { unit: null, role: null, course: null, from: undefined, to: undefined };
+  const filters: ManagerFilters = {
+    unitId: d.unit,
+    jobRole: d.role,
+    courseId: d.course,
+    period: period(d.from, d.to, 12, errors, now),
+  };
+  if (!parsed.success || Object.keys(errors).length)
+    return { ok: false, filters: { ...filters, period: period(undefined, undefined, 12, {}, now) }, errors };
   return { ok: true, filters };
 }
 
@@ -57,10 +97,19 @@ export function parseManagerFilters(query: unknown, now = new Date()): Parsed<Ma
 export function parseHmcFilters(query: unknown, now = new Date()): Parsed<HmcFilters> {
   const parsed = hmcSchema.safeParse(query ?? {});
   const errors: FieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
-  const d = parsed.success ? parsed.data : { organisation: null, course: null, from: undefined, to: undefined };
-  const filters: HmcFilters = { organisationId: d.organisation, courseId: d.course, period: period(d.from, d.to, 36, errors, now) };
-  if (!parsed.success || Object.keys(errors).length) return { ok: false, filters: { ...filters, period: period(undefined, undefined, 36, {}, now) }, errors };
+  const d = parsed.success
+    ? parsed.data
+    : { organisation: null, course: null, from: undefined, to: undefined };
+  const filters: HmcFilters = {
+    organisationId: d.organisation,
+    courseId: d.course,
+    period: period(d.from, d.to, 36, errors, now),
+  };
+  if (!parsed.success || Object.keys(errors).length)
+    return { ok: false, filters: { ...filters, period: period(undefined, undefined, 36, {}, now) }, errors };
   return { ok: true, filters };
 }
 
-export const summarySchema = z.object({ monthly: z.enum(['on', 'off'], { error: 'stats:errors.invalidChoice' }) });
+export const summarySchema = z.object({
+  monthly: z.enum(['on', 'off'], { error: 'stats:errors.invalidChoice' }),
+});

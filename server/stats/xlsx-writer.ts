@@ -36,7 +36,9 @@ const STYLE_SHARE = 4;
 
 /** Characters XML 1.0 does not allow are dropped; the rest escaped. */
 const escapeXml = (s: string) =>
-  s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 
 /** Column letters: 0 → A, 25 → Z, 26 → AA. */
 export function columnName(index: number): string {
@@ -65,7 +67,10 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
 
 /** The workbook as XLSX bytes. */
-export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: string; created: Date }): Buffer {
+export function writeXlsx(
+  sheets: XlsxSheet[],
+  meta: { title: string; creator: string; created: Date },
+): Buffer {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const str = (s: string) => {
@@ -79,7 +84,9 @@ export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: s
   };
   const files: Record<string, Buffer> = {};
   sheets.forEach((sheet, n) => {
-    const cols = sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('');
+    const cols = sheet.widths
+      .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
+      .join('');
     const parts: string[] = [
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN}" xmlns:r="${REL}">`,
       `<sheetViews><sheetView workbookViewId="0"><pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`,
@@ -89,7 +96,10 @@ export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: s
       `<row r="1"><c r="A1" t="s" s="${STYLE_TITLE}"><v>${str(sheet.title)}</v></c></row>`,
       `<row r="2">${sheet.header.map((h, i) => `<c r="${columnName(i)}2" t="s" s="${STYLE_HEADER}"><v>${str(h)}</v></c>`).join('')}</row>`,
     ];
-    const letters = Array.from({ length: Math.max(sheet.header.length, ...sheet.rows.slice(0, 1).map((r) => r.length)) }, (_, i) => columnName(i));
+    const letters = Array.from(
+      { length: Math.max(sheet.header.length, ...sheet.rows.slice(0, 1).map((r) => r.length)) },
+      (_, i) => columnName(i),
+    );
     sheet.rows.forEach((row, r) => {
       const rn = r + 3;
       let xml = `<row r="${rn}">`;
@@ -108,7 +118,9 @@ export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: s
     files[`xl/worksheets/sheet${n + 1}.xml`] = Buffer.from(parts.join(''));
   });
   const sst = strings.map((s) => `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`).join('');
-  files['xl/sharedStrings.xml'] = Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${sst}</sst>`);
+  files['xl/sharedStrings.xml'] = Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${sst}</sst>`,
+  );
   files['xl/styles.xml'] = Buffer.from(STYLES);
   files['xl/workbook.xml'] = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${sheets
@@ -117,8 +129,13 @@ export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: s
   );
   files['xl/_rels/workbook.xml.rels'] = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${PKG_REL}">${sheets
-      .map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
-      .join('')}<Relationship Id="rId${sheets.length + 1}" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rId${sheets.length + 2}" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+      .map(
+        (_, i) =>
+          `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+      )
+      .join(
+        '',
+      )}<Relationship Id="rId${sheets.length + 1}" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rId${sheets.length + 2}" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
   );
   files['docProps/core.xml'] = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>${escapeXml(meta.title)}</dc:title><dc:creator>${escapeXml(meta.creator)}</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${meta.created.toISOString().replace(/\.\d{3}Z$/, 'Z')}</dcterms:created></cp:coreProperties>`,
@@ -128,12 +145,19 @@ export function writeXlsx(sheets: XlsxSheet[], meta: { title: string; creator: s
   );
   files['[Content_Types].xml'] = Buffer.from(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="${CT}.sheet.main+xml"/>${sheets
-      .map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${CT}.worksheet+xml"/>`)
-      .join('')}<Override PartName="/xl/styles.xml" ContentType="${CT}.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="${CT}.sharedStrings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>`,
+      .map(
+        (_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${CT}.worksheet+xml"/>`,
+      )
+      .join(
+        '',
+      )}<Override PartName="/xl/styles.xml" ContentType="${CT}.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="${CT}.sharedStrings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>`,
   );
   // [Content_Types].xml first, as Office writes it (some readers expect it).
   const names = ['[Content_Types].xml', ...Object.keys(files).filter((n) => n !== '[Content_Types].xml')];
-  return zip(names.map((name) => ({ name, data: files[name] })), meta.created);
+  return zip(
+    names.map((name) => ({ name, data: files[name] })),
+    meta.created,
+  );
 }
 
 let crcTable: Uint32Array | null = null;
@@ -153,7 +177,8 @@ function crc32(data: Buffer): number {
 
 /** A ZIP archive (deflated entries, no ZIP64: an export is far below 4 GB). */
 function zip(entries: { name: string; data: Buffer }[], modified: Date): Buffer {
-  const time = (modified.getHours() << 11) | (modified.getMinutes() << 5) | Math.floor(modified.getSeconds() / 2);
+  const time =
+    (modified.getHours() << 11) | (modified.getMinutes() << 5) | Math.floor(modified.getSeconds() / 2);
   const date = ((modified.getFullYear() - 1980) << 9) | ((modified.getMonth() + 1) << 5) | modified.getDate();
   const locals: Buffer[] = [];
   const central: Buffer[] = [];

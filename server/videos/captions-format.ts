@@ -13,11 +13,23 @@ export interface ParsedCue {
 /** A problem in a caption file: a translation key under `videos:captions.errors`, with the 1-based line. */
 export interface CaptionProblem {
   line: number;
-  key: 'notText' | 'empty' | 'unknownFormat' | 'badTimestamp' | 'badTiming' | 'endBeforeStart' | 'outOfOrder' | 'emptyCue' | 'missingTiming' | 'tooLong' | 'headerNotSeparated';
+  key:
+    | 'notText'
+    | 'empty'
+    | 'unknownFormat'
+    | 'badTimestamp'
+    | 'badTiming'
+    | 'endBeforeStart'
+    | 'outOfOrder'
+    | 'emptyCue'
+    | 'missingTiming'
+    | 'tooLong'
+    | 'headerNotSeparated';
   value?: string;
 }
 
-export type CaptionParseResult = { ok: true; format: 'vtt' | 'srt'; cues: ParsedCue[] } | { ok: false; problems: CaptionProblem[] };
+export type CaptionParseResult =
+  { ok: true; format: 'vtt' | 'srt'; cues: ParsedCue[] } | { ok: false; problems: CaptionProblem[] };
 
 export const MAX_CUE_TEXT = 500;
 const MAX_PROBLEMS = 5;
@@ -73,7 +85,10 @@ export function parseCaptions(bytes: Buffer): CaptionParseResult {
     return { ok: false, problems: [{ line: 1, key: 'notText' }] };
   }
   if (text.includes('\u0000')) return { ok: false, problems: [{ line: 1, key: 'notText' }] };
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) return { ok: false, problems: [{ line: 1, key: 'empty' }] };
   if (/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) return parseBlocks(lines, 'vtt');
@@ -115,7 +130,11 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
         problems.push({ line: blockStart + 1, key: 'badTiming', value: head.trim().slice(0, 60) });
         continue;
       }
-      problems.push({ line: Math.min(lineNo, blockStart + block.length), key: 'missingTiming', value: head.slice(0, 60) });
+      problems.push({
+        line: Math.min(lineNo, blockStart + block.length),
+        key: 'missingTiming',
+        value: head.slice(0, 60),
+      });
       continue;
     }
     const timing = TIMING.exec(timingLine.trim());
@@ -126,7 +145,11 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
     const start = timeRe.exec(timing[1]!);
     const end = timeRe.exec(timing[2]!);
     if (!start || !end) {
-      problems.push({ line: lineNo, key: 'badTimestamp', value: (!start ? timing[1]! : timing[2]!).slice(0, 30) });
+      problems.push({
+        line: lineNo,
+        key: 'badTimestamp',
+        value: (!start ? timing[1]! : timing[2]!).slice(0, 30),
+      });
       continue;
     }
     const startMs = toMs(start);
@@ -160,19 +183,30 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
 
 /** A WebVTT file from cues (ordered by start). */
 export function toWebVtt(cues: Pick<ParsedCue, 'startMs' | 'endMs' | 'text'>[]): string {
-  const body = cues.map((c, n) => `${n + 1}\n${formatTimestamp(c.startMs)} --> ${formatTimestamp(c.endMs)}\n${c.text}`).join('\n\n');
+  const body = cues
+    .map((c, n) => `${n + 1}\n${formatTimestamp(c.startMs)} --> ${formatTimestamp(c.endMs)}\n${c.text}`)
+    .join('\n\n');
   return `WEBVTT\n\n${body}\n`;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: '\u00a0', lrm: '\u200e', rlm: '\u200f' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  nbsp: '\u00a0',
+  lrm: '\u200e',
+  rlm: '\u200f',
+};
 
 /** A cue's words as plain text: a speaker tag becomes "Name: ", other tags go, entities are decoded. */
 export function cuePlainText(text: string): string {
   return text
     .replace(/<v(?:\.[^\s>]*)?\s+([^>]+)>/g, '$1: ')
     .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|nbsp|lrm|rlm);|&#(\d+);|&#x([0-9a-fA-F]+);/g, (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-      name ? ENTITIES[name]! : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
+    .replace(
+      /&(amp|lt|gt|nbsp|lrm|rlm);|&#(\d+);|&#x([0-9a-fA-F]+);/g,
+      (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
+        name ? ENTITIES[name]! : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
     )
     .replace(/\s*\n\s*/g, ' ')
     .trim();
@@ -180,11 +214,17 @@ export function cuePlainText(text: string): string {
 
 /** The downloadable transcript: the title, then one line per cue with its start time. */
 export function transcriptText(title: string, cues: Pick<ParsedCue, 'startMs' | 'text'>[]): string {
-  const lines = cues.map((c) => `[${formatTimestamp(c.startMs).replace(/\.\d{3}$/, '')}] ${cuePlainText(c.text)}`);
+  const lines = cues.map(
+    (c) => `[${formatTimestamp(c.startMs).replace(/\.\d{3}$/, '')}] ${cuePlainText(c.text)}`,
+  );
   return `${title}\n\n${lines.join('\n')}\n`;
 }
 
 /** The first cue that shares time with [startMs, endMs) (touching ends are fine), or null. */
-export function overlappingCue<C extends Pick<ParsedCue, 'startMs' | 'endMs'>>(cues: C[], startMs: number, endMs: number): C | null {
+export function overlappingCue<C extends Pick<ParsedCue, 'startMs' | 'endMs'>>(
+  cues: C[],
+  startMs: number,
+  endMs: number,
+): C | null {
   return cues.find((c) => c.startMs < endMs && startMs < c.endMs) ?? null;
 }

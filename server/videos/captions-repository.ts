@@ -7,7 +7,13 @@ import type { CaptionTrack, Cue } from './types';
 export function captionsRepository(db: Knex) {
   return {
     /** Replaces a track's cues in one transaction; a second upload at the same moment waits for the first. */
-    async replace(videoId: number, variant: Variant, format: 'vtt' | 'srt', cues: ParsedCue[], userId: number | null): Promise<void> {
+    async replace(
+      videoId: number,
+      variant: Variant,
+      format: 'vtt' | 'srt',
+      cues: ParsedCue[],
+      userId: number | null,
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         await trx('video_captions')
           .insert({ video_id: videoId, variant, source_format: format, uploaded_by: userId })
@@ -16,7 +22,17 @@ export function captionsRepository(db: Knex) {
         await trx('video_captions').where({ video_id: videoId, variant }).forUpdate().first('video_id');
         await trx('video_cues').where({ video_id: videoId, variant }).delete();
         for (let i = 0; i < cues.length; i += 500) {
-          await trx('video_cues').insert(cues.slice(i, i + 500).map((c) => ({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text })));
+          await trx('video_cues').insert(
+            cues
+              .slice(i, i + 500)
+              .map((c) => ({
+                video_id: videoId,
+                variant,
+                start_ms: c.startMs,
+                end_ms: c.endMs,
+                text: c.text,
+              })),
+          );
         }
       });
     },
@@ -24,14 +40,23 @@ export function captionsRepository(db: Knex) {
     async tracks(videoId: number): Promise<CaptionTrack[]> {
       const rows = await db('video_captions as c')
         .where('c.video_id', videoId)
-        .select('c.variant', 'c.source_format', 'c.updated_at', db.raw('(select count(*) from video_cues q where q.video_id = c.video_id and q.variant = c.variant)::int as cue_count'))
+        .select(
+          'c.variant',
+          'c.source_format',
+          'c.updated_at',
+          db.raw(
+            '(select count(*) from video_cues q where q.video_id = c.video_id and q.variant = c.variant)::int as cue_count',
+          ),
+        )
         .orderBy('c.variant', 'desc');
-      return rows.map((r: { variant: Variant; source_format: 'vtt' | 'srt'; updated_at: Date; cue_count: number }) => ({
-        variant: r.variant,
-        sourceFormat: r.source_format,
-        updatedAt: r.updated_at,
-        cueCount: r.cue_count,
-      }));
+      return rows.map(
+        (r: { variant: Variant; source_format: 'vtt' | 'srt'; updated_at: Date; cue_count: number }) => ({
+          variant: r.variant,
+          sourceFormat: r.source_format,
+          updatedAt: r.updated_at,
+          cueCount: r.cue_count,
+        }),
+      );
     },
 
     /** Caption tracks of many films at once (for the library list): videoId → variants with cues. */
@@ -46,20 +71,36 @@ export function captionsRepository(db: Knex) {
     },
 
     async cues(videoId: number, variant: Variant): Promise<Cue[]> {
-      const rows = await db('video_cues').where({ video_id: videoId, variant }).orderBy('start_ms').orderBy('id').select('id', 'start_ms', 'end_ms', 'text');
-      return rows.map((r: { id: number; start_ms: number; end_ms: number; text: string }) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text }));
+      const rows = await db('video_cues')
+        .where({ video_id: videoId, variant })
+        .orderBy('start_ms')
+        .orderBy('id')
+        .select('id', 'start_ms', 'end_ms', 'text');
+      return rows.map((r: { id: number; start_ms: number; end_ms: number; text: string }) => ({
+        id: r.id,
+        startMs: r.start_ms,
+        endMs: r.end_ms,
+        text: r.text,
+      }));
     },
 
     async cue(videoId: number, variant: Variant, cueId: number): Promise<Cue | null> {
-      const r = await db('video_cues').where({ id: cueId, video_id: videoId, variant }).first('id', 'start_ms', 'end_ms', 'text');
+      const r = await db('video_cues')
+        .where({ id: cueId, video_id: videoId, variant })
+        .first('id', 'start_ms', 'end_ms', 'text');
       return r ? { id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text } : null;
     },
 
     /** Changes one cue (only when it belongs to this film and track) and stamps the track as changed. */
     async updateCue(videoId: number, variant: Variant, cueId: number, c: Omit<Cue, 'id'>): Promise<boolean> {
       return db.transaction(async (trx) => {
-        const n = await trx('video_cues').where({ id: cueId, video_id: videoId, variant }).update({ start_ms: c.startMs, end_ms: c.endMs, text: c.text });
-        if (n) await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        const n = await trx('video_cues')
+          .where({ id: cueId, video_id: videoId, variant })
+          .update({ start_ms: c.startMs, end_ms: c.endMs, text: c.text });
+        if (n)
+          await trx('video_captions')
+            .where({ video_id: videoId, variant })
+            .update({ updated_at: trx.fn.now() });
         return n === 1;
       });
     },
@@ -68,16 +109,32 @@ export function captionsRepository(db: Knex) {
      * Adds one cue to a track (creating the track if it has none), unless it shares time with another cue:
      * the track is locked so two additions at once cannot overlap each other.
      */
-    async addCue(videoId: number, variant: Variant, c: Omit<Cue, 'id'>, userId: number | null): Promise<{ ok: true; id: number } | { ok: false; overlaps: Cue; position: number }> {
+    async addCue(
+      videoId: number,
+      variant: Variant,
+      c: Omit<Cue, 'id'>,
+      userId: number | null,
+    ): Promise<{ ok: true; id: number } | { ok: false; overlaps: Cue; position: number }> {
       return db.transaction(async (trx) => {
-        await trx('video_captions').insert({ video_id: videoId, variant, source_format: 'vtt', uploaded_by: userId }).onConflict(['video_id', 'variant']).ignore();
+        await trx('video_captions')
+          .insert({ video_id: videoId, variant, source_format: 'vtt', uploaded_by: userId })
+          .onConflict(['video_id', 'variant'])
+          .ignore();
         await trx('video_captions').where({ video_id: videoId, variant }).forUpdate().first('video_id');
-        const rows: { id: number; start_ms: number; end_ms: number; text: string }[] = await trx('video_cues').where({ video_id: videoId, variant }).orderBy('start_ms').orderBy('id').select('id', 'start_ms', 'end_ms', 'text');
+        const rows: { id: number; start_ms: number; end_ms: number; text: string }[] = await trx('video_cues')
+          .where({ video_id: videoId, variant })
+          .orderBy('start_ms')
+          .orderBy('id')
+          .select('id', 'start_ms', 'end_ms', 'text');
         const existing = rows.map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text }));
         const overlaps = overlappingCue(existing, c.startMs, c.endMs);
         if (overlaps) return { ok: false as const, overlaps, position: existing.indexOf(overlaps) + 1 };
-        const [row] = await trx('video_cues').insert({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text }).returning('id');
-        await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        const [row] = await trx('video_cues')
+          .insert({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text })
+          .returning('id');
+        await trx('video_captions')
+          .where({ video_id: videoId, variant })
+          .update({ updated_at: trx.fn.now() });
         return { ok: true as const, id: row.id as number };
       });
     },
@@ -86,7 +143,10 @@ export function captionsRepository(db: Knex) {
     async deleteCue(videoId: number, variant: Variant, cueId: number): Promise<boolean> {
       return db.transaction(async (trx) => {
         const n = await trx('video_cues').where({ id: cueId, video_id: videoId, variant }).delete();
-        if (n) await trx('video_captions').where({ video_id: videoId, variant }).update({ updated_at: trx.fn.now() });
+        if (n)
+          await trx('video_captions')
+            .where({ video_id: videoId, variant })
+            .update({ updated_at: trx.fn.now() });
         return n === 1;
       });
     },

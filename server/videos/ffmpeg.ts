@@ -88,16 +88,34 @@ interface FfprobeJson {
 
 /** What ffprobe reads from the file's content; rejects when ffprobe cannot read it at all. */
 export async function probe(tools: MediaTools, file: string): Promise<ProbeResult> {
-  const out = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file]);
+  const out = await run(tools.ffprobe, [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    '--',
+    file,
+  ]);
   const json = JSON.parse(out) as FfprobeJson;
   const streams = json.streams ?? [];
   const v = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
-  const rotation = Number(v?.tags?.rotate ?? v?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
+  const rotation = Number(
+    v?.tags?.rotate ?? v?.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0,
+  );
   const duration = Number(json.format?.duration ?? v?.duration ?? 0);
   return {
     formatName: json.format?.format_name ?? '',
     durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : 0,
-    video: v ? { codec: v.codec_name ?? '', width: v.width ?? 0, height: v.height ?? 0, rotation: ((rotation % 360) + 360) % 360 } : null,
+    video: v
+      ? {
+          codec: v.codec_name ?? '',
+          width: v.width ?? 0,
+          height: v.height ?? 0,
+          rotation: ((rotation % 360) + 360) % 360,
+        }
+      : null,
     hasAudio: streams.some((s) => s.codec_type === 'audio'),
   };
 }
@@ -105,7 +123,8 @@ export async function probe(tools: MediaTools, file: string): Promise<ProbeResul
 // Still-image "formats" ffprobe reports as video with one frame: a picture is not a film.
 const IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|svg_pipe|apng)/;
 
-export type VideoCheck = { ok: true; probe: ProbeResult } | { ok: false; reason: 'unreadable' | 'noVideo' | 'notPlayable' };
+export type VideoCheck =
+  { ok: true; probe: ProbeResult } | { ok: false; reason: 'unreadable' | 'noVideo' | 'notPlayable' };
 
 /**
  * Checks by content that a file is a playable film: ffprobe must find a video stream with a duration in
@@ -118,10 +137,25 @@ export async function checkVideo(tools: MediaTools, file: string): Promise<Video
   } catch {
     return { ok: false, reason: 'unreadable' };
   }
-  if (!result.video || !result.video.width || !result.video.height || IMAGE_FORMATS.test(result.formatName)) return { ok: false, reason: 'noVideo' };
+  if (!result.video || !result.video.width || !result.video.height || IMAGE_FORMATS.test(result.formatName))
+    return { ok: false, reason: 'noVideo' };
   if (result.durationMs <= 0) return { ok: false, reason: 'notPlayable' };
   try {
-    await run(tools.ffmpeg, ['-v', 'error', '-xerror', '-nostdin', '-i', file, '-map', '0:v:0', '-frames:v', '5', '-f', 'null', '-']);
+    await run(tools.ffmpeg, [
+      '-v',
+      'error',
+      '-xerror',
+      '-nostdin',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '5',
+      '-f',
+      'null',
+      '-',
+    ]);
   } catch {
     return { ok: false, reason: 'notPlayable' };
   }
@@ -160,7 +194,13 @@ function save(cmd: Ffmpeg.FfmpegCommand, output: string, signal?: AbortSignal): 
     cmd
       .on('error', (error: Error, _stdout: string | null, stderr: string | null) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(new MediaToolError(signal?.aborted ? 'aborted' : `ffmpeg failed: ${error.message}`, String(stderr ?? '').slice(-8000), null));
+        reject(
+          new MediaToolError(
+            signal?.aborted ? 'aborted' : `ffmpeg failed: ${error.message}`,
+            String(stderr ?? '').slice(-8000),
+            null,
+          ),
+        );
       })
       .on('end', () => {
         signal?.removeEventListener('abort', onAbort);
@@ -178,20 +218,45 @@ export async function transcodeToWeb(
   tools: MediaTools,
   input: string,
   output: string,
-  o: { width: number; height: number; durationMs: number; hasAudio: boolean; signal?: AbortSignal; onProgress?: (fraction: number) => void; preset?: string },
+  o: {
+    width: number;
+    height: number;
+    durationMs: number;
+    hasAudio: boolean;
+    signal?: AbortSignal;
+    onProgress?: (fraction: number) => void;
+    preset?: string;
+  },
 ): Promise<void> {
   const cmd = command(tools, input)
     .inputOptions(['-nostdin', '-hide_banner'])
     .outputOptions([
-      '-map', '0:v:0',
+      '-map',
+      '0:v:0',
       ...(o.hasAudio ? ['-map', '0:a:0'] : []),
-      '-vf', `scale=${o.width}:${o.height}:flags=bicubic,setsar=1,format=yuv420p`,
-      '-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-crf', '23', '-profile:v', 'high', '-level:v', '4.0',
-      '-maxrate', '3M', '-bufsize', '6M',
+      '-vf',
+      `scale=${o.width}:${o.height}:flags=bicubic,setsar=1,format=yuv420p`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      o.preset ?? 'veryfast',
+      '-crf',
+      '23',
+      '-profile:v',
+      'high',
+      '-level:v',
+      '4.0',
+      '-maxrate',
+      '3M',
+      '-bufsize',
+      '6M',
       ...(o.hasAudio ? ['-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000'] : ['-an']),
-      '-movflags', '+faststart',
-      '-map_metadata', '-1',
-      '-f', 'mp4',
+      '-movflags',
+      '+faststart',
+      '-map_metadata',
+      '-1',
+      '-f',
+      'mp4',
     ]);
   if (o.onProgress && o.durationMs > 0) {
     const report = o.onProgress;
@@ -203,7 +268,13 @@ export async function transcodeToWeb(
 }
 
 /** A JPEG poster from the web version, taken a little into the film (not the often black first frame). */
-export async function makePoster(tools: MediaTools, webFile: string, output: string, durationMs: number, signal?: AbortSignal): Promise<void> {
+export async function makePoster(
+  tools: MediaTools,
+  webFile: string,
+  output: string,
+  durationMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const at = Math.min(1.5, durationMs / 1000 / 3).toFixed(3);
   const cmd = command(tools, webFile)
     .inputOptions(['-nostdin', '-hide_banner', '-ss', at])

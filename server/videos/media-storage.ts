@@ -26,7 +26,8 @@ export function mediaStorage(mediaDir: string) {
     web: (id: number, key: string) => keyed(id, 'web', key, 'mp4'),
     poster: (id: number, key: string) => keyed(id, 'poster', key, 'jpg'),
     /** A run's unfinished output: only renamed to its real name once complete. */
-    partial: (id: number, key: string, ext: 'mp4' | 'jpg') => `${keyed(id, ext === 'mp4' ? 'web' : 'poster', key, ext)}.part`,
+    partial: (id: number, key: string, ext: 'mp4' | 'jpg') =>
+      `${keyed(id, ext === 'mp4' ? 'web' : 'poster', key, ext)}.part`,
 
     async ensureDirs(): Promise<void> {
       await fs.mkdir(path.join(root, 'uploads'), { recursive: true });

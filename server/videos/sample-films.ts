@@ -24,7 +24,10 @@ const FONT_CANDIDATES = [
 /** A TrueType font for the title cards: SAMPLE_FONT, else one of Debian's usual fonts. */
 export function findFont(env = process.env): string {
   const font = [env.SAMPLE_FONT, ...FONT_CANDIDATES].find((f): f is string => !!f && fs.existsSync(f));
-  if (!font) throw new Error('No TrueType font found for the title cards. Install Debian\'s fonts-dejavu-core or set SAMPLE_FONT to a .ttf file.');
+  if (!font)
+    throw new Error(
+      "No TrueType font found for the title cards. Install Debian's fonts-dejavu-core or set SAMPLE_FONT to a .ttf file.",
+    );
   return font;
 }
 
@@ -38,7 +41,11 @@ export interface Card {
 
 /** The cards of a course's sample film: a title card, then one card per key point, all in easy Swedish. */
 export function cardsFor(course: CourseContent): Card[] {
-  const intro: Card = { title: true, spoken: `Exempelfilm. ${course.title.easy}. Filmen byts ut senare.`, shown: [course.title.easy, '', 'Exempelfilm'] };
+  const intro: Card = {
+    title: true,
+    spoken: `Exempelfilm. ${course.title.easy}. Filmen byts ut senare.`,
+    shown: [course.title.easy, '', 'Exempelfilm'],
+  };
   return [intro, ...course.keyPoints.easy.map((spoken) => ({ spoken, shown: wrap(spoken, 34) }))];
 }
 
@@ -57,14 +64,19 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /** Caption cues for a text spoken from `startMs` for `durationMs`: two short lines each, timed by length. */
-export function cuesForSpeech(text: string, startMs: number, durationMs: number): { startMs: number; endMs: number; text: string }[] {
+export function cuesForSpeech(
+  text: string,
+  startMs: number,
+  durationMs: number,
+): { startMs: number; endMs: number; text: string }[] {
   const lines = wrap(text, 42);
   const chunks: string[] = [];
   for (let i = 0; i < lines.length; i += 2) chunks.push(lines.slice(i, i + 2).join('\n'));
   const total = chunks.reduce((n, c) => n + c.length, 0);
   let at = startMs;
   return chunks.map((c, i) => {
-    const end = i === chunks.length - 1 ? startMs + durationMs : Math.round(at + (durationMs * c.length) / total);
+    const end =
+      i === chunks.length - 1 ? startMs + durationMs : Math.round(at + (durationMs * c.length) / total);
     const cue = { startMs: Math.round(at), endMs: Math.max(end, Math.round(at) + 500), text: c };
     at = cue.endMs;
     return cue;
@@ -79,7 +91,11 @@ export function cuesToVtt(cues: { startMs: number; endMs: number; text: string }
  * Captions for the cards as spoken, each card from its start for its speech length (then a pause):
  * the standard and the easy track are the same, because they transcribe the one thing that is said.
  */
-export function captionsFor(cards: Card[], speechMs: number[], pauseMs: number): { standard: string; easy: string } {
+export function captionsFor(
+  cards: Card[],
+  speechMs: number[],
+  pauseMs: number,
+): { standard: string; easy: string } {
   let at = 0;
   const cues = cards.flatMap((card, i) => {
     const spoken = cuesForSpeech(card.spoken, at, speechMs[i]);
@@ -99,7 +115,11 @@ export function swedishSpeaker(): Speak {
   // meSpeak keeps its voice data in one global in-memory file system: load it once per process.
   if (speaker) return speaker;
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const meSpeak = require('mespeak') as { loadConfig(c: unknown): void; loadVoice(v: unknown): void; speak(t: string, o: object): ArrayBuffer | null };
+  const meSpeak = require('mespeak') as {
+    loadConfig(c: unknown): void;
+    loadVoice(v: unknown): void;
+    speak(t: string, o: object): ArrayBuffer | null;
+  };
   meSpeak.loadConfig(require('mespeak/src/mespeak_config.json'));
   meSpeak.loadVoice(require('mespeak/voices/sv.json'));
   speaker = (text) => {
@@ -128,7 +148,12 @@ export function wavDurationMs(wav: Buffer): number {
  * Renders a course's sample film (1280×720, narrated title cards with a placeholder banner) and its
  * captions; returns the film file and both WebVTT texts.
  */
-export async function renderSampleFilm(tools: MediaTools, course: CourseContent, workDir: string, o: { font: string; speak?: Speak }): Promise<{ film: string; vtt: { standard: string; easy: string } }> {
+export async function renderSampleFilm(
+  tools: MediaTools,
+  course: CourseContent,
+  workDir: string,
+  o: { font: string; speak?: Speak },
+): Promise<{ film: string; vtt: { standard: string; easy: string } }> {
   const speak = o.speak ?? swedishSpeaker();
   fs.mkdirSync(workDir, { recursive: true });
   const banner = path.join(workDir, 'banner.txt');
@@ -157,19 +182,61 @@ export async function renderSampleFilm(tools: MediaTools, course: CourseContent,
       `[1:a]aresample=48000,apad,atrim=0:${seconds}[a]`,
     ].join(',');
     await run(tools.ffmpeg, [
-      '-hide_banner', '-nostdin', '-y', '-v', 'error',
-      '-f', 'lavfi', '-i', `color=c=0x005a8c:s=1280x720:r=25:d=${seconds}`,
-      '-i', wavFile,
-      '-filter_complex', filter.replace(',[1:a]', ';[1:a]'),
-      '-map', '[v]', '-map', '[a]',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', '-t', seconds,
-      '-f', 'mp4', segment,
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=0x005a8c:s=1280x720:r=25:d=${seconds}`,
+      '-i',
+      wavFile,
+      '-filter_complex',
+      filter.replace(',[1:a]', ';[1:a]'),
+      '-map',
+      '[v]',
+      '-map',
+      '[a]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-ac',
+      '2',
+      '-t',
+      seconds,
+      '-f',
+      'mp4',
+      segment,
     ]);
     segments.push(segment);
   }
   const list = path.join(workDir, 'segments.txt');
   fs.writeFileSync(list, segments.map((s) => `file '${s.replace(/'/g, "'\\''")}'`).join('\n'));
   const film = path.join(workDir, `${sampleSlug(course.slug)}.mp4`);
-  await run(tools.ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-f', 'mp4', film]);
+  await run(tools.ffmpeg, [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-v',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    list,
+    '-c',
+    'copy',
+    '-f',
+    'mp4',
+    film,
+  ]);
   return { film, vtt: captionsFor(cards, speechMs, pauseMs) };
 }

@@ -26,7 +26,10 @@ const HEARTBEAT_MS = 2000;
  * pg's own parameter handling is used as is, so pg-boss's `$1` placeholders, arrays and JSON work unchanged.
  */
 function knexAdapter(db: Knex | Knex.Transaction): PgBoss.Db {
-  const client = db.client as { acquireConnection(): Promise<PoolClient>; releaseConnection(c: PoolClient): Promise<unknown> };
+  const client = db.client as {
+    acquireConnection(): Promise<PoolClient>;
+    releaseConnection(c: PoolClient): Promise<unknown>;
+  };
   return {
     async executeSql(text: string, values?: unknown[]) {
       const connection = await client.acquireConnection();
@@ -54,14 +57,26 @@ export interface TranscodeQueueDeps {
 
 export function transcodeQueue(deps: TranscodeQueueDeps) {
   const { db, logger, videos, storage, tools } = deps;
-  const boss = new PgBoss({ db: knexAdapter(db), schema: 'pgboss', supervise: true, schedule: false, migrate: true });
+  const boss = new PgBoss({
+    db: knexAdapter(db),
+    schema: 'pgboss',
+    supervise: true,
+    schedule: false,
+    migrate: true,
+  });
   boss.on('error', (error) => logger.error(`job queue: ${error.message}`));
   let started: Promise<void> | null = null;
   let watchdog: NodeJS.Timeout | null = null;
   let stopping = false;
   const running = new Set<AbortController>();
 
-  const queueOptions = { name: TRANSCODE_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 2, expireInSeconds: deps.timeoutSeconds, retentionDays: 14 };
+  const queueOptions = {
+    name: TRANSCODE_QUEUE,
+    retryLimit: RETRY_LIMIT,
+    retryDelay: 2,
+    expireInSeconds: deps.timeoutSeconds,
+    retentionDays: 14,
+  };
 
   function ensureStarted(): Promise<void> {
     started ??= (async () => {
@@ -94,10 +109,13 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
     const dir = storage.videoDir(videoId);
     try {
       // Unfinished parts of a dead run are never served; clear them before starting afresh.
-      for (const name of await fs.readdir(dir).catch(() => [] as string[])) if (name.endsWith('.part')) await fs.rm(`${dir}/${name}`, { force: true });
+      for (const name of await fs.readdir(dir).catch(() => [] as string[]))
+        if (name.endsWith('.part')) await fs.rm(`${dir}/${name}`, { force: true });
       const original = storage.original(videoId);
       const info = await probe(tools, original).catch((error: Error) => {
-        throw error instanceof MediaToolError && /No such file/.test(error.stderr) ? new PermanentFailure('originalMissing') : error;
+        throw error instanceof MediaToolError && /No such file/.test(error.stderr)
+          ? new PermanentFailure('originalMissing')
+          : error;
       });
       if (!info.video) throw new PermanentFailure('noVideo');
       const size = webSize(info.video.width, info.video.height, info.video.rotation);
@@ -117,7 +135,13 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       // Rename is atomic: a reader sees either no file or the whole file, never a half-written one.
       await fs.rename(partJpg, storage.poster(videoId, token));
       await fs.rename(partMp4, storage.web(videoId, token));
-      const recorded = await videos.finish(videoId, token, { outputKey: token, durationMs: web.durationMs, width: size.width, height: size.height, webBytes: stat.size });
+      const recorded = await videos.finish(videoId, token, {
+        outputKey: token,
+        durationMs: web.durationMs,
+        width: size.width,
+        height: size.height,
+        webBytes: stat.size,
+      });
       if (recorded) await storage.removeStaleOutputs(videoId, token);
       else {
         await fs.rm(storage.poster(videoId, token), { force: true });
@@ -127,12 +151,28 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
     } catch (error) {
       const permanent = error instanceof PermanentFailure;
       const willRetry = !permanent && !stopping && job.retryCount < job.retryLimit;
-      const errorKey = permanent ? error.message : stopping ? 'interrupted' : controller.signal.aborted ? 'superseded' : 'transcodeFailed';
-      const detail = error instanceof MediaToolError ? error.stderr || error.message : error instanceof Error ? error.message : String(error);
+      const errorKey = permanent
+        ? error.message
+        : stopping
+          ? 'interrupted'
+          : controller.signal.aborted
+            ? 'superseded'
+            : 'transcodeFailed';
+      const detail =
+        error instanceof MediaToolError
+          ? error.stderr || error.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
       // An app stopping hands its job back to the queue (pg-boss fails work in progress for a retry).
-      await videos.runFailed(videoId, token, { willRetry: willRetry || stopping, errorKey, errorDetail: detail });
+      await videos.runFailed(videoId, token, {
+        willRetry: willRetry || stopping,
+        errorKey,
+        errorDetail: detail,
+      });
       logger.warn('video transcode failed', { videoId, errorKey, willRetry, detail: detail.slice(-300) });
-      for (const ext of ['mp4', 'jpg'] as const) await fs.rm(storage.partial(videoId, token, ext), { force: true });
+      for (const ext of ['mp4', 'jpg'] as const)
+        await fs.rm(storage.partial(videoId, token, ext), { force: true });
       if (!permanent) throw error;
     } finally {
       clearInterval(beat);
@@ -151,7 +191,10 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
         willRetry = job?.state === 'retry' || job?.state === 'created';
       }
       await videos.runFailed(run.id, run.runToken, { willRetry, errorKey: 'workerLost', errorDetail: null });
-      logger.warn('video transcode taken for dead and handed back to the queue', { videoId: run.id, willRetry });
+      logger.warn('video transcode taken for dead and handed back to the queue', {
+        videoId: run.id,
+        willRetry,
+      });
     }
     return stale.length;
   }
@@ -160,7 +203,11 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
     /** Queues a transcode; with `trx`, in that transaction (the job exists exactly when the film does). */
     async enqueue(videoId: number, trx?: Knex.Transaction): Promise<string> {
       await ensureStarted();
-      const id = await boss.send(TRANSCODE_QUEUE, { videoId } satisfies TranscodeJobData, trx ? { db: knexAdapter(trx) } : {});
+      const id = await boss.send(
+        TRANSCODE_QUEUE,
+        { videoId } satisfies TranscodeJobData,
+        trx ? { db: knexAdapter(trx) } : {},
+      );
       if (!id) throw new Error('the job queue refused the job');
       return id;
     },
@@ -178,7 +225,10 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
         },
       );
       const every = Math.max(1, Math.floor(deps.staleSeconds / 3)) * 1000;
-      watchdog = setInterval(() => void reclaimStaleRuns().catch((e: Error) => logger.error(`watchdog: ${e.message}`)), every);
+      watchdog = setInterval(
+        () => void reclaimStaleRuns().catch((e: Error) => logger.error(`watchdog: ${e.message}`)),
+        every,
+      );
       watchdog.unref();
     },
 

@@ -53,7 +53,8 @@ export interface CaptionTrack {
 }
 
 /** What stops a film from being shown to learners, as translation keys (empty: publishable). */
-export type PublishProblem = 'notReady' | 'noStandardCaptions' | 'noAudioDescriptionStatement' | 'describedVersionNotReady';
+export type PublishProblem =
+  'notReady' | 'noStandardCaptions' | 'noAudioDescriptionStatement' | 'describedVersionNotReady';
 
 /** The data of one transcoding job in the queue. */
 export interface TranscodeJobData {

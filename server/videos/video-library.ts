@@ -15,7 +15,15 @@ export function videoLibrary(deps: { config: Config; db: Knex; logger: Logger })
   const captions = captionsRepository(db);
   const storage = mediaStorage(config.mediaDir);
   const tools = mediaTools(config);
-  const queue = transcodeQueue({ db, logger, videos, storage, tools, timeoutSeconds: config.transcodeTimeoutSeconds, staleSeconds: config.transcodeStaleSeconds });
+  const queue = transcodeQueue({
+    db,
+    logger,
+    videos,
+    storage,
+    tools,
+    timeoutSeconds: config.transcodeTimeoutSeconds,
+    staleSeconds: config.transcodeStaleSeconds,
+  });
   return {
     videos,
     captions,

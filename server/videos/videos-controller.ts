@@ -27,9 +27,13 @@ interface Message {
   params?: Record<string, string | number>;
 }
 type Messages = Record<string, Message>;
-const messages = (errors: FieldErrors): Messages => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, { key: v }]));
+const messages = (errors: FieldErrors): Messages =>
+  Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, { key: v }]));
 
-const problemMessage = (p: CaptionProblem): Message => ({ key: `videos:captions.errors.${p.key}`, params: { line: p.line, value: p.value ?? '' } });
+const problemMessage = (p: CaptionProblem): Message => ({
+  key: `videos:captions.errors.${p.key}`,
+  params: { line: p.line, value: p.value ?? '' },
+});
 
 export function videosController(services: Services) {
   const { videos, captions, videosService, mediaStorage, config } = services;
@@ -43,16 +47,21 @@ export function videosController(services: Services) {
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 },
   }).single('film');
 
-  const captionUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1, fields: 5, parts: 6 } }).single('captions');
+  const captionUpload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 1024 * 1024, files: 1, fields: 5, parts: 6 },
+  }).single('captions');
 
   /** Runs multer and keeps its error for the handler, which re-renders the form instead of an error page. */
   const receive =
     (upload: RequestHandler): RequestHandler =>
     (req, res, next) => {
-      fs.promises.mkdir(mediaStorage.uploadsDir, { recursive: true }).then(
-        () => upload(req, res, (err?: unknown) => ((res.locals.uploadError = err ?? null), next())),
-        next,
-      );
+      fs.promises
+        .mkdir(mediaStorage.uploadsDir, { recursive: true })
+        .then(
+          () => upload(req, res, (err?: unknown) => ((res.locals.uploadError = err ?? null), next())),
+          next,
+        );
     };
 
   async function videoFrom(req: Request): Promise<Video> {
@@ -68,7 +77,13 @@ export function videosController(services: Services) {
     return v;
   }
 
-  async function renderUploadForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: Messages) {
+  async function renderUploadForm(
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, unknown>,
+    errors: Messages,
+  ) {
     res.status(status).render('videos/new', {
       title: req.t('videos:new.title'),
       values,
@@ -78,7 +93,14 @@ export function videosController(services: Services) {
     });
   }
 
-  async function renderFilm(req: Request, res: Response, video: Video, status = 200, errors: Messages = {}, values: Record<string, unknown> = {}) {
+  async function renderFilm(
+    req: Request,
+    res: Response,
+    video: Video,
+    status = 200,
+    errors: Messages = {},
+    values: Record<string, unknown> = {},
+  ) {
     const [tracks, problems, others, job] = await Promise.all([
       captions.tracks(video.id),
       videosService.problemsOf(video),
@@ -86,8 +108,11 @@ export function videosController(services: Services) {
       video.jobId ? services.transcodeQueue.job(video.jobId).catch(() => null) : null,
     ]);
     const described = video.describedVideoId ? await videos.byId(video.describedVideoId) : null;
-    const audience = video.audienceOrganisationId ? (await videos.organisations()).find((o) => o.id === video.audienceOrganisationId) ?? null : null;
-    const player = video.state === 'ready' ? await videosService.playerFor(video, req.user!.contentVariant) : null;
+    const audience = video.audienceOrganisationId
+      ? ((await videos.organisations()).find((o) => o.id === video.audienceOrganisationId) ?? null)
+      : null;
+    const player =
+      video.state === 'ready' ? await videosService.playerFor(video, req.user!.contentVariant) : null;
     res.status(status).render('videos/film', {
       title: video.title,
       player,
@@ -132,7 +157,14 @@ export function videosController(services: Services) {
   }
 
   /** Sends a file from media storage with range support (206/416), ETag and private caching. */
-  function sendMedia(req: Request, res: Response, next: NextFunction, file: string, type: string, immutable: boolean) {
+  function sendMedia(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    file: string,
+    type: string,
+    immutable: boolean,
+  ) {
     fs.stat(file, (statError, stat) => {
       if (statError) return next(notFound('videos:errors.notFound'));
       res.sendFile(
@@ -153,7 +185,10 @@ export function videosController(services: Services) {
           if (!err) return;
           const status = err.status ?? err.statusCode;
           if (status === 416 && !res.headersSent) {
-            res.status(416).set({ 'Content-Range': `bytes */${stat.size}`, 'Cache-Control': 'private, no-cache' }).end();
+            res
+              .status(416)
+              .set({ 'Content-Range': `bytes */${stat.size}`, 'Cache-Control': 'private, no-cache' })
+              .end();
             return;
           }
           if (status === 412 || status === 304) return;
@@ -168,8 +203,18 @@ export function videosController(services: Services) {
     receiveCaptions: receive(captionUpload),
 
     async library(req: Request, res: Response) {
-      const [list, variants, lessons] = await Promise.all([videos.list(), captions.variantsByVideo(), videos.lessonsNamingFilms()]);
-      const rows = await Promise.all(list.map(async (v) => ({ video: v, variants: variants.get(v.id) ?? new Set<Variant>(), problems: await videosService.problemsOf(v) })));
+      const [list, variants, lessons] = await Promise.all([
+        videos.list(),
+        captions.variantsByVideo(),
+        videos.lessonsNamingFilms(),
+      ]);
+      const rows = await Promise.all(
+        list.map(async (v) => ({
+          video: v,
+          variants: variants.get(v.id) ?? new Set<Variant>(),
+          problems: await videosService.problemsOf(v),
+        })),
+      );
       const bySlug = new Map(list.map((v) => [v.slug, v]));
       res.render('videos/library', {
         title: req.t('videos:library.title'),
@@ -179,9 +224,12 @@ export function videosController(services: Services) {
     },
 
     async newForm(req: Request, res: Response) {
-      const course = typeof req.query.kurs === 'string' ? await services.courses.latestBySlug(req.query.kurs) : null;
+      const course =
+        typeof req.query.kurs === 'string' ? await services.courses.latestBySlug(req.query.kurs) : null;
       const lesson = course?.content.lessons.find((l) => l.id === req.query.lektion) ?? null;
-      const values = lesson ? { slug: lesson.video ?? `${course!.content.slug}-${lesson.id}`, title: lesson.title.standard } : {};
+      const values = lesson
+        ? { slug: lesson.video ?? `${course!.content.slug}-${lesson.id}`, title: lesson.title.standard }
+        : {};
       await renderUploadForm(req, res, 200, values, {});
     },
 
@@ -196,18 +244,29 @@ export function videosController(services: Services) {
       const refuse = async (status: number, errors: Messages) => {
         if (file) await fs.promises.rm(file.path, { force: true });
         if (!wantsJson(req)) return renderUploadForm(req, res, status, body, errors);
-        const texts = Object.fromEntries(Object.entries(errors).map(([field, m]) => [field, req.t(m.key, m.params ?? {})]));
+        const texts = Object.fromEntries(
+          Object.entries(errors).map(([field, m]) => [field, req.t(m.key, m.params ?? {})]),
+        );
         res.status(status).json({ ok: false, message: Object.values(texts)[0], errors: texts });
       };
       if (uploadError) {
         const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
-        return refuse(tooLarge ? 413 : 400, { film: { key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload', params: { max: formatBytes(config.maxUploadBytes) } } });
+        return refuse(tooLarge ? 413 : 400, {
+          film: {
+            key: tooLarge ? 'videos:errors.file.tooLarge' : 'videos:errors.file.badUpload',
+            params: { max: formatBytes(config.maxUploadBytes) },
+          },
+        });
       }
       const form = parseForm(uploadSchema, body);
       const errors: Messages = form.ok ? {} : messages(form.errors);
       if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
       if (!form.ok || errors.film) return refuse(400, errors);
-      const result = await videosService.createFromUpload(req.user!.id, form.data, { path: file!.path, originalName: file!.originalname, size: file!.size });
+      const result = await videosService.createFromUpload(req.user!.id, form.data, {
+        path: file!.path,
+        originalName: file!.originalname,
+        size: file!.size,
+      });
       if (!result.ok) return refuse(400, messages(result.errors));
       const location = `${paths.video(result.video.id)}?uppladdad=1`;
       if (wantsJson(req)) return res.status(201).json({ ok: true, location });
@@ -239,8 +298,20 @@ export function videosController(services: Services) {
       const video = await videoFrom(req);
       const form = parseForm(audioDescriptionSchema, req.body);
       if (!form.ok) return renderFilm(req, res, video, 400, messages(form.errors), req.body ?? {});
-      const result = await videosService.setAudioDescription(video, form.data.audioDescription, form.data.describedVideoId);
-      if (!result.ok) return renderFilm(req, res, video, 400, { describedVideoId: { key: 'videos:errors.describedVideoRequired' } }, req.body ?? {});
+      const result = await videosService.setAudioDescription(
+        video,
+        form.data.audioDescription,
+        form.data.describedVideoId,
+      );
+      if (!result.ok)
+        return renderFilm(
+          req,
+          res,
+          video,
+          400,
+          { describedVideoId: { key: 'videos:errors.describedVideoRequired' } },
+          req.body ?? {},
+        );
       res.redirect(303, `${paths.video(video.id)}?sparat=syntolkning`);
     },
 
@@ -254,13 +325,23 @@ export function videosController(services: Services) {
       const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
       if (uploadError) {
         const tooLarge = uploadError.code === 'LIMIT_FILE_SIZE';
-        return renderCaptions(req, res, video, variant, tooLarge ? 413 : 400, { captions: { key: tooLarge ? 'videos:captions.errors.fileTooLarge' : 'videos:errors.file.badUpload' } });
+        return renderCaptions(req, res, video, variant, tooLarge ? 413 : 400, {
+          captions: {
+            key: tooLarge ? 'videos:captions.errors.fileTooLarge' : 'videos:errors.file.badUpload',
+          },
+        });
       }
-      if (!req.file || req.file.size === 0) return renderCaptions(req, res, video, variant, 400, { captions: { key: 'videos:captions.errors.missing' } });
+      if (!req.file || req.file.size === 0)
+        return renderCaptions(req, res, video, variant, 400, {
+          captions: { key: 'videos:captions.errors.missing' },
+        });
       const result = await videosService.uploadCaptions(req.user!.id, video.id, variant, req.file.buffer);
       if (!result.ok) {
         const [first, ...rest] = result.problems;
-        return renderCaptions(req, res, video, variant, 400, { captions: problemMessage(first!), ...Object.fromEntries(rest.map((p, i) => [`captions-${i + 2}`, problemMessage(p)])) });
+        return renderCaptions(req, res, video, variant, 400, {
+          captions: problemMessage(first!),
+          ...Object.fromEntries(rest.map((p, i) => [`captions-${i + 2}`, problemMessage(p)])),
+        });
       }
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?antal=${result.count}`);
     },
@@ -274,9 +355,29 @@ export function videosController(services: Services) {
       const form = parseForm(cueSchema, req.body);
       if (!form.ok) {
         const body = (req.body ?? {}) as Record<string, string>;
-        return renderCaptions(req, res, video, variant, 400, {}, { id: cue.id, errors: messages(form.errors), values: { start: String(body.start ?? ''), end: String(body.end ?? ''), text: String(body.text ?? '') } });
+        return renderCaptions(
+          req,
+          res,
+          video,
+          variant,
+          400,
+          {},
+          {
+            id: cue.id,
+            errors: messages(form.errors),
+            values: {
+              start: String(body.start ?? ''),
+              end: String(body.end ?? ''),
+              text: String(body.text ?? ''),
+            },
+          },
+        );
       }
-      await videosService.updateCue(video.id, variant, cue.id, { startMs: form.data.start, endMs: form.data.end, text: form.data.text });
+      await videosService.updateCue(video.id, variant, cue.id, {
+        startMs: form.data.start,
+        endMs: form.data.end,
+        text: form.data.text,
+      });
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${cue.id}#cue-${cue.id}`);
     },
 
@@ -285,17 +386,38 @@ export function videosController(services: Services) {
       const video = await videoFrom(req);
       const variant = variantFrom(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = { start: String(body.start ?? ''), end: String(body.end ?? ''), text: String(body.text ?? '') };
-      const refuse = (errors: Messages) => renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
+      const values = {
+        start: String(body.start ?? ''),
+        end: String(body.end ?? ''),
+        text: String(body.text ?? ''),
+      };
+      const refuse = (errors: Messages) =>
+        renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
       const form = parseForm(cueSchema, body);
       if (!form.ok) return refuse(messages(form.errors));
       if (video.durationMs !== null && form.data.end > video.durationMs) {
-        return refuse({ end: { key: 'videos:errors.cueAfterFilm', params: { duration: formatTimestamp(video.durationMs) } } });
+        return refuse({
+          end: { key: 'videos:errors.cueAfterFilm', params: { duration: formatTimestamp(video.durationMs) } },
+        });
       }
-      const result = await captions.addCue(video.id, variant, { startMs: form.data.start, endMs: form.data.end, text: form.data.text }, req.user!.id);
+      const result = await captions.addCue(
+        video.id,
+        variant,
+        { startMs: form.data.start, endMs: form.data.end, text: form.data.text },
+        req.user!.id,
+      );
       if (!result.ok) {
         const { overlaps, position } = result;
-        return refuse({ start: { key: 'videos:errors.cueOverlaps', params: { n: position, start: formatTimestamp(overlaps.startMs), end: formatTimestamp(overlaps.endMs) } } });
+        return refuse({
+          start: {
+            key: 'videos:errors.cueOverlaps',
+            params: {
+              n: position,
+              start: formatTimestamp(overlaps.startMs),
+              end: formatTimestamp(overlaps.endMs),
+            },
+          },
+        });
       }
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?sparat=${result.id}#cue-${result.id}`);
     },
@@ -308,7 +430,13 @@ export function videosController(services: Services) {
       const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
       if (!cue) throw notFound('videos:errors.cueNotFound');
       if ((req.body as Record<string, unknown> | undefined)?.confirmed !== 'ja') {
-        return res.render('videos/cue-delete', { title: req.t('videos:captions.deleteTitle'), video, variant, cue, formatTimestamp });
+        return res.render('videos/cue-delete', {
+          title: req.t('videos:captions.deleteTitle'),
+          video,
+          variant,
+          cue,
+          formatTimestamp,
+        });
       }
       await captions.deleteCue(video.id, variant, cue.id);
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?borttagen=1`);
@@ -321,7 +449,14 @@ export function videosController(services: Services) {
       if (!id) throw notFound();
       const video = await videosService.watchable(req.user!, id);
       if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      sendMedia(req, res, next, mediaStorage.web(video.id, video.outputKey), 'video/mp4', req.query.v === video.outputKey);
+      sendMedia(
+        req,
+        res,
+        next,
+        mediaStorage.web(video.id, video.outputKey),
+        'video/mp4',
+        req.query.v === video.outputKey,
+      );
     },
 
     async poster(req: Request, res: Response, next: NextFunction) {
@@ -329,7 +464,14 @@ export function videosController(services: Services) {
       if (!id) throw notFound();
       const video = await videosService.watchable(req.user!, id);
       if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      sendMedia(req, res, next, mediaStorage.poster(video.id, video.outputKey), 'image/jpeg', req.query.v === video.outputKey);
+      sendMedia(
+        req,
+        res,
+        next,
+        mediaStorage.poster(video.id, video.outputKey),
+        'image/jpeg',
+        req.query.v === video.outputKey,
+      );
     },
 
     async track(req: Request, res: Response) {
@@ -340,7 +482,13 @@ export function videosController(services: Services) {
       const cues = await captions.cues(video.id, variant);
       if (!cues.length) throw notFound('videos:errors.noCaptions');
       // Express answers 304 from the ETag of the body when nothing changed.
-      res.set({ 'Content-Type': 'text/vtt; charset=utf-8', 'Cache-Control': 'private, no-cache', 'X-Content-Type-Options': 'nosniff' }).send(toWebVtt(cues));
+      res
+        .set({
+          'Content-Type': 'text/vtt; charset=utf-8',
+          'Cache-Control': 'private, no-cache',
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .send(toWebVtt(cues));
     },
 
     async transcript(req: Request, res: Response) {

@@ -27,7 +27,10 @@ export function publishProblems(
   if (video.state !== 'ready') problems.push('notReady');
   if (!captionVariants.has('standard')) problems.push('noStandardCaptions');
   if (!video.audioDescription) problems.push('noAudioDescriptionStatement');
-  if (video.audioDescription === 'described_version' && (!described || described.video.state !== 'ready' || !described.captionVariants.has('standard'))) {
+  if (
+    video.audioDescription === 'described_version' &&
+    (!described || described.video.state !== 'ready' || !described.captionVariants.has('standard'))
+  ) {
     problems.push('describedVersionNotReady');
   }
   return problems;

@@ -98,7 +98,16 @@ export function videosRepository(db: Knex) {
     },
 
     async setJob(trx: Knex | Knex.Transaction, id: number, jobId: string): Promise<void> {
-      await trx('videos').where({ id }).update({ job_id: jobId, state: 'queued', progress: 0, error_key: null, error_detail: null, updated_at: db.fn.now() });
+      await trx('videos')
+        .where({ id })
+        .update({
+          job_id: jobId,
+          state: 'queued',
+          progress: 0,
+          error_key: null,
+          error_detail: null,
+          updated_at: db.fn.now(),
+        });
     },
 
     async byId(id: number, trx: Knex | Knex.Transaction = db): Promise<Video | null> {
@@ -121,7 +130,9 @@ export function videosRepository(db: Knex) {
 
     /** Ready films other than `exceptId`, for choosing an audio-described version. */
     async readyOthers(exceptId: number): Promise<Video[]> {
-      return (await db('videos').where({ state: 'ready' }).whereNot({ id: exceptId }).orderBy('title')).map(toVideo);
+      return (await db('videos').where({ state: 'ready' }).whereNot({ id: exceptId }).orderBy('title')).map(
+        toVideo,
+      );
     },
 
     /** Films that name `id` as their audio-described version. */
@@ -133,7 +144,17 @@ export function videosRepository(db: Knex) {
     async claimRun(id: number, jobId: string, token: string): Promise<Video | null> {
       const [row] = await db('videos')
         .where({ id })
-        .update({ state: 'processing', progress: 0, job_id: jobId, run_token: token, runs: db.raw('runs + 1'), heartbeat_at: db.fn.now(), error_key: null, error_detail: null, updated_at: db.fn.now() })
+        .update({
+          state: 'processing',
+          progress: 0,
+          job_id: jobId,
+          run_token: token,
+          runs: db.raw('runs + 1'),
+          heartbeat_at: db.fn.now(),
+          error_key: null,
+          error_detail: null,
+          updated_at: db.fn.now(),
+        })
         .returning('*');
       return row ? toVideo(row) : null;
     },
@@ -167,7 +188,11 @@ export function videosRepository(db: Knex) {
     },
 
     /** A run that failed: queued again when the queue will retry it, else failed with the reason. */
-    async runFailed(id: number, token: string | null, o: { willRetry: boolean; errorKey: string; errorDetail: string | null }): Promise<void> {
+    async runFailed(
+      id: number,
+      token: string | null,
+      o: { willRetry: boolean; errorKey: string; errorDetail: string | null },
+    ): Promise<void> {
       const q = db('videos').where({ id });
       if (token) q.where({ run_token: token });
       await q.update({
@@ -187,11 +212,21 @@ export function videosRepository(db: Knex) {
         .where({ state: 'processing' })
         .where('heartbeat_at', '<', db.raw(`now() - make_interval(secs => ?)`, [seconds]))
         .select('id', 'job_id', 'run_token');
-      return rows.map((r: { id: number; job_id: string | null; run_token: string }) => ({ id: r.id, jobId: r.job_id, runToken: r.run_token }));
+      return rows.map((r: { id: number; job_id: string | null; run_token: string }) => ({
+        id: r.id,
+        jobId: r.job_id,
+        runToken: r.run_token,
+      }));
     },
 
-    async setAudioDescription(id: number, value: AudioDescription, describedVideoId: number | null): Promise<void> {
-      await db('videos').where({ id }).update({ audio_description: value, described_video_id: describedVideoId, updated_at: db.fn.now() });
+    async setAudioDescription(
+      id: number,
+      value: AudioDescription,
+      describedVideoId: number | null,
+    ): Promise<void> {
+      await db('videos')
+        .where({ id })
+        .update({ audio_description: value, described_video_id: describedVideoId, updated_at: db.fn.now() });
     },
 
     /**
@@ -213,17 +248,32 @@ export function videosRepository(db: Knex) {
     },
 
     /** Lessons of the newest course versions that name a film, with the film's slug. */
-    async lessonsNamingFilms(): Promise<{ courseSlug: string; courseTitle: string; lessonId: string; lessonTitle: string; videoSlug: string }[]> {
+    async lessonsNamingFilms(): Promise<
+      { courseSlug: string; courseTitle: string; lessonId: string; lessonTitle: string; videoSlug: string }[]
+    > {
       const rows = await db('course_versions as v')
         .join('courses as c', 'c.id', 'v.course_id')
         .whereNull('c.retired_at')
         .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
         .select('c.slug', 'v.content')
         .orderBy('c.slug');
-      return rows.flatMap((r: { slug: string; content: { title: { standard: string }; lessons: { id: string; video?: string | null; title: { standard: string } }[] } }) =>
-        r.content.lessons
-          .filter((l) => l.video)
-          .map((l) => ({ courseSlug: r.slug, courseTitle: r.content.title.standard, lessonId: l.id, lessonTitle: l.title.standard, videoSlug: l.video! })),
+      return rows.flatMap(
+        (r: {
+          slug: string;
+          content: {
+            title: { standard: string };
+            lessons: { id: string; video?: string | null; title: { standard: string } }[];
+          };
+        }) =>
+          r.content.lessons
+            .filter((l) => l.video)
+            .map((l) => ({
+              courseSlug: r.slug,
+              courseTitle: r.content.title.standard,
+              lessonId: l.id,
+              lessonTitle: l.title.standard,
+              videoSlug: l.video!,
+            })),
       );
     },
   };

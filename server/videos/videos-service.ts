@@ -49,7 +49,11 @@ export function videosService(deps: {
 
   async function problemsOf(video: Video): Promise<PublishProblem[]> {
     const described = video.describedVideoId ? await videos.byId(video.describedVideoId) : null;
-    return publishProblems(video, await captionVariants(video.id), described ? { video: described, captionVariants: await captionVariants(described.id) } : null);
+    return publishProblems(
+      video,
+      await captionVariants(video.id),
+      described ? { video: described, captionVariants: await captionVariants(described.id) } : null,
+    );
   }
 
   /** Whether a person may watch a film (and fetch its captions, poster and transcript). */
@@ -60,20 +64,31 @@ export function videosService(deps: {
     if ((await problemsOf(video)).length === 0 && (await videos.usedByCourse(video.slug))) return true;
     // An audio-described version is for whoever may watch the film it describes.
     for (const main of await videos.describing(video.id)) {
-      if (inAudience(user, main) && (await problemsOf(main)).length === 0 && (await videos.usedByCourse(main.slug))) return true;
+      if (
+        inAudience(user, main) &&
+        (await problemsOf(main)).length === 0 &&
+        (await videos.usedByCourse(main.slug))
+      )
+        return true;
     }
     return false;
   }
 
   /** The player and transcript of a ready film, captions in the preferred variant when it has them. */
-  async function playerFor(video: Video, preferred: Variant, described: PlayerView['described'] = { available: false, active: false }): Promise<PlayerView> {
+  async function playerFor(
+    video: Video,
+    preferred: Variant,
+    described: PlayerView['described'] = { available: false, active: false },
+  ): Promise<PlayerView> {
     const variants = await captionVariants(video.id);
     const variant: Variant = variants.has(preferred) ? preferred : 'standard';
     const cues = variants.has(variant) ? await captions.cues(video.id, variant) : [];
     return {
       video,
       variant,
-      tracks: (['standard', 'easy'] as const).filter((v) => variants.has(v)).map((v) => ({ variant: v, isDefault: v === variant })),
+      tracks: (['standard', 'easy'] as const)
+        .filter((v) => variants.has(v))
+        .map((v) => ({ variant: v, isDefault: v === variant })),
       transcript: cues.map((c) => ({ startMs: c.startMs, endMs: c.endMs, text: cuePlainText(c.text) })),
       described,
     };
@@ -95,7 +110,11 @@ export function videosService(deps: {
      * Creates a film from an uploaded file: checked by content (ffprobe + a test decode), then in one
      * transaction the row, the original moved into place and the transcoding job queued.
      */
-    async createFromUpload(createdBy: number | null, form: { title: string; slug: string; audience: number | null; placeholder?: boolean }, file: UploadedFile): Promise<CreateResult> {
+    async createFromUpload(
+      createdBy: number | null,
+      form: { title: string; slug: string; audience: number | null; placeholder?: boolean },
+      file: UploadedFile,
+    ): Promise<CreateResult> {
       const discard = () => fs.rm(file.path, { force: true });
       if (await videos.slugTaken(form.slug)) {
         await discard();
@@ -135,7 +154,8 @@ export function videosService(deps: {
         await discard();
         if (dir) await fs.rm(dir, { recursive: true, force: true });
         // Two uploads with the same slug at once: the unique index lets one through.
-        if ((error as { code?: string }).code === '23505') return { ok: false, errors: { slug: 'videos:errors.slugTaken' } };
+        if ((error as { code?: string }).code === '23505')
+          return { ok: false, errors: { slug: 'videos:errors.slugTaken' } };
         throw error;
       }
     },
@@ -152,7 +172,12 @@ export function videosService(deps: {
     },
 
     /** Replaces a caption track from an uploaded WebVTT or SRT file; problems name their line. */
-    async uploadCaptions(userId: number | null, videoId: number, variant: Variant, bytes: Buffer): Promise<{ ok: true; count: number } | { ok: false; problems: CaptionProblem[] }> {
+    async uploadCaptions(
+      userId: number | null,
+      videoId: number,
+      variant: Variant,
+      bytes: Buffer,
+    ): Promise<{ ok: true; count: number } | { ok: false; problems: CaptionProblem[] }> {
       const parsed = parseCaptions(bytes);
       if (!parsed.ok) return parsed;
       await captions.replace(videoId, variant, parsed.format, parsed.cues, userId);
@@ -160,11 +185,16 @@ export function videosService(deps: {
     },
 
     async updateCue(videoId: number, variant: Variant, cueId: number, cue: Omit<Cue, 'id'>): Promise<void> {
-      if (!(await captions.updateCue(videoId, variant, cueId, cue))) throw notFound('videos:errors.cueNotFound');
+      if (!(await captions.updateCue(videoId, variant, cueId, cue)))
+        throw notFound('videos:errors.cueNotFound');
     },
 
     /** Records the WCAG 1.2.5 statement; a described version must be another film in the library. */
-    async setAudioDescription(video: Video, value: AudioDescription, describedVideoId: number | null): Promise<{ ok: boolean }> {
+    async setAudioDescription(
+      video: Video,
+      value: AudioDescription,
+      describedVideoId: number | null,
+    ): Promise<{ ok: boolean }> {
       if (value === 'in_soundtrack') {
         await videos.setAudioDescription(video.id, value, null);
         return { ok: true };
@@ -180,7 +210,12 @@ export function videosService(deps: {
      * The player for a lesson's film: null when learners may not see it (no such film, not publishable,
      * not for the person's organisation); educators see unpublished films with their problems.
      */
-    async lessonFilm(user: CurrentUser, slug: string | null, preferred: Variant, wantDescribed: boolean): Promise<{ player: PlayerView | null; problems: PublishProblem[] | null; missing: boolean }> {
+    async lessonFilm(
+      user: CurrentUser,
+      slug: string | null,
+      preferred: Variant,
+      wantDescribed: boolean,
+    ): Promise<{ player: PlayerView | null; problems: PublishProblem[] | null; missing: boolean }> {
       if (!slug) return { player: null, problems: null, missing: false };
       const main = await videos.bySlug(slug);
       const manager = managesVideos(user);
@@ -189,7 +224,10 @@ export function videosService(deps: {
       if (!inAudience(user, main) && !manager) return { player: null, problems: null, missing: false };
       if (problems.length && !manager) return { player: null, problems: null, missing: false };
       if (main.state !== 'ready') return { player: null, problems, missing: false };
-      const describedVideo = main.audioDescription === 'described_version' && main.describedVideoId ? await videos.byId(main.describedVideoId) : null;
+      const describedVideo =
+        main.audioDescription === 'described_version' && main.describedVideoId
+          ? await videos.byId(main.describedVideoId)
+          : null;
       const describedAvailable = !!describedVideo && describedVideo.state === 'ready';
       const video = wantDescribed && describedAvailable ? describedVideo! : main;
       return {

@@ -15,13 +15,25 @@ export const uploadSchema = z.object({
       .pipe(z.string().max(80, 'videos:errors.slugInvalid').regex(SLUG, 'videos:errors.slugInvalid')),
   ),
   audience: z.preprocess(
-    (v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : v === '' || v === undefined ? null : Number.NaN),
+    (v) =>
+      typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v)
+        ? Number(v)
+        : v === '' || v === undefined
+          ? null
+          : Number.NaN,
     z.number({ error: 'videos:errors.audienceInvalid' }).int('videos:errors.audienceInvalid').nullable(),
   ),
 });
 
 const time = (key: string) =>
-  z.preprocess((v) => (typeof v === 'string' ? parseEditorTime(v) ?? undefined : undefined), z.number({ error: key }).int().min(0).max(24 * 3_600_000 - 1, key));
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (parseEditorTime(v) ?? undefined) : undefined),
+    z
+      .number({ error: key })
+      .int()
+      .min(0)
+      .max(24 * 3_600_000 - 1, key),
+  );
 
 /** One cue in the cue editor: a start and end time and its text. */
 export const cueSchema = z
@@ -39,7 +51,10 @@ export const cueSchema = z
 export const audioDescriptionSchema = z
   .object({
     audioDescription: z.enum(AUDIO_DESCRIPTIONS, { error: 'videos:errors.audioDescriptionRequired' }),
-    describedVideoId: z.preprocess((v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : null), z.number().nullable()),
+    describedVideoId: z.preprocess(
+      (v) => (typeof v === 'string' && /^[1-9][0-9]{0,9}$/.test(v) ? Number(v) : null),
+      z.number().nullable(),
+    ),
   })
   .refine((d) => d.audioDescription !== 'described_version' || d.describedVideoId !== null, {
     path: ['describedVideoId'],

@@ -4,7 +4,9 @@ import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { buildPerson } from '../support/test-app';
 
-const migration = require(path.join(__dirname, '..', '..', 'migrations', '202612020500000_account_safety.ts')) as Knex.Migration;
+const migration = require(
+  path.join(__dirname, '..', '..', 'migrations', '202612020500000_account_safety.ts'),
+) as Knex.Migration;
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -2,7 +2,15 @@ import request from 'supertest';
 import * as cheerio from 'cheerio';
 import { Pool } from 'pg';
 import { createApp } from '../../server/app';
-import { buildPerson, buildUnit, csrfFrom, loginAs, PASSWORD, startTestApp, type TestApp } from '../support/test-app';
+import {
+  buildPerson,
+  buildUnit,
+  csrfFrom,
+  loginAs,
+  PASSWORD,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,7 +23,10 @@ describe('POST /logga-in', () => {
     const person = await buildPerson(t.db);
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/logga-in');
-    const res = await agent.post('/logga-in').type('form').send({ _csrf: token, email: person.email.toUpperCase(), password: PASSWORD });
+    const res = await agent
+      .post('/logga-in')
+      .type('form')
+      .send({ _csrf: token, email: person.email.toUpperCase(), password: PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/mina-kurser');
     const page = await agent.get('/mina-kurser');
@@ -27,7 +38,10 @@ describe('POST /logga-in', () => {
     const person = await buildPerson(t.db);
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/logga-in');
-    const res = await agent.post('/logga-in').type('form').send({ _csrf: token, email: person.email, password: 'fel-lösenord' });
+    const res = await agent
+      .post('/logga-in')
+      .type('form')
+      .send({ _csrf: token, email: person.email, password: 'fel-lösenord' });
     expect(res.status).toBe(401);
     const $ = cheerio.load(res.text);
     expect($('.error-summary').text()).toContain('Fel e-postadress eller lösenord');
@@ -36,7 +50,10 @@ describe('POST /logga-in', () => {
 
   it('refuses a form without CSRF token with 403 and saves nothing', async () => {
     const person = await buildPerson(t.db);
-    const res = await request(t.app).post('/logga-in').type('form').send({ email: person.email, password: PASSWORD });
+    const res = await request(t.app)
+      .post('/logga-in')
+      .type('form')
+      .send({ email: person.email, password: PASSWORD });
     expect(res.status).toBe(403);
     expect(res.text).toContain('Formuläret hade gått ut');
     expect(res.text).not.toMatch(/at .*\.ts:\d+/);
@@ -47,7 +64,10 @@ describe('POST /logga-in', () => {
     await t.db('users').where({ id: person.id }).update({ disabled_at: new Date() });
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/logga-in');
-    const res = await agent.post('/logga-in').type('form').send({ _csrf: token, email: person.email, password: PASSWORD });
+    const res = await agent
+      .post('/logga-in')
+      .type('form')
+      .send({ _csrf: token, email: person.email, password: PASSWORD });
     expect(res.status).toBe(401);
   });
 
@@ -66,7 +86,15 @@ describe('POST /logga-in', () => {
       const agent = request.agent(limited.app);
       const token = await csrfFrom(agent, '/logga-in');
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await agent.post('/logga-in').type('form').send({ _csrf: token, email: 'x@test.se', password: 'nej' })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push(
+          (
+            await agent
+              .post('/logga-in')
+              .type('form')
+              .send({ _csrf: token, email: 'x@test.se', password: 'nej' })
+          ).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await limited.close();
@@ -93,7 +121,11 @@ describe('sessions', () => {
   it('answers an expired session on a form with 401 and a message to log in again', async () => {
     const res = await request(t.app).get('/mina-kurser');
     expect(res.status).toBe(302);
-    const post = await request(t.app).post('/kurser/test-kurs/starta').set('Accept', 'text/html').type('form').send({});
+    const post = await request(t.app)
+      .post('/kurser/test-kurs/starta')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({});
     expect(post.status).toBe(403);
   });
 });
@@ -104,7 +136,18 @@ describe('POST /ga-med', () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
     const email = `ny-${Date.now()}@test.se`;
-    const res = await agent.post('/ga-med').type('form').send({ _csrf: token, joinCode: ` ${unit.joinCode.toLowerCase()} `, name: 'Ny Person', email, jobRole: 'underskoterska', password: 'ett-bra-lösenord', passwordAgain: 'ett-bra-lösenord' });
+    const res = await agent
+      .post('/ga-med')
+      .type('form')
+      .send({
+        _csrf: token,
+        joinCode: ` ${unit.joinCode.toLowerCase()} `,
+        name: 'Ny Person',
+        email,
+        jobRole: 'underskoterska',
+        password: 'ett-bra-lösenord',
+        passwordAgain: 'ett-bra-lösenord',
+      });
     expect(res.status).toBe(303);
     const user = await t.db('users').where({ email }).first();
     expect(user).toMatchObject({ unit_id: unit.id, job_role: 'underskoterska', name: 'Ny Person' });
@@ -115,7 +158,18 @@ describe('POST /ga-med', () => {
   it('re-renders with 400 and a message beside each wrong field, keeping what was typed', async () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
-    const res = await agent.post('/ga-med').type('form').send({ _csrf: token, joinCode: 'FINNS-INTE', name: '', email: 'inte-en-adress', jobRole: '', password: 'kort', passwordAgain: 'annat' });
+    const res = await agent
+      .post('/ga-med')
+      .type('form')
+      .send({
+        _csrf: token,
+        joinCode: 'FINNS-INTE',
+        name: '',
+        email: 'inte-en-adress',
+        jobRole: '',
+        password: 'kort',
+        passwordAgain: 'annat',
+      });
     expect(res.status).toBe(400);
     const $ = cheerio.load(res.text);
     expect($('#email-error').text()).toContain('namn@exempel.se');
@@ -128,7 +182,18 @@ describe('POST /ga-med', () => {
   it('refuses an unknown join code', async () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
-    const res = await agent.post('/ga-med').type('form').send({ _csrf: token, joinCode: 'ABCD-EFGH', name: 'A', email: 'a@b.se', jobRole: 'underskoterska', password: 'ett-bra-lösenord', passwordAgain: 'ett-bra-lösenord' });
+    const res = await agent
+      .post('/ga-med')
+      .type('form')
+      .send({
+        _csrf: token,
+        joinCode: 'ABCD-EFGH',
+        name: 'A',
+        email: 'a@b.se',
+        jobRole: 'underskoterska',
+        password: 'ett-bra-lösenord',
+        passwordAgain: 'ett-bra-lösenord',
+      });
     expect(res.status).toBe(400);
     expect(cheerio.load(res.text)('#joinCode-error').text()).toContain('Koden finns inte');
   });
@@ -138,10 +203,23 @@ describe('POST /ga-med', () => {
     const email = `dubbel-${Date.now()}@test.se`;
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
-    const form = { _csrf: token, joinCode: unit.joinCode, name: 'Dubbel', email, jobRole: 'underskoterska', password: 'ett-bra-lösenord', passwordAgain: 'ett-bra-lösenord' };
-    const [a, b] = await Promise.all([agent.post('/ga-med').type('form').send(form), agent.post('/ga-med').type('form').send(form)]);
+    const form = {
+      _csrf: token,
+      joinCode: unit.joinCode,
+      name: 'Dubbel',
+      email,
+      jobRole: 'underskoterska',
+      password: 'ett-bra-lösenord',
+      passwordAgain: 'ett-bra-lösenord',
+    };
+    const [a, b] = await Promise.all([
+      agent.post('/ga-med').type('form').send(form),
+      agent.post('/ga-med').type('form').send(form),
+    ]);
     expect([a.status, b.status].sort()).toEqual([303, 409]);
-    expect(await t.db('users').whereRaw('lower(email) = ?', [email]).count('* as n').first()).toEqual({ n: 1 });
+    expect(await t.db('users').whereRaw('lower(email) = ?', [email]).count('* as n').first()).toEqual({
+      n: 1,
+    });
   });
 });
 
@@ -174,7 +252,10 @@ describe('security headers and languages', () => {
     const agent = request.agent(t.app);
     expect((await agent.get('/logga-in')).text).toContain('<html lang="sv">');
     const token = await csrfFrom(agent, '/logga-in');
-    const res = await agent.post('/sprak').type('form').send({ _csrf: token, lang: 'en', returnTo: '/logga-in' });
+    const res = await agent
+      .post('/sprak')
+      .type('form')
+      .send({ _csrf: token, lang: 'en', returnTo: '/logga-in' });
     expect(res.headers.location).toBe('/logga-in');
     const page = await agent.get('/logga-in');
     expect(page.text).toContain('<html lang="en">');
@@ -184,7 +265,10 @@ describe('security headers and languages', () => {
   it('never redirects to another site after switching language', async () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/logga-in');
-    const res = await agent.post('/sprak').type('form').send({ _csrf: token, lang: 'en', returnTo: '//evil.example/' });
+    const res = await agent
+      .post('/sprak')
+      .type('form')
+      .send({ _csrf: token, lang: 'en', returnTo: '//evil.example/' });
     expect(res.headers.location).toBe('/');
   });
 

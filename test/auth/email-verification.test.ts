@@ -16,7 +16,18 @@ async function join(email: string) {
   const unit = await buildUnit(t.db);
   const agent = request.agent(t.app);
   const token = await csrfFrom(agent, '/ga-med');
-  const res = await agent.post('/ga-med').type('form').send({ _csrf: token, joinCode: unit.joinCode, name: 'Ny Medarbetare', email, jobRole: 'underskoterska', password: 'ett bra långt lösen', passwordAgain: 'ett bra långt lösen' });
+  const res = await agent
+    .post('/ga-med')
+    .type('form')
+    .send({
+      _csrf: token,
+      joinCode: unit.joinCode,
+      name: 'Ny Medarbetare',
+      email,
+      jobRole: 'underskoterska',
+      password: 'ett bra långt lösen',
+      passwordAgain: 'ett bra långt lösen',
+    });
   return { agent, res };
 }
 
@@ -58,7 +69,10 @@ describe('joining with a code', () => {
     const email = `igen-${Date.now()}@test.se`;
     const { agent } = await join(email);
     const first = verifyPath((await t.db('outbox_messages').where({ to_address: email }).first()).text_body)!;
-    await t.db('auth_tokens').where({ email, purpose: 'verify' }).update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
+    await t
+      .db('auth_tokens')
+      .where({ email, purpose: 'verify' })
+      .update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
     expect((await request(t.app).get(first)).status).toBe(410);
 
     const csrf = await csrfFrom(agent, '/bekrafta-e-post');
@@ -73,9 +87,19 @@ describe('joining with a code', () => {
     const email = `byter-${Date.now()}@test.se`;
     await join(email);
     const path = verifyPath((await t.db('outbox_messages').where({ to_address: email }).first()).text_body)!;
-    await t.db('users').where({ email }).update({ email: `annan-${email}` });
+    await t
+      .db('users')
+      .where({ email })
+      .update({ email: `annan-${email}` });
     expect((await request(t.app).get(path)).status).toBe(410);
-    expect((await t.db('users').where({ email: `annan-${email}` }).first()).email_verified_at).toBeNull();
+    expect(
+      (
+        await t
+          .db('users')
+          .where({ email: `annan-${email}` })
+          .first()
+      ).email_verified_at,
+    ).toBeNull();
   });
 
   it('verifies the address when a reset link mailed to it is used', async () => {
@@ -85,8 +109,13 @@ describe('joining with a code', () => {
     const csrf = await csrfFrom(anon, '/glomt-losenord');
     const asked = await anon.post('/glomt-losenord').type('form').send({ _csrf: csrf, email });
     expect(asked.status).toBe(303);
-    const reset = /https?:\/\/[^/\s]+(\/aterstall-losenord\/[A-Za-z0-9_-]+)/.exec((await t.db('outbox_messages').where({ to_address: email }).orderBy('id', 'desc').first()).text_body)![1];
-    const res = await anon.post(reset).type('form').send({ _csrf: csrf, password: 'nytt långt lösenord', passwordAgain: 'nytt långt lösenord' });
+    const reset = /https?:\/\/[^/\s]+(\/aterstall-losenord\/[A-Za-z0-9_-]+)/.exec(
+      (await t.db('outbox_messages').where({ to_address: email }).orderBy('id', 'desc').first()).text_body,
+    )![1];
+    const res = await anon
+      .post(reset)
+      .type('form')
+      .send({ _csrf: csrf, password: 'nytt långt lösenord', passwordAgain: 'nytt långt lösenord' });
     expect(res.status).toBe(303);
     expect((await t.db('users').where({ email }).first()).email_verified_at).not.toBeNull();
   });

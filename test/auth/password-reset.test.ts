@@ -1,7 +1,15 @@
 /** Issue 11, a way back in: the reset mail, its single-use expiring link, changing a password, and the rules for new passwords. */
 import request from 'supertest';
 import * as cheerio from 'cheerio';
-import { buildPerson, buildUnit, csrfFrom, loginAs, PASSWORD, startTestApp, type TestApp } from '../support/test-app';
+import {
+  buildPerson,
+  buildUnit,
+  csrfFrom,
+  loginAs,
+  PASSWORD,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,14 +23,25 @@ async function askForReset(email: string, agent = request.agent(t.app)) {
 }
 
 /** The newest mail to an address in the outbox, and the reset link's path in it. */
-async function resetLinkFor(email: string): Promise<{ path: string; mail: { user_id: number | null; subject: string } }> {
-  const mail = await t.db('outbox_messages').whereRaw('lower(to_address) = lower(?)', [email]).orderBy('id', 'desc').first();
+async function resetLinkFor(
+  email: string,
+): Promise<{ path: string; mail: { user_id: number | null; subject: string } }> {
+  const mail = await t
+    .db('outbox_messages')
+    .whereRaw('lower(to_address) = lower(?)', [email])
+    .orderBy('id', 'desc')
+    .first();
   const match = /https?:\/\/[^/\s]+(\/aterstall-losenord\/[A-Za-z0-9_-]+)/.exec(mail?.text_body ?? '');
   if (!match) throw new Error(`No reset link mailed to ${email}`);
   return { path: match[1], mail };
 }
 
-async function setNewPassword(path: string, password: string, again = password, agent = request.agent(t.app)) {
+async function setNewPassword(
+  path: string,
+  password: string,
+  again = password,
+  agent = request.agent(t.app),
+) {
   const token = await csrfFrom(agent, path).catch(() => csrfFrom(agent, '/logga-in'));
   return agent.post(path).type('form').send({ _csrf: token, password, passwordAgain: again });
 }
@@ -70,11 +89,18 @@ describe('Glömt lösenordet?', () => {
     const person = await buildPerson(t.db);
     await askForReset(person.email);
     const { path } = await resetLinkFor(person.email);
-    const row = await t.db('auth_tokens').where({ user_id: person.id, purpose: 'reset' }).orderBy('id', 'desc').first();
+    const row = await t
+      .db('auth_tokens')
+      .where({ user_id: person.id, purpose: 'reset' })
+      .orderBy('id', 'desc')
+      .first();
     // Issued with one hour to live.
     const lifetime = (new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()) / 1000;
     expect(lifetime).toBeCloseTo(3600, -1);
-    await t.db('auth_tokens').where({ id: row.id }).update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
+    await t
+      .db('auth_tokens')
+      .where({ id: row.id })
+      .update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
     expect((await request(t.app).get(path)).status).toBe(410);
     expect((await setNewPassword(path, 'ett helt nytt lösenord')).status).toBe(410);
     await loginAs(t.app, person.email, PASSWORD);
@@ -96,7 +122,9 @@ describe('Glömt lösenordet?', () => {
   it('re-renders an empty or malformed address with an error summary (400)', async () => {
     const res = await askForReset('inte-en-adress');
     expect(res.status).toBe(400);
-    expect(cheerio.load(res.text)('.error-summary a[href="#email"]').text()).toContain('Skriv en e-postadress');
+    expect(cheerio.load(res.text)('.error-summary a[href="#email"]').text()).toContain(
+      'Skriv en e-postadress',
+    );
   });
 
   it('sends at most three reset mails an hour to one address', async () => {
@@ -139,11 +167,23 @@ describe('the new password', () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
     const email = `nils.nilsson-${Date.now()}@test.se`;
-    const base = { _csrf: token, joinCode: unit.joinCode, name: 'Nils Nilsson', email, jobRole: 'underskoterska' };
-    const common = await agent.post('/ga-med').type('form').send({ ...base, password: 'lösenord123', passwordAgain: 'lösenord123' });
+    const base = {
+      _csrf: token,
+      joinCode: unit.joinCode,
+      name: 'Nils Nilsson',
+      email,
+      jobRole: 'underskoterska',
+    };
+    const common = await agent
+      .post('/ga-med')
+      .type('form')
+      .send({ ...base, password: 'lösenord123', passwordAgain: 'lösenord123' });
     expect(common.status).toBe(400);
     expect(cheerio.load(common.text)('.error-summary').text()).toContain('Lösenordet är för vanligt');
-    const own = await agent.post('/ga-med').type('form').send({ ...base, password: email, passwordAgain: email });
+    const own = await agent
+      .post('/ga-med')
+      .type('form')
+      .send({ ...base, password: email, passwordAgain: email });
     expect(own.status).toBe(400);
     expect(cheerio.load(own.text)('.error-summary').text()).toContain('din e-postadress eller ditt namn');
     expect(await t.db('users').where({ email }).first()).toBeUndefined();
@@ -151,20 +191,41 @@ describe('the new password', () => {
 });
 
 describe('Byt lösenord (/mina-uppgifter/losenord)', () => {
-  it('requires the current password, then changes it and ends the person\'s other sessions', async () => {
+  it("requires the current password, then changes it and ends the person's other sessions", async () => {
     const person = await buildPerson(t.db);
     const me = await loginAs(t.app, person.email);
     const elsewhere = await loginAs(t.app, person.email);
     const page = await me.agent.get('/mina-uppgifter');
     expect(cheerio.load(page.text)('a[href="/mina-uppgifter/losenord"]').length).toBe(1);
 
-    const wrong = await me.agent.post('/mina-uppgifter/losenord').type('form').send({ _csrf: me.csrf, currentPassword: 'fel-lösenord-9', password: 'grön stol i hallen', passwordAgain: 'grön stol i hallen' });
+    const wrong = await me.agent
+      .post('/mina-uppgifter/losenord')
+      .type('form')
+      .send({
+        _csrf: me.csrf,
+        currentPassword: 'fel-lösenord-9',
+        password: 'grön stol i hallen',
+        passwordAgain: 'grön stol i hallen',
+      });
     expect(wrong.status).toBe(400);
-    expect(cheerio.load(wrong.text)('.error-summary a[href="#currentPassword"]').text()).toContain('Det nuvarande lösenordet är fel');
-    const missing = await me.agent.post('/mina-uppgifter/losenord').type('form').send({ _csrf: me.csrf, password: 'grön stol i hallen', passwordAgain: 'grön stol i hallen' });
+    expect(cheerio.load(wrong.text)('.error-summary a[href="#currentPassword"]').text()).toContain(
+      'Det nuvarande lösenordet är fel',
+    );
+    const missing = await me.agent
+      .post('/mina-uppgifter/losenord')
+      .type('form')
+      .send({ _csrf: me.csrf, password: 'grön stol i hallen', passwordAgain: 'grön stol i hallen' });
     expect(missing.status).toBe(400);
 
-    const ok = await me.agent.post('/mina-uppgifter/losenord').type('form').send({ _csrf: me.csrf, currentPassword: PASSWORD, password: 'grön stol i hallen', passwordAgain: 'grön stol i hallen' });
+    const ok = await me.agent
+      .post('/mina-uppgifter/losenord')
+      .type('form')
+      .send({
+        _csrf: me.csrf,
+        currentPassword: PASSWORD,
+        password: 'grön stol i hallen',
+        passwordAgain: 'grön stol i hallen',
+      });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/mina-uppgifter?losenord=bytt');
     expect((await me.agent.get(ok.headers.location)).text).toContain('Ditt lösenord är bytt');
@@ -175,7 +236,15 @@ describe('Byt lösenord (/mina-uppgifter/losenord)', () => {
   it('refuses a common new password', async () => {
     const person = await buildPerson(t.db);
     const me = await loginAs(t.app, person.email);
-    const res = await me.agent.post('/mina-uppgifter/losenord').type('form').send({ _csrf: me.csrf, currentPassword: PASSWORD, password: 'sommar2024', passwordAgain: 'sommar2024' });
+    const res = await me.agent
+      .post('/mina-uppgifter/losenord')
+      .type('form')
+      .send({
+        _csrf: me.csrf,
+        currentPassword: PASSWORD,
+        password: 'sommar2024',
+        passwordAgain: 'sommar2024',
+      });
     expect(res.status).toBe(400);
     await loginAs(t.app, person.email);
   });

@@ -10,7 +10,10 @@ beforeAll(async () => {
   const coursesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-svg-'));
   fs.cpSync(FIXTURE_COURSES, coursesDir, { recursive: true });
   t = await startTestApp({ coursesDir });
-  const person = await buildPerson(t.db, { jobRole: null, permissions: [{ kind: 'educator', organisationId: null, unitId: null }] });
+  const person = await buildPerson(t.db, {
+    jobRole: null,
+    permissions: [{ kind: 'educator', organisationId: null, unitId: null }],
+  });
   educator = await loginAs(t.app, person.email);
 });
 afterAll(async () => t.close());
@@ -18,8 +21,13 @@ afterAll(async () => t.close());
 describe('POST /redigera/kurser/:slug/lektioner/:lesson/bilder with an SVG', () => {
   it('refuses a namespaced script with 400, names the element and stores nothing', async () => {
     const url = `/redigera/kurser/test-kurs/lektioner/bromsar/bilder?_csrf=${encodeURIComponent(educator.csrf)}`;
-    const payload = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></svg>';
-    const res = await educator.agent.post(url).attach('image', Buffer.from(payload), { filename: 'x.svg', contentType: 'image/svg+xml' }).field('altStandard', 'Bild').field('altEasy', 'Bild');
+    const payload =
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></svg>';
+    const res = await educator.agent
+      .post(url)
+      .attach('image', Buffer.from(payload), { filename: 'x.svg', contentType: 'image/svg+xml' })
+      .field('altStandard', 'Bild')
+      .field('altEasy', 'Bild');
     expect(res.status).toBe(400);
     const $ = cheerio.load(res.text);
     expect($('#image-error').text()).toContain('inte är tillåtet i en kursbild');

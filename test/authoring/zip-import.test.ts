@@ -46,34 +46,65 @@ function zipBomb(name: string, megabytes: number): Buffer {
   return Buffer.concat([local, fileName, data, central, fileName, end]);
 }
 
-const tempFolders = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('hms-course-')).sort();
+const tempFolders = () =>
+  fs
+    .readdirSync(os.tmpdir())
+    .filter((n) => n.startsWith('hms-course-'))
+    .sort();
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('unzipWithLimits', () => {
   const isImage = (n: string) => n.startsWith('images/');
 
   it('unpacks an ordinary zip', () => {
-    const result = unzipWithLimits(zipSync({ 'course.yaml': text('slug: a\n'), 'images/a.svg': text('<svg/>') }), ZIP_LIMITS, isImage);
+    const result = unzipWithLimits(
+      zipSync({ 'course.yaml': text('slug: a\n'), 'images/a.svg': text('<svg/>') }),
+      ZIP_LIMITS,
+      isImage,
+    );
     expect(result.ok && new Map(result.files).get('course.yaml')).toEqual(text('slug: a\n'));
   });
 
   it('stops at the entry count, the total, the per-file size and the ratio', () => {
-    const many = zipSync(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lessons/l${i}.standard.md`, text('x')])));
-    expect(unzipWithLimits(many, { ...ZIP_LIMITS, entries: 5 }, isImage)).toMatchObject({ ok: false, refusal: { status: 413, key: 'authoring:import.tooManyFiles', params: { limit: 5 } } });
+    const many = zipSync(
+      Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lessons/l${i}.standard.md`, text('x')])),
+    );
+    expect(unzipWithLimits(many, { ...ZIP_LIMITS, entries: 5 }, isImage)).toMatchObject({
+      ok: false,
+      refusal: { status: 413, key: 'authoring:import.tooManyFiles', params: { limit: 5 } },
+    });
     const random = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(Math.random() * 256));
     const two = zipSync({ 'images/a.png': random(3000), 'images/b.png': random(3000) }, { level: 0 });
-    expect(unzipWithLimits(two, { ...ZIP_LIMITS, totalBytes: 5000 }, isImage)).toMatchObject({ ok: false, refusal: { key: 'authoring:import.tooLargeUnpacked' } });
-    expect(unzipWithLimits(two, { ...ZIP_LIMITS, imageBytes: 2000 }, isImage)).toMatchObject({ ok: false, refusal: { key: 'authoring:import.fileTooLarge', params: { name: 'images/a.png' } } });
+    expect(unzipWithLimits(two, { ...ZIP_LIMITS, totalBytes: 5000 }, isImage)).toMatchObject({
+      ok: false,
+      refusal: { key: 'authoring:import.tooLargeUnpacked' },
+    });
+    expect(unzipWithLimits(two, { ...ZIP_LIMITS, imageBytes: 2000 }, isImage)).toMatchObject({
+      ok: false,
+      refusal: { key: 'authoring:import.fileTooLarge', params: { name: 'images/a.png' } },
+    });
     const bomb = zipBomb('lessons/a.standard.md', 8);
-    expect(unzipWithLimits(bomb, { ...ZIP_LIMITS, textBytes: 100 * 1024 * 1024 }, isImage)).toMatchObject({ ok: false, refusal: { status: 413, key: 'authoring:import.ratio' } });
+    expect(unzipWithLimits(bomb, { ...ZIP_LIMITS, textBytes: 100 * 1024 * 1024 }, isImage)).toMatchObject({
+      ok: false,
+      refusal: { status: 413, key: 'authoring:import.ratio' },
+    });
   });
 
   it('refuses names that climb out, are absolute, or are . and ..', () => {
     for (const name of ['images/.', 'images/..', '../x', '/x', 'a//b', 'C:/x', 'a\\b']) {
-      expect(unzipWithLimits(zipSync({ [name]: text('x') }), ZIP_LIMITS, isImage)).toMatchObject({ ok: false, refusal: { status: 422, key: 'authoring:import.unsafeName', params: { name } } });
+      expect(unzipWithLimits(zipSync({ [name]: text('x') }), ZIP_LIMITS, isImage)).toMatchObject({
+        ok: false,
+        refusal: { status: 422, key: 'authoring:import.unsafeName', params: { name } },
+      });
     }
     // A folder entry is no file and no danger.
-    expect(unzipWithLimits(zipSync({ 'kurs/': new Uint8Array(), 'kurs/course.yaml': text('x') }), ZIP_LIMITS, isImage).ok).toBe(true);
+    expect(
+      unzipWithLimits(
+        zipSync({ 'kurs/': new Uint8Array(), 'kurs/course.yaml': text('x') }),
+        ZIP_LIMITS,
+        isImage,
+      ).ok,
+    ).toBe(true);
   });
 });
 
@@ -82,7 +113,10 @@ describe('importing a zip bomb over HTTP', () => {
   let educator: Awaited<ReturnType<typeof loginAs>>;
   beforeAll(async () => {
     t = await startTestApp();
-    const person = await buildPerson(t.db, { jobRole: null, permissions: [{ kind: 'educator', organisationId: null, unitId: null }] });
+    const person = await buildPerson(t.db, {
+      jobRole: null,
+      permissions: [{ kind: 'educator', organisationId: null, unitId: null }],
+    });
     educator = await loginAs(t.app, person.email);
   });
   afterAll(async () => t.close());
@@ -116,14 +150,19 @@ describe('importing a zip bomb over HTTP', () => {
   });
 
   it('checks images in a zip by their content, as the editor does for an upload', async () => {
-    const exported = await educator.agent.get('/redigera/kurser/test-kurs/export.zip').buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const exported = await educator.agent
+      .get('/redigera/kurser/test-kurs/export.zip')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const files = unzipSync(new Uint8Array(exported.body as Buffer));
     files['test-kurs/images/falsk.png'] = text('hej, jag är ingen PNG');
-    const res = await educator.agent.post(`/redigera/importera?_csrf=${encodeURIComponent(educator.csrf)}`).attach('zip', Buffer.from(zipSync(files)), 'kurs.zip');
+    const res = await educator.agent
+      .post(`/redigera/importera?_csrf=${encodeURIComponent(educator.csrf)}`)
+      .attach('zip', Buffer.from(zipSync(files)), 'kurs.zip');
     expect(res.status).toBe(422);
     expect(res.text).toContain('falsk.png');
     expect(res.text).toContain('inte en bild av den typ som namnet säger');

@@ -1,4 +1,14 @@
-import { formatBankgiro, formatOrgNumber, luhnCheckDigit, luhnValid, normaliseBankgiro, normaliseOrgNumber, normalisePostalZone, normaliseVatNumber, vatNumberFor } from '../../server/billing/identifiers';
+import {
+  formatBankgiro,
+  formatOrgNumber,
+  luhnCheckDigit,
+  luhnValid,
+  normaliseBankgiro,
+  normaliseOrgNumber,
+  normalisePostalZone,
+  normaliseVatNumber,
+  vatNumberFor,
+} from '../../server/billing/identifiers';
 
 describe('Swedish organisation numbers', () => {
   it('accepts a number with a valid Luhn check digit, with or without the dash', () => {

@@ -15,16 +15,37 @@ afterAll(async () => t.close());
 
 /** A draft invoice of one training day for a customer. */
 async function draft(organisationId: number, buyerReference = 'REF-1'): Promise<number> {
-  return t.db.transaction(async (trx) =>
-    (await t.services.invoices.createDraft(trx, {
-      kind: 'invoice', organisationId, trainingOrderId: null, creditedInvoiceId: null, reason: 'delivery', buyerReference, costCentre: null,
-      orderLabel: 'Utbildning', deliveryDate: swedishDate(new Date()), note: null, createdBy: null,
-      lines: [{ articleCode: 'half_day', description: 'Utbildning, halvdag', quantity: 1, unitCode: 'C62', unitPriceOre: 300000, lineTotalOre: 300000, vat: { category: 'S', percent: 25, exemptionReason: null } }],
-    }))!,
+  return t.db.transaction(
+    async (trx) =>
+      (await t.services.invoices.createDraft(trx, {
+        kind: 'invoice',
+        organisationId,
+        trainingOrderId: null,
+        creditedInvoiceId: null,
+        reason: 'delivery',
+        buyerReference,
+        costCentre: null,
+        orderLabel: 'Utbildning',
+        deliveryDate: swedishDate(new Date()),
+        note: null,
+        createdBy: null,
+        lines: [
+          {
+            articleCode: 'half_day',
+            description: 'Utbildning, halvdag',
+            quantity: 1,
+            unitCode: 'C62',
+            unitPriceOre: 300000,
+            lineTotalOre: 300000,
+            vat: { category: 'S', percent: 25, exemptionReason: null },
+          },
+        ],
+      }))!,
   );
 }
 
-const numbers = async () => (await t.db('invoices').whereNotNull('number').orderBy('number').pluck('number')) as number[];
+const numbers = async () =>
+  (await t.db('invoices').whereNotNull('number').orderBy('number').pluck('number')) as number[];
 
 describe('the invoice number series', () => {
   it('stays gap-free and unique when many invoices are issued at the same moment, some of them failing', async () => {
@@ -43,7 +64,12 @@ describe('the invoice number series', () => {
     const all = await numbers();
     expect(all).toEqual(Array.from({ length: all.length }, (_v, i) => all[0] + i));
     // The failed ones are still drafts without a number.
-    expect(await t.db('invoices').whereIn('id', ids).whereNull('number').pluck('status')).toEqual(['draft', 'draft', 'draft', 'draft']);
+    expect(await t.db('invoices').whereIn('id', ids).whereNull('number').pluck('status')).toEqual([
+      'draft',
+      'draft',
+      'draft',
+      'draft',
+    ]);
   });
 
   it('numbers a double-clicked issue once', async () => {
@@ -51,7 +77,9 @@ describe('the invoice number series', () => {
     const id = await draft(customer.id);
     const before = (await t.db('invoice_number_series').first()).next_number;
     const { agent, csrf } = await loginAs(t.app, (await t.db('users').where({ id: adminId }).first()).email);
-    const results = await Promise.all([1, 2, 3].map(() => agent.post(`/admin/fakturor/${id}/utfarda`).type('form').send({ _csrf: csrf })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => agent.post(`/admin/fakturor/${id}/utfarda`).type('form').send({ _csrf: csrf })),
+    );
     expect(results.map((r) => r.status)).toEqual([303, 303, 303]);
     expect((await t.db('invoices').where({ id }).first()).number).toBe(before);
     expect((await t.db('invoice_number_series').first()).next_number).toBe(before + 1);
@@ -80,14 +108,40 @@ describe('administration of money', () => {
   it('adds a price from a date: the open price ends the day before, and later orders use the new one', async () => {
     const { agent, csrf } = await adminAgent();
     const from = addDays(swedishDate(new Date()), 100);
-    const res = await agent.post('/admin/prislista').type('form').send({ _csrf: csrf, articleCode: 'half_day', validFrom: from, price: '3 200', vatCategory: 'S', vatPercent: '25' });
+    const res = await agent
+      .post('/admin/prislista')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        articleCode: 'half_day',
+        validFrom: from,
+        price: '3 200',
+        vatCategory: 'S',
+        vatPercent: '25',
+      });
     expect(res.status).toBe(303);
-    const entries = await t.db('price_list_entries').where({ article_code: 'half_day' }).orderBy('valid_from');
-    expect(entries.map((e) => [e.valid_from, e.valid_until, e.unit_price_ore])).toEqual([['2026-01-01', addDays(from, -1), 300000], [from, null, 320000]]);
+    const entries = await t
+      .db('price_list_entries')
+      .where({ article_code: 'half_day' })
+      .orderBy('valid_from');
+    expect(entries.map((e) => [e.valid_from, e.valid_until, e.unit_price_ore])).toEqual([
+      ['2026-01-01', addDays(from, -1), 300000],
+      [from, null, 320000],
+    ]);
     expect((await t.services.priceList.priceOn('half_day', addDays(from, 5)))!.unitPriceOre).toBe(320000);
     expect((await t.services.priceList.priceOn('half_day', addDays(from, -1)))!.unitPriceOre).toBe(300000);
     // The same start again overlaps: refused by the database's exclusion constraint, said in Swedish.
-    const overlap = await agent.post('/admin/prislista').type('form').send({ _csrf: csrf, articleCode: 'half_day', validFrom: from, price: '3300', vatCategory: 'S', vatPercent: '25' });
+    const overlap = await agent
+      .post('/admin/prislista')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        articleCode: 'half_day',
+        validFrom: from,
+        price: '3300',
+        vatCategory: 'S',
+        vatPercent: '25',
+      });
     expect(overlap.status).toBe(409);
     expect(cheerio.load(overlap.text)('#validFrom-error').text()).toContain('överlappar');
   });
@@ -95,43 +149,132 @@ describe('administration of money', () => {
   it('takes an exempt article only with a stated reason, and refuses a VAT rate Sweden does not have', async () => {
     const { agent, csrf } = await adminAgent();
     const from = addDays(swedishDate(new Date()), 200);
-    const noReason = await agent.post('/admin/prislista').type('form').send({ _csrf: csrf, articleCode: 'venue', validFrom: from, price: '1200', vatCategory: 'E' });
+    const noReason = await agent
+      .post('/admin/prislista')
+      .type('form')
+      .send({ _csrf: csrf, articleCode: 'venue', validFrom: from, price: '1200', vatCategory: 'E' });
     expect(noReason.status).toBe(400);
     expect(cheerio.load(noReason.text)('#exemptionReason-error').text()).toContain('Skriv skälet');
-    const badRate = await agent.post('/admin/prislista').type('form').send({ _csrf: csrf, articleCode: 'venue', validFrom: from, price: '1200', vatCategory: 'S', vatPercent: '20' });
+    const badRate = await agent
+      .post('/admin/prislista')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        articleCode: 'venue',
+        validFrom: from,
+        price: '1200',
+        vatCategory: 'S',
+        vatPercent: '20',
+      });
     expect(badRate.status).toBe(400);
-    const ok = await agent.post('/admin/prislista').type('form').send({ _csrf: csrf, articleCode: 'venue', validFrom: from, price: '1200', vatCategory: 'E', exemptionReason: 'Undantag enligt 10 kap. 15 § ML' });
+    const ok = await agent
+      .post('/admin/prislista')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        articleCode: 'venue',
+        validFrom: from,
+        price: '1200',
+        vatCategory: 'E',
+        exemptionReason: 'Undantag enligt 10 kap. 15 § ML',
+      });
     expect(ok.status).toBe(303);
-    expect((await t.services.priceList.priceOn('venue', from))!.vat).toEqual({ category: 'E', percent: 0, exemptionReason: 'Undantag enligt 10 kap. 15 § ML' });
+    expect((await t.services.priceList.priceOn('venue', from))!.vat).toEqual({
+      category: 'E',
+      percent: 0,
+      exemptionReason: 'Undantag enligt 10 kap. 15 § ML',
+    });
   });
 
   it('validates master data: Luhn check digit, VAT number matching the organisation number, postcode', async () => {
     const { agent, csrf } = await adminAgent();
     const customer = await buildCustomer(t.db, { complete: false });
-    const bad = await agent.post(`/admin/kunder/${customer.id}`).type('form').send({ _csrf: csrf, orgNumber: '212099-0103', vatNumber: 'SE212099010201', postalZone: '7218', peppolScheme: '0007' });
+    const bad = await agent
+      .post(`/admin/kunder/${customer.id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        orgNumber: '212099-0103',
+        vatNumber: 'SE212099010201',
+        postalZone: '7218',
+        peppolScheme: '0007',
+      });
     expect(bad.status).toBe(400);
     const $ = cheerio.load(bad.text);
     expect($('#orgNumber-error').text()).toContain('Organisationsnumret är inte giltigt');
     expect($('#postalZone-error').text()).toContain('fem siffror');
-    const mismatch = await agent.post(`/admin/kunder/${customer.id}`).type('form').send({ _csrf: csrf, orgNumber: '212099-0102', vatNumber: 'SE232199000001', peppolScheme: '0007' });
+    const mismatch = await agent
+      .post(`/admin/kunder/${customer.id}`)
+      .type('form')
+      .send({ _csrf: csrf, orgNumber: '212099-0102', vatNumber: 'SE232199000001', peppolScheme: '0007' });
     expect(cheerio.load(mismatch.text)('#vatNumber-error').text()).toContain('organisationsnumret och 01');
-    const ok = await agent.post(`/admin/kunder/${customer.id}`).type('form').send({ _csrf: csrf, orgNumber: '212099-0102', vatNumber: 'se212099010201', streetName: 'Stadshuset', postalZone: '72187', cityName: 'Västerås', peppolScheme: '0007' });
+    const ok = await agent
+      .post(`/admin/kunder/${customer.id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        orgNumber: '212099-0102',
+        vatNumber: 'se212099010201',
+        streetName: 'Stadshuset',
+        postalZone: '72187',
+        cityName: 'Västerås',
+        peppolScheme: '0007',
+      });
     expect(ok.status).toBe(303);
-    expect(await t.db('organisation_billing_details').where({ organisation_id: customer.id }).first()).toMatchObject({ vat_number: 'SE212099010201', postal_zone: '721 87' });
+    expect(
+      await t.db('organisation_billing_details').where({ organisation_id: customer.id }).first(),
+    ).toMatchObject({ vat_number: 'SE212099010201', postal_zone: '721 87' });
     // The database refuses an invalid organisation number even if the form were bypassed.
-    await expect(t.db('organisations').where({ id: customer.id }).update({ org_number: '2120990103' })).rejects.toThrow(/luhn/);
+    await expect(
+      t.db('organisations').where({ id: customer.id }).update({ org_number: '2120990103' }),
+    ).rejects.toThrow(/luhn/);
   });
 
   it('keeps the cancellation policy and Bankgiro in settings, and refuses an invalid Bankgiro', async () => {
     const { agent, csrf } = await adminAgent();
-    const bad = await agent.post('/admin/fakturering').type('form').send({ _csrf: csrf, sellerUnitName: 'Hjälpmedelscentrum', bankgiro: '5050-1056', fSkatt: 'on', paymentTermsDays: '30', freeCancellationDays: '14' });
+    const bad = await agent
+      .post('/admin/fakturering')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        sellerUnitName: 'Hjälpmedelscentrum',
+        bankgiro: '5050-1056',
+        fSkatt: 'on',
+        paymentTermsDays: '30',
+        freeCancellationDays: '14',
+      });
     expect(bad.status).toBe(400);
     expect(cheerio.load(bad.text)('#bankgiro-error').text()).toContain('Bankgironumret är inte giltigt');
     const settings = await t.db('billing_settings').first();
-    const ok = await agent.post('/admin/fakturering').type('form').send({ _csrf: csrf, sellerOrganisationId: String(settings.seller_organisation_id), sellerUnitName: 'Hjälpmedelscentrum', bankgiro: '5050-1055', fSkatt: 'on', paymentTermsDays: '30', freeCancellationDays: '21' });
+    const ok = await agent
+      .post('/admin/fakturering')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        sellerOrganisationId: String(settings.seller_organisation_id),
+        sellerUnitName: 'Hjälpmedelscentrum',
+        bankgiro: '5050-1055',
+        fSkatt: 'on',
+        paymentTermsDays: '30',
+        freeCancellationDays: '21',
+      });
     expect(ok.status).toBe(303);
-    expect(await t.db('billing_settings').first()).toMatchObject({ bankgiro: '50501055', free_cancellation_days: 21 });
-    await agent.post('/admin/fakturering').type('form').send({ _csrf: csrf, sellerOrganisationId: String(settings.seller_organisation_id), sellerUnitName: 'Hjälpmedelscentrum', bankgiro: '5050-1055', fSkatt: 'on', paymentTermsDays: '30', freeCancellationDays: '14' });
+    expect(await t.db('billing_settings').first()).toMatchObject({
+      bankgiro: '50501055',
+      free_cancellation_days: 21,
+    });
+    await agent
+      .post('/admin/fakturering')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        sellerOrganisationId: String(settings.seller_organisation_id),
+        sellerUnitName: 'Hjälpmedelscentrum',
+        bankgiro: '5050-1055',
+        fSkatt: 'on',
+        paymentTermsDays: '30',
+        freeCancellationDays: '14',
+      });
   });
 
   it('refuses an export period that ends before it starts', async () => {

@@ -1,4 +1,10 @@
-import { formatKronor, invoiceTotals, oreToDecimal, parseKronor, vatBreakdown } from '../../server/billing/money';
+import {
+  formatKronor,
+  invoiceTotals,
+  oreToDecimal,
+  parseKronor,
+  vatBreakdown,
+} from '../../server/billing/money';
 import type { VatTreatment } from '../../server/billing/types';
 
 const S25: VatTreatment = { category: 'S', percent: 25, exemptionReason: null };
@@ -11,14 +17,24 @@ describe('invoice totals in öre', () => {
       { lineTotalOre: 500000, vat: S25 },
       { lineTotalOre: 12 * 4500, vat: S25 },
     ]);
-    expect(totals).toEqual({ lineTotalOre: 554000, vatTotalOre: 138500, payableOre: 692500, breakdown: [{ category: 'S', percent: 25, exemptionReason: null, taxableOre: 554000, taxOre: 138500 }] });
+    expect(totals).toEqual({
+      lineTotalOre: 554000,
+      vatTotalOre: 138500,
+      payableOre: 692500,
+      breakdown: [{ category: 'S', percent: 25, exemptionReason: null, taxableOre: 554000, taxOre: 138500 }],
+    });
   });
 
   it('rounds VAT per rate group, half away from zero, to the öre', () => {
     // 0,02 kr at 25 % is 0,005 kr of VAT: rounds to 0,01 kr.
     expect(vatBreakdown([{ lineTotalOre: 2, vat: S25 }])[0].taxOre).toBe(1);
     // Two lines of 0,02 kr are taxed together: 0,04 × 25 % = 0,01 exactly.
-    expect(vatBreakdown([{ lineTotalOre: 2, vat: S25 }, { lineTotalOre: 2, vat: S25 }])[0].taxOre).toBe(1);
+    expect(
+      vatBreakdown([
+        { lineTotalOre: 2, vat: S25 },
+        { lineTotalOre: 2, vat: S25 },
+      ])[0].taxOre,
+    ).toBe(1);
   });
 
   it('keeps one group per standard rate and a single exempt group with every reason', () => {
@@ -46,7 +62,9 @@ describe('reading and writing kronor', () => {
     ['0', 0],
   ])('reads %p as %p öre', (input, ore) => expect(parseKronor(input)).toBe(ore));
 
-  it.each(['', 'tre tusen', '-100', '1,234', '12345678'])('refuses %p', (input) => expect(parseKronor(input)).toBeNull());
+  it.each(['', 'tre tusen', '-100', '1,234', '12345678'])('refuses %p', (input) =>
+    expect(parseKronor(input)).toBeNull(),
+  );
 
   it('writes öre for UBL with a point and two decimals, and for people in Swedish', () => {
     expect(oreToDecimal(692500)).toBe('6925.00');

@@ -3,7 +3,16 @@
  * completion follows the correction and every change is logged (issue 14).
  */
 import * as cheerio from 'cheerio';
-import { admin, buildBooker, buildCustomer, buildOffering, buildOrder, configureSeller, educator, moveIntoPast } from '../support/bookings';
+import {
+  admin,
+  buildBooker,
+  buildCustomer,
+  buildOffering,
+  buildOrder,
+  configureSeller,
+  educator,
+  moveIntoPast,
+} from '../support/bookings';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -20,11 +29,18 @@ async function heldTraining() {
   const teacher = await buildPerson(t.db, { jobRole: null, permissions: educator });
   const boss = await buildPerson(t.db, { jobRole: null, permissions: admin });
   const offering = await buildOffering(t.db);
-  const orderId = await buildOrder(t.db, { organisationId: customer.id, offeringId: offering.id, orderedBy: orderer.id, status: 'confirmed', educatorId: teacher.id });
+  const orderId = await buildOrder(t.db, {
+    organisationId: customer.id,
+    offeringId: offering.id,
+    orderedBy: orderer.id,
+    status: 'confirmed',
+    educatorId: teacher.id,
+  });
   await moveIntoPast(t.db, orderId);
   const amina = await buildPerson(t.db, { unitId: customer.unitId, name: 'Amina Yusuf' });
   const erik = await buildPerson(t.db, { unitId: customer.unitId, name: 'Erik Lind' });
-  const [a, e] = await t.db('training_participants')
+  const [a, e] = await t
+    .db('training_participants')
     .insert([
       { order_id: orderId, user_id: amina.id, name: 'Amina Yusuf', email: amina.email, added_by: orderer.id },
       { order_id: orderId, user_id: erik.id, name: 'Erik Lind', email: erik.email, added_by: orderer.id },
@@ -38,9 +54,16 @@ const post = (s: Awaited<ReturnType<typeof loginAs>>, orderId: number, ids: numb
   s.agent
     .post(`/hmc/bestallningar/${orderId}/narvaro`)
     .type('form')
-    .send([`_csrf=${encodeURIComponent(s.csrf)}`, ...ids.map((id) => `attended=${id}`), ...(correction ? ['correction=1'] : [])].join('&'));
+    .send(
+      [
+        `_csrf=${encodeURIComponent(s.csrf)}`,
+        ...ids.map((id) => `attended=${id}`),
+        ...(correction ? ['correction=1'] : []),
+      ].join('&'),
+    );
 
-const completionOf = async (userId: number, courseId: number | null) => t.db('completions').where({ user_id: userId, course_id: courseId, kind: 'classroom' });
+const completionOf = async (userId: number, courseId: number | null) =>
+  t.db('completions').where({ user_id: userId, course_id: courseId, kind: 'classroom' });
 
 describe('registering attendance', () => {
   it('ticks nobody in advance and says what saving does', async () => {
@@ -80,7 +103,10 @@ describe('correcting attendance', () => {
     expect(await completionOf(amina.id, offering.courseId)).toHaveLength(0);
     expect(await completionOf(erik.id, offering.courseId)).toHaveLength(1);
     const rows = await t.db('training_participants').where({ order_id: orderId }).orderBy('id');
-    expect(rows.map((r) => [r.attended, r.completion_id !== null])).toEqual([[false, false], [true, true]]);
+    expect(rows.map((r) => [r.attended, r.completion_id !== null])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
     const log = await t.db('audit_log').where({ subject: `order:${orderId}` });
     expect(log).toHaveLength(1);
     expect(log[0].action).toBe('attendance.correct');
@@ -97,10 +123,14 @@ describe('correcting attendance', () => {
     await t.services.billing.issue(draft.id, boss.id);
     const res = await post(hmc, orderId, [erikRow], true);
     expect(res.status).toBe(409);
-    expect(cheerio.load(res.text)('.error-summary, main').text()).toContain('Fakturan för utbildningen är redan utfärdad');
+    expect(cheerio.load(res.text)('.error-summary, main').text()).toContain(
+      'Fakturan för utbildningen är redan utfärdad',
+    );
     expect(await completionOf(amina.id, offering.courseId)).toHaveLength(1);
     expect(await t.db('audit_log').where({ subject: `order:${orderId}` })).toHaveLength(0);
-    expect(cheerio.load((await hmc.agent.get(`/hmc/bestallningar/${orderId}`)).text)('input[name="correction"]')).toHaveLength(0);
+    expect(
+      cheerio.load((await hmc.agent.get(`/hmc/bestallningar/${orderId}`)).text)('input[name="correction"]'),
+    ).toHaveLength(0);
   });
 
   it('refuses a participant of another training (404) and another educator (403)', async () => {

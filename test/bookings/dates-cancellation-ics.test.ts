@@ -1,5 +1,11 @@
 import { cancellationTerms } from '../../server/bookings/cancellation';
-import { addDays, isCalendarDate, swedishDate, swedishInstant, swedishTime } from '../../server/bookings/dates';
+import {
+  addDays,
+  isCalendarDate,
+  swedishDate,
+  swedishInstant,
+  swedishTime,
+} from '../../server/bookings/dates';
 import { escapeText, foldLine, icsCalendar } from '../../server/bookings/ics';
 
 describe('Swedish dates and times', () => {
@@ -27,7 +33,14 @@ describe('Swedish dates and times', () => {
 describe('the cancellation policy', () => {
   const startsAt = swedishInstant('2027-03-15', '09:00');
   const at = (date: string, time = '12:00') => swedishInstant(date, time);
-  const terms = (now: Date, o: { byHmc?: boolean; status?: string } = {}) => cancellationTerms({ status: o.status ?? 'confirmed', startsAt, now, freeDays: 14, byHmc: o.byHmc ?? false });
+  const terms = (now: Date, o: { byHmc?: boolean; status?: string } = {}) =>
+    cancellationTerms({
+      status: o.status ?? 'confirmed',
+      startsAt,
+      now,
+      freeDays: 14,
+      byHmc: o.byHmc ?? false,
+    });
 
   it('is free until 14 days before the training day, inclusive', () => {
     expect(terms(at('2027-03-01', '23:59'))).toEqual({ charged: false, freeUntil: '2027-03-01' });
@@ -65,7 +78,12 @@ describe('calendar files (.ics)', () => {
   it('has CRLF lines, UTC times, the UID and the sequence', () => {
     const ics = icsCalendar(event);
     expect(ics.endsWith('\r\n')).toBe(true);
-    expect(ics.split('\r\n').filter((l) => l && !l.startsWith(' ')).every((l) => /^[A-Z-]+[;:]/.test(l))).toBe(true);
+    expect(
+      ics
+        .split('\r\n')
+        .filter((l) => l && !l.startsWith(' '))
+        .every((l) => /^[A-Z-]+[;:]/.test(l)),
+    ).toBe(true);
     expect(ics).toContain('DTSTART:20270315T080000Z\r\n');
     expect(ics).toContain('DTEND:20270315T150000Z\r\n');
     expect(ics).toContain('UID:training-order-7@hjalpmedelsskolan\r\n');

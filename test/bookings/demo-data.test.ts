@@ -27,7 +27,11 @@ describe('demo trainings', () => {
     const educatorId = (await t.db('users').where({ email: 'educator@demo.test' }).first('id')).id;
     const educator = (await t.services.users.findActiveById(educatorId))!;
     const participants = await t.db('training_participants').where({ order_id: order.id }).pluck('id');
-    const { invoiceId, completions } = await t.services.bookings.registerAttendance(educator, order.id, participants);
+    const { invoiceId, completions } = await t.services.bookings.registerAttendance(
+      educator,
+      order.id,
+      participants,
+    );
     // Amina and Erik came: both get the pressure-ulcer course as a classroom completion.
     expect(completions).toBe(2);
     const admin = await t.db('users').where({ email: 'admin@demo.test' }).first('id');
@@ -40,26 +44,38 @@ describe('demo trainings', () => {
     const logger = createLogger('silent');
     await seedDemoData(t.db, logger);
     await seedDemoData(t.db, logger);
-    const order = await t.db('training_orders').where({ request_token: INVOICED_DEMO_TOKEN, status: 'delivered' });
+    const order = await t
+      .db('training_orders')
+      .where({ request_token: INVOICED_DEMO_TOKEN, status: 'delivered' });
     expect(order).toHaveLength(1);
     const docs = await t.db('invoices').where({ training_order_id: order[0].id }).orderBy('id');
-    expect(docs.map((d) => [d.kind, d.status])).toEqual([['invoice', 'issued'], ['credit_note', 'issued']]);
+    expect(docs.map((d) => [d.kind, d.status])).toEqual([
+      ['invoice', 'issued'],
+      ['credit_note', 'issued'],
+    ]);
     const [invoice, credit] = docs;
     expect(credit.credited_invoice_id).toBe(invoice.id);
     expect(credit.payable_ore).toBeLessThan(invoice.payable_ore);
-    expect((await t.db('invoice_lines').where({ invoice_id: invoice.id }).pluck('description')).join(' ')).toContain('Förflyttning i praktiken');
-    expect(await t.db('training_participants').where({ order_id: order[0].id, attended: true })).toHaveLength(3);
+    expect(
+      (await t.db('invoice_lines').where({ invoice_id: invoice.id }).pluck('description')).join(' '),
+    ).toContain('Förflyttning i praktiken');
+    expect(await t.db('training_participants').where({ order_id: order[0].id, attended: true })).toHaveLength(
+      3,
+    );
 
     // The orderer downloads both as PDF and as Peppol e-invoice.
     const booker = await loginAs(t.app, 'booker@demo.test', 'Demo-2026!');
     const list = await booker.agent.get('/fakturor');
     expect(list.text).toContain(String(invoice.number));
     for (const doc of docs) {
-      const pdf = await booker.agent.get(`/fakturor/${doc.id}.pdf`).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const pdf = await booker.agent
+        .get(`/fakturor/${doc.id}.pdf`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(pdf.status).toBe(200);
       expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
       const xml = await booker.agent.get(`/fakturor/${doc.id}.xml`);

@@ -24,7 +24,13 @@ function properties(ics: string): string[] {
     .map((line) => /^[A-Za-z-]+/.exec(line)?.[0] ?? `?${line}`);
 }
 
-const INJECTIONS = ['\rATTENDEE:mailto:evil@example.com', '\r\nATTENDEE:mailto:evil@example.com', '\nATTENDEE:mailto:evil@example.com', '\u2028ATTENDEE:x', '\u000bX-EVIL:1\u0000\u001b'];
+const INJECTIONS = [
+  '\rATTENDEE:mailto:evil@example.com',
+  '\r\nATTENDEE:mailto:evil@example.com',
+  '\nATTENDEE:mailto:evil@example.com',
+  '\u2028ATTENDEE:x',
+  '\u000bX-EVIL:1\u0000\u001b',
+];
 
 describe('icsCalendar with line breaks in what people typed', () => {
   const clean = properties(icsCalendar(event));
@@ -36,7 +42,11 @@ describe('icsCalendar with line breaks in what people typed', () => {
       expect(ics).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
       expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     }
-    const organizer = icsCalendar({ ...event, organizer: { name: `HMC"${injection}`, email: `a@b.se${injection}` }, url: `https://x.example/${injection}` });
+    const organizer = icsCalendar({
+      ...event,
+      organizer: { name: `HMC"${injection}`, email: `a@b.se${injection}` },
+      url: `https://x.example/${injection}`,
+    });
     expect(properties(organizer)).toEqual(clean);
   });
 

@@ -5,7 +5,10 @@ import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const dir = path.join(__dirname, '..', '..', 'migrations');
-const ours = fs.readdirSync(dir).filter((f) => f.startsWith('20261122120') && f.endsWith('.ts')).sort();
+const ours = fs
+  .readdirSync(dir)
+  .filter((f) => f.startsWith('20261122120') && f.endsWith('.ts'))
+  .sort();
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -13,7 +16,10 @@ beforeAll(async () => {
 });
 afterAll(async () => database.drop());
 
-const tables = async (db: Knex) => (await db.raw(`select tablename from pg_tables where schemaname = 'public'`)).rows.map((r: { tablename: string }) => r.tablename as string);
+const tables = async (db: Knex) =>
+  (await db.raw(`select tablename from pg_tables where schemaname = 'public'`)).rows.map(
+    (r: { tablename: string }) => r.tablename as string,
+  );
 
 describe('migrations 20261122120*', () => {
   it('are six, one concern each', () => {
@@ -29,7 +35,19 @@ describe('migrations 20261122120*', () => {
 
   it('roll back in reverse order and apply again', async () => {
     const db = database.db;
-    const mine = ['organisation_billing_details', 'training_offerings', 'training_offering_roles', 'training_orders', 'training_participants', 'price_articles', 'price_list_entries', 'invoice_number_series', 'invoices', 'invoice_lines', 'billing_settings'];
+    const mine = [
+      'organisation_billing_details',
+      'training_offerings',
+      'training_offering_roles',
+      'training_orders',
+      'training_participants',
+      'price_articles',
+      'price_list_entries',
+      'invoice_number_series',
+      'invoices',
+      'invoice_lines',
+      'billing_settings',
+    ];
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
     for (const file of [...ours].reverse()) await (require(path.join(dir, file)) as Knex.Migration).down!(db);
     const after = await tables(db);
@@ -37,6 +55,8 @@ describe('migrations 20261122120*', () => {
     expect(after).toEqual(expect.arrayContaining(['organisations', 'completions', 'outbox_messages']));
     for (const file of ours) await (require(path.join(dir, file)) as Knex.Migration).up(db);
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
-    expect((await db('price_list_entries').where({ article_code: 'full_day' }).first()).unit_price_ore).toBe(500000);
+    expect((await db('price_list_entries').where({ article_code: 'full_day' }).first()).unit_price_ore).toBe(
+      500000,
+    );
   });
 });

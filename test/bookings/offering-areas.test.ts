@@ -10,12 +10,19 @@ afterAll(async () => t.close());
 
 describe('the area list of a new training offering', () => {
   it('offers every area once, Medicinska behandlingshjälpmedel included', async () => {
-    const educator = await buildPerson(t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] });
+    const educator = await buildPerson(t.db, {
+      permissions: [{ kind: 'educator', organisationId: null, unitId: null }],
+    });
     const { agent } = await loginAs(t.app, educator.email);
     const $ = cheerio.load((await agent.get('/hmc/utbildningar/ny').expect(200)).text);
-    const values = $('select[name="area"] option').map((_i, el) => $(el).attr('value')).get().filter((v) => v);
+    const values = $('select[name="area"] option')
+      .map((_i, el) => $(el).attr('value'))
+      .get()
+      .filter((v) => v);
     expect(values.filter((v) => v === 'medicinska')).toHaveLength(1);
     expect(new Set(values).size).toBe(values.length);
-    expect($('select[name="area"] option[value="medicinska"]').text().trim()).toBe('Medicinska behandlingshjälpmedel');
+    expect($('select[name="area"] option[value="medicinska"]').text().trim()).toBe(
+      'Medicinska behandlingshjälpmedel',
+    );
   });
 });

@@ -6,7 +6,14 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, swedishDate } from '../../server/bookings/dates';
-import { admin, buildBooker, buildCustomer, buildOffering, configureSeller, moveIntoPast } from '../support/bookings';
+import {
+  admin,
+  buildBooker,
+  buildCustomer,
+  buildOffering,
+  configureSeller,
+  moveIntoPast,
+} from '../support/bookings';
 import { startBrowserSession, type BrowserSession } from '../support/browser';
 import { buildPerson, type TestApp } from '../support/test-app';
 
@@ -37,7 +44,11 @@ describe('an orderer and HMC in Chromium', () => {
     const today = swedishDate(new Date());
 
     // The orderer, on a phone.
-    const ordererContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-SE', acceptDownloads: true });
+    const ordererContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'sv-SE',
+      acceptDownloads: true,
+    });
     const o = await ordererContext.newPage();
     await login(o, orderer.email);
     await o.getByRole('link', { name: 'Utbildningar' }).click();
@@ -71,7 +82,11 @@ describe('an orderer and HMC in Chromium', () => {
     await visit(o, 'order-sent');
 
     // HMC confirms a date.
-    const hmcContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', acceptDownloads: true });
+    const hmcContext = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'sv-SE',
+      acceptDownloads: true,
+    });
     const h = await hmcContext.newPage();
     await login(h, hmcAdmin.email);
     await h.getByRole('link', { name: 'Utbildningar' }).click();
@@ -109,10 +124,28 @@ describe('an orderer and HMC in Chromium', () => {
     await h.waitForURL(/klart=utfardad/);
     expect(await h.locator('body').textContent()).toContain('klarar alla regler');
     await visit(h, 'invoice-issued');
-    const [pdf] = await Promise.all([h.waitForEvent('download'), h.getByRole('link', { name: /som PDF/ }).click()]);
-    expect(fs.readFileSync(await pdf.path()).subarray(0, 5).toString()).toBe('%PDF-');
-    for (const [link, name] of [['Fakturor', 'invoices'], ['Prislista', 'price-list'], ['Kunduppgifter', 'customers'], ['Inställningar', 'settings'], ['Fakturaunderlag', 'export'], ['Utbildningsutbud', 'hmc-offerings']]) {
-      await h.getByRole('navigation', { name: 'HMC:s utbildningar och fakturering' }).getByRole('link', { name: link }).click();
+    const [pdf] = await Promise.all([
+      h.waitForEvent('download'),
+      h.getByRole('link', { name: /som PDF/ }).click(),
+    ]);
+    expect(
+      fs
+        .readFileSync(await pdf.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    for (const [link, name] of [
+      ['Fakturor', 'invoices'],
+      ['Prislista', 'price-list'],
+      ['Kunduppgifter', 'customers'],
+      ['Inställningar', 'settings'],
+      ['Fakturaunderlag', 'export'],
+      ['Utbildningsutbud', 'hmc-offerings'],
+    ]) {
+      await h
+        .getByRole('navigation', { name: 'HMC:s utbildningar och fakturering' })
+        .getByRole('link', { name: link })
+        .click();
       await visit(h, name);
     }
     await h.getByRole('link', { name: 'Förflyttning i praktiken' }).click();
@@ -122,8 +155,16 @@ describe('an orderer and HMC in Chromium', () => {
     await o.goto(`${base}/bestallningar`);
     await o.getByRole('link', { name: 'Våra fakturor' }).click();
     await visit(o, 'my-invoices');
-    const [xml] = await Promise.all([o.waitForEvent('download'), o.getByRole('link', { name: /e-faktura/ }).first().click()]);
-    expect(fs.readFileSync(await xml.path(), 'utf8')).toContain('<cbc:BuyerReference>VÄS-OMS-4471</cbc:BuyerReference>');
+    const [xml] = await Promise.all([
+      o.waitForEvent('download'),
+      o
+        .getByRole('link', { name: /e-faktura/ })
+        .first()
+        .click(),
+    ]);
+    expect(fs.readFileSync(await xml.path(), 'utf8')).toContain(
+      '<cbc:BuyerReference>VÄS-OMS-4471</cbc:BuyerReference>',
+    );
     expect(await t.db('completions').where({ user_id: staff.id, kind: 'classroom' })).toHaveLength(1);
 
     expect(violations).toEqual([]);

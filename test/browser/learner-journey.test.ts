@@ -31,7 +31,11 @@ const visit = (page: Page, name: string) => s.visit(page, name);
  * Answers the current attempt, ending on the result page. `wrongFor` decides per question whether to
  * answer it wrong on purpose; returns the ids answered wrong.
  */
-async function answerQuiz(page: Page, name: string, wrongFor: (question: QuestionContent, index: number) => boolean): Promise<QuestionContent[]> {
+async function answerQuiz(
+  page: Page,
+  name: string,
+  wrongFor: (question: QuestionContent, index: number) => boolean,
+): Promise<QuestionContent[]> {
   const wrong: QuestionContent[] = [];
   for (let index = 0; ; index++) {
     const questionId = await page.locator('input[name="questionId"]').inputValue();
@@ -54,7 +58,11 @@ async function answerQuiz(page: Page, name: string, wrongFor: (question: Questio
 describe('a learner in Chromium', () => {
   it('goes from login to a publicly verified certificate, and every page passes axe', async () => {
     const person = await buildPerson(s.t.db, { name: 'Amina Yusuf', jobRole: 'personlig-assistent' });
-    const context = await s.browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'sv-SE' });
+    const context = await s.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+      locale: 'sv-SE',
+    });
     const page = await context.newPage();
 
     await page.goto(`${s.base}/logga-in`);
@@ -70,7 +78,9 @@ describe('a learner in Chromium', () => {
     await page.getByRole('button', { name: 'Lätt svenska' }).click();
     await page.waitForLoadState('load');
     expect(await page.locator('h1').textContent()).toBe(course.lessons[0].title.easy);
-    expect(await page.getByRole('button', { name: 'Lätt svenska' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Lätt svenska' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     await visit(page, 'lesson-easy');
 
     for (let i = 0; i < course.lessons.length; i++) {
@@ -89,7 +99,9 @@ describe('a learner in Chromium', () => {
     const misses = [...Array(n + 1).keys()].find((k) => (n - k) * 100 < course.passMark * n)!;
     const wrong = await answerQuiz(page, 'failing', (q, index) => index < misses || !!q.critical);
     expect(await page.locator('h1').textContent()).toContain('Du klarade inte testet');
-    const criticalAlert = page.getByRole('alert').filter({ hasText: 'Du behöver svara rätt på säkerhetsfrågorna' });
+    const criticalAlert = page
+      .getByRole('alert')
+      .filter({ hasText: 'Du behöver svara rätt på säkerhetsfrågorna' });
     expect(await criticalAlert.count()).toBe(wrong.some((q) => q.critical) ? 1 : 0);
     await visit(page, 'result-failed');
 
@@ -99,7 +111,10 @@ describe('a learner in Chromium', () => {
     expect(await page.locator('h1').textContent()).toContain('Du klarade testet');
     await visit(page, 'result-passed');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner intyget (PDF)' }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Ladda ner intyget (PDF)' }).first().click(),
+    ]);
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -108,7 +123,9 @@ describe('a learner in Chromium', () => {
     const publicPage = await anonymous.newPage();
     await publicPage.goto(`${s.base}/verifiera`);
     await visit(publicPage, 'verify-form');
-    await publicPage.getByLabel('Kontrollkod').fill(completion.verification_code.toLowerCase().replace(/-/g, ' '));
+    await publicPage
+      .getByLabel('Kontrollkod')
+      .fill(completion.verification_code.toLowerCase().replace(/-/g, ' '));
     await publicPage.getByRole('button', { name: 'Kontrollera' }).click();
     await publicPage.waitForURL(/\/verifiera\/[A-Z0-9-]+$/);
     expect(await publicPage.locator('.verify-verdict').textContent()).toContain('Intyget gäller');

@@ -11,7 +11,10 @@ afterAll(async () => s?.close());
 
 describe('the lesson editor', () => {
   it('warns before leaving with changed text, and lets the person leave freely once it is saved', async () => {
-    const educator = await buildPerson(s.t.db, { jobRole: null, permissions: [{ kind: 'educator', organisationId: null, unitId: null }] });
+    const educator = await buildPerson(s.t.db, {
+      jobRole: null,
+      permissions: [{ kind: 'educator', organisationId: null, unitId: null }],
+    });
     const context = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' });
     const page = await context.newPage();
     await s.logIn(page, educator.email);

@@ -24,7 +24,8 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 /** How far the page is wider than the screen (0 when everything reflows). */
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 describe('an orderer on a 320 px phone', () => {
   it('sees prices and terms first, gets all errors at once, sees the total, and is asked before cancelling', async () => {

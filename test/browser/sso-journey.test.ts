@@ -32,19 +32,63 @@ beforeAll(async () => {
   await t.db('organisations').where({ id: orebro.organisationId }).update({ name: 'Örebro kommun' });
   vasteras = await buildUnit(t.db, { name: 'Boende Syd' });
   await t.db('organisations').where({ id: vasteras.organisationId }).update({ name: 'Västerås stad' });
-  const [o] = await t.db('identity_providers').insert({ organisation_id: orebro.organisationId, kind: 'oidc', display_name: 'Örebro kommun', issuer: 'pending', client_id: 'hms', client_secret: 'hms-secret', claim_unit: 'unit', claim_job_role: 'job_role', email_domains: ['orebro.se'], enabled: true }).returning('id');
+  const [o] = await t
+    .db('identity_providers')
+    .insert({
+      organisation_id: orebro.organisationId,
+      kind: 'oidc',
+      display_name: 'Örebro kommun',
+      issuer: 'pending',
+      client_id: 'hms',
+      client_secret: 'hms-secret',
+      claim_unit: 'unit',
+      claim_job_role: 'job_role',
+      email_domains: ['orebro.se'],
+      enabled: true,
+    })
+    .returning('id');
   oidcId = o.id;
   op = await startOidcProvider({
     clientId: 'hms',
     clientSecret: 'hms-secret',
     redirectUri: `${base}/sso/${oidcId}/oidc`,
     postLogoutRedirectUri: `${base}/`,
-    accounts: { eva: { email: 'eva.e@orebro.se', name: 'Eva Ek', unit: 'Hemtjänst Väster', job_role: 'personlig-assistent' } },
+    accounts: {
+      eva: {
+        email: 'eva.e@orebro.se',
+        name: 'Eva Ek',
+        unit: 'Hemtjänst Väster',
+        job_role: 'personlig-assistent',
+      },
+    },
   });
   await t.db('identity_providers').where({ id: oidcId }).update({ issuer: op.issuer });
   idp = await startSamlIdp();
-  idp.person = { nameId: 'saga-1', attributes: { email: 'saga@vasteras.se', displayName: 'Saga Sund', unit: 'Boende Syd', role: 'personlig-assistent' } };
-  const [sm] = await t.db('identity_providers').insert({ organisation_id: vasteras.organisationId, kind: 'saml', display_name: 'Västerås stad', issuer: idp.entityId, sso_url: idp.ssoUrl, idp_certificate: IDP_CERT, claim_name: 'displayName', claim_unit: 'unit', claim_job_role: 'role', email_domains: ['vasteras.se'], enabled: true }).returning('id');
+  idp.person = {
+    nameId: 'saga-1',
+    attributes: {
+      email: 'saga@vasteras.se',
+      displayName: 'Saga Sund',
+      unit: 'Boende Syd',
+      role: 'personlig-assistent',
+    },
+  };
+  const [sm] = await t
+    .db('identity_providers')
+    .insert({
+      organisation_id: vasteras.organisationId,
+      kind: 'saml',
+      display_name: 'Västerås stad',
+      issuer: idp.entityId,
+      sso_url: idp.ssoUrl,
+      idp_certificate: IDP_CERT,
+      claim_name: 'displayName',
+      claim_unit: 'unit',
+      claim_job_role: 'role',
+      email_domains: ['vasteras.se'],
+      enabled: true,
+    })
+    .returning('id');
   samlId = sm.id;
   browser = await launchBrowser();
 });
@@ -117,7 +161,9 @@ test('OpenID Connect: first login by work address makes the account in the claim
   await opLogin(page);
   await page.waitForURL(`${base}/mina-kurser`);
   expect(Number((await t.db('users').where({ email: 'eva.e@orebro.se' }).count())[0].count)).toBe(1);
-  expect(Number((await t.db('audit_log').where({ actor_id: user.id, action: 'sso.login' }).count())[0].count)).toBe(2);
+  expect(
+    Number((await t.db('audit_log').where({ actor_id: user.id, action: 'sso.login' }).count())[0].count),
+  ).toBe(2);
   expect(violations).toEqual([]);
   await context.close();
 });
@@ -140,7 +186,9 @@ test('SAML: first login makes the account, the second reuses it, a tampered and 
   // Replaying the posted response from another browser is refused.
   const thief = await browser.newContext({ locale: 'sv-SE' });
   const thiefPage = await thief.newPage();
-  await thiefPage.setContent(`<form method="post" action="${used.acsUrl}"><input type="hidden" name="SAMLResponse" value="${used.samlResponse}"><button>Skicka</button></form>`);
+  await thiefPage.setContent(
+    `<form method="post" action="${used.acsUrl}"><input type="hidden" name="SAMLResponse" value="${used.samlResponse}"><button>Skicka</button></form>`,
+  );
   await thiefPage.getByRole('button', { name: 'Skicka' }).click();
   await thiefPage.waitForURL(used.acsUrl);
   await check(thiefPage);

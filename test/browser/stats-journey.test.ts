@@ -29,7 +29,11 @@ const login = (page: Page, email: string) => s.logIn(page, email);
 
 describe('statistics in Chromium', () => {
   it('lets a unit manager find who lacks a course and open their record, and HMC read a course, every page passing axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'sv-SE' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+      locale: 'sv-SE',
+    });
     const page = await context.newPage();
     await login(page, d.m1.email);
     await page.getByRole('link', { name: 'Statistik' }).click();
@@ -38,13 +42,18 @@ describe('statistics in Chromium', () => {
     expect(await page.getByRole('img', { name: 'Status för kurser som krävs, per kurs' }).count()).toBe(1);
     expect(await page.locator('#lacking tbody tr').count()).toBe(5);
 
-    await page.getByLabel('Kurs', { exact: true }).selectOption({ label: 'Förflyttning – hjälpmedel och säkert arbetssätt' });
+    await page
+      .getByLabel('Kurs', { exact: true })
+      .selectOption({ label: 'Förflyttning – hjälpmedel och säkert arbetssätt' });
     await page.getByRole('button', { name: 'Visa' }).click();
     await page.waitForURL(/course=/);
     expect(await page.locator('#lacking tbody tr').count()).toBe(3);
     await visit(page, 'manager-filtered');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner som CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Ladda ner som CSV' }).click(),
+    ]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(csv).toContain('Cecilia Tre');
     expect(csv).not.toContain('Erik Fem');

@@ -19,7 +19,9 @@ beforeAll(async () => {
   dir = tempDir('upload');
   media = tempDir('media');
   s = await startBrowserSession('video-upload', { coursesDir: FIXTURE_COURSES, env: { MEDIA_DIR: media } });
-  email = (await buildPerson(s.t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] })).email;
+  email = (
+    await buildPerson(s.t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] })
+  ).email;
 });
 
 afterAll(async () => {
@@ -32,14 +34,21 @@ afterAll(async () => {
 /** Every text the progress line shows, with the bar's value then, collected across page loads. */
 async function recordProgress(page: Page): Promise<{ text: string; value: number; status: string }[]> {
   const seen: { text: string; value: number; status: string }[] = [];
-  await page.exposeFunction('recordProgress', (text: string, value: number, status: string) => seen.push({ text, value, status }));
+  await page.exposeFunction('recordProgress', (text: string, value: number, status: string) =>
+    seen.push({ text, value, status }),
+  );
   await page.addInitScript(() => {
     document.addEventListener('DOMContentLoaded', () => {
       const bytes = document.querySelector('[data-upload-bytes]');
       const bar = document.querySelector('form[data-upload] progress') as HTMLProgressElement | null;
       const status = document.querySelector('[data-upload-status]');
       if (!bytes || !bar || !status) return;
-      const record = () => (window as unknown as { recordProgress: (t: string, v: number, s: string) => void }).recordProgress(bytes.textContent ?? '', bar.value, status.textContent ?? '');
+      const record = () =>
+        (window as unknown as { recordProgress: (t: string, v: number, s: string) => void }).recordProgress(
+          bytes.textContent ?? '',
+          bar.value,
+          status.textContent ?? '',
+        );
       new MutationObserver(record).observe(bytes, { childList: true, characterData: true, subtree: true });
     });
   });
@@ -94,7 +103,7 @@ describe('the film upload page', () => {
     await context.close();
   });
 
-  it('shows the server\'s Swedish message for a file that is not a film, and keeps the file chosen', async () => {
+  it("shows the server's Swedish message for a file that is not a film, and keeps the file chosen", async () => {
     const context = await s.browser.newContext();
     const page = await context.newPage();
     await s.logIn(page, email);
@@ -109,7 +118,11 @@ describe('the film upload page', () => {
     await summary.waitFor();
     expect(await summary.textContent()).toContain('Filen är inte en film som går att spela upp.');
     expect(page.url()).toBe(`${s.base}/filmer/ny`);
-    expect(await page.locator('#film').evaluate((el: HTMLInputElement) => Array.from(el.files ?? []).map((f) => f.name))).toEqual(['inte-en-film.mp4']);
+    expect(
+      await page
+        .locator('#film')
+        .evaluate((el: HTMLInputElement) => Array.from(el.files ?? []).map((f) => f.name)),
+    ).toEqual(['inte-en-film.mp4']);
     expect(await page.getByLabel('Filmens titel').inputValue()).toBe('Inte en film');
     expect(await page.getByRole('button', { name: 'Ladda upp filmen' }).isEnabled()).toBe(true);
     await s.visit(page, 'server-error');

@@ -14,7 +14,8 @@ async function completedLearner() {
   const { agent, csrf } = await loginAs(t.app, person.email);
   await completeLessons(agent, csrf, 'test-kurs', ['bromsar', 'fallet-ali']);
   const attempt = await startQuiz(agent, csrf, 'test-kurs');
-  for (const q of await questionsOf(agent, attempt, 3)) await answer(agent, csrf, attempt, q, FIXTURE_RIGHT[q]);
+  for (const q of await questionsOf(agent, attempt, 3))
+    await answer(agent, csrf, attempt, q, FIXTURE_RIGHT[q]);
   await agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf });
   const completion = await t.db('completions').where({ user_id: person.id }).first();
   return { person, agent, csrf, completion };
@@ -40,7 +41,7 @@ describe('GET /intyg/:id.pdf', () => {
     expect(pdf).toContain('Amina Yusuf');
   });
 
-  it('refuses someone else\'s certificate with 403', async () => {
+  it("refuses someone else's certificate with 403", async () => {
     const { completion } = await completedLearner();
     const other = await buildPerson(t.db);
     const { agent } = await loginAs(t.app, other.email);
@@ -55,7 +56,9 @@ describe('GET /verifiera/:code', () => {
     expect(res.status).toBe(200);
     const $ = cheerio.load(res.text);
     expect($('.verify-verdict').text()).toBe('Intyget gäller.');
-    const facts = $('dl.facts dt').map((_i, el) => $(el).text()).get();
+    const facts = $('dl.facts dt')
+      .map((_i, el) => $(el).text())
+      .get();
     expect(facts).toEqual(['Namn', 'Kurs', 'Klar', 'Giltig till', 'Kontrollkod']);
     expect($('dl.facts').text()).toContain('Amina Yusuf');
     expect(res.text).not.toContain('@test.se');
@@ -71,7 +74,10 @@ describe('GET /verifiera/:code', () => {
 
   it('says expired when the validity has passed', async () => {
     const { completion } = await completedLearner();
-    await t.db('completions').where({ id: completion.id }).update({ completed_at: new Date('2024-01-01'), valid_until: new Date('2025-01-01') });
+    await t
+      .db('completions')
+      .where({ id: completion.id })
+      .update({ completed_at: new Date('2024-01-01'), valid_until: new Date('2025-01-01') });
     const $ = cheerio.load((await request(t.app).get(`/verifiera/${completion.verification_code}`)).text);
     expect($('.verify-verdict').text()).toContain('Intyget har gått ut');
   });
@@ -87,14 +93,22 @@ describe('POST /kurser/:slug/utvardering', () => {
   it('saves the two statements and a comment once, even when sent twice', async () => {
     const { agent, csrf, completion } = await completedLearner();
     const form = { _csrf: csrf, useful: '4', matchesDescription: '3', comment: 'Bra fall!' };
-    await Promise.all([agent.post('/kurser/test-kurs/utvardering').type('form').send(form), agent.post('/kurser/test-kurs/utvardering').type('form').send(form)]);
+    await Promise.all([
+      agent.post('/kurser/test-kurs/utvardering').type('form').send(form),
+      agent.post('/kurser/test-kurs/utvardering').type('form').send(form),
+    ]);
     const rows = await t.db('evaluations').where({ enrolment_id: completion.enrolment_id });
-    expect(rows).toEqual([expect.objectContaining({ useful: 4, matches_description: 3, comment: 'Bra fall!' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ useful: 4, matches_description: 3, comment: 'Bra fall!' }),
+    ]);
   });
 
   it('re-renders with 400 when a statement is not answered', async () => {
     const { agent, csrf } = await completedLearner();
-    const res = await agent.post('/kurser/test-kurs/utvardering').type('form').send({ _csrf: csrf, useful: '4' });
+    const res = await agent
+      .post('/kurser/test-kurs/utvardering')
+      .type('form')
+      .send({ _csrf: csrf, useful: '4' });
     expect(res.status).toBe(400);
     expect(cheerio.load(res.text)('#matchesDescription-error').text()).toContain('Välj det svar');
   });

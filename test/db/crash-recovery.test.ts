@@ -20,7 +20,11 @@ interface Started {
 /** The embedded PostgreSQL started as the app starts it, in a node process of its own. */
 function startInChild(dataDir: string): Promise<Started> {
   // One process, as `node dist/server/main.js` is: the tsx CLI would put a second node between us and it.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'embedded-child.ts'), dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'embedded-child.ts'), dataDir],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (c) => (output += c));
@@ -54,7 +58,8 @@ async function selectOne(url: string): Promise<number> {
 }
 
 const clusterOf = (dataDir: string) => path.join(dataDir, 'postgres');
-const pidIn = (dataDir: string) => Number(fs.readFileSync(path.join(clusterOf(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
+const pidIn = (dataDir: string) =>
+  Number(fs.readFileSync(path.join(clusterOf(dataDir), 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 describe('starting after a crash', () => {
   let dataDir: string;
@@ -74,7 +79,9 @@ describe('starting after a crash', () => {
       expect(await selectOne(second.url)).toBe(1);
       expect(isPostgresOf(orphan, clusterOf(dataDir))).toBe(false);
       expect(pidIn(dataDir)).not.toBe(orphan);
-      expect(second.output()).toContain(`WARN An embedded PostgreSQL (pid ${orphan}) from an earlier run is still running`);
+      expect(second.output()).toContain(
+        `WARN An embedded PostgreSQL (pid ${orphan}) from an earlier run is still running`,
+      );
     } finally {
       expect(await second.kill('SIGTERM')).toBe(0);
     }

@@ -4,7 +4,11 @@
  */
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 
-void startEmbeddedPostgres({ dataDir: process.argv[2], database: 'hjalpmedelsskolan', warn: (m) => process.stderr.write(`WARN ${m}\n`) }).then(
+void startEmbeddedPostgres({
+  dataDir: process.argv[2],
+  database: 'hjalpmedelsskolan',
+  warn: (m) => process.stderr.write(`WARN ${m}\n`),
+}).then(
   (db) => {
     process.stdout.write(`READY ${db.url}\n`);
     const keepAlive = setInterval(() => undefined, 60_000);

@@ -24,10 +24,22 @@ describe('starting and stopping the app', () => {
   it('starts on embedded PostgreSQL while port 5432 is taken, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const blocker = await occupy(5432);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-start-'));
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DEMO_DATA: 'no', NODE_ENV: 'development' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          DATA_DIR: dataDir,
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          DEMO_DATA: 'no',
+          NODE_ENV: 'development',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -68,7 +80,9 @@ describe('migrateLatest', () => {
     );
     const database = await createTestDatabase();
     try {
-      await expect(migrateLatest(database.db, dir, '.ts')).rejects.toThrow(/Database migration failed, the app will not start: .*nosuchtype/);
+      await expect(migrateLatest(database.db, dir, '.ts')).rejects.toThrow(
+        /Database migration failed, the app will not start: .*nosuchtype/,
+      );
       // The migration ran in a transaction: nothing of it is left half done.
       expect(await database.db.schema.hasTable('half_done')).toBe(false);
     } finally {

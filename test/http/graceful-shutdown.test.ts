@@ -21,11 +21,30 @@ const connect = (port: number) =>
 /** server/main.ts as a child process on a database of its own; `waitFor` watches its log. */
 async function startNode(env: Record<string, string>) {
   const database = await createTestDatabase();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, COURSES_DIR: FIXTURE_COURSES, PORT: '0', LOG_LEVEL: 'info', DEMO_DATA: 'no', VIDEO_WORKER: 'yes', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const node = { child, database, output: '', exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        COURSES_DIR: FIXTURE_COURSES,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DEMO_DATA: 'no',
+        VIDEO_WORKER: 'yes',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const node = {
+    child,
+    database,
+    output: '',
+    exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+  };
   child.stdout.on('data', (c) => (node.output += c));
   child.stderr.on('data', (c) => (node.output += c));
   const waitFor = (pattern: RegExp, ms: number) =>
@@ -41,7 +60,14 @@ async function startNode(env: Record<string, string>) {
       }, 50);
     });
   const port = Number((await waitFor(/is running.*"port":(\d+)/, 90_000))[1]);
-  return { ...node, port, waitFor, get output() { return node.output; } };
+  return {
+    ...node,
+    port,
+    waitFor,
+    get output() {
+      return node.output;
+    },
+  };
 }
 
 it('finishes the request in flight, refuses new connections and exits 0 on SIGTERM', async () => {
@@ -54,7 +80,9 @@ it('finishes the request in flight, refuses new connections and exits 0 on SIGTE
     let response = '';
     slow.on('data', (c) => (response += c));
     const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    slow.write(`POST /logga-in HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: slow-1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    slow.write(
+      `POST /logga-in HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: slow-1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
     await new Promise((r) => setTimeout(r, 300));
 
     child.kill('SIGTERM');
@@ -90,7 +118,9 @@ it('cuts a request that outlasts SHUTDOWN_GRACE_SECONDS and still exits 0 soon a
     const closed = new Promise<void>((resolve) => stuck.once('close', () => resolve()));
     stuck.on('error', () => undefined);
     // A body that never comes.
-    stuck.write('POST /logga-in HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=');
+    stuck.write(
+      'POST /logga-in HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=',
+    );
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     node.child.kill('SIGTERM');
@@ -111,10 +141,23 @@ it('stops with exit code 1 and a clear message when the port is taken', async ()
   await new Promise<void>((resolve) => blocker.listen(0, resolve));
   const taken = String((blocker.address() as net.AddressInfo).port);
   const database = await createTestDatabase();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, COURSES_DIR: FIXTURE_COURSES, PORT: taken, LOG_LEVEL: 'info', DEMO_DATA: 'no', VIDEO_WORKER: 'no' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        COURSES_DIR: FIXTURE_COURSES,
+        PORT: taken,
+        LOG_LEVEL: 'info',
+        DEMO_DATA: 'no',
+        VIDEO_WORKER: 'no',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));

@@ -26,9 +26,21 @@ afterAll(async () => {
 });
 
 /** The real app on the test database, logging into `lines`. */
-function build(env: Record<string, string> = {}, lifecycle?: Lifecycle, lines: Record<string, unknown>[] = []) {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, COURSES_DIR: FIXTURE_COURSES, LOG_LEVEL: 'info', ...env });
-  const logger = createLogger('info', (_level, line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+function build(
+  env: Record<string, string> = {},
+  lifecycle?: Lifecycle,
+  lines: Record<string, unknown>[] = [],
+) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    COURSES_DIR: FIXTURE_COURSES,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const logger = createLogger('info', (_level, line) =>
+    lines.push(JSON.parse(line) as Record<string, unknown>),
+  );
   const pool = new Pool({ connectionString: database.url, max: 2 });
   pools.push(pool);
   const app = createApp(createServices(config, database.db, logger), pool, lifecycle);
@@ -73,7 +85,11 @@ describe('request ids', () => {
     const lines: Record<string, unknown>[] = [];
     const app = build({}, undefined, lines);
     // No CSRF token: refused with 403, which the error handler logs.
-    const res = await request(app).post('/logga-in').set('X-Request-Id', 'lb-7f3a:42').type('form').send({ email: 'a@b.se', password: 'x' });
+    const res = await request(app)
+      .post('/logga-in')
+      .set('X-Request-Id', 'lb-7f3a:42')
+      .type('form')
+      .send({ email: 'a@b.se', password: 'x' });
     expect(res.status).toBe(403);
     expect(res.headers['x-request-id']).toBe('lb-7f3a:42');
     const mine = lines.filter((l) => l.requestId === 'lb-7f3a:42');
@@ -89,7 +105,9 @@ describe('request ids', () => {
     const none = await request(app).get('/logga-in');
     expect(none.headers['x-request-id']).toMatch(uuid);
     for (const bad of ['a b', 'x'.repeat(129), '<script>', 'id\u00e5']) {
-      const res = await request(app).get('/logga-in').set('X-Request-Id', encodeURI(bad) === bad ? bad : encodeURI(bad));
+      const res = await request(app)
+        .get('/logga-in')
+        .set('X-Request-Id', encodeURI(bad) === bad ? bad : encodeURI(bad));
       expect(res.headers['x-request-id']).toMatch(uuid);
     }
     const again = await request(app).get('/logga-in');
@@ -105,7 +123,10 @@ describe('request ids', () => {
     await request(app).get('/logga-in?token=secret-token-123');
     await request(app).get('/no-such-page/secret-token-456');
     const access = lines.filter((l) => l.msg === 'request');
-    expect(access).toMatchObject([{ route: '/logga-in', status: 200 }, { route: 'unmatched', status: 404 }]);
+    expect(access).toMatchObject([
+      { route: '/logga-in', status: 200 },
+      { route: 'unmatched', status: 404 },
+    ]);
     expect(JSON.stringify(access)).not.toMatch(/secret-token/);
   });
 
@@ -140,7 +161,11 @@ describe('GET /metrics', () => {
     expect(res.text).toMatch(/db_pool_connections\{pool="app",state="used"\} \d+/);
     expect(res.text).toMatch(/db_pool_connections\{pool="sessions",state="idle"\} \d+/);
     // Every sample line is `name{labels} number`.
-    for (const line of res.text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
+    for (const line of res.text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/);
   });
 
   it('is a 404 for addresses METRICS_ALLOW does not list, and follows TRUST_PROXY for the client address', async () => {
@@ -152,12 +177,20 @@ describe('GET /metrics', () => {
     expect(outside.status).toBe(404);
     expect(outside.text).not.toContain('http_requests_total');
     // Without a trusted proxy a forged header changes nothing: loopback is not in this list.
-    expect((await request(build({ METRICS_ALLOW: '10.0.0.0/8' })).get('/metrics').set('X-Forwarded-For', '10.1.2.3')).status).toBe(404);
+    expect(
+      (
+        await request(build({ METRICS_ALLOW: '10.0.0.0/8' }))
+          .get('/metrics')
+          .set('X-Forwarded-For', '10.1.2.3')
+      ).status,
+    ).toBe(404);
   });
 
   it('refuses a malformed METRICS_ALLOW at start', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: 'localhost' })).toThrow(/METRICS_ALLOW/);
     expect(() => loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: '10.0.0.0/x' })).toThrow(/METRICS_ALLOW/);
-    expect(loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: '127.0.0.1, ::1, 10.0.0.0/8' }).metricsAllow).toContain('10.0.0.0/8');
+    expect(
+      loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: '127.0.0.1, ::1, 10.0.0.0/8' }).metricsAllow,
+    ).toContain('10.0.0.0/8');
   });
 });

@@ -35,9 +35,19 @@ describe('sessions are created only when something is stored', () => {
     const token = await csrfFrom(agent, '/logga-in');
     expect(await sessionRows()).toBe(before + 1);
     const person = await buildPerson(t.db);
-    const res = await agent.post('/logga-in').type('form').send({ _csrf: token, email: person.email, password: 'Test-lösenord-1' });
+    const res = await agent
+      .post('/logga-in')
+      .type('form')
+      .send({ _csrf: token, email: person.email, password: 'Test-lösenord-1' });
     expect(res.status).toBe(303);
-    expect((await request(t.app).post('/logga-in').type('form').send({ email: person.email, password: 'Test-lösenord-1' })).status).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .post('/logga-in')
+          .type('form')
+          .send({ email: person.email, password: 'Test-lösenord-1' })
+      ).status,
+    ).toBe(403);
   });
 
   it('lets a visitor without a session switch language, and keeps the token for logged-in people', async () => {
@@ -49,16 +59,20 @@ describe('sessions are created only when something is stored', () => {
     const person = await buildPerson(t.db);
     const { agent, csrf } = await loginAs(t.app, person.email);
     expect((await agent.post('/sprak').type('form').send({ lang: 'en', returnTo: '/' })).status).toBe(403);
-    expect((await agent.post('/sprak').type('form').send({ _csrf: csrf, lang: 'en', returnTo: '/' })).status).toBe(303);
+    expect(
+      (await agent.post('/sprak').type('form').send({ _csrf: csrf, lang: 'en', returnTo: '/' })).status,
+    ).toBe(303);
   });
 
   it('stops the session store clean-up timer when closed', async () => {
     const pool = new Pool({ connectionString: t.url, max: 1 });
     const sessions = sessionMiddleware({ pool, secret: 'x'.repeat(32), secureCookie: false });
-    const app = express().use(sessions).get('/', (req, res) => {
-      req.session.lang = 'sv';
-      res.send('ok');
-    });
+    const app = express()
+      .use(sessions)
+      .get('/', (req, res) => {
+        req.session.lang = 'sv';
+        res.send('ok');
+      });
     await request(app).get('/').expect(200);
     const timer = () => (sessions.store as unknown as { pruneTimer?: NodeJS.Timeout }).pruneTimer;
     expect(timer()).toBeDefined();
@@ -69,7 +83,13 @@ describe('sessions are created only when something is stored', () => {
 });
 
 describe('Cache-Control on personal pages', () => {
-  it.each(['/mina-kurser', '/mina-uppgifter', '/mina-uppgifter/export.json', '/kurser/test-kurs', '/finns-inte'])('sends no-store on %s to a logged-in person', async (path) => {
+  it.each([
+    '/mina-kurser',
+    '/mina-uppgifter',
+    '/mina-uppgifter/export.json',
+    '/kurser/test-kurs',
+    '/finns-inte',
+  ])('sends no-store on %s to a logged-in person', async (path) => {
     const person = await buildPerson(t.db);
     const { agent } = await loginAs(t.app, person.email);
     const res = await agent.get(path);
@@ -94,14 +114,20 @@ describe('the session secret', () => {
   const database = { DATABASE_URL: 'postgres://hms@db.example/hjalpmedelsskolan' };
 
   it('refuses to start with a DATABASE_URL and no SESSION_SECRET outside tests', () => {
-    expect(() => loadConfig({ NODE_ENV: 'development', ...database })).toThrow(/SESSION_SECRET is required .*DATABASE_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'development', ...database })).toThrow(
+      /SESSION_SECRET is required .*DATABASE_URL/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', ...database })).toThrow(/SESSION_SECRET is required/);
   });
 
   it('uses the given secret, and the development secret only with the embedded database or in tests', () => {
     const secret = 'a-real-secret-of-at-least-32-characters!';
-    expect(loadConfig({ NODE_ENV: 'production', ...database, SESSION_SECRET: secret }).sessionSecret).toBe(secret);
-    expect(loadConfig({ NODE_ENV: 'development', ...database, SESSION_SECRET: secret }).sessionSecret).toBe(secret);
+    expect(loadConfig({ NODE_ENV: 'production', ...database, SESSION_SECRET: secret }).sessionSecret).toBe(
+      secret,
+    );
+    expect(loadConfig({ NODE_ENV: 'development', ...database, SESSION_SECRET: secret }).sessionSecret).toBe(
+      secret,
+    );
     expect(loadConfig({ NODE_ENV: 'development' }).sessionSecret).toMatch(/^development-only/);
     expect(loadConfig({ NODE_ENV: 'test', ...database }).sessionSecret).toMatch(/^development-only/);
   });

@@ -13,7 +13,8 @@ function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, stri
 }
 
 const placeholders = (s: string) => [...s.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
-const read = (lng: string, file: string) => flatten(JSON.parse(fs.readFileSync(path.join(root, lng, file), 'utf8')));
+const read = (lng: string, file: string) =>
+  flatten(JSON.parse(fs.readFileSync(path.join(root, lng, file), 'utf8')));
 
 describe('locales', () => {
   const files = fs.readdirSync(path.join(root, 'sv'));
@@ -26,7 +27,8 @@ describe('locales', () => {
     const sv = read('sv', file);
     const en = read('en', file);
     expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
-    for (const key of Object.keys(sv)) expect({ key, p: placeholders(en[key] ?? '') }).toEqual({ key, p: placeholders(sv[key]) });
+    for (const key of Object.keys(sv))
+      expect({ key, p: placeholders(en[key] ?? '') }).toEqual({ key, p: placeholders(sv[key]) });
   });
 
   it('uses in the views only keys that exist in Swedish', () => {
@@ -39,9 +41,12 @@ describe('locales', () => {
         const p = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(p);
         else if (p.endsWith('.ejs')) {
-          for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bt\('([a-z]+):([A-Za-z0-9_.]*[A-Za-z0-9_])'(?!\s*\+)/g)) {
+          for (const m of fs
+            .readFileSync(p, 'utf8')
+            .matchAll(/\bt\('([a-z]+):([A-Za-z0-9_.]*[A-Za-z0-9_])'(?!\s*\+)/g)) {
             const keys = all[m[1]] ?? {};
-            if (!(m[2] in keys) && !(`${m[2]}_one` in keys)) missing.push(`${path.relative(views, p)}: ${m[1]}:${m[2]}`);
+            if (!(m[2] in keys) && !(`${m[2]}_one` in keys))
+              missing.push(`${path.relative(views, p)}: ${m[1]}:${m[2]}`);
           }
         }
       }

@@ -26,11 +26,25 @@ describe('the mail outbox', () => {
   });
 
   it('keeps mail in the local outbox without SMTP, where an administrator reads it with its attachment', async () => {
-    await t.services.mail.send({ to: 'c@test.se', subject: 'Bokning bekräftad', text: 'Välkommen den 3 mars.', attachments: [{ filename: 'utbildning.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }] });
+    await t.services.mail.send({
+      to: 'c@test.se',
+      subject: 'Bokning bekräftad',
+      text: 'Välkommen den 3 mars.',
+      attachments: [
+        {
+          filename: 'utbildning.ics',
+          contentType: 'text/calendar',
+          content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+        },
+      ],
+    });
     expect(await t.services.mail.deliverQueued()).toBeGreaterThanOrEqual(1);
     const row = await t.db('outbox_messages').where({ to_address: 'c@test.se' }).first();
     expect(row.status).toBe('kept');
-    const admin = await buildPerson(t.db, { jobRole: null, permissions: [{ kind: 'admin', organisationId: null, unitId: null }] });
+    const admin = await buildPerson(t.db, {
+      jobRole: null,
+      permissions: [{ kind: 'admin', organisationId: null, unitId: null }],
+    });
     const { agent } = await loginAs(t.app, admin.email);
     const list = cheerio.load((await agent.get('/admin/utkorg')).text);
     expect(list('table').text()).toContain('Bokning bekräftad');

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('GET /mina-uppgifter/export.json', () => {
-  it('gives a person a copy of their own data and nobody else\'s', async () => {
+  it("gives a person a copy of their own data and nobody else's", async () => {
     const me = await buildPerson(t.db, { name: 'Min Egen' });
     const other = await buildPerson(t.db, { name: 'Någon Annan' });
     const mine = await loginAs(t.app, me.email);

@@ -14,7 +14,16 @@ beforeAll(async () => {
   const course = path.join(dir, 'test-kurs', 'course.yaml');
   fs.writeFileSync(course, fs.readFileSync(course, 'utf8').replace('passMark: 100', 'passMark: 60'));
   const quiz = path.join(dir, 'test-kurs', 'quiz.yaml');
-  fs.writeFileSync(quiz, fs.readFileSync(quiz, 'utf8').replace('  - id: bromsen\n    lesson: bromsar\n', '  - id: bromsen\n    lesson: bromsar\n    critical: true\n').replace('    critical: true\n    text: { standard: Alis broms', '    text: { standard: Alis broms'));
+  fs.writeFileSync(
+    quiz,
+    fs
+      .readFileSync(quiz, 'utf8')
+      .replace(
+        '  - id: bromsen\n    lesson: bromsar\n',
+        '  - id: bromsen\n    lesson: bromsar\n    critical: true\n',
+      )
+      .replace('    critical: true\n    text: { standard: Alis broms', '    text: { standard: Alis broms'),
+  );
   t = await startTestApp({ coursesDir: dir });
 });
 afterAll(async () => t.close());
@@ -27,7 +36,8 @@ async function attemptWith(bromsen: string[]) {
   const attempt = await startQuiz(agent, csrf, 'test-kurs');
   const questions = await questionsOf(agent, attempt, 3);
   expect(questions).toContain('bromsen');
-  for (const q of questions) await answer(agent, csrf, attempt, q, q === 'bromsen' ? bromsen : FIXTURE_RIGHT[q]);
+  for (const q of questions)
+    await answer(agent, csrf, attempt, q, q === 'bromsen' ? bromsen : FIXTURE_RIGHT[q]);
   await agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf });
   return { intro, result: cheerio.load((await agent.get(`/quiz/${attempt}/resultat`)).text), attempt };
 }
@@ -35,10 +45,14 @@ async function attemptWith(bromsen: string[]) {
 describe('critical (safety) questions', () => {
   it('fails an attempt that reaches the pass mark with a critical question wrong, and says why', async () => {
     const { intro, result, attempt } = await attemptWith(['inget']);
-    expect(intro('.checklist').text()).toContain('Några frågor handlar om säkerhet. Dem måste du svara rätt på för att klara testet.');
+    expect(intro('.checklist').text()).toContain(
+      'Några frågor handlar om säkerhet. Dem måste du svara rätt på för att klara testet.',
+    );
     expect(result('h1').text()).toContain('Du klarade inte testet');
     expect(result('.lead').text()).toContain('2 rätt av 3');
-    expect(result('[role="alert"]').text()).toContain('Du behöver svara rätt på säkerhetsfrågorna för att klara testet');
+    expect(result('[role="alert"]').text()).toContain(
+      'Du behöver svara rätt på säkerhetsfrågorna för att klara testet',
+    );
     expect(result('.result--wrong .tag--critical').text()).toBe('säkerhetsfråga');
     expect(await t.db('quiz_attempts').where({ id: attempt }).first('passed')).toEqual({ passed: false });
   });

@@ -21,7 +21,10 @@ describe('lessons', () => {
   it('marks a lesson done with "Klar – nästa" and goes to the next one', async () => {
     const person = await buildPerson(t.db);
     const { agent, csrf } = await loginAs(t.app, person.email);
-    const res = await agent.post('/kurser/test-kurs/lektioner/bromsar/klar').type('form').send({ _csrf: csrf });
+    const res = await agent
+      .post('/kurser/test-kurs/lektioner/bromsar/klar')
+      .type('form')
+      .send({ _csrf: csrf });
     expect(res.headers.location).toBe('/kurser/test-kurs/lektioner/fallet-ali');
     const page = await agent.get('/mina-kurser');
     expect(cheerio.load(page.text)('.badge').first().text()).toContain('Pågår · 50 %');
@@ -30,18 +33,30 @@ describe('lessons', () => {
   it('counts a double-clicked "Klar – nästa" once', async () => {
     const person = await buildPerson(t.db);
     const { agent, csrf } = await loginAs(t.app, person.email);
-    await Promise.all([1, 2].map(() => agent.post('/kurser/test-kurs/lektioner/bromsar/klar').type('form').send({ _csrf: csrf })));
-    const rows = await t.db('lesson_progress as p').join('enrolments as e', 'e.id', 'p.enrolment_id').where('e.user_id', person.id);
+    await Promise.all(
+      [1, 2].map(() =>
+        agent.post('/kurser/test-kurs/lektioner/bromsar/klar').type('form').send({ _csrf: csrf }),
+      ),
+    );
+    const rows = await t
+      .db('lesson_progress as p')
+      .join('enrolments as e', 'e.id', 'p.enrolment_id')
+      .where('e.user_id', person.id);
     expect(rows).toHaveLength(1);
   });
 
   it('shows the easy variant after switching, and remembers it for the person', async () => {
     const person = await buildPerson(t.db);
     const { agent, csrf } = await loginAs(t.app, person.email);
-    await agent.post('/mina-kurser/sprakniva').type('form').send({ _csrf: csrf, variant: 'easy', returnTo: '/kurser/test-kurs/lektioner/bromsar' });
+    await agent
+      .post('/mina-kurser/sprakniva')
+      .type('form')
+      .send({ _csrf: csrf, variant: 'easy', returnTo: '/kurser/test-kurs/lektioner/bromsar' });
     const page = await agent.get('/kurser/test-kurs/lektioner/bromsar');
     expect(cheerio.load(page.text)('h1').text()).toBe('Bromsen på rullstolen');
-    expect(await t.db('users').where({ id: person.id }).first('content_variant')).toEqual({ content_variant: 'easy' });
+    expect(await t.db('users').where({ id: person.id }).first('content_variant')).toEqual({
+      content_variant: 'easy',
+    });
   });
 
   it('answers 404 in Swedish for an unknown course or lesson', async () => {
@@ -86,21 +101,37 @@ describe('POST /quiz/:attempt/svar', () => {
     const again = await agent.post('/kurser/test-kurs/quiz').type('form').send({ _csrf: csrf });
     expect(again.headers.location).toBe(`/quiz/${attempt}/fragor/2`);
     const page = cheerio.load((await agent.get(`/quiz/${attempt}/fragor/1`)).text);
-    expect(page('input[name="selected"]:checked').map((_i, el) => page(el).val()).get().sort()).toEqual([...FIXTURE_RIGHT[questions[0]]].sort());
+    expect(
+      page('input[name="selected"]:checked')
+        .map((_i, el) => page(el).val())
+        .get()
+        .sort(),
+    ).toEqual([...FIXTURE_RIGHT[questions[0]]].sort());
   });
 
   it('never lets a late or repeated save overwrite a newer answer', async () => {
     const { agent, csrf, attempt } = await learnerReadyForQuiz();
     const now = Date.now();
-    const newer = await agent.post(`/quiz/${attempt}/svar`).set('Accept', 'application/json').type('form').send({ _csrf: csrf, questionId: 'bromsen', selected: 'las', answeredAt: String(now) });
+    const newer = await agent
+      .post(`/quiz/${attempt}/svar`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: csrf, questionId: 'bromsen', selected: 'las', answeredAt: String(now) });
     expect(newer.body).toEqual({ saved: true });
-    const older = await agent.post(`/quiz/${attempt}/svar`).set('Accept', 'application/json').type('form').send({ _csrf: csrf, questionId: 'bromsen', selected: 'inget', answeredAt: String(now - 5000) });
+    const older = await agent
+      .post(`/quiz/${attempt}/svar`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: csrf, questionId: 'bromsen', selected: 'inget', answeredAt: String(now - 5000) });
     expect(older.body).toEqual({ saved: false });
-    const stored = await t.db('quiz_answers').where({ attempt_id: attempt, question_id: 'bromsen' }).first('selected');
+    const stored = await t
+      .db('quiz_answers')
+      .where({ attempt_id: attempt, question_id: 'bromsen' })
+      .first('selected');
     expect(stored.selected).toEqual(['las']);
   });
 
-  it('refuses an answer to another person\'s attempt with 403 and saves nothing', async () => {
+  it("refuses an answer to another person's attempt with 403 and saves nothing", async () => {
     const { attempt } = await learnerReadyForQuiz();
     const other = await buildPerson(t.db);
     const { agent, csrf } = await loginAs(t.app, other.email);
@@ -132,7 +163,8 @@ describe('POST /quiz/:attempt/lamna-in', () => {
   it('fails with one wrong answer, then passes on a retry and completes the course', async () => {
     const { person, agent, csrf, attempt, questions } = await learnerReadyForQuiz();
     // The fixture's only question on its lesson, so every attempt draws it (server/quiz/grading.ts).
-    for (const q of questions) await answer(agent, csrf, attempt, q, q === 'bromsen' ? ['inget'] : FIXTURE_RIGHT[q]);
+    for (const q of questions)
+      await answer(agent, csrf, attempt, q, q === 'bromsen' ? ['inget'] : FIXTURE_RIGHT[q]);
     const submitted = await agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf });
     expect(submitted.headers.location).toBe(`/quiz/${attempt}/resultat`);
     const result = cheerio.load((await agent.get(`/quiz/${attempt}/resultat`)).text);
@@ -148,7 +180,8 @@ describe('POST /quiz/:attempt/lamna-in', () => {
     expect(passed('a[href^="/intyg/"]').length).toBe(1);
     const completions = await t.db('completions').where({ user_id: person.id });
     expect(completions).toHaveLength(1);
-    const months = (completions[0].valid_until.getTime() - completions[0].completed_at.getTime()) / (30.44 * 86_400_000);
+    const months =
+      (completions[0].valid_until.getTime() - completions[0].completed_at.getTime()) / (30.44 * 86_400_000);
     expect(Math.round(months)).toBe(12);
     const mine = cheerio.load((await agent.get('/mina-kurser')).text);
     expect(mine('.badge').first().text()).toContain('Klar');
@@ -157,7 +190,9 @@ describe('POST /quiz/:attempt/lamna-in', () => {
   it('grades once and completes once when submit is double-clicked', async () => {
     const { person, agent, csrf, attempt, questions } = await learnerReadyForQuiz();
     for (const q of questions) await answer(agent, csrf, attempt, q, FIXTURE_RIGHT[q]);
-    const responses = await Promise.all([1, 2, 3].map(() => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf })));
+    const responses = await Promise.all(
+      [1, 2, 3].map(() => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf })),
+    );
     for (const r of responses) expect(r.headers.location).toBe(`/quiz/${attempt}/resultat`);
     expect(await t.db('completions').where({ user_id: person.id })).toHaveLength(1);
   });

@@ -26,14 +26,26 @@ async function learnerInQuiz() {
   return { agent, csrf, attempt, questions: await questionsOf(agent, attempt, 3) };
 }
 
-const saveJson = (agent: Awaited<ReturnType<typeof learnerInQuiz>>['agent'], csrf: string, attempt: number, questionId: string) =>
-  agent.post(`/quiz/${attempt}/svar`).set('Accept', 'application/json').type('form').send({ _csrf: csrf, questionId, selected: WRONG[questionId][0] });
+const saveJson = (
+  agent: Awaited<ReturnType<typeof learnerInQuiz>>['agent'],
+  csrf: string,
+  attempt: number,
+  questionId: string,
+) =>
+  agent
+    .post(`/quiz/${attempt}/svar`)
+    .set('Accept', 'application/json')
+    .type('form')
+    .send({ _csrf: csrf, questionId, selected: WRONG[questionId][0] });
 
 /** Waits until this many queries of the test database are waiting for a row lock. */
 async function untilWaitingOnLocks(count: number) {
   const database = t.url.replace(/^.*\//, '');
   for (let i = 0; i < 200; i++) {
-    const { rows } = await t.db.raw(`select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'`, [database]);
+    const { rows } = await t.db.raw(
+      `select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'`,
+      [database],
+    );
     if (rows[0].n >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -42,7 +54,8 @@ async function untilWaitingOnLocks(count: number) {
 
 /** Every stored answer was saved before the grading and was graded. */
 async function expectNoAnswerAfterGrading(attempt: number) {
-  const late = await t.db('quiz_answers as q')
+  const late = await t
+    .db('quiz_answers as q')
     .join('quiz_attempts as a', 'a.id', 'q.attempt_id')
     .where('q.attempt_id', attempt)
     .andWhere((w) => w.whereRaw('q.saved_at > a.submitted_at').orWhereNull('q.is_correct'))
@@ -57,8 +70,15 @@ describe('POST /quiz/:attempt/svar racing POST /quiz/:attempt/lamna-in', () => {
     // Hold the grading half-way: the submit has locked the attempt and read the answers, and waits to mark
     // the first answer right or wrong. A save sent now is exactly the save that loses the race.
     const hold = await t.db.transaction();
-    await hold.raw('select 1 from quiz_answers where attempt_id = ? and question_id = ? for update', [attempt, questions[0]]);
-    const submit = agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }).then((r) => r);
+    await hold.raw('select 1 from quiz_answers where attempt_id = ? and question_id = ? for update', [
+      attempt,
+      questions[0],
+    ]);
+    const submit = agent
+      .post(`/quiz/${attempt}/lamna-in`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .then((r) => r);
     await untilWaitingOnLocks(1);
     const late = saveJson(agent, csrf, attempt, questions[1]).then((r) => r);
     await untilWaitingOnLocks(2);
@@ -68,7 +88,9 @@ describe('POST /quiz/:attempt/svar racing POST /quiz/:attempt/lamna-in', () => {
     expect(submitted.status).toBe(303);
     expect(save.status).toBe(409);
     expect(save.body.error).toBe('Testet är redan inlämnat. Du kan inte ändra svaren nu.');
-    expect(await t.db('quiz_answers').where({ attempt_id: attempt, question_id: questions[1] })).toHaveLength(0);
+    expect(await t.db('quiz_answers').where({ attempt_id: attempt, question_id: questions[1] })).toHaveLength(
+      0,
+    );
     await expectNoAnswerAfterGrading(attempt);
   });
 
@@ -80,14 +102,23 @@ describe('POST /quiz/:attempt/svar racing POST /quiz/:attempt/lamna-in', () => {
       const attempt = await startQuiz(agent, csrf, 'test-kurs');
       const questions = await questionsOf(agent, attempt, 3);
       const delayed = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      const saves = questions.map((q, i) => delayed(i * 3 + (round % 4) * 2).then(() => saveJson(agent, csrf, attempt, q)));
-      const submit = delayed(round % 5).then(() => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }));
+      const saves = questions.map((q, i) =>
+        delayed(i * 3 + (round % 4) * 2).then(() => saveJson(agent, csrf, attempt, q)),
+      );
+      const submit = delayed(round % 5).then(() =>
+        agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }),
+      );
       const [responses, submitted] = await Promise.all([Promise.all(saves), submit]);
       expect(submitted.status).toBe(303);
 
-      const stored = await t.db('quiz_answers').where({ attempt_id: attempt }).select('question_id', 'is_correct');
+      const stored = await t
+        .db('quiz_answers')
+        .where({ attempt_id: attempt })
+        .select('question_id', 'is_correct');
       const storedIds = stored.map((r: { question_id: string }) => r.question_id).sort();
-      const acknowledgedIds = questions.filter((_q, i) => responses[i].status === 200 && responses[i].body.saved === true).sort();
+      const acknowledgedIds = questions
+        .filter((_q, i) => responses[i].status === 200 && responses[i].body.saved === true)
+        .sort();
       for (const r of responses) expect([200, 409]).toContain(r.status);
       // Every "Sparat" was counted in the grading, and nothing refused was stored.
       expect(storedIds).toEqual(acknowledgedIds);

@@ -11,9 +11,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startOidcProvider(o: { clientId: string; clientSecret: string; redirectUri: string; postLogoutRedirectUri: string; accounts: Record<string, Record<string, string>> }) {
+export async function startOidcProvider(o: {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  accounts: Record<string, Record<string, string>>;
+}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, 'oidc-op.mjs'), JSON.stringify({ ...o, port })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'oidc-op.mjs'), JSON.stringify({ ...o, port })],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let errors = '';
   child.stderr.on('data', (d) => (errors += String(d)));
   await new Promise<void>((resolve, reject) => {

@@ -30,17 +30,29 @@ export interface AuthnRequest {
   issuer: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The AuthnRequest in a redirect URL (deflated, base64). */
 export function readAuthnRequest(redirectUrl: string): AuthnRequest {
-  const xml = zlib.inflateRawSync(Buffer.from(new URL(redirectUrl).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+  const xml = zlib
+    .inflateRawSync(Buffer.from(new URL(redirectUrl).searchParams.get('SAMLRequest') ?? '', 'base64'))
+    .toString('utf8');
   const attr = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(xml)?.[1] ?? '';
-  return { id: attr('ID'), acsUrl: attr('AssertionConsumerServiceURL'), issuer: /<(?:saml:)?Issuer[^>]*>([^<]+)</.exec(xml)?.[1] ?? '' };
+  return {
+    id: attr('ID'),
+    acsUrl: attr('AssertionConsumerServiceURL'),
+    issuer: /<(?:saml:)?Issuer[^>]*>([^<]+)</.exec(xml)?.[1] ?? '',
+  };
 }
 
 /** A base64 SAMLResponse for the request, signed unless the fault says otherwise. */
-export function samlResponse(entityId: string, request: AuthnRequest, person: SamlPerson, fault: Fault = 'none'): string {
+export function samlResponse(
+  entityId: string,
+  request: AuthnRequest,
+  person: SamlPerson,
+  fault: Fault = 'none',
+): string {
   const shift = fault === 'skew' ? 5 * 60_000 : fault === 'expired' ? -60 * 60_000 : 0;
   const now = new Date(Date.now() + shift);
   const iso = (ms: number) => new Date(now.getTime() + ms).toISOString();
@@ -48,7 +60,10 @@ export function samlResponse(entityId: string, request: AuthnRequest, person: Sa
   const assertionId = `_a${crypto.randomBytes(12).toString('hex')}`;
   const issuer = fault === 'issuer' ? 'https://idp.someone-else.example' : entityId;
   const attributes = Object.entries(person.attributes)
-    .map(([k, v]) => `<saml:Attribute Name="${esc(k)}"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`)
+    .map(
+      ([k, v]) =>
+        `<saml:Attribute Name="${esc(k)}"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`,
+    )
     .join('');
   const assertion =
     `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${assertionId}" Version="2.0" IssueInstant="${iso(0)}">` +
@@ -61,13 +76,22 @@ export function samlResponse(entityId: string, request: AuthnRequest, person: Sa
     `</saml:Assertion>`;
   let signed = assertion;
   if (fault !== 'unsigned') {
-    const sig = new SignedXml({ privateKey: fault === 'wrongKey' ? OTHER_KEY : IDP_KEY, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
+    const sig = new SignedXml({
+      privateKey: fault === 'wrongKey' ? OTHER_KEY : IDP_KEY,
+      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    });
     sig.addReference({
       xpath: "//*[local-name(.)='Assertion']",
-      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+      transforms: [
+        'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+        'http://www.w3.org/2001/10/xml-exc-c14n#',
+      ],
       digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
     });
-    sig.computeSignature(assertion, { location: { reference: "//*[local-name(.)='Issuer']", action: 'after' } });
+    sig.computeSignature(assertion, {
+      location: { reference: "//*[local-name(.)='Issuer']", action: 'after' },
+    });
     signed = sig.getSignedXml();
   }
   // Changing the person after signing: the digest no longer matches.

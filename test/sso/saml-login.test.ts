@@ -5,7 +5,15 @@
  */
 import request from 'supertest';
 import * as cheerio from 'cheerio';
-import { buildPerson, buildUnit, csrfFrom, loginAs, startTestApp, PASSWORD, type TestApp } from '../support/test-app';
+import {
+  buildPerson,
+  buildUnit,
+  csrfFrom,
+  loginAs,
+  startTestApp,
+  PASSWORD,
+  type TestApp,
+} from '../support/test-app';
 import { IDP_CERT, readAuthnRequest, samlResponse, startSamlIdp, type Fault } from './saml-idp';
 
 let t: TestApp;
@@ -17,7 +25,8 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PUBLIC_BASE_URL: 'http://127.0.0.1:9' } });
   idp = await startSamlIdp();
   unit = await buildUnit(t.db, { name: 'Boende Syd' });
-  const [row] = await t.db('identity_providers')
+  const [row] = await t
+    .db('identity_providers')
     .insert({
       organisation_id: unit.organisationId,
       kind: 'saml',
@@ -42,7 +51,11 @@ afterAll(async () => {
 });
 
 /** Starts a sign-in and answers it as the IdP would (with the given fault). */
-async function signIn(agent: request.Agent, person: { nameId: string; attributes: Record<string, string> }, fault: Fault = 'none') {
+async function signIn(
+  agent: request.Agent,
+  person: { nameId: string; attributes: Record<string, string> },
+  fault: Fault = 'none',
+) {
   const start = await agent.get(`/sso/${providerId}/start`);
   expect(start.status).toBe(303);
   expect(start.headers.location.startsWith(idp.ssoUrl)).toBe(true);
@@ -52,7 +65,15 @@ async function signIn(agent: request.Agent, person: { nameId: string; attributes
   return { res, SAMLResponse };
 }
 
-const anna = { nameId: 'anna-persistent-1', attributes: { email: 'anna.a@vasteras.se', displayName: 'Anna Andersson', unit: 'boende syd', role: 'personlig-assistent' } };
+const anna = {
+  nameId: 'anna-persistent-1',
+  attributes: {
+    email: 'anna.a@vasteras.se',
+    displayName: 'Anna Andersson',
+    unit: 'boende syd',
+    role: 'personlig-assistent',
+  },
+};
 
 async function loggedIn(agent: request.Agent): Promise<boolean> {
   const res = await agent.get('/mina-kurser');
@@ -66,13 +87,22 @@ test('the first login makes the account in the claimed unit and job role; the se
   expect(await loggedIn(agent)).toBe(true);
   const user = await t.db('users').whereRaw('lower(email) = ?', ['anna.a@vasteras.se']).first();
   expect(user).toMatchObject({ name: 'Anna Andersson', unit_id: unit.id, job_role: 'personlig-assistent' });
-  expect(await t.db('external_identities').where({ provider_id: providerId, subject: anna.nameId }).first('user_id')).toEqual({ user_id: user.id });
+  expect(
+    await t
+      .db('external_identities')
+      .where({ provider_id: providerId, subject: anna.nameId })
+      .first('user_id'),
+  ).toEqual({ user_id: user.id });
 
   const again = request.agent(t.app);
   expect((await signIn(again, anna)).res.status).toBe(303);
   expect(await loggedIn(again)).toBe(true);
-  expect(Number((await t.db('users').whereRaw('lower(email) = ?', ['anna.a@vasteras.se']).count())[0].count)).toBe(1);
-  const actions = (await t.db('audit_log').where({ actor_id: user.id }).orderBy('id').select('action')).map((r) => r.action);
+  expect(
+    Number((await t.db('users').whereRaw('lower(email) = ?', ['anna.a@vasteras.se']).count())[0].count),
+  ).toBe(1);
+  const actions = (await t.db('audit_log').where({ actor_id: user.id }).orderBy('id').select('action')).map(
+    (r) => r.action,
+  );
   expect(actions).toEqual(['sso.account.create', 'sso.login', 'sso.login']);
 });
 
@@ -86,14 +116,25 @@ test.each<[Fault, string]>([
 ])('a %s response is refused (%s) with a Swedish page, logged, and no login', async (fault, reason) => {
   const agent = request.agent(t.app);
   const before = await t.db('audit_log').where({ action: 'sso.refused' }).count();
-  const { res } = await signIn(agent, { nameId: `x-${fault}`, attributes: { ...anna.attributes, email: `${fault}@vasteras.se` } }, fault);
+  const { res } = await signIn(
+    agent,
+    { nameId: `x-${fault}`, attributes: { ...anna.attributes, email: `${fault}@vasteras.se` } },
+    fault,
+  );
   expect(res.status).toBe(400);
   const $ = cheerio.load(res.text);
   expect($('h1').text()).toBe('Det gick inte att logga in');
   expect($('[data-reason]').attr('data-reason')).toBe(reason);
   expect(await loggedIn(agent)).toBe(false);
-  expect(await t.db('users').where({ email: `${fault}@vasteras.se` }).first()).toBeUndefined();
-  expect(Number((await t.db('audit_log').where({ action: 'sso.refused' }).count())[0].count)).toBe(Number(before[0].count) + 1);
+  expect(
+    await t
+      .db('users')
+      .where({ email: `${fault}@vasteras.se` })
+      .first(),
+  ).toBeUndefined();
+  expect(Number((await t.db('audit_log').where({ action: 'sso.refused' }).count())[0].count)).toBe(
+    Number(before[0].count) + 1,
+  );
 });
 
 test('a replayed response is refused, even in a fresh session', async () => {
@@ -108,7 +149,15 @@ test('a replayed response is refused, even in a fresh session', async () => {
 });
 
 test('a response to a request we never sent is refused', async () => {
-  const SAMLResponse = samlResponse(idp.entityId, { id: '_never-sent', acsUrl: `http://127.0.0.1:9/sso/${providerId}/saml`, issuer: 'http://127.0.0.1:9/sso/saml' }, anna);
+  const SAMLResponse = samlResponse(
+    idp.entityId,
+    {
+      id: '_never-sent',
+      acsUrl: `http://127.0.0.1:9/sso/${providerId}/saml`,
+      issuer: 'http://127.0.0.1:9/sso/saml',
+    },
+    anna,
+  );
   const res = await request(t.app).post(`/sso/${providerId}/saml`).type('form').send({ SAMLResponse });
   expect(res.status).toBe(400);
   expect(cheerio.load(res.text)('[data-reason]').attr('data-reason')).toBe('replay');
@@ -119,12 +168,22 @@ test('garbage instead of a response is a Swedish 400, never a 500', async () => 
     const res = await request(t.app).post(`/sso/${providerId}/saml`).type('form').send({ SAMLResponse });
     expect(res.status).toBe(400);
   }
-  expect((await request(t.app).post('/sso/999999/saml').type('form').send({ SAMLResponse: 'x' })).status).toBe(400);
+  expect(
+    (await request(t.app).post('/sso/999999/saml').type('form').send({ SAMLResponse: 'x' })).status,
+  ).toBe(400);
 });
 
 test('a disabled person cannot sign in through the provider', async () => {
   const agent = request.agent(t.app);
-  const bo = { nameId: 'bo-1', attributes: { email: 'bo@vasteras.se', displayName: 'Bo', unit: 'Boende Syd', role: 'personlig-assistent' } };
+  const bo = {
+    nameId: 'bo-1',
+    attributes: {
+      email: 'bo@vasteras.se',
+      displayName: 'Bo',
+      unit: 'Boende Syd',
+      role: 'personlig-assistent',
+    },
+  };
   expect((await signIn(agent, bo)).res.status).toBe(303);
   await t.db('users').where({ email: 'bo@vasteras.se' }).update({ disabled_at: t.db.fn.now() });
   const later = request.agent(t.app);
@@ -137,25 +196,48 @@ test('a disabled person cannot sign in through the provider', async () => {
 test('without unit and job role claims the person chooses once, among the organisation units only', async () => {
   const other = await buildUnit(t.db, { name: 'Annan kommuns enhet' });
   const agent = request.agent(t.app);
-  const cecilia = { nameId: 'cecilia-1', attributes: { email: 'cecilia@vasteras.se', displayName: 'Cecilia' } };
+  const cecilia = {
+    nameId: 'cecilia-1',
+    attributes: { email: 'cecilia@vasteras.se', displayName: 'Cecilia' },
+  };
   const { res } = await signIn(agent, cecilia);
   expect(res.status).toBe(303);
   expect(res.headers.location).toBe('/sso/valj-enhet');
   const page = cheerio.load((await agent.get('/sso/valj-enhet')).text);
-  expect(page('#unitId option').map((_i, o) => page(o).text()).get()).toEqual(['Välj', 'Boende Syd']);
+  expect(
+    page('#unitId option')
+      .map((_i, o) => page(o).text())
+      .get(),
+  ).toEqual(['Välj', 'Boende Syd']);
   const csrf = await csrfFrom(agent, '/sso/valj-enhet');
-  const foreign = await agent.post('/sso/valj-enhet').type('form').send({ _csrf: csrf, unitId: String(other.id), jobRole: 'personlig-assistent' });
+  const foreign = await agent
+    .post('/sso/valj-enhet')
+    .type('form')
+    .send({ _csrf: csrf, unitId: String(other.id), jobRole: 'personlig-assistent' });
   expect(foreign.status).toBe(400);
   expect(await t.db('users').where({ email: 'cecilia@vasteras.se' }).first()).toBeUndefined();
-  const ok = await agent.post('/sso/valj-enhet').type('form').send({ _csrf: csrf, unitId: String(unit.id), jobRole: 'personlig-assistent' });
+  const ok = await agent
+    .post('/sso/valj-enhet')
+    .type('form')
+    .send({ _csrf: csrf, unitId: String(unit.id), jobRole: 'personlig-assistent' });
   expect(ok.status).toBe(303);
-  expect(await t.db('users').where({ email: 'cecilia@vasteras.se' }).first('unit_id')).toEqual({ unit_id: unit.id });
+  expect(await t.db('users').where({ email: 'cecilia@vasteras.se' }).first('unit_id')).toEqual({
+    unit_id: unit.id,
+  });
 });
 
 test('an existing account with the same address is linked only with its password', async () => {
   const existing = await buildPerson(t.db, { email: 'dora@vasteras.se', unitId: unit.id });
   const agent = request.agent(t.app);
-  const dora = { nameId: 'dora-1', attributes: { email: 'Dora@vasteras.se', displayName: 'Dora', unit: 'Boende Syd', role: 'personlig-assistent' } };
+  const dora = {
+    nameId: 'dora-1',
+    attributes: {
+      email: 'Dora@vasteras.se',
+      displayName: 'Dora',
+      unit: 'Boende Syd',
+      role: 'personlig-assistent',
+    },
+  };
   const { res } = await signIn(agent, dora);
   expect(res.headers.location).toBe('/sso/koppla');
   expect(await loggedIn(agent)).toBe(false);
@@ -165,12 +247,18 @@ test('an existing account with the same address is linked only with its password
   expect(await t.db('external_identities').where({ subject: 'dora-1' }).first()).toBeUndefined();
   const right = await agent.post('/sso/koppla').type('form').send({ _csrf: csrf, password: PASSWORD });
   expect(right.status).toBe(303);
-  expect(await t.db('external_identities').where({ subject: 'dora-1' }).first('user_id')).toEqual({ user_id: existing.id });
+  expect(await t.db('external_identities').where({ subject: 'dora-1' }).first('user_id')).toEqual({
+    user_id: existing.id,
+  });
   expect(await loggedIn(agent)).toBe(true);
 });
 
 test('the login page finds the provider by the work address domain or the organisation, without JavaScript', async () => {
-  const signInLink = (html: string) => cheerio.load(html)('a.button').filter((_i, a) => cheerio.load(html)(a).text().startsWith('Logga in med')).attr('href');
+  const signInLink = (html: string) =>
+    cheerio
+      .load(html)('a.button')
+      .filter((_i, a) => cheerio.load(html)(a).text().startsWith('Logga in med'))
+      .attr('href');
   const byDomain = await request(t.app).get('/logga-in/organisation?epost=someone%40Vasteras.se');
   expect(byDomain.status).toBe(200);
   expect(signInLink(byDomain.text)).toBe(`/sso/${providerId}/start`);
@@ -183,15 +271,39 @@ test('the login page finds the provider by the work address domain or the organi
 });
 
 test('an administrator configures a provider, the secret is never shown back, tries it while off, then turns it on', async () => {
-  const admin = await buildPerson(t.db, { permissions: [{ kind: 'admin', organisationId: null, unitId: null }] });
+  const admin = await buildPerson(t.db, {
+    permissions: [{ kind: 'admin', organisationId: null, unitId: null }],
+  });
   const org = await buildUnit(t.db, { name: 'Hemtjänst Norr' });
   const { agent, csrf } = await loginAs(t.app, admin.email);
-  const bad = await agent.post('/admin/inloggning').type('form').send({ _csrf: csrf, organisationId: String(org.organisationId), kind: 'saml', displayName: 'X', issuer: 'x' });
+  const bad = await agent
+    .post('/admin/inloggning')
+    .type('form')
+    .send({
+      _csrf: csrf,
+      organisationId: String(org.organisationId),
+      kind: 'saml',
+      displayName: 'X',
+      issuer: 'x',
+    });
   expect(bad.status).toBe(400);
   expect(bad.text).toContain('Klistra in certifikatet.');
-  const created = await agent.post('/admin/inloggning').type('form').send({
-    _csrf: csrf, organisationId: String(org.organisationId), kind: 'saml', displayName: 'Norrköping', issuer: idp.entityId, ssoUrl: idp.ssoUrl, idpCertificate: IDP_CERT, clientSecret: 'hemligt-värde-123', claimEmail: 'email', claimName: 'displayName', emailDomains: 'norr.se',
-  });
+  const created = await agent
+    .post('/admin/inloggning')
+    .type('form')
+    .send({
+      _csrf: csrf,
+      organisationId: String(org.organisationId),
+      kind: 'saml',
+      displayName: 'Norrköping',
+      issuer: idp.entityId,
+      ssoUrl: idp.ssoUrl,
+      idpCertificate: IDP_CERT,
+      clientSecret: 'hemligt-värde-123',
+      claimEmail: 'email',
+      claimName: 'displayName',
+      emailDomains: 'norr.se',
+    });
   expect(created.status).toBe(303);
   const id = Number(created.headers.location.split('/').pop());
   expect((await agent.get('/admin/personer')).text).toContain('href="/admin/inloggning"');
@@ -201,7 +313,10 @@ test('an administrator configures a provider, the secret is never shown back, tr
   // Off: nobody can use it, but the administrator can try it.
   expect((await request(t.app).get(`/sso/${id}/start`)).status).toBe(400);
   const start = await agent.get(`/sso/${id}/start?prova=1`);
-  const SAMLResponse = samlResponse(idp.entityId, readAuthnRequest(start.headers.location), { nameId: 'try-1', attributes: { email: 'prov@norr.se', displayName: 'Prova' } });
+  const SAMLResponse = samlResponse(idp.entityId, readAuthnRequest(start.headers.location), {
+    nameId: 'try-1',
+    attributes: { email: 'prov@norr.se', displayName: 'Prova' },
+  });
   const tried = await agent.post(`/sso/${id}/saml`).type('form').send({ SAMLResponse });
   expect(tried.status).toBe(200);
   expect(tried.text).toContain('prov@norr.se');
@@ -212,7 +327,17 @@ test('an administrator configures a provider, the secret is never shown back, tr
 });
 
 test('an OIDC callback without the state we sent is refused, never a login', async () => {
-  const [row] = await t.db('identity_providers').insert({ organisation_id: unit.organisationId, kind: 'oidc', display_name: 'OIDC', issuer: 'http://127.0.0.1:9', client_id: 'x', enabled: true }).returning('id');
+  const [row] = await t
+    .db('identity_providers')
+    .insert({
+      organisation_id: unit.organisationId,
+      kind: 'oidc',
+      display_name: 'OIDC',
+      issuer: 'http://127.0.0.1:9',
+      client_id: 'x',
+      enabled: true,
+    })
+    .returning('id');
   const res = await request(t.app).get(`/sso/${row.id}/oidc?code=abc&state=forged`);
   expect(res.status).toBe(400);
   expect(cheerio.load(res.text)('[data-reason]').attr('data-reason')).toBe('state');

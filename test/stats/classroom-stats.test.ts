@@ -1,7 +1,15 @@
 /** HMC's classroom figures: trainings held, participants who attended, invoiced amounts per organisation. */
 import * as cheerio from 'cheerio';
 import { swedishDate } from '../../server/bookings/dates';
-import { admin, buildBooker, buildCustomer, buildOffering, buildOrder, configureSeller, moveIntoPast } from '../support/bookings';
+import {
+  admin,
+  buildBooker,
+  buildCustomer,
+  buildOffering,
+  buildOrder,
+  configureSeller,
+  moveIntoPast,
+} from '../support/bookings';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -14,19 +22,55 @@ afterAll(async () => t.close());
 async function deliveredTraining(customer: { id: number; unitId: number }, attended: number, absent: number) {
   const orderer = await buildBooker(t.db, customer);
   const offering = await buildOffering(t.db);
-  const orderId = await buildOrder(t.db, { organisationId: customer.id, offeringId: offering.id, orderedBy: orderer.id, status: 'confirmed' });
+  const orderId = await buildOrder(t.db, {
+    organisationId: customer.id,
+    offeringId: offering.id,
+    orderedBy: orderer.id,
+    status: 'confirmed',
+  });
   await moveIntoPast(t.db, orderId, 2);
-  await t.db('training_orders').where({ id: orderId }).update({ status: 'delivered', delivered_at: t.db.fn.now() });
-  for (let i = 0; i < attended + absent; i++) await t.db('training_participants').insert({ order_id: orderId, name: `Deltagare ${i}`, email: `d${orderId}-${i}@test.se`, attended: i < attended });
+  await t
+    .db('training_orders')
+    .where({ id: orderId })
+    .update({ status: 'delivered', delivered_at: t.db.fn.now() });
+  for (let i = 0; i < attended + absent; i++)
+    await t
+      .db('training_participants')
+      .insert({
+        order_id: orderId,
+        name: `Deltagare ${i}`,
+        email: `d${orderId}-${i}@test.se`,
+        attended: i < attended,
+      });
 }
 
 async function issuedInvoice(organisationId: number, ore: number, adminId: number): Promise<number> {
-  const id = await t.db.transaction(async (trx) =>
-    (await t.services.invoices.createDraft(trx, {
-      kind: 'invoice', organisationId, trainingOrderId: null, creditedInvoiceId: null, reason: 'delivery', buyerReference: 'REF-9', costCentre: null,
-      orderLabel: 'Utbildning', deliveryDate: swedishDate(new Date()), note: null, createdBy: null,
-      lines: [{ articleCode: 'half_day', description: 'Utbildning, halvdag', quantity: 1, unitCode: 'C62', unitPriceOre: ore, lineTotalOre: ore, vat: { category: 'S', percent: 25, exemptionReason: null } }],
-    }))!,
+  const id = await t.db.transaction(
+    async (trx) =>
+      (await t.services.invoices.createDraft(trx, {
+        kind: 'invoice',
+        organisationId,
+        trainingOrderId: null,
+        creditedInvoiceId: null,
+        reason: 'delivery',
+        buyerReference: 'REF-9',
+        costCentre: null,
+        orderLabel: 'Utbildning',
+        deliveryDate: swedishDate(new Date()),
+        note: null,
+        createdBy: null,
+        lines: [
+          {
+            articleCode: 'half_day',
+            description: 'Utbildning, halvdag',
+            quantity: 1,
+            unitCode: 'C62',
+            unitPriceOre: ore,
+            lineTotalOre: ore,
+            vat: { category: 'S', percent: 25, exemptionReason: null },
+          },
+        ],
+      }))!,
   );
   await t.services.billing.issue(id, adminId);
   return id;
@@ -45,7 +89,14 @@ describe('classroom trainings on the HMC overview', () => {
 
     const { agent } = await loginAs(t.app, hmcAdmin.email);
     const $ = cheerio.load((await agent.get('/statistik/hmc')).text);
-    const rows = $('#klassrum table tbody tr').map((_i, tr) => [$(tr).find('th, td').map((_j, c) => $(c).text().trim()).get()]).get() as unknown as string[][];
+    const rows = $('#klassrum table tbody tr')
+      .map((_i, tr) => [
+        $(tr)
+          .find('th, td')
+          .map((_j, c) => $(c).text().trim())
+          .get(),
+      ])
+      .get() as unknown as string[][];
     expect(rows).toEqual([
       ['Arboga kommun (test)', '2', '13', '3\u00a0750'],
       ['Sala kommun (test)', '1', '3', '6\u00a0250'],

@@ -11,13 +11,19 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('demo statistics', () => {
-  it('are created once and show on the demo manager\'s dashboard', async () => {
+  it("are created once and show on the demo manager's dashboard", async () => {
     await seedDemoData(t.db, createLogger('silent'));
     await seedDemoData(t.db, createLogger('silent'));
     expect(await t.db('users').where('email', 'like', 'staff%@demo.test')).toHaveLength(6);
     const { agent } = await loginAs(t.app, 'manager@demo.test', 'Demo-2026!');
     const $ = cheerio.load((await agent.get('/statistik/chef').expect(200)).text);
-    expect(new Set($('#lacking tbody th').map((_, el) => $(el).text().trim()).get())).toEqual(new Set(['Amina Yusuf', 'Yusuf Abdi', 'Linnea Berg', 'Goran Petrović']));
+    expect(
+      new Set(
+        $('#lacking tbody th')
+          .map((_, el) => $(el).text().trim())
+          .get(),
+      ),
+    ).toEqual(new Set(['Amina Yusuf', 'Yusuf Abdi', 'Linnea Berg', 'Goran Petrović']));
     expect($('#staff tbody tr').last().find('td').text()).toBe('5');
   });
 });

@@ -8,21 +8,51 @@ let t: TestApp;
 let c: Awaited<ReturnType<typeof courseIds>>;
 
 beforeAll(async () => {
-  t = await startTestApp({ coursesDir: SHIPPED_COURSES, env: { PUBLIC_BASE_URL: 'https://skola.example.se' } });
+  t = await startTestApp({
+    coursesDir: SHIPPED_COURSES,
+    env: { PUBLIC_BASE_URL: 'https://skola.example.se' },
+  });
   c = await courseIds(t.db);
 });
 afterAll(async () => t?.close());
 
 const service = () =>
-  remindersService({ db: t.db, mail: t.services.mail, i18n: t.services.i18n, courses: t.services.courses, stats: t.services.stats, users: t.services.users, publicBaseUrl: 'https://skola.example.se' });
-const outbox = async (to: string) => t.db('outbox_messages').where({ to_address: to }).orderBy('id').select('subject', 'text_body', 'event_key', 'status');
+  remindersService({
+    db: t.db,
+    mail: t.services.mail,
+    i18n: t.services.i18n,
+    courses: t.services.courses,
+    stats: t.services.stats,
+    users: t.services.users,
+    publicBaseUrl: 'https://skola.example.se',
+  });
+const outbox = async (to: string) =>
+  t
+    .db('outbox_messages')
+    .where({ to_address: to })
+    .orderBy('id')
+    .select('subject', 'text_body', 'event_key', 'status');
 
 /** A personal assistant (grunden and förflyttning required) whose grunden completion is valid until `validUntil`. */
-async function assistant(name: string, validUntil: Date, o: { disabled?: boolean; language?: 'sv' | 'en' } = {}) {
+async function assistant(
+  name: string,
+  validUntil: Date,
+  o: { disabled?: boolean; language?: 'sv' | 'en' } = {},
+) {
   const p = await buildPerson(t.db, { jobRole: 'personlig-assistent', name });
-  if (o.disabled) await t.db('users').where({ id: p.id }).update({ disabled_at: daysAgo(1) });
+  if (o.disabled)
+    await t
+      .db('users')
+      .where({ id: p.id })
+      .update({ disabled_at: daysAgo(1) });
   if (o.language) await t.db('users').where({ id: p.id }).update({ ui_language: o.language });
-  await enrol(t.db, { userId: p.id, course: c['hjalpmedel-grunden'], startedAt: daysAgo(300), completedAt: daysAgo(299), validUntil });
+  await enrol(t.db, {
+    userId: p.id,
+    course: c['hjalpmedel-grunden'],
+    startedAt: daysAgo(300),
+    completedAt: daysAgo(299),
+    validUntil,
+  });
   return p;
 }
 
@@ -35,9 +65,20 @@ describe('reminders', () => {
     const disabled = await assistant('Avstängd', daysAhead(20), { disabled: true });
     const later = await assistant('Långt Kvar', daysAhead(200));
     const renewed = await assistant('Förnyad', daysAgo(2));
-    await enrol(t.db, { userId: renewed.id, course: c['hjalpmedel-grunden'], startedAt: daysAgo(2), completedAt: daysAgo(1) });
+    await enrol(t.db, {
+      userId: renewed.id,
+      course: c['hjalpmedel-grunden'],
+      startedAt: daysAgo(2),
+      completedAt: daysAgo(1),
+    });
     // A recommended course (kognition for a personal assistant) gets no reminder.
-    await enrol(t.db, { userId: later.id, course: c.kognition, startedAt: daysAgo(360), completedAt: daysAgo(359), validUntil: daysAhead(6) });
+    await enrol(t.db, {
+      userId: later.id,
+      course: c.kognition,
+      startedAt: daysAgo(360),
+      completedAt: daysAgo(359),
+      validUntil: daysAhead(6),
+    });
 
     const now = new Date();
     const first = await service().sendDue(now);
@@ -50,7 +91,9 @@ describe('reminders', () => {
     expect(m45[0].text_body).toContain('Hej Femtio Fem!');
     expect(m45[0].text_body).toContain('https://skola.example.se/kurser/hjalpmedel-grunden');
     expect(m45[0].event_key).toMatch(/^reminder:\d+:\d+:\d{4}-\d{2}-\d{2}:60$/);
-    expect((await outbox(in5.email))[0].subject).toBe('Your course Hjälpmedel – grunden expires within 7 days');
+    expect((await outbox(in5.email))[0].subject).toBe(
+      'Your course Hjälpmedel – grunden expires within 7 days',
+    );
     expect((await outbox(expired3.email))[0].subject).toBe('Din kurs Hjälpmedel – grunden har gått ut');
     for (const p of [expiredLongAgo, disabled, later, renewed]) expect(await outbox(p.email)).toHaveLength(0);
 
@@ -69,19 +112,42 @@ describe('monthly summaries', () => {
   it('go once a month to managers who chose them before the month began', async () => {
     const unit = await buildUnit(t.db, { name: 'Summeringsenheten' });
     await assistant('Utan Kurs', daysAhead(400));
-    const staff = await buildPerson(t.db, { unitId: unit.id, jobRole: 'personlig-assistent', name: 'Personal Ett' });
-    await enrol(t.db, { userId: staff.id, course: c['hjalpmedel-grunden'], startedAt: daysAgo(30), completedAt: daysAgo(29) });
+    const staff = await buildPerson(t.db, {
+      unitId: unit.id,
+      jobRole: 'personlig-assistent',
+      name: 'Personal Ett',
+    });
+    await enrol(t.db, {
+      userId: staff.id,
+      course: c['hjalpmedel-grunden'],
+      startedAt: daysAgo(30),
+      completedAt: daysAgo(29),
+    });
     await buildPerson(t.db, { unitId: unit.id, jobRole: 'personlig-assistent', name: 'Personal Två' });
-    const chosen = await buildPerson(t.db, { unitId: unit.id, jobRole: 'enhetschef', name: 'Chef Vald', permissions: [{ kind: 'manager', organisationId: null, unitId: unit.id }] });
-    const fresh = await buildPerson(t.db, { unitId: unit.id, jobRole: 'enhetschef', name: 'Chef Ny', permissions: [{ kind: 'manager', organisationId: null, unitId: unit.id }] });
-    await t.db('manager_summary_subscriptions').insert([{ user_id: chosen.id, created_at: daysAgo(40) }, { user_id: fresh.id }]);
+    const chosen = await buildPerson(t.db, {
+      unitId: unit.id,
+      jobRole: 'enhetschef',
+      name: 'Chef Vald',
+      permissions: [{ kind: 'manager', organisationId: null, unitId: unit.id }],
+    });
+    const fresh = await buildPerson(t.db, {
+      unitId: unit.id,
+      jobRole: 'enhetschef',
+      name: 'Chef Ny',
+      permissions: [{ kind: 'manager', organisationId: null, unitId: unit.id }],
+    });
+    await t
+      .db('manager_summary_subscriptions')
+      .insert([{ user_id: chosen.id, created_at: daysAgo(40) }, { user_id: fresh.id }]);
 
     expect(await service().sendMonthlySummaries(new Date())).toBe(1);
     expect(await service().sendMonthlySummaries(new Date())).toBe(0);
     const [mail] = await outbox(chosen.email);
     expect(mail.subject).toMatch(/^Utbildning i din verksamhet – \p{L}+ \d{4}$/u);
     expect(mail.text_body).toContain('I din verksamhet finns 2 personer. 2 av dem saknar en kurs');
-    expect(mail.text_body).toContain('- Hjälpmedel – grunden: Klar och giltig 1, Går ut inom 60 dagar 0, Har gått ut 0, Pågår 0, Inte påbörjad 1');
+    expect(mail.text_body).toContain(
+      '- Hjälpmedel – grunden: Klar och giltig 1, Går ut inom 60 dagar 0, Har gått ut 0, Pågår 0, Inte påbörjad 1',
+    );
     expect(mail.text_body).toContain('https://skola.example.se/statistik/chef');
     expect(await outbox(fresh.email)).toHaveLength(0);
   });

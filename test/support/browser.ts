@@ -11,18 +11,34 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** The WCAG 2.1 A/AA violations on the page, as readable lines (empty when clean). */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${page.url()}: ${v.id} (${v.impact}) ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations.map(
+    (v) =>
+      `${page.url()}: ${v.id} (${v.impact}) ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
 }
 
 /** The real app served on a free loopback port, a Chromium, and `visit` that runs axe and takes a screenshot. */
@@ -39,7 +55,10 @@ export interface BrowserSession {
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
 
-export async function startBrowserSession(prefix: string, options: Parameters<typeof startTestApp>[0] = {}): Promise<BrowserSession> {
+export async function startBrowserSession(
+  prefix: string,
+  options: Parameters<typeof startTestApp>[0] = {},
+): Promise<BrowserSession> {
   const t = await startTestApp(options);
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

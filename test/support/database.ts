@@ -11,7 +11,8 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.HMS_TEST_ADMIN_URL;
-  if (!adminUrl) throw new Error('HMS_TEST_ADMIN_URL is not set: run the tests with jest (globalSetup starts PostgreSQL)');
+  if (!adminUrl)
+    throw new Error('HMS_TEST_ADMIN_URL is not set: run the tests with jest (globalSetup starts PostgreSQL)');
   const name = `hms_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = createKnex(adminUrl, 1);
   await admin.raw(`create database ${name} template hms_template`);

@@ -2,9 +2,17 @@
 import * as cheerio from 'cheerio';
 import type request from 'supertest';
 
-export async function completeLessons(agent: request.Agent, csrf: string, slug: string, lessons: string[]): Promise<void> {
+export async function completeLessons(
+  agent: request.Agent,
+  csrf: string,
+  slug: string,
+  lessons: string[],
+): Promise<void> {
   for (const lesson of lessons) {
-    const res = await agent.post(`/kurser/${slug}/lektioner/${lesson}/klar`).type('form').send({ _csrf: csrf });
+    const res = await agent
+      .post(`/kurser/${slug}/lektioner/${lesson}/klar`)
+      .type('form')
+      .send({ _csrf: csrf });
     if (res.status !== 303) throw new Error(`lesson ${lesson}: ${res.status}`);
   }
 }
@@ -27,11 +35,20 @@ export async function questionsOf(agent: request.Agent, attempt: number, total: 
   return ids;
 }
 
-export async function answer(agent: request.Agent, csrf: string, attempt: number, questionId: string, selected: string[], extra: Record<string, string> = {}) {
+export async function answer(
+  agent: request.Agent,
+  csrf: string,
+  attempt: number,
+  questionId: string,
+  selected: string[],
+  extra: Record<string, string> = {},
+) {
   return agent
     .post(`/quiz/${attempt}/svar`)
     .type('form')
-    .send(`${new URLSearchParams({ _csrf: csrf, questionId, index: '1', ...extra }).toString()}${selected.map((s) => `&selected=${encodeURIComponent(s)}`).join('')}`);
+    .send(
+      `${new URLSearchParams({ _csrf: csrf, questionId, index: '1', ...extra }).toString()}${selected.map((s) => `&selected=${encodeURIComponent(s)}`).join('')}`,
+    );
 }
 
 /** Right answers of the fixture course's questions. */

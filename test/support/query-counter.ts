@@ -4,7 +4,10 @@
  */
 import type { Knex } from 'knex';
 
-export async function queriesDuring(db: Knex, work: () => Promise<unknown>): Promise<{ count: number; sql: string[] }> {
+export async function queriesDuring(
+  db: Knex,
+  work: () => Promise<unknown>,
+): Promise<{ count: number; sql: string[] }> {
   const sql: string[] = [];
   const listener = (q: { sql: string }) => sql.push(q.sql);
   db.on('query', listener);

@@ -7,4 +7,6 @@ import { createServices } from '../../server/services';
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const db = createKnex(config.databaseUrl!, 3);
 const services = createServices(config, db, createLogger('silent'));
-void services.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 }).then(() => process.stdout.write('ready\n'));
+void services.transcodeQueue
+  .startWorker({ pollingIntervalSeconds: 0.5 })
+  .then(() => process.stdout.write('ready\n'));

@@ -22,7 +22,9 @@ const ENV = { TRANSCODE_STALE_SECONDS: '3' };
 beforeAll(async () => {
   media = tempDir('media');
   t = await startTestApp({ env: { MEDIA_DIR: media, ...ENV } });
-  const person = await buildPerson(t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] });
+  const person = await buildPerson(t.db, {
+    permissions: [{ kind: 'educator', organisationId: null, unitId: null }],
+  });
   educator = await loginAs(t.app, person.email);
   // Long enough that a run is still encoding a moment after it starts.
   clip = await makeClip(path.join(tempDir('clips'), 'lang.mp4'), { seconds: 30, width: 1280, height: 720 });
@@ -51,11 +53,17 @@ const row = (id: number) => t.db('videos').where({ id }).first();
 const filesOf = (id: number) => fs.readdirSync(t.services.mediaStorage.videoDir(id)).sort();
 
 async function expectOneCompleteOutput(id: number) {
-  const ready = await eventually(async () => {
-    const r = await row(id);
-    return r.state === 'ready' ? r : null;
-  }, 120_000, 'the job to finish');
-  expect(filesOf(id)).toEqual(['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort());
+  const ready = await eventually(
+    async () => {
+      const r = await row(id);
+      return r.state === 'ready' ? r : null;
+    },
+    120_000,
+    'the job to finish',
+  );
+  expect(filesOf(id)).toEqual(
+    ['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort(),
+  );
   const web = t.services.mediaStorage.web(id, ready.output_key);
   const info = await probe(tools, web);
   expect(info.durationMs).toBeGreaterThan(29_000);
@@ -69,13 +77,25 @@ async function expectOneCompleteOutput(id: number) {
 describe('a transcoding worker', () => {
   it('killed mid-job (with its ffmpeg) serves nothing half-written, and the job runs again elsewhere', async () => {
     const id = await uploadFilm('dodad-arbetare');
-    child = spawn(path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), [path.join(__dirname, '..', 'support', 'video-worker-child.ts')], {
-      env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: media, ...ENV },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true, // its own process group, so the kill takes ffmpeg with it, like a crashed machine
-    });
-    await eventually(async () => (await row(id)).state === 'processing', 60_000, 'the other process to start the job');
-    await eventually(async () => filesOf(id).some((f) => f.endsWith('.mp4.part')), 30_000, 'ffmpeg to start writing');
+    child = spawn(
+      path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
+      [path.join(__dirname, '..', 'support', 'video-worker-child.ts')],
+      {
+        env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: media, ...ENV },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true, // its own process group, so the kill takes ffmpeg with it, like a crashed machine
+      },
+    );
+    await eventually(
+      async () => (await row(id)).state === 'processing',
+      60_000,
+      'the other process to start the job',
+    );
+    await eventually(
+      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
+      30_000,
+      'ffmpeg to start writing',
+    );
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((r) => child!.once('exit', r));
 
@@ -100,7 +120,11 @@ describe('a transcoding worker', () => {
     const first = createServices(t.services.config, t.db, createLogger('silent'));
     await first.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
     const id = await uploadFilm('omstart');
-    await eventually(async () => filesOf(id).some((f) => f.endsWith('.mp4.part')), 60_000, 'the transcode to start');
+    await eventually(
+      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
+      60_000,
+      'the transcode to start',
+    );
     await first.transcodeQueue.stop();
     const stopped = await row(id);
     expect(stopped.state).toBe('queued');

@@ -12,8 +12,15 @@ let educator: Awaited<ReturnType<typeof loginAs>>;
 beforeAll(async () => {
   media = tempDir('media');
   clips = tempDir('clips');
-  t = await startTestApp({ coursesDir: FIXTURE_COURSES, env: { MEDIA_DIR: media, MAX_UPLOAD_BYTES: String(1024 * 1024) } });
-  educator = await loginAs(t.app, (await buildPerson(t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] })).email);
+  t = await startTestApp({
+    coursesDir: FIXTURE_COURSES,
+    env: { MEDIA_DIR: media, MAX_UPLOAD_BYTES: String(1024 * 1024) },
+  });
+  educator = await loginAs(
+    t.app,
+    (await buildPerson(t.db, { permissions: [{ kind: 'educator', organisationId: null, unitId: null }] }))
+      .email,
+  );
 });
 
 afterAll(async () => {
@@ -25,7 +32,9 @@ afterAll(async () => {
 });
 
 const post = (fields: Record<string, string>, file?: string) => {
-  let req = educator.agent.post(`/filmer?_csrf=${encodeURIComponent(educator.csrf)}`).set('Accept', 'application/json');
+  let req = educator.agent
+    .post(`/filmer?_csrf=${encodeURIComponent(educator.csrf)}`)
+    .set('Accept', 'application/json');
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return file ? req.attach('film', file) : req;
 };
@@ -37,7 +46,11 @@ describe('POST /filmer with Accept: application/json', () => {
     expect(res.body).toEqual({
       ok: false,
       message: 'Skriv filmens titel.',
-      errors: { title: 'Skriv filmens titel.', slug: 'Kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (högst 80 tecken).', film: 'Välj en filmfil att ladda upp.' },
+      errors: {
+        title: 'Skriv filmens titel.',
+        slug: 'Kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (högst 80 tecken).',
+        film: 'Välj en filmfil att ladda upp.',
+      },
     });
   });
 
@@ -45,7 +58,9 @@ describe('POST /filmer with Accept: application/json', () => {
     const text = path.join(clips, 'text.mp4');
     fs.writeFileSync(text, 'ingen film\n'.repeat(100));
     const bad = await post({ title: 'Text', slug: 'text-film' }, text).expect(400);
-    expect(bad.body.errors).toEqual({ film: 'Filen är inte en film som går att spela upp. Kontrollera att det är en filmfil och att den inte är skadad.' });
+    expect(bad.body.errors).toEqual({
+      film: 'Filen är inte en film som går att spela upp. Kontrollera att det är en filmfil och att den inte är skadad.',
+    });
     const big = path.join(clips, 'big.mp4');
     fs.writeFileSync(big, Buffer.alloc(1024 * 1024 + 10));
     const tooBig = await post({ title: 'Stor', slug: 'stor-film' }, big).expect(413);
@@ -59,7 +74,11 @@ describe('POST /filmer with Accept: application/json', () => {
     const res = await post({ title: 'Bromsar', slug: 'bromsar-json' }, clip).expect(201);
     const row = await t.db('videos').where({ slug: 'bromsar-json' }).first();
     expect(res.body).toEqual({ ok: true, location: `/filmer/${row.id}?uppladdad=1` });
-    const plain = await educator.agent.post(`/filmer?_csrf=${encodeURIComponent(educator.csrf)}`).field('title', 'Bromsar 2').field('slug', 'bromsar-html').attach('film', clip);
+    const plain = await educator.agent
+      .post(`/filmer?_csrf=${encodeURIComponent(educator.csrf)}`)
+      .field('title', 'Bromsar 2')
+      .field('slug', 'bromsar-html')
+      .attach('film', clip);
     expect(plain.status).toBe(303);
   });
 });

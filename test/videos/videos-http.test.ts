@@ -9,7 +9,15 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { mp4TopLevelBoxes, probe, run } from '../../server/videos/ffmpeg';
 import { coursesWithFilm, eventually, makeClip, tempDir, tools } from '../support/media';
-import { buildPerson, buildUnit, csrfFrom, FIXTURE_COURSES, loginAs, startTestApp, type TestApp } from '../support/test-app';
+import {
+  buildPerson,
+  buildUnit,
+  csrfFrom,
+  FIXTURE_COURSES,
+  loginAs,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
 
 const EDUCATOR = [{ kind: 'educator' as const, organisationId: null, unitId: null }];
 let t: TestApp;
@@ -44,15 +52,21 @@ async function upload(file: string, fields: Record<string, string>, agent = educ
 }
 
 async function uploadCaptions(videoId: number, variant: string, name: string, content: string) {
-  return educator.agent.post(`/filmer/${videoId}/textning/${variant}?_csrf=${encodeURIComponent(educator.csrf)}`).attach('captions', Buffer.from(content, 'utf8'), name);
+  return educator.agent
+    .post(`/filmer/${videoId}/textning/${variant}?_csrf=${encodeURIComponent(educator.csrf)}`)
+    .attach('captions', Buffer.from(content, 'utf8'), name);
 }
 
 const readyVideo = (slug: string) =>
-  eventually(async () => {
-    const row = await t.db('videos').where({ slug }).first();
-    if (row?.state === 'failed') throw new Error(`transcode failed: ${row.error_key} ${row.error_detail}`);
-    return row?.state === 'ready' ? row : null;
-  }, 90_000, `${slug} to be transcoded`);
+  eventually(
+    async () => {
+      const row = await t.db('videos').where({ slug }).first();
+      if (row?.state === 'failed') throw new Error(`transcode failed: ${row.error_key} ${row.error_detail}`);
+      return row?.state === 'ready' ? row : null;
+    },
+    90_000,
+    `${slug} to be transcoded`,
+  );
 
 const VTT = `WEBVTT
 
@@ -79,7 +93,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
 
   it('takes a real clip, queues a job in PostgreSQL and makes a fast-start H.264/AAC MP4 at most 720p with a poster', async () => {
     const clip = await makeClip(path.join(clips, 'hd.mp4'), { seconds: 2, width: 1920, height: 1080 });
-    expect((await mp4TopLevelBoxes(clip)).indexOf('moov')).toBeGreaterThan((await mp4TopLevelBoxes(clip)).indexOf('mdat'));
+    expect((await mp4TopLevelBoxes(clip)).indexOf('moov')).toBeGreaterThan(
+      (await mp4TopLevelBoxes(clip)).indexOf('mdat'),
+    );
     const res = await upload(clip, { title: 'Bromsarna på rullstolen', slug: 'bromsfilm', audience: '' });
     expect(res.status).toBe(303);
     const row = await t.db('videos').where({ slug: 'bromsfilm' }).first();
@@ -102,9 +118,21 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     expect(fs.existsSync(t.services.mediaStorage.poster(videoId, ready.output_key))).toBe(true);
     expect(fs.existsSync(t.services.mediaStorage.original(videoId))).toBe(true);
     // Only the finished files remain: no temporary part, nothing left in the upload folder.
-    expect(fs.readdirSync(t.services.mediaStorage.videoDir(videoId)).sort()).toEqual(['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort());
+    expect(fs.readdirSync(t.services.mediaStorage.videoDir(videoId)).sort()).toEqual(
+      ['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort(),
+    );
     expect(fs.readdirSync(t.services.mediaStorage.uploadsDir)).toEqual([]);
-    const audio = await run(tools.ffprobe, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', web]);
+    const audio = await run(tools.ffprobe, [
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'stream=codec_name',
+      '-of',
+      'csv=p=0',
+      web,
+    ]);
     expect(audio.trim()).toBe('aac');
 
     const page = cheerio.load((await educator.agent.get(`/filmer/${videoId}`)).text);
@@ -115,7 +143,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     const clip = await makeClip(path.join(clips, 'small.mp4'), { seconds: 1 });
     const res = await upload(clip, { title: 'Samma namn', slug: 'bromsfilm', audience: '' });
     expect(res.status).toBe(400);
-    expect(cheerio.load(res.text)('#slug-error').text()).toContain('Det finns redan en film med det kortnamnet');
+    expect(cheerio.load(res.text)('#slug-error').text()).toContain(
+      'Det finns redan en film med det kortnamnet',
+    );
     expect(fs.readdirSync(t.services.mediaStorage.uploadsDir)).toEqual([]);
   });
 
@@ -127,7 +157,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     fs.writeFileSync(corrupt, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const res = await upload(corrupt, { title: 'Trasig', slug: 'trasig', audience: '' });
     expect(res.status).toBe(400);
-    expect(cheerio.load(res.text)('#film-error').text()).toContain('Filen är inte en film som går att spela upp');
+    expect(cheerio.load(res.text)('#film-error').text()).toContain(
+      'Filen är inte en film som går att spela upp',
+    );
     expect(await t.db('videos').where({ slug: 'trasig' }).first()).toBeUndefined();
     expect(fs.readdirSync(t.services.mediaStorage.uploadsDir)).toEqual([]);
   });
@@ -145,7 +177,21 @@ describe('POST /filmer (upload) and the transcoding job', () => {
 
   it('refuses a still picture: a film must have moving pictures', async () => {
     const picture = path.join(clips, 'bild.mp4');
-    await run(tools.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:duration=1', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', picture]);
+    await run(tools.ffmpeg, [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:duration=1',
+      '-frames:v',
+      '1',
+      '-f',
+      'image2',
+      '-c:v',
+      'png',
+      picture,
+    ]);
     const res = await upload(picture, { title: 'Bild', slug: 'bild', audience: '' });
     expect(res.status).toBe(400);
     expect(cheerio.load(res.text)('#film-error').text()).toContain('ingen rörlig bild');
@@ -162,7 +208,11 @@ describe('POST /filmer (upload) and the transcoding job', () => {
 
   it('refuses the upload without a CSRF token, and to people who are not educators', async () => {
     const clip = path.join(clips, 'small.mp4');
-    const noToken = await educator.agent.post('/filmer').field('title', 'X').field('slug', 'utan-token').attach('film', clip);
+    const noToken = await educator.agent
+      .post('/filmer')
+      .field('title', 'X')
+      .field('slug', 'utan-token')
+      .attach('film', clip);
     expect(noToken.status).toBe(403);
     const learner = await loginAs(t.app, (await buildPerson(t.db)).email);
     const res = await upload(clip, { title: 'X', slug: 'av-deltagare', audience: '' }, learner);
@@ -180,7 +230,11 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     const kept = `${original}.kept`;
     fs.renameSync(original, kept);
     await t.db('videos').where({ id }).update({ state: 'failed' });
-    await educator.agent.post(`/filmer/${id}/forsok-igen`).type('form').send({ _csrf: educator.csrf }).expect(303);
+    await educator.agent
+      .post(`/filmer/${id}/forsok-igen`)
+      .type('form')
+      .send({ _csrf: educator.csrf })
+      .expect(303);
     const failed = await eventually(async () => {
       const row = await t.db('videos').where({ id }).first();
       return row.state === 'failed' && row.error_key ? row : null;
@@ -192,10 +246,17 @@ describe('POST /filmer (upload) and the transcoding job', () => {
 
     fs.renameSync(kept, original);
     // A double click queues one run, not two.
-    await Promise.all([1, 2].map(() => educator.agent.post(`/filmer/${id}/forsok-igen`).type('form').send({ _csrf: educator.csrf })));
+    await Promise.all(
+      [1, 2].map(() =>
+        educator.agent.post(`/filmer/${id}/forsok-igen`).type('form').send({ _csrf: educator.csrf }),
+      ),
+    );
     const again = await readyVideo('omforsok');
     expect(again.runs).toBe(3);
-    const jobs = await t.db.raw(`select count(*)::int as n from pgboss.job where name = 'video-transcode' and data->>'videoId' = ?`, [String(id)]);
+    const jobs = await t.db.raw(
+      `select count(*)::int as n from pgboss.job where name = 'video-transcode' and data->>'videoId' = ?`,
+      [String(id)],
+    );
     expect(jobs.rows[0].n).toBe(3);
   });
 
@@ -210,12 +271,15 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     });
 
     it('takes SRT and stores it as WebVTT', async () => {
-      const srt = '1\r\n00:00:00,000 --> 00:00:01,000\r\n<font color="#ffff00">Lås bromsarna</font> &amp; titta.\r\n\r\n2\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Klart.</i>\r\n';
+      const srt =
+        '1\r\n00:00:00,000 --> 00:00:01,000\r\n<font color="#ffff00">Lås bromsarna</font> &amp; titta.\r\n\r\n2\r\n00:00:01,000 --> 00:00:02,000\r\n<i>Klart.</i>\r\n';
       const res = await uploadCaptions(videoId, 'easy', 'film.srt', srt);
       expect(res.status).toBe(303);
       const vtt = await educator.agent.get(`/filmer/${videoId}/textning-easy.vtt`);
       expect(vtt.headers['content-type']).toContain('text/vtt');
-      expect(vtt.text).toBe('WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\nLås bromsarna &amp; titta.\n\n2\n00:00:01.000 --> 00:00:02.000\n<i>Klart.</i>\n');
+      expect(vtt.text).toBe(
+        'WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\nLås bromsarna &amp; titta.\n\n2\n00:00:01.000 --> 00:00:02.000\n<i>Klart.</i>\n',
+      );
     });
 
     it('replaces a track with a new WebVTT upload', async () => {
@@ -225,20 +289,42 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     });
 
     it('lets the educator fix a cue text or time, and re-renders with 400 beside the field for a bad time', async () => {
-      const [cue] = await t.db('video_cues').where({ video_id: videoId, variant: 'standard' }).orderBy('start_ms');
-      const bad = await educator.agent.post(`/filmer/${videoId}/textning/standard/${cue.id}`).type('form').send({ _csrf: educator.csrf, start: '00:00.5x', end: '00:01.000', text: 'X' });
+      const [cue] = await t
+        .db('video_cues')
+        .where({ video_id: videoId, variant: 'standard' })
+        .orderBy('start_ms');
+      const bad = await educator.agent
+        .post(`/filmer/${videoId}/textning/standard/${cue.id}`)
+        .type('form')
+        .send({ _csrf: educator.csrf, start: '00:00.5x', end: '00:01.000', text: 'X' });
       expect(bad.status).toBe(400);
-      expect(cheerio.load(bad.text)(`#cue-${cue.id}-start-error`).text()).toContain('Skriv tiden som mm:ss.ttt');
+      expect(cheerio.load(bad.text)(`#cue-${cue.id}-start-error`).text()).toContain(
+        'Skriv tiden som mm:ss.ttt',
+      );
       const ok = await educator.agent
         .post(`/filmer/${videoId}/textning/standard/${cue.id}`)
         .type('form')
-        .send({ _csrf: educator.csrf, start: '00:00.200', end: '00:01.000', text: 'Lås alltid bromsarna innan du flyttar personen.' });
+        .send({
+          _csrf: educator.csrf,
+          start: '00:00.200',
+          end: '00:01.000',
+          text: 'Lås alltid bromsarna innan du flyttar personen.',
+        });
       expect(ok.status).toBe(303);
       const vtt = await educator.agent.get(`/filmer/${videoId}/textning-standard.vtt`);
-      expect(vtt.text).toContain('00:00:00.200 --> 00:00:01.000\nLås alltid bromsarna innan du flyttar personen.');
+      expect(vtt.text).toContain(
+        '00:00:00.200 --> 00:00:01.000\nLås alltid bromsarna innan du flyttar personen.',
+      );
       // Another film's cue id in this film's URL is not found.
       const other = await t.db('video_cues').where({ variant: 'easy', video_id: videoId }).first();
-      expect((await educator.agent.post(`/filmer/${videoId}/textning/standard/${other.id}`).type('form').send({ _csrf: educator.csrf, start: '00:00.000', end: '00:01.000', text: 'X' })).status).toBe(404);
+      expect(
+        (
+          await educator.agent
+            .post(`/filmer/${videoId}/textning/standard/${other.id}`)
+            .type('form')
+            .send({ _csrf: educator.csrf, start: '00:00.000', end: '00:01.000', text: 'X' })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -249,10 +335,17 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       let $ = cheerio.load((await learner.agent.get('/kurser/test-kurs/lektioner/bromsar')).text);
       expect($('video').length).toBe(0);
       expect((await learner.agent.get(`/filmer/${videoId}/film.mp4`)).status).toBe(404);
-      const missing = await educator.agent.post(`/filmer/${videoId}/syntolkning`).type('form').send({ _csrf: educator.csrf });
+      const missing = await educator.agent
+        .post(`/filmer/${videoId}/syntolkning`)
+        .type('form')
+        .send({ _csrf: educator.csrf });
       expect(missing.status).toBe(400);
       expect(cheerio.load(missing.text)('#audioDescription-error').text()).toContain('Välj hur det som syns');
-      await educator.agent.post(`/filmer/${videoId}/syntolkning`).type('form').send({ _csrf: educator.csrf, audioDescription: 'in_soundtrack' }).expect(303);
+      await educator.agent
+        .post(`/filmer/${videoId}/syntolkning`)
+        .type('form')
+        .send({ _csrf: educator.csrf, audioDescription: 'in_soundtrack' })
+        .expect(303);
 
       $ = cheerio.load((await learner.agent.get('/kurser/test-kurs/lektioner/bromsar')).text);
       const video = $('video[data-player]');
@@ -277,18 +370,23 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       expect($('.transcript li').first().text()).toContain('Lås bromsen.');
       const txt = await learner.agent.get(`/filmer/${videoId}/utskrift-easy.txt`);
       expect(txt.headers['content-disposition']).toContain('attachment');
-      expect(txt.text).toBe('Bromsarna på rullstolen\n\n[00:00:00] Lås bromsen.\n[00:00:01] Titta att bromsen håller.\n');
+      expect(txt.text).toBe(
+        'Bromsarna på rullstolen\n\n[00:00:00] Lås bromsen.\n[00:00:01] Titta att bromsen håller.\n',
+      );
     });
 
     it('answers range requests: 206 with Content-Range, Accept-Ranges and an ETag; 416 for a range past the end', async () => {
       const learner = await loginAs(t.app, (await buildPerson(t.db)).email);
       const row = await t.db('videos').where({ id: videoId }).first();
       const size = fs.statSync(t.services.mediaStorage.web(videoId, row.output_key)).size;
-      const full = await learner.agent.get(`/filmer/${videoId}/film.mp4`).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const full = await learner.agent
+        .get(`/filmer/${videoId}/film.mp4`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(full.status).toBe(200);
       expect(full.headers['accept-ranges']).toBe('bytes');
       expect(full.headers['content-type']).toBe('video/mp4');
@@ -297,11 +395,15 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       const etag = full.headers.etag;
       expect(etag).toBeTruthy();
 
-      const part = await learner.agent.get(`/filmer/${videoId}/film.mp4`).set('Range', 'bytes=100-199').buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const part = await learner.agent
+        .get(`/filmer/${videoId}/film.mp4`)
+        .set('Range', 'bytes=100-199')
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(part.status).toBe(206);
       expect(part.headers['content-range']).toBe(`bytes 100-199/${size}`);
       expect((part.body as Buffer).equals((full.body as Buffer).subarray(100, 200))).toBe(true);
@@ -310,18 +412,31 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       expect(open.status).toBe(206);
       expect(open.headers['content-range']).toBe(`bytes ${size - 10}-${size - 1}/${size}`);
 
-      const past = await learner.agent.get(`/filmer/${videoId}/film.mp4`).set('Range', `bytes=${size + 10}-${size + 20}`);
+      const past = await learner.agent
+        .get(`/filmer/${videoId}/film.mp4`)
+        .set('Range', `bytes=${size + 10}-${size + 20}`);
       expect(past.status).toBe(416);
       expect(past.headers['content-range']).toBe(`bytes */${size}`);
 
-      expect((await learner.agent.get(`/filmer/${videoId}/film.mp4`).set('If-None-Match', etag)).status).toBe(304);
-      const versioned = await learner.agent.get(`/filmer/${videoId}/film.mp4?v=${row.output_key}`).set('Range', 'bytes=0-0');
+      expect((await learner.agent.get(`/filmer/${videoId}/film.mp4`).set('If-None-Match', etag)).status).toBe(
+        304,
+      );
+      const versioned = await learner.agent
+        .get(`/filmer/${videoId}/film.mp4?v=${row.output_key}`)
+        .set('Range', 'bytes=0-0');
       expect(versioned.headers['cache-control']).toBe('private, max-age=31536000, immutable');
-      expect((await learner.agent.get(`/filmer/${videoId}/affisch.jpg`)).headers['content-type']).toBe('image/jpeg');
+      expect((await learner.agent.get(`/filmer/${videoId}/affisch.jpg`)).headers['content-type']).toBe(
+        'image/jpeg',
+      );
     });
 
     it('gives no media to anyone not logged in', async () => {
-      for (const url of [`/filmer/${videoId}/film.mp4`, `/filmer/${videoId}/affisch.jpg`, `/filmer/${videoId}/textning-standard.vtt`, `/filmer/${videoId}/utskrift-standard.txt`]) {
+      for (const url of [
+        `/filmer/${videoId}/film.mp4`,
+        `/filmer/${videoId}/affisch.jpg`,
+        `/filmer/${videoId}/textning-standard.vtt`,
+        `/filmer/${videoId}/utskrift-standard.txt`,
+      ]) {
         const res = await request(t.app).get(url).set('Range', 'bytes=0-99');
         expect([302, 401]).toContain(res.status);
         expect(res.headers['content-type'] ?? '').not.toContain('video');
@@ -336,8 +451,15 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       try {
         const insider = await loginAs(t.app, (await buildPerson(t.db, { unitId: home.id })).email);
         const outsider = await loginAs(t.app, (await buildPerson(t.db, { unitId: other.id })).email);
-        expect((await insider.agent.get(`/filmer/${videoId}/film.mp4`).set('Range', 'bytes=0-99')).status).toBe(206);
-        for (const url of [`/filmer/${videoId}/film.mp4`, `/filmer/${videoId}/affisch.jpg`, `/filmer/${videoId}/textning-standard.vtt`, `/filmer/${videoId}/utskrift-standard.txt`]) {
+        expect(
+          (await insider.agent.get(`/filmer/${videoId}/film.mp4`).set('Range', 'bytes=0-99')).status,
+        ).toBe(206);
+        for (const url of [
+          `/filmer/${videoId}/film.mp4`,
+          `/filmer/${videoId}/affisch.jpg`,
+          `/filmer/${videoId}/textning-standard.vtt`,
+          `/filmer/${videoId}/utskrift-standard.txt`,
+        ]) {
           const res = await outsider.agent.get(url).set('Range', 'bytes=0-99');
           expect(res.status).toBe(404);
         }
@@ -355,7 +477,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       // A ready film that no course shows is for educators only.
       const unused = await t.db('videos').where({ slug: 'omforsok' }).first();
       expect((await learner.agent.get(`/filmer/${unused.id}/film.mp4`)).status).toBe(404);
-      expect((await educator.agent.get(`/filmer/${unused.id}/film.mp4`).set('Range', 'bytes=0-9')).status).toBe(206);
+      expect(
+        (await educator.agent.get(`/filmer/${unused.id}/film.mp4`).set('Range', 'bytes=0-9')).status,
+      ).toBe(206);
       expect((await learner.agent.get('/filmer/999999/film.mp4')).status).toBe(404);
       expect((await learner.agent.get('/filmer/..%2F..%2Fetc/film.mp4')).status).toBe(404);
     });
@@ -364,7 +488,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
       const $ = cheerio.load((await educator.agent.get('/filmer')).text);
       expect($('table').text()).toContain('Bromsarna på rullstolen');
       expect($('table').text()).toContain('Visas');
-      const form = cheerio.load((await educator.agent.get('/filmer/ny?kurs=test-kurs&lektion=fallet-ali')).text);
+      const form = cheerio.load(
+        (await educator.agent.get('/filmer/ny?kurs=test-kurs&lektion=fallet-ali')).text,
+      );
       expect(form('#slug').val()).toBe('test-kurs-fallet-ali');
       expect(form('form[enctype="multipart/form-data"]').attr('action')).toMatch(/^\/filmer\?_csrf=/);
       expect(await csrfFrom(educator.agent, '/filmer/ny')).toBeTruthy();

@@ -6,9 +6,14 @@
   document.addEventListener('submit', function (event) {
     var button = event.submitter;
     if (button && button.hasAttribute('data-once')) {
-      if (button.dataset.sent) { event.preventDefault(); return; }
+      if (button.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
       button.dataset.sent = '1';
-      setTimeout(function () { button.setAttribute('disabled', ''); }, 0);
+      setTimeout(function () {
+        button.setAttribute('disabled', '');
+      }, 0);
     }
   });
 
@@ -21,14 +26,23 @@
     form.addEventListener('change', function () {
       stamp.value = String(Date.now());
       var body = new URLSearchParams();
-      new FormData(form).forEach(function (value, key) { body.append(key, value); });
+      new FormData(form).forEach(function (value, key) {
+        body.append(key, value);
+      });
       status.textContent = status.dataset.saving;
-      fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json', 'x-csrf-token': token } })
+      fetch(form.action, {
+        method: 'POST',
+        body: body,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'x-csrf-token': token },
+      })
         .then(function (res) {
           if (res.status === 409) return res.json().then(showRefused);
           status.textContent = res.ok ? status.dataset.saved : status.dataset.failed;
         })
-        .catch(function () { status.textContent = status.dataset.failed; });
+        .catch(function () {
+          status.textContent = status.dataset.failed;
+        });
     });
     // The test was handed in (another tab, or a save that arrived after the submit): the answer did not
     // count. Say so with the server's message and lead to the result.
@@ -39,7 +53,9 @@
       link.textContent = status.dataset.resultLabel;
       status.appendChild(document.createTextNode(' '));
       status.appendChild(link);
-      form.querySelectorAll('input[name="selected"]').forEach(function (input) { input.disabled = true; });
+      form.querySelectorAll('input[name="selected"]').forEach(function (input) {
+        input.disabled = true;
+      });
     };
   }
 
@@ -49,19 +65,28 @@
     var synth = window.speechSynthesis;
     var voice = null;
     var pickVoice = function () {
-      voice = synth.getVoices().filter(function (v) { return /^sv/i.test(v.lang); })[0] || null;
+      voice =
+        synth.getVoices().filter(function (v) {
+          return /^sv/i.test(v.lang);
+        })[0] || null;
       listen.hidden = !voice;
     };
     pickVoice();
     if (typeof synth.addEventListener === 'function') synth.addEventListener('voiceschanged', pickVoice);
     listen.addEventListener('click', function () {
-      if (synth.speaking) { synth.cancel(); listen.textContent = listen.dataset.labelStart; return; }
+      if (synth.speaking) {
+        synth.cancel();
+        listen.textContent = listen.dataset.labelStart;
+        return;
+      }
       var text = document.getElementById(listen.dataset.listen).innerText;
       var utterance = new SpeechSynthesisUtterance(text);
       utterance.voice = voice;
       utterance.lang = voice.lang;
       utterance.rate = 0.9;
-      utterance.onend = function () { listen.textContent = listen.dataset.labelStart; };
+      utterance.onend = function () {
+        listen.textContent = listen.dataset.labelStart;
+      };
       listen.textContent = listen.dataset.labelStop;
       synth.speak(utterance);
     });

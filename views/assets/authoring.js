@@ -6,7 +6,9 @@
   var token = form.querySelector('input[name="_csrf"]').value;
   var timer = null;
 
-  function text(name) { return form.querySelector('[name="' + name + '"]').value; }
+  function text(name) {
+    return form.querySelector('[name="' + name + '"]').value;
+  }
 
   function setReadability(variant, r) {
     var box = document.querySelector('[data-readability="' + variant + '"]');
@@ -32,9 +34,20 @@
   }
 
   function refresh() {
-    var body = new URLSearchParams({ slug: form.dataset.slug, standard: text('bodyStandard'), easy: text('bodyEasy') });
-    fetch(form.dataset.previewUrl, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json', 'x-csrf-token': token } })
-      .then(function (res) { return res.ok ? res.json() : null; })
+    var body = new URLSearchParams({
+      slug: form.dataset.slug,
+      standard: text('bodyStandard'),
+      easy: text('bodyEasy'),
+    });
+    fetch(form.dataset.previewUrl, {
+      method: 'POST',
+      body: body,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'x-csrf-token': token },
+    })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
       .then(function (data) {
         if (!data) return;
         // The server renders the Markdown exactly as learners see it (raw HTML escaped), so it is safe to insert.
@@ -51,7 +64,9 @@
         });
         warnings.hidden = data.readability.warnings.length === 0;
       })
-      .catch(function () { /* the preview button still works */ });
+      .catch(function () {
+        /* the preview button still works */
+      });
   }
 
   form.addEventListener('input', function (event) {
@@ -72,16 +87,27 @@
   var form = document.querySelector('form[data-lesson-editor]');
   if (!form) return;
   var fields = Array.prototype.slice.call(form.querySelectorAll('textarea, input[type="text"]'));
-  var loaded = fields.map(function (f) { return f.value; });
+  var loaded = fields.map(function (f) {
+    return f.value;
+  });
   var submitted = false;
 
   function unsaved() {
-    return form.hasAttribute('data-unsaved') || fields.some(function (f, i) { return f.value !== loaded[i]; });
+    return (
+      form.hasAttribute('data-unsaved') ||
+      fields.some(function (f, i) {
+        return f.value !== loaded[i];
+      })
+    );
   }
 
-  form.addEventListener('submit', function () { submitted = true; });
+  form.addEventListener('submit', function () {
+    submitted = true;
+  });
   // Back to a page kept in the browser's cache: the earlier submit did not leave it.
-  window.addEventListener('pageshow', function (event) { if (event.persisted) submitted = false; });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) submitted = false;
+  });
   window.addEventListener('beforeunload', function (event) {
     if (submitted || !unsaved()) return;
     event.preventDefault();

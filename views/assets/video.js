@@ -32,17 +32,27 @@
       var t = video.currentTime;
       var found = null;
       for (var i = 0; i < lines.length; i++) {
-        if (t >= parseFloat(lines[i].getAttribute('data-start')) && t < parseFloat(lines[i].getAttribute('data-end'))) { found = lines[i]; break; }
+        if (
+          t >= parseFloat(lines[i].getAttribute('data-start')) &&
+          t < parseFloat(lines[i].getAttribute('data-end'))
+        ) {
+          found = lines[i];
+          break;
+        }
       }
       if (found === current) return;
-      if (current) { current.classList.remove('is-current'); current.querySelector('button').removeAttribute('aria-current'); }
+      if (current) {
+        current.classList.remove('is-current');
+        current.querySelector('button').removeAttribute('aria-current');
+      }
       current = found;
       if (!current) return;
       current.classList.add('is-current');
       current.querySelector('button').setAttribute('aria-current', 'true');
       // Keep the current line in view inside the transcript box, without moving the page.
       var top = current.offsetTop - box.offsetTop;
-      if (top < box.scrollTop || top + current.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+      if (top < box.scrollTop || top + current.offsetHeight > box.scrollTop + box.clientHeight)
+        box.scrollTop = Math.max(0, top - box.clientHeight / 3);
     }
     video.addEventListener('timeupdate', mark);
     video.addEventListener('seeked', mark);
@@ -55,7 +65,12 @@
     var current = null;
     var busy = false;
     function render() {
-      var cues = current && current.activeCues ? Array.prototype.map.call(current.activeCues, function (c) { return c.text; }) : [];
+      var cues =
+        current && current.activeCues
+          ? Array.prototype.map.call(current.activeCues, function (c) {
+              return c.text;
+            })
+          : [];
       box.textContent = '';
       cues.forEach(function (text) {
         var line = document.createElement('p');
@@ -70,7 +85,9 @@
       var full = document.fullscreenElement === video;
       var tracks = video.textTracks;
       var chosen = null;
-      for (var i = 0; i < tracks.length; i++) if (tracks[i].mode === 'showing' || (tracks[i] === current && tracks[i].mode === 'hidden')) chosen = chosen || tracks[i];
+      for (var i = 0; i < tracks.length; i++)
+        if (tracks[i].mode === 'showing' || (tracks[i] === current && tracks[i].mode === 'hidden'))
+          chosen = chosen || tracks[i];
       if (chosen !== current) {
         if (current) current.removeEventListener('cuechange', render);
         current = chosen;
@@ -83,15 +100,25 @@
     }
     if (sizeSelect) {
       var saved = null;
-      try { saved = localStorage.getItem('caption-size'); } catch (e) { /* private mode */ }
+      try {
+        saved = localStorage.getItem('caption-size');
+      } catch (e) {
+        /* private mode */
+      }
       if (saved && sizeSelect.querySelector('option[value="' + saved + '"]')) sizeSelect.value = saved;
       box.setAttribute('data-size', sizeSelect.value);
       sizeSelect.addEventListener('change', function () {
         box.setAttribute('data-size', sizeSelect.value);
-        try { localStorage.setItem('caption-size', sizeSelect.value); } catch (e) { /* private mode */ }
+        try {
+          localStorage.setItem('caption-size', sizeSelect.value);
+        } catch (e) {
+          /* private mode */
+        }
       });
     }
-    video.textTracks.addEventListener('change', function () { setTimeout(adopt, 0); });
+    video.textTracks.addEventListener('change', function () {
+      setTimeout(adopt, 0);
+    });
     document.addEventListener('fullscreenchange', adopt);
     adopt();
     return adopt;
@@ -104,19 +131,35 @@
     var sizeWrap = document.querySelector('[data-caption-size-wrap]');
     var adoptCaptions = captionBox ? setUpCaptionBox(video, captionBox, sizeSelect) : null;
     if (sizeWrap && captionBox) sizeWrap.hidden = false;
-    video.addEventListener('loadedmetadata', function () { showDefaultCaptions(video); if (adoptCaptions) adoptCaptions(); }, { once: true });
+    video.addEventListener(
+      'loadedmetadata',
+      function () {
+        showDefaultCaptions(video);
+        if (adoptCaptions) adoptCaptions();
+      },
+      { once: true },
+    );
     var section = video.closest('section') || document;
     var speed = section.querySelector('[data-speed]');
     var wrap = section.querySelector('[data-speed-wrap]');
     if (speed && wrap) {
       wrap.hidden = false;
       var saved = window.localStorage && localStorage.getItem('film-rate');
-      if (saved && speed.querySelector('option[value="' + saved + '"]')) { speed.value = saved; video.playbackRate = parseFloat(saved); }
+      if (saved && speed.querySelector('option[value="' + saved + '"]')) {
+        speed.value = saved;
+        video.playbackRate = parseFloat(saved);
+      }
       speed.addEventListener('change', function () {
         video.playbackRate = parseFloat(speed.value);
-        try { localStorage.setItem('film-rate', speed.value); } catch (e) { /* private mode */ }
+        try {
+          localStorage.setItem('film-rate', speed.value);
+        } catch (e) {
+          /* private mode */
+        }
       });
-      video.addEventListener('loadedmetadata', function () { video.playbackRate = parseFloat(speed.value); });
+      video.addEventListener('loadedmetadata', function () {
+        video.playbackRate = parseFloat(speed.value);
+      });
     }
     var box = document.getElementById(video.getAttribute('data-transcript'));
     if (box) setUpTranscript(video, box);
@@ -124,25 +167,47 @@
 
   // The educator's film page: follow the job's state and progress, announced in a polite live region.
   var status = document.querySelector('[data-video-status]');
-  if (status && window.fetch && (status.dataset.state === 'queued' || status.dataset.state === 'processing')) {
+  if (
+    status &&
+    window.fetch &&
+    (status.dataset.state === 'queued' || status.dataset.state === 'processing')
+  ) {
     var text = status.querySelector('[data-status-text]');
     var bar = status.querySelector('[data-progress]');
     var last = text.textContent.trim();
     var poll = function () {
-      fetch(status.dataset.videoStatus, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-        .then(function (res) { return res.ok ? res.json() : null; })
+      fetch(status.dataset.videoStatus, {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' },
+      })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
         .then(function (s) {
           if (!s) return;
-          if (bar) { bar.value = s.progress; bar.textContent = s.progress + ' %'; }
+          if (bar) {
+            bar.value = s.progress;
+            bar.textContent = s.progress + ' %';
+          }
           // Announce state changes, and progress only every 10 % so a screen reader is not flooded.
-          var announce = s.state !== status.dataset.state || Math.floor(s.progress / 10) !== Math.floor((status.dataset.progress || 0) / 10);
+          var announce =
+            s.state !== status.dataset.state ||
+            Math.floor(s.progress / 10) !== Math.floor((status.dataset.progress || 0) / 10);
           status.dataset.progress = s.progress;
-          if (announce && s.text !== last) { text.textContent = s.text; last = s.text; }
-          if (s.state === 'ready' || s.state === 'failed') { window.location.reload(); return; }
+          if (announce && s.text !== last) {
+            text.textContent = s.text;
+            last = s.text;
+          }
+          if (s.state === 'ready' || s.state === 'failed') {
+            window.location.reload();
+            return;
+          }
           status.dataset.state = s.state;
           setTimeout(poll, 2000);
         })
-        .catch(function () { setTimeout(poll, 5000); });
+        .catch(function () {
+          setTimeout(poll, 5000);
+        });
     };
     setTimeout(poll, 2000);
   }
@@ -165,7 +230,9 @@
   'use strict';
 
   function fill(template, values) {
-    return template.replace(/\{\{(\w+)\}\}/g, function (m, key) { return key in values ? values[key] : m; });
+    return template.replace(/\{\{(\w+)\}\}/g, function (m, key) {
+      return key in values ? values[key] : m;
+    });
   }
 
   function formatBytes(bytes) {
@@ -185,7 +252,8 @@
     var file = form.elements.film.files[0];
     if (!title) problems.push({ field: 'title', message: d.msgTitle });
     if (!slug) problems.push({ field: 'slug', message: d.msgSlug });
-    else if (slug.length > 80 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) problems.push({ field: 'slug', message: d.msgSlugInvalid });
+    else if (slug.length > 80 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug))
+      problems.push({ field: 'slug', message: d.msgSlugInvalid });
     if (!file || file.size === 0) problems.push({ field: 'film', message: d.msgFilm });
     else if (file.size > Number(d.maxBytes)) problems.push({ field: 'film', message: d.msgTooLarge });
     return problems;
@@ -193,10 +261,15 @@
 
   /** Shows problems as the server does: a summary that takes focus, and each message beside its field. */
   function showUploadProblems(form, box, problems) {
-    Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (p) { p.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (p) {
+      p.remove();
+    });
     Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (el) {
       el.removeAttribute('aria-invalid');
-      el.setAttribute('aria-describedby', (el.getAttribute('aria-describedby') || '').replace(/\s*\S+-error/g, '').trim());
+      el.setAttribute(
+        'aria-describedby',
+        (el.getAttribute('aria-describedby') || '').replace(/\s*\S+-error/g, '').trim(),
+      );
       el.closest('.field').classList.remove('field--error');
     });
     box.textContent = '';
@@ -227,7 +300,10 @@
       message.appendChild(document.createTextNode(p.message));
       input.parentNode.insertBefore(message, input);
       input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', ((input.getAttribute('aria-describedby') || '') + ' ' + message.id).trim());
+      input.setAttribute(
+        'aria-describedby',
+        ((input.getAttribute('aria-describedby') || '') + ' ' + message.id).trim(),
+      );
       input.closest('.field').classList.add('field--error');
     });
     summary.appendChild(heading);
@@ -259,7 +335,10 @@
       event.preventDefault();
       if (busy) return;
       var problems = uploadProblems(form);
-      if (problems.length) { fail(problems); return; }
+      if (problems.length) {
+        fail(problems);
+        return;
+      }
       showUploadProblems(form, box, []);
       var file = form.elements.film.files[0];
       var d = form.dataset;
@@ -276,24 +355,47 @@
         // The request is a little larger than the file (the other fields): show the file's bytes.
         var share = Math.min(1, e.loaded / e.total);
         var percent = Math.floor(share * 100);
-        var text = fill(d.msgProgress, { loaded: formatBytes(file.size * share), total: formatBytes(file.size), percent: percent });
+        var text = fill(d.msgProgress, {
+          loaded: formatBytes(file.size * share),
+          total: formatBytes(file.size),
+          percent: percent,
+        });
         bar.value = percent;
         bar.textContent = percent + ' %';
         bytes.textContent = text;
         // A screen reader hears every tenth percent, not every event.
-        if (Math.floor(percent / 10) !== announced) { announced = Math.floor(percent / 10); status.textContent = text; }
+        if (Math.floor(percent / 10) !== announced) {
+          announced = Math.floor(percent / 10);
+          status.textContent = text;
+        }
       });
-      xhr.upload.addEventListener('load', function () { status.textContent = d.msgChecking; });
+      xhr.upload.addEventListener('load', function () {
+        status.textContent = d.msgChecking;
+      });
       xhr.addEventListener('load', function () {
         var answer = null;
-        try { answer = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: an error page */ }
-        if (xhr.status >= 200 && xhr.status < 300 && answer && answer.location) { window.location.assign(answer.location); return; }
+        try {
+          answer = JSON.parse(xhr.responseText);
+        } catch (e) {
+          /* not JSON: an error page */
+        }
+        if (xhr.status >= 200 && xhr.status < 300 && answer && answer.location) {
+          window.location.assign(answer.location);
+          return;
+        }
         var problems = [];
-        if (answer && answer.errors) Object.keys(answer.errors).forEach(function (field) { problems.push({ field: field, message: answer.errors[field] }); });
+        if (answer && answer.errors)
+          Object.keys(answer.errors).forEach(function (field) {
+            problems.push({ field: field, message: answer.errors[field] });
+          });
         fail(problems.length ? problems : [{ field: 'film', message: d.msgFailed }]);
       });
-      xhr.addEventListener('error', function () { fail([{ field: 'film', message: d.msgFailed }]); });
-      xhr.addEventListener('abort', function () { fail([{ field: 'film', message: d.msgFailed }]); });
+      xhr.addEventListener('error', function () {
+        fail([{ field: 'film', message: d.msgFailed }]);
+      });
+      xhr.addEventListener('abort', function () {
+        fail([{ field: 'film', message: d.msgFailed }]);
+      });
       xhr.send(new FormData(form));
     });
   }
