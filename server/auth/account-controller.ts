@@ -32,14 +32,12 @@ export function accountController(deps: {
 
   const renderReset = (res: Response, status: number, tokenValue: string, errors: FieldErrors = {}) => {
     noReferrer(res);
-    res
-      .status(status)
-      .render('auth/reset', {
-        title: res.locals.t('auth:reset.title'),
-        action: accountPaths.resetPassword(tokenValue),
-        errors,
-        passwordMin: PASSWORD_MIN,
-      });
+    res.status(status).render('auth/reset', {
+      title: res.locals.t('auth:reset.title'),
+      action: accountPaths.resetPassword(tokenValue),
+      errors,
+      passwordMin: PASSWORD_MIN,
+    });
   };
 
   const linkGone = (res: Response, kind: 'reset' | 'verify') => {
@@ -50,14 +48,12 @@ export function accountController(deps: {
   };
 
   const renderChange = (res: Response, status: number, errors: FieldErrors = {}) =>
-    res
-      .status(status)
-      .render('auth/change-password', {
-        title: res.locals.t('auth:change.title'),
-        errors,
-        action: accountPaths.changePassword,
-        passwordMin: PASSWORD_MIN,
-      });
+    res.status(status).render('auth/change-password', {
+      title: res.locals.t('auth:change.title'),
+      errors,
+      action: accountPaths.changePassword,
+      passwordMin: PASSWORD_MIN,
+    });
 
   return {
     showForgot(_req: Request, res: Response) {

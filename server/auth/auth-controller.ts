@@ -48,15 +48,13 @@ export function authController(deps: {
     errors: FieldErrors = {},
     notice: string | null = null,
   ) =>
-    res
-      .status(status)
-      .render('auth/login', {
-        title: res.locals.t('auth:login.title'),
-        values,
-        errors,
-        notice,
-        forgotPath: accountPaths.forgotPassword,
-      });
+    res.status(status).render('auth/login', {
+      title: res.locals.t('auth:login.title'),
+      values,
+      errors,
+      notice,
+      forgotPath: accountPaths.forgotPassword,
+    });
 
   const renderJoin = async (
     res: Response,

@@ -9,13 +9,11 @@ export const requireLogin: RequestHandler = (req, res, next) => {
   if (req.user) return next();
   if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
   if (req.method !== 'GET' || (req.headers.accept ?? '').includes('application/json')) {
-    return res
-      .status(401)
-      .render('errors/error', {
-        title: req.t('errors:title.401'),
-        message: req.t('errors:sessionExpired'),
-        status: 401,
-      });
+    return res.status(401).render('errors/error', {
+      title: req.t('errors:title.401'),
+      message: req.t('errors:sessionExpired'),
+      status: 401,
+    });
   }
   res.redirect(paths.login);
 };

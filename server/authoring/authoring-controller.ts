@@ -154,20 +154,18 @@ export function authoringController(deps: {
       const form = parseForm(factsSchema, req.body);
       const draft = await authoring.openDraft(slug, req.user!.id);
       const render = (status: number, errors: FieldErrors, conflict: Draft | null) =>
-        res
-          .status(status)
-          .render('authoring/facts', {
-            title: req.t('authoring:facts.title'),
-            slug,
-            courseId: draft.courseId,
-            draft,
-            content: conflict?.content ?? draft.content,
-            revisions: (conflict ?? draft).revisions,
-            values: req.body,
-            errors,
-            conflict,
-            areas: AREAS,
-          });
+        res.status(status).render('authoring/facts', {
+          title: req.t('authoring:facts.title'),
+          slug,
+          courseId: draft.courseId,
+          draft,
+          content: conflict?.content ?? draft.content,
+          revisions: (conflict ?? draft).revisions,
+          values: req.body,
+          errors,
+          conflict,
+          areas: AREAS,
+        });
       if (!form.ok) return render(400, form.errors, null);
       try {
         await authoring.saveFacts(draft, form.data, req.user!.id);

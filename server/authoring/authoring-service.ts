@@ -304,9 +304,7 @@ export function authoringService(deps: {
      * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
      * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
      */
-    async publishProblems(
-      draft: Draft,
-    ): Promise<{
+    async publishProblems(draft: Draft): Promise<{
       missing: ReturnType<typeof missingTexts>;
       problems: string[];
       warnings: string[];

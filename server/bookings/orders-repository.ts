@@ -268,14 +268,12 @@ export function ordersRepository(db: Knex) {
       userId: number | null,
       completionId: number | null,
     ): Promise<void> {
-      await trx('training_participants')
-        .where({ id: participantId })
-        .update({
-          attended,
-          user_id: userId,
-          completion_id: completionId,
-          attendance_registered_at: trx.fn.now(),
-        });
+      await trx('training_participants').where({ id: participantId }).update({
+        attended,
+        user_id: userId,
+        completion_id: completionId,
+        attendance_registered_at: trx.fn.now(),
+      });
     },
   };
 }

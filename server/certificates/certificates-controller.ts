@@ -73,13 +73,11 @@ export function certificatesController(deps: {
       if (req.query.kod !== undefined) {
         const code = normaliseCode(req.query.kod);
         if (code) return res.redirect(paths.verify(code));
-        return res
-          .status(400)
-          .render('certificates/verify-form', {
-            title: req.t('certificates:verify.title'),
-            errors: { kod: 'certificates:errors.codeFormat' },
-            value: String(req.query.kod),
-          });
+        return res.status(400).render('certificates/verify-form', {
+          title: req.t('certificates:verify.title'),
+          errors: { kod: 'certificates:errors.codeFormat' },
+          value: String(req.query.kod),
+        });
       }
       res.render('certificates/verify-form', {
         title: req.t('certificates:verify.title'),

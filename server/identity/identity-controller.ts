@@ -46,13 +46,11 @@ export function identityController(deps: {
     });
     await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
     if (req.session?.sso) delete req.session.sso.oidc;
-    res
-      .status(400)
-      .render('identity/error', {
-        title: req.t('identity:error.title'),
-        reason: error.reason,
-        message: req.t(`identity:error.${error.reason}`),
-      });
+    res.status(400).render('identity/error', {
+      title: req.t('identity:error.title'),
+      reason: error.reason,
+      message: req.t(`identity:error.${error.reason}`),
+    });
   }
 
   async function providerFor(req: Request, test: boolean): Promise<IdentityProvider> {
@@ -119,16 +117,14 @@ export function identityController(deps: {
     values: Record<string, string>,
     errors: Record<string, string> = {},
   ) =>
-    res
-      .status(status)
-      .render('identity/complete', {
-        title: req.t('identity:complete.title'),
-        provider,
-        units: await sso.unitChoices(provider),
-        jobRoles: await jobRoles.list(),
-        values,
-        errors,
-      });
+    res.status(status).render('identity/complete', {
+      title: req.t('identity:complete.title'),
+      provider,
+      units: await sso.unitChoices(provider),
+      jobRoles: await jobRoles.list(),
+      values,
+      errors,
+    });
 
   return {
     /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
@@ -268,14 +264,12 @@ export function identityController(deps: {
       try {
         const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
         if (!user)
-          return res
-            .status(401)
-            .render('identity/link', {
-              title: req.t('identity:link.title'),
-              provider: p.provider,
-              email: p.person.email,
-              errors: { password: 'identity:link.wrongPassword' },
-            });
+          return res.status(401).render('identity/link', {
+            title: req.t('identity:link.title'),
+            provider: p.provider,
+            email: p.person.email,
+            errors: { password: 'identity:link.wrongPassword' },
+          });
         await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);

@@ -22,14 +22,12 @@ export function feedbackController(services: Services) {
     values: Record<string, string>,
     errors: Record<string, string>,
   ) =>
-    res
-      .status(status)
-      .render('pages/accessibility', {
-        title: req.t('pages:accessibility.title'),
-        values,
-        errors,
-        thanks: req.query.tack === '1',
-      });
+    res.status(status).render('pages/accessibility', {
+      title: req.t('pages:accessibility.title'),
+      values,
+      errors,
+      thanks: req.query.tack === '1',
+    });
 
   return {
     show: (req: Request, res: Response) =>

@@ -161,13 +161,11 @@ export function statsController(services: Services) {
               next: formatDate(r.nextAt, req.lng),
             })
           : req.t('stats:remind.notLacking', { name: r.name, course: r.course });
-      res
-        .status(409)
-        .render('stats/remind-refused', {
-          title: req.t('stats:remind.refusedTitle'),
-          message,
-          back: backTo({}),
-        });
+      res.status(409).render('stats/remind-refused', {
+        title: req.t('stats:remind.refusedTitle'),
+        message,
+        back: backTo({}),
+      });
     },
 
     async saveSummary(req: Request, res: Response) {

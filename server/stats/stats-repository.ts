@@ -390,9 +390,7 @@ export function statsRepository(db: Knex) {
       return !!(await db('users').where({ id: userId }).whereIn('unit_id', scope.unitIds).first('id'));
     },
 
-    async person(
-      id: number,
-    ): Promise<{
+    async person(id: number): Promise<{
       id: number;
       name: string;
       email: string;

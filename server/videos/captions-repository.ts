@@ -23,15 +23,13 @@ export function captionsRepository(db: Knex) {
         await trx('video_cues').where({ video_id: videoId, variant }).delete();
         for (let i = 0; i < cues.length; i += 500) {
           await trx('video_cues').insert(
-            cues
-              .slice(i, i + 500)
-              .map((c) => ({
-                video_id: videoId,
-                variant,
-                start_ms: c.startMs,
-                end_ms: c.endMs,
-                text: c.text,
-              })),
+            cues.slice(i, i + 500).map((c) => ({
+              video_id: videoId,
+              variant,
+              start_ms: c.startMs,
+              end_ms: c.endMs,
+              text: c.text,
+            })),
           );
         }
       });

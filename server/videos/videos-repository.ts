@@ -98,16 +98,14 @@ export function videosRepository(db: Knex) {
     },
 
     async setJob(trx: Knex | Knex.Transaction, id: number, jobId: string): Promise<void> {
-      await trx('videos')
-        .where({ id })
-        .update({
-          job_id: jobId,
-          state: 'queued',
-          progress: 0,
-          error_key: null,
-          error_detail: null,
-          updated_at: db.fn.now(),
-        });
+      await trx('videos').where({ id }).update({
+        job_id: jobId,
+        state: 'queued',
+        progress: 0,
+        error_key: null,
+        error_detail: null,
+        updated_at: db.fn.now(),
+      });
     },
 
     async byId(id: number, trx: Knex | Knex.Transaction = db): Promise<Video | null> {

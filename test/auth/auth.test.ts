@@ -158,18 +158,15 @@ describe('POST /ga-med', () => {
   it('re-renders with 400 and a message beside each wrong field, keeping what was typed', async () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
-    const res = await agent
-      .post('/ga-med')
-      .type('form')
-      .send({
-        _csrf: token,
-        joinCode: 'FINNS-INTE',
-        name: '',
-        email: 'inte-en-adress',
-        jobRole: '',
-        password: 'kort',
-        passwordAgain: 'annat',
-      });
+    const res = await agent.post('/ga-med').type('form').send({
+      _csrf: token,
+      joinCode: 'FINNS-INTE',
+      name: '',
+      email: 'inte-en-adress',
+      jobRole: '',
+      password: 'kort',
+      passwordAgain: 'annat',
+    });
     expect(res.status).toBe(400);
     const $ = cheerio.load(res.text);
     expect($('#email-error').text()).toContain('namn@exempel.se');
@@ -182,18 +179,15 @@ describe('POST /ga-med', () => {
   it('refuses an unknown join code', async () => {
     const agent = request.agent(t.app);
     const token = await csrfFrom(agent, '/ga-med');
-    const res = await agent
-      .post('/ga-med')
-      .type('form')
-      .send({
-        _csrf: token,
-        joinCode: 'ABCD-EFGH',
-        name: 'A',
-        email: 'a@b.se',
-        jobRole: 'underskoterska',
-        password: 'ett-bra-lösenord',
-        passwordAgain: 'ett-bra-lösenord',
-      });
+    const res = await agent.post('/ga-med').type('form').send({
+      _csrf: token,
+      joinCode: 'ABCD-EFGH',
+      name: 'A',
+      email: 'a@b.se',
+      jobRole: 'underskoterska',
+      password: 'ett-bra-lösenord',
+      passwordAgain: 'ett-bra-lösenord',
+    });
     expect(res.status).toBe(400);
     expect(cheerio.load(res.text)('#joinCode-error').text()).toContain('Koden finns inte');
   });

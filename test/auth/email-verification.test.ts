@@ -16,18 +16,15 @@ async function join(email: string) {
   const unit = await buildUnit(t.db);
   const agent = request.agent(t.app);
   const token = await csrfFrom(agent, '/ga-med');
-  const res = await agent
-    .post('/ga-med')
-    .type('form')
-    .send({
-      _csrf: token,
-      joinCode: unit.joinCode,
-      name: 'Ny Medarbetare',
-      email,
-      jobRole: 'underskoterska',
-      password: 'ett bra långt lösen',
-      passwordAgain: 'ett bra långt lösen',
-    });
+  const res = await agent.post('/ga-med').type('form').send({
+    _csrf: token,
+    joinCode: unit.joinCode,
+    name: 'Ny Medarbetare',
+    email,
+    jobRole: 'underskoterska',
+    password: 'ett bra långt lösen',
+    passwordAgain: 'ett bra långt lösen',
+  });
   return { agent, res };
 }
 

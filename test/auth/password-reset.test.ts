@@ -198,15 +198,12 @@ describe('Byt lösenord (/mina-uppgifter/losenord)', () => {
     const page = await me.agent.get('/mina-uppgifter');
     expect(cheerio.load(page.text)('a[href="/mina-uppgifter/losenord"]').length).toBe(1);
 
-    const wrong = await me.agent
-      .post('/mina-uppgifter/losenord')
-      .type('form')
-      .send({
-        _csrf: me.csrf,
-        currentPassword: 'fel-lösenord-9',
-        password: 'grön stol i hallen',
-        passwordAgain: 'grön stol i hallen',
-      });
+    const wrong = await me.agent.post('/mina-uppgifter/losenord').type('form').send({
+      _csrf: me.csrf,
+      currentPassword: 'fel-lösenord-9',
+      password: 'grön stol i hallen',
+      passwordAgain: 'grön stol i hallen',
+    });
     expect(wrong.status).toBe(400);
     expect(cheerio.load(wrong.text)('.error-summary a[href="#currentPassword"]').text()).toContain(
       'Det nuvarande lösenordet är fel',
@@ -217,15 +214,12 @@ describe('Byt lösenord (/mina-uppgifter/losenord)', () => {
       .send({ _csrf: me.csrf, password: 'grön stol i hallen', passwordAgain: 'grön stol i hallen' });
     expect(missing.status).toBe(400);
 
-    const ok = await me.agent
-      .post('/mina-uppgifter/losenord')
-      .type('form')
-      .send({
-        _csrf: me.csrf,
-        currentPassword: PASSWORD,
-        password: 'grön stol i hallen',
-        passwordAgain: 'grön stol i hallen',
-      });
+    const ok = await me.agent.post('/mina-uppgifter/losenord').type('form').send({
+      _csrf: me.csrf,
+      currentPassword: PASSWORD,
+      password: 'grön stol i hallen',
+      passwordAgain: 'grön stol i hallen',
+    });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/mina-uppgifter?losenord=bytt');
     expect((await me.agent.get(ok.headers.location)).text).toContain('Ditt lösenord är bytt');
@@ -236,15 +230,12 @@ describe('Byt lösenord (/mina-uppgifter/losenord)', () => {
   it('refuses a common new password', async () => {
     const person = await buildPerson(t.db);
     const me = await loginAs(t.app, person.email);
-    const res = await me.agent
-      .post('/mina-uppgifter/losenord')
-      .type('form')
-      .send({
-        _csrf: me.csrf,
-        currentPassword: PASSWORD,
-        password: 'sommar2024',
-        passwordAgain: 'sommar2024',
-      });
+    const res = await me.agent.post('/mina-uppgifter/losenord').type('form').send({
+      _csrf: me.csrf,
+      currentPassword: PASSWORD,
+      password: 'sommar2024',
+      passwordAgain: 'sommar2024',
+    });
     expect(res.status).toBe(400);
     await loginAs(t.app, person.email);
   });

@@ -152,22 +152,18 @@ describe('shared counters', () => {
   });
 
   it('removes counters nobody has touched for a day', async () => {
-    await t
-      .db('rate_limit_counters')
-      .insert({
-        key: 'login:address:198.51.100.1',
-        count: 3,
-        window_started_at: t.db.raw(`now() - interval '2 days'`),
-        last_hit_at: t.db.raw(`now() - interval '2 days'`),
-      });
-    await t
-      .db('rate_limit_counters')
-      .insert({
-        key: 'login:address:198.51.100.2',
-        count: 3,
-        window_started_at: t.db.raw('now()'),
-        last_hit_at: t.db.raw('now()'),
-      });
+    await t.db('rate_limit_counters').insert({
+      key: 'login:address:198.51.100.1',
+      count: 3,
+      window_started_at: t.db.raw(`now() - interval '2 days'`),
+      last_hit_at: t.db.raw(`now() - interval '2 days'`),
+    });
+    await t.db('rate_limit_counters').insert({
+      key: 'login:address:198.51.100.2',
+      count: 3,
+      window_started_at: t.db.raw('now()'),
+      last_hit_at: t.db.raw('now()'),
+    });
     await t.services.limits.cleanup();
     const keys = (
       await t.db('rate_limit_counters').whereLike('key', 'login:address:198.51.100.%').select('key')

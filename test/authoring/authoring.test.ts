@@ -394,15 +394,13 @@ describe('role tracks in the browser', () => {
 
 describe('films in the lesson editor', () => {
   it('offers the film library and keeps a film the library does not have, marked as missing', async () => {
-    await t
-      .db('videos')
-      .insert({
-        slug: 'lyft-film',
-        title: 'Lyft med sele',
-        original_name: 'lyft.mp4',
-        original_bytes: 1000,
-        original_format: 'mp4',
-      });
+    await t.db('videos').insert({
+      slug: 'lyft-film',
+      title: 'Lyft med sele',
+      original_name: 'lyft.mp4',
+      original_bytes: 1000,
+      original_format: 'mp4',
+    });
     const form = await lessonForm(educator.agent);
     const saved = await educator.agent
       .post(lessonUrl)

@@ -52,14 +52,12 @@ describe('the authoring history', () => {
     expect(added.status).toBe(303);
     // An entry written before the log kept its changes in words is named from the current draft.
     const courseId = (await t.db('courses').where({ slug: 'test-kurs' }).first('id')).id;
-    await t
-      .db('audit_log')
-      .insert({
-        actor_id: person.id,
-        action: 'draft.change',
-        subject: `course:${courseId}`,
-        details: JSON.stringify({ part: 'lesson:bromsar' }),
-      });
+    await t.db('audit_log').insert({
+      actor_id: person.id,
+      action: 'draft.change',
+      subject: `course:${courseId}`,
+      details: JSON.stringify({ part: 'lesson:bromsar' }),
+    });
 
     const res = await educator.agent.get(`${course}/historik`);
     expect(res.status).toBe(200);

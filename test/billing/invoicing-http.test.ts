@@ -108,17 +108,14 @@ describe('administration of money', () => {
   it('adds a price from a date: the open price ends the day before, and later orders use the new one', async () => {
     const { agent, csrf } = await adminAgent();
     const from = addDays(swedishDate(new Date()), 100);
-    const res = await agent
-      .post('/admin/prislista')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        articleCode: 'half_day',
-        validFrom: from,
-        price: '3 200',
-        vatCategory: 'S',
-        vatPercent: '25',
-      });
+    const res = await agent.post('/admin/prislista').type('form').send({
+      _csrf: csrf,
+      articleCode: 'half_day',
+      validFrom: from,
+      price: '3 200',
+      vatCategory: 'S',
+      vatPercent: '25',
+    });
     expect(res.status).toBe(303);
     const entries = await t
       .db('price_list_entries')
@@ -131,17 +128,14 @@ describe('administration of money', () => {
     expect((await t.services.priceList.priceOn('half_day', addDays(from, 5)))!.unitPriceOre).toBe(320000);
     expect((await t.services.priceList.priceOn('half_day', addDays(from, -1)))!.unitPriceOre).toBe(300000);
     // The same start again overlaps: refused by the database's exclusion constraint, said in Swedish.
-    const overlap = await agent
-      .post('/admin/prislista')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        articleCode: 'half_day',
-        validFrom: from,
-        price: '3300',
-        vatCategory: 'S',
-        vatPercent: '25',
-      });
+    const overlap = await agent.post('/admin/prislista').type('form').send({
+      _csrf: csrf,
+      articleCode: 'half_day',
+      validFrom: from,
+      price: '3300',
+      vatCategory: 'S',
+      vatPercent: '25',
+    });
     expect(overlap.status).toBe(409);
     expect(cheerio.load(overlap.text)('#validFrom-error').text()).toContain('överlappar');
   });
@@ -155,29 +149,23 @@ describe('administration of money', () => {
       .send({ _csrf: csrf, articleCode: 'venue', validFrom: from, price: '1200', vatCategory: 'E' });
     expect(noReason.status).toBe(400);
     expect(cheerio.load(noReason.text)('#exemptionReason-error').text()).toContain('Skriv skälet');
-    const badRate = await agent
-      .post('/admin/prislista')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        articleCode: 'venue',
-        validFrom: from,
-        price: '1200',
-        vatCategory: 'S',
-        vatPercent: '20',
-      });
+    const badRate = await agent.post('/admin/prislista').type('form').send({
+      _csrf: csrf,
+      articleCode: 'venue',
+      validFrom: from,
+      price: '1200',
+      vatCategory: 'S',
+      vatPercent: '20',
+    });
     expect(badRate.status).toBe(400);
-    const ok = await agent
-      .post('/admin/prislista')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        articleCode: 'venue',
-        validFrom: from,
-        price: '1200',
-        vatCategory: 'E',
-        exemptionReason: 'Undantag enligt 10 kap. 15 § ML',
-      });
+    const ok = await agent.post('/admin/prislista').type('form').send({
+      _csrf: csrf,
+      articleCode: 'venue',
+      validFrom: from,
+      price: '1200',
+      vatCategory: 'E',
+      exemptionReason: 'Undantag enligt 10 kap. 15 § ML',
+    });
     expect(ok.status).toBe(303);
     expect((await t.services.priceList.priceOn('venue', from))!.vat).toEqual({
       category: 'E',
@@ -189,16 +177,13 @@ describe('administration of money', () => {
   it('validates master data: Luhn check digit, VAT number matching the organisation number, postcode', async () => {
     const { agent, csrf } = await adminAgent();
     const customer = await buildCustomer(t.db, { complete: false });
-    const bad = await agent
-      .post(`/admin/kunder/${customer.id}`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        orgNumber: '212099-0103',
-        vatNumber: 'SE212099010201',
-        postalZone: '7218',
-        peppolScheme: '0007',
-      });
+    const bad = await agent.post(`/admin/kunder/${customer.id}`).type('form').send({
+      _csrf: csrf,
+      orgNumber: '212099-0103',
+      vatNumber: 'SE212099010201',
+      postalZone: '7218',
+      peppolScheme: '0007',
+    });
     expect(bad.status).toBe(400);
     const $ = cheerio.load(bad.text);
     expect($('#orgNumber-error').text()).toContain('Organisationsnumret är inte giltigt');
@@ -208,18 +193,15 @@ describe('administration of money', () => {
       .type('form')
       .send({ _csrf: csrf, orgNumber: '212099-0102', vatNumber: 'SE232199000001', peppolScheme: '0007' });
     expect(cheerio.load(mismatch.text)('#vatNumber-error').text()).toContain('organisationsnumret och 01');
-    const ok = await agent
-      .post(`/admin/kunder/${customer.id}`)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        orgNumber: '212099-0102',
-        vatNumber: 'se212099010201',
-        streetName: 'Stadshuset',
-        postalZone: '72187',
-        cityName: 'Västerås',
-        peppolScheme: '0007',
-      });
+    const ok = await agent.post(`/admin/kunder/${customer.id}`).type('form').send({
+      _csrf: csrf,
+      orgNumber: '212099-0102',
+      vatNumber: 'se212099010201',
+      streetName: 'Stadshuset',
+      postalZone: '72187',
+      cityName: 'Västerås',
+      peppolScheme: '0007',
+    });
     expect(ok.status).toBe(303);
     expect(
       await t.db('organisation_billing_details').where({ organisation_id: customer.id }).first(),
@@ -232,17 +214,14 @@ describe('administration of money', () => {
 
   it('keeps the cancellation policy and Bankgiro in settings, and refuses an invalid Bankgiro', async () => {
     const { agent, csrf } = await adminAgent();
-    const bad = await agent
-      .post('/admin/fakturering')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        sellerUnitName: 'Hjälpmedelscentrum',
-        bankgiro: '5050-1056',
-        fSkatt: 'on',
-        paymentTermsDays: '30',
-        freeCancellationDays: '14',
-      });
+    const bad = await agent.post('/admin/fakturering').type('form').send({
+      _csrf: csrf,
+      sellerUnitName: 'Hjälpmedelscentrum',
+      bankgiro: '5050-1056',
+      fSkatt: 'on',
+      paymentTermsDays: '30',
+      freeCancellationDays: '14',
+    });
     expect(bad.status).toBe(400);
     expect(cheerio.load(bad.text)('#bankgiro-error').text()).toContain('Bankgironumret är inte giltigt');
     const settings = await t.db('billing_settings').first();

@@ -82,16 +82,14 @@ async function login(page: Page, email: string): Promise<void> {
 
 /** The label and mode of each caption track of the film, as the browser has them. */
 const trackModes = (page: Page) =>
-  page
-    .locator('video[data-player]')
-    .evaluate((v: HTMLVideoElement) =>
-      Array.from(v.textTracks).map((tr) => ({
-        label: tr.label,
-        kind: tr.kind,
-        language: tr.language,
-        mode: tr.mode,
-      })),
-    );
+  page.locator('video[data-player]').evaluate((v: HTMLVideoElement) =>
+    Array.from(v.textTracks).map((tr) => ({
+      label: tr.label,
+      kind: tr.kind,
+      language: tr.language,
+      mode: tr.mode,
+    })),
+  );
 
 describe('a lesson film in Chromium', () => {
   it('shows captions by default and jumps the film from the transcript, and the pages pass axe', async () => {

@@ -165,18 +165,15 @@ describe('ids in URLs', () => {
     );
     const before = await t.db('users').count({ n: '*' }).first();
     expectClearRefusal(
-      await admin.agent
-        .post('/admin/personer')
-        .type('form')
-        .send({
-          _csrf: csrf,
-          name: 'Ny',
-          email: 'ny-id@test.se',
-          password: 'ett-bra-lösenord',
-          unitId: '2147483648',
-          jobRole: 'underskoterska',
-          learner: 'on',
-        }),
+      await admin.agent.post('/admin/personer').type('form').send({
+        _csrf: csrf,
+        name: 'Ny',
+        email: 'ny-id@test.se',
+        password: 'ett-bra-lösenord',
+        unitId: '2147483648',
+        jobRole: 'underskoterska',
+        learner: 'on',
+      }),
     );
     expect(await t.db('users').count({ n: '*' }).first()).toEqual(before);
   });
@@ -201,18 +198,15 @@ describe('NUL bytes in text', () => {
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/ga-med');
     const email = `nul-${Date.now()}@test.se`;
-    const res = await agent
-      .post('/ga-med')
-      .type('form')
-      .send({
-        _csrf: csrf,
-        joinCode: unit.joinCode,
-        name: 'Ny\u0000Person',
-        email,
-        jobRole: 'underskoterska',
-        password: 'ett-bra-lösenord',
-        passwordAgain: 'ett-bra-lösenord',
-      });
+    const res = await agent.post('/ga-med').type('form').send({
+      _csrf: csrf,
+      joinCode: unit.joinCode,
+      name: 'Ny\u0000Person',
+      email,
+      jobRole: 'underskoterska',
+      password: 'ett-bra-lösenord',
+      passwordAgain: 'ett-bra-lösenord',
+    });
     expectClearRefusal(res, 400);
     expect(await t.db('users').where({ email }).first()).toBeUndefined();
   });
@@ -234,17 +228,14 @@ describe('NUL bytes in text', () => {
 
   it('in a lesson: refused, and the draft keeps what it had', async () => {
     const before = await t.db('course_drafts').select('content');
-    const res = await admin.agent
-      .post('/redigera/kurser/test-kurs/lektioner/bromsar')
-      .type('form')
-      .send({
-        _csrf: admin.csrf,
-        titleStandard: 'Bromsar',
-        titleEasy: 'Bromsar',
-        bodyStandard: 'Text\u0000',
-        bodyEasy: 'Text',
-        minutes: '5',
-      });
+    const res = await admin.agent.post('/redigera/kurser/test-kurs/lektioner/bromsar').type('form').send({
+      _csrf: admin.csrf,
+      titleStandard: 'Bromsar',
+      titleEasy: 'Bromsar',
+      bodyStandard: 'Text\u0000',
+      bodyEasy: 'Text',
+      minutes: '5',
+    });
     expectClearRefusal(res, 400);
     expect(await t.db('course_drafts').select('content')).toEqual(before);
   });
@@ -362,18 +353,15 @@ describe('URLs and forms the framework refuses', () => {
 
   it('a lesson the validator accepts is never lost to the body limit: 2 × 40 000 characters of 3-byte UTF-8 are saved', async () => {
     const body = '€'.repeat(39_990);
-    const res = await admin.agent
-      .post('/redigera/kurser/test-kurs/lektioner/bromsar')
-      .type('form')
-      .send({
-        _csrf: admin.csrf,
-        titleStandard: 'Bromsar',
-        titleEasy: 'Bromsar',
-        bodyStandard: body,
-        bodyEasy: body,
-        minutes: '5',
-        kind: 'lesson',
-      });
+    const res = await admin.agent.post('/redigera/kurser/test-kurs/lektioner/bromsar').type('form').send({
+      _csrf: admin.csrf,
+      titleStandard: 'Bromsar',
+      titleEasy: 'Bromsar',
+      bodyStandard: body,
+      bodyEasy: body,
+      minutes: '5',
+      kind: 'lesson',
+    });
     expect(res.status).toBe(303);
     const draft = await t
       .db('course_drafts as d')

@@ -14,15 +14,12 @@ describe("POST /tillganglighet (the accessibility statement's feedback function)
     const page = cheerio.load((await agent.get('/tillganglighet')).text);
     expect(page('a[href="https://www.digg.se/tdosanmalan"]').length).toBe(1);
     const token = String(page('form[action^="/tillganglighet"] input[name="_csrf"]').val());
-    const res = await agent
-      .post('/tillganglighet')
-      .type('form')
-      .send({
-        _csrf: token,
-        message: 'Filmen i lektion 2 saknar textning.',
-        page: '/kurser/x',
-        contact: 'a@b.se',
-      });
+    const res = await agent.post('/tillganglighet').type('form').send({
+      _csrf: token,
+      message: 'Filmen i lektion 2 saknar textning.',
+      page: '/kurser/x',
+      contact: 'a@b.se',
+    });
     expect(res.status).toBe(303);
     expect(await t.db('accessibility_feedback').pluck('message')).toEqual([
       'Filmen i lektion 2 saknar textning.',

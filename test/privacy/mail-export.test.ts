@@ -40,18 +40,15 @@ describe('e-mails in the export', () => {
     const unit = await buildUnit(t.db);
     const joiner = request.agent(t.app);
     const token = await csrfFrom(joiner, '/ga-med');
-    const joined = await joiner
-      .post('/ga-med')
-      .type('form')
-      .send({
-        _csrf: token,
-        joinCode: unit.joinCode,
-        name: 'Fel Person',
-        email: 'synpunkter@hmc.test',
-        jobRole: 'underskoterska',
-        password: 'ett långt lösenord här',
-        passwordAgain: 'ett långt lösenord här',
-      });
+    const joined = await joiner.post('/ga-med').type('form').send({
+      _csrf: token,
+      joinCode: unit.joinCode,
+      name: 'Fel Person',
+      email: 'synpunkter@hmc.test',
+      jobRole: 'underskoterska',
+      password: 'ett långt lösenord här',
+      passwordAgain: 'ett långt lösenord här',
+    });
     expect(joined.status).toBe(303);
     const res = await joiner.get('/mina-uppgifter/export.json');
     expect(res.status).toBe(200);

@@ -34,14 +34,12 @@ async function deliveredTraining(customer: { id: number; unitId: number }, atten
     .where({ id: orderId })
     .update({ status: 'delivered', delivered_at: t.db.fn.now() });
   for (let i = 0; i < attended + absent; i++)
-    await t
-      .db('training_participants')
-      .insert({
-        order_id: orderId,
-        name: `Deltagare ${i}`,
-        email: `d${orderId}-${i}@test.se`,
-        attended: i < attended,
-      });
+    await t.db('training_participants').insert({
+      order_id: orderId,
+      name: `Deltagare ${i}`,
+      email: `d${orderId}-${i}@test.se`,
+      attended: i < attended,
+    });
 }
 
 async function issuedInvoice(organisationId: number, ore: number, adminId: number): Promise<number> {

@@ -168,18 +168,16 @@ describe('GET /statistik/chef for an organisation', () => {
       .whereNull('completed_at')
       .first('id');
     await t.db('enrolments').where({ id: open.id }).update({ completed_at: new Date() });
-    await t
-      .db('completions')
-      .insert({
-        user_id: big.p2.id,
-        course_id: forflyttning.id,
-        course_version_id: forflyttning.versionId,
-        enrolment_id: open.id,
-        kind: 'elearning',
-        completed_at: new Date(),
-        valid_until: new Date(Date.now() + 365 * 86_400_000),
-        verification_code: `PRE-${process.pid}-${Date.now()}`,
-      });
+    await t.db('completions').insert({
+      user_id: big.p2.id,
+      course_id: forflyttning.id,
+      course_version_id: forflyttning.versionId,
+      enrolment_id: open.id,
+      kind: 'elearning',
+      completed_at: new Date(),
+      valid_until: new Date(Date.now() + 365 * 86_400_000),
+      verification_code: `PRE-${process.pid}-${Date.now()}`,
+    });
     const unitPage = cheerio.load((await agent.get(`/statistik/chef?unit=${big.units[1]}`).expect(200)).text);
     expect(unitPage('#figures-age').text()).toBe('Siffrorna gäller just nu.');
     const unitLacking = lackingNames(unitPage);

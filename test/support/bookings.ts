@@ -45,13 +45,11 @@ function orgNumberUnique(): string {
 /** Makes HMC's region the seller with complete master data and a Bankgiro number. */
 export async function configureSeller(db: Knex): Promise<number> {
   const seller = await buildCustomer(db, { name: `Region Test ${crypto.randomUUID().slice(0, 6)}` });
-  await db('organisation_billing_details')
-    .where({ organisation_id: seller.id })
-    .update({
-      contact_name: 'Lena Ström',
-      invoice_email: 'faktura@region.test',
-      contact_phone: '021-17 30 00',
-    });
+  await db('organisation_billing_details').where({ organisation_id: seller.id }).update({
+    contact_name: 'Lena Ström',
+    invoice_email: 'faktura@region.test',
+    contact_phone: '021-17 30 00',
+  });
   await db('billing_settings')
     .where({ id: 1 })
     .update({
