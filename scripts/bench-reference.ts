@@ -28,7 +28,9 @@ const app = express();
 app.set('view engine', 'ejs');
 app.set('views', views);
 app.set('view cache', true);
-app.get('/', (_req, res) => res.render('page', { title: 'Referens', body, user: { name: 'Amina Yusuf' } }));
+app.get('/', (_req, res) => {
+  res.render('page', { title: 'Referens', body, user: { name: 'Amina Yusuf' } });
+});
 const server = app.listen(Number(process.env.BENCH_REFERENCE_PORT), '127.0.0.1', () =>
   process.send?.('ready'),
 );

@@ -195,7 +195,9 @@ async function main() {
           ? await req.buffer(true).parse((r, cb) => {
               const b: Buffer[] = [];
               r.on('data', (x: Buffer) => b.push(x));
-              r.on('end', () => cb(null, Buffer.concat(b)));
+              r.on('end', () => {
+                cb(null, Buffer.concat(b));
+              });
             })
           : await req;
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;

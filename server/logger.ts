@@ -38,9 +38,17 @@ export function createLogger(level: Level, sink: Sink = stdio): Logger {
     );
   };
   return {
-    debug: (m, c) => write('debug', m, c),
-    info: (m, c) => write('info', m, c),
-    warn: (m, c) => write('warn', m, c),
-    error: (m, c) => write('error', m, c),
+    debug: (m, c) => {
+      write('debug', m, c);
+    },
+    info: (m, c) => {
+      write('info', m, c);
+    },
+    warn: (m, c) => {
+      write('warn', m, c);
+    },
+    error: (m, c) => {
+      write('error', m, c);
+    },
   };
 }

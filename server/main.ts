@@ -29,15 +29,21 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       database: 'hjalpmedelsskolan',
-      log: (m) => logger.debug(m),
-      warn: (m) => logger.warn(m),
+      log: (m) => {
+        logger.debug(m);
+      },
+      warn: (m) => {
+        logger.warn(m);
+      },
     });
     databaseUrl = embedded.url;
   }
   const db = createKnex(databaseUrl);
   const sessionPool = new Pool({ connectionString: databaseUrl, max: 4 });
   // An idle connection closed by the server (the embedded PostgreSQL stops on SIGTERM too) is not a crash.
-  sessionPool.on('error', (error) => logger.warn(`session pool: ${error.message}`));
+  sessionPool.on('error', (error) => {
+    logger.warn(`session pool: ${error.message}`);
+  });
   let server: Server | null = null;
   let services: Services | null = null;
   let app: App | null = null;
@@ -54,7 +60,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 20_000);
     forced.unref();
-    timers.forEach((t) => clearInterval(t));
+    timers.forEach((t) => {
+      clearInterval(t);
+    });
     if (server) {
       const { cut } = await stopServer(server, config.shutdownGraceMs);
       if (cut) logger.warn('Requests still running after the grace period were cut off');
@@ -96,16 +104,18 @@ async function main(): Promise<void> {
   // Mail is queued in the outbox by the work that causes it and delivered here, outside requests.
   const mailTimer = setInterval(
     () =>
-      void services.mail.deliverQueued().catch((e: unknown) => logger.error(`Mail delivery: ${String(e)}`)),
+      void services.mail.deliverQueued().catch((e: unknown) => {
+        logger.error(`Mail delivery: ${String(e)}`);
+      }),
     15_000,
   );
   mailTimer.unref();
   // Regional figures, reminders and monthly summaries (issue 6).
   timers.push(mailTimer, startScheduledJobs(services));
   if (config.videoWorker) {
-    await services.transcodeQueue
-      .startWorker()
-      .catch((error: Error) => logger.error(`Video worker did not start: ${error.message}`));
+    await services.transcodeQueue.startWorker().catch((error: Error) => {
+      logger.error(`Video worker did not start: ${error.message}`);
+    });
   }
   // Express 5 calls this back with the error too when listening fails (the 'error' handler below deals with it).
   server = app.listen(config.port, (error?: Error) => {

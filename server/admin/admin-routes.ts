@@ -9,7 +9,9 @@ export function adminRoutes(services: Services): Router {
   const router = Router();
   const admin = adminController(services);
   const adminOnly = [requireLogin, requirePermission('admin')];
-  router.get(paths.admin, ...adminOnly, (_req, res) => res.redirect(paths.adminPeople));
+  router.get(paths.admin, ...adminOnly, (_req, res) => {
+    res.redirect(paths.adminPeople);
+  });
   router.get(paths.adminPeople, ...adminOnly, admin.people);
   router.get(`${paths.adminPeople}/ny`, ...adminOnly, admin.newPerson);
   router.post(paths.adminPeople, ...adminOnly, admin.createPerson);

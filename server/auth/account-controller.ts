@@ -25,10 +25,11 @@ export function accountController(deps: {
     status: number,
     values: { email?: string },
     errors: FieldErrors = {},
-  ) =>
+  ) => {
     res
       .status(status)
       .render('auth/forgot', { title: res.locals.t('auth:forgot.title'), values, errors, accountPaths });
+  };
 
   const renderReset = (res: Response, status: number, tokenValue: string, errors: FieldErrors = {}) => {
     noReferrer(res);
@@ -47,13 +48,14 @@ export function accountController(deps: {
       .render('auth/link-gone', { title: res.locals.t(`auth:linkGone.${kind}.title`), kind, accountPaths });
   };
 
-  const renderChange = (res: Response, status: number, errors: FieldErrors = {}) =>
+  const renderChange = (res: Response, status: number, errors: FieldErrors = {}) => {
     res.status(status).render('auth/change-password', {
       title: res.locals.t('auth:change.title'),
       errors,
       action: accountPaths.changePassword,
       passwordMin: PASSWORD_MIN,
     });
+  };
 
   return {
     showForgot(_req: Request, res: Response) {
@@ -63,15 +65,20 @@ export function accountController(deps: {
     /** The same answer whether or not the address has an account. */
     async forgot(req: Request, res: Response) {
       const form = parseForm(forgotSchema, req.body);
-      if (!form.ok)
-        return renderForgot(
+      if (!form.ok) {
+        renderForgot(
           res,
           400,
           { email: typeof req.body?.email === 'string' ? req.body.email : '' },
           form.errors,
         );
+        return;
+      }
       const address = clientAddress(req);
-      if (await limits.addressBlocked('reset', address, limit)) return tooManyAttempts(req, res);
+      if (await limits.addressBlocked('reset', address, limit)) {
+        tooManyAttempts(req, res);
+        return;
+      }
       await limits.addressHit('reset', address);
       await account.requestReset(form.data.email);
       res.redirect(303, accountPaths.forgotPasswordSent);
@@ -82,19 +89,32 @@ export function accountController(deps: {
     },
 
     async showReset(req: Request, res: Response) {
-      if (!(await account.resetLinkValid(token(req)))) return linkGone(res, 'reset');
+      if (!(await account.resetLinkValid(token(req)))) {
+        linkGone(res, 'reset');
+        return;
+      }
       renderReset(res, 200, token(req));
     },
 
     async reset(req: Request, res: Response) {
       const form = parseForm(newPasswordSchema, req.body);
       if (!form.ok) {
-        if (!(await account.resetLinkValid(token(req)))) return linkGone(res, 'reset');
-        return renderReset(res, 400, token(req), form.errors);
+        if (!(await account.resetLinkValid(token(req)))) {
+          linkGone(res, 'reset');
+          return;
+        }
+        renderReset(res, 400, token(req), form.errors);
+        return;
       }
       const result = await account.resetPassword(token(req), form.data.password);
-      if (result.ok) return res.redirect(303, `${paths.login}?aterstallt=1`);
-      if (result.gone) return linkGone(res, 'reset');
+      if (result.ok) {
+        res.redirect(303, `${paths.login}?aterstallt=1`);
+        return;
+      }
+      if (result.gone) {
+        linkGone(res, 'reset');
+        return;
+      }
       renderReset(res, 400, token(req), result.errors);
     },
 
@@ -105,12 +125,20 @@ export function accountController(deps: {
     /** A wrong current password counts like a failed login, so a borrowed session cannot guess it. */
     async change(req: Request, res: Response) {
       const form = parseForm(changePasswordSchema, req.body);
-      if (!form.ok) return renderChange(res, 400, form.errors);
+      if (!form.ok) {
+        renderChange(res, 400, form.errors);
+        return;
+      }
       const address = clientAddress(req);
       const accountKey = req.user!.email.toLowerCase();
-      if (await limits.addressBlocked('login', address, limit)) return tooManyAttempts(req, res);
-      if ((await limits.accountDelay(accountKey)) > 0)
-        return renderChange(res, 429, { currentPassword: 'auth:errors.waitBeforeRetry' });
+      if (await limits.addressBlocked('login', address, limit)) {
+        tooManyAttempts(req, res);
+        return;
+      }
+      if ((await limits.accountDelay(accountKey)) > 0) {
+        renderChange(res, 429, { currentPassword: 'auth:errors.waitBeforeRetry' });
+        return;
+      }
       const result = await account.changePassword(
         req.user!.id,
         form.data.currentPassword,
@@ -120,13 +148,17 @@ export function accountController(deps: {
       if (!result.ok) {
         if (result.errors.currentPassword)
           await Promise.all([limits.addressHit('login', address), limits.accountFailed(accountKey)]);
-        return renderChange(res, 400, result.errors);
+        renderChange(res, 400, result.errors);
+        return;
       }
       res.redirect(303, `${paths.myData}?losenord=bytt`);
     },
 
     async verify(req: Request, res: Response) {
-      if (!(await account.verifyEmail(token(req)))) return linkGone(res, 'verify');
+      if (!(await account.verifyEmail(token(req)))) {
+        linkGone(res, 'verify');
+        return;
+      }
       noReferrer(res);
       res.render('auth/verified', { title: req.t('auth:verify.doneTitle') });
     },
@@ -142,7 +174,10 @@ export function accountController(deps: {
 
     /** Another verification mail, at most five an hour per person. */
     async resendVerification(req: Request, res: Response) {
-      if ((await limits.hit(`verify:user:${req.user!.id}`, 3600)) > 5) return tooManyAttempts(req, res);
+      if ((await limits.hit(`verify:user:${req.user!.id}`, 3600)) > 5) {
+        tooManyAttempts(req, res);
+        return;
+      }
       await account.sendVerification(req.user!.id);
       res.redirect(303, `${accountPaths.verifyEmailSent}?skickat=1`);
     },

@@ -47,7 +47,7 @@ export function authController(deps: {
     values: { email?: string },
     errors: FieldErrors = {},
     notice: string | null = null,
-  ) =>
+  ) => {
     res.status(status).render('auth/login', {
       title: res.locals.t('auth:login.title'),
       values,
@@ -55,13 +55,14 @@ export function authController(deps: {
       notice,
       forgotPath: accountPaths.forgotPassword,
     });
+  };
 
   const renderJoin = async (
     res: Response,
     status: number,
     values: Record<string, string>,
     errors: FieldErrors = {},
-  ) =>
+  ) => {
     res.status(status).render('auth/join', {
       title: res.locals.t('auth:join.title'),
       values,
@@ -69,13 +70,21 @@ export function authController(deps: {
       jobRoles: await jobRoles.list(),
       passwordMin: PASSWORD_MIN,
     });
+  };
 
   const logIn = (req: Request, user: CurrentUser) =>
-    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) => {
+      req.login(user, (err) => {
+        err ? reject(err) : resolve();
+      });
+    });
 
   return {
     showLogin(req: Request, res: Response) {
-      if (req.user) return res.redirect(landingPath(req.user));
+      if (req.user) {
+        res.redirect(landingPath(req.user));
+        return;
+      }
       renderLogin(res, 200, {}, {}, req.query.aterstallt === '1' ? 'auth:reset.done' : null);
     },
 
@@ -85,29 +94,38 @@ export function authController(deps: {
      */
     async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
-      if (!form.ok)
-        return renderLogin(
+      if (!form.ok) {
+        renderLogin(
           res,
           400,
           { email: typeof req.body?.email === 'string' ? req.body.email : '' },
           form.errors,
         );
+        return;
+      }
       const address = clientAddress(req);
       const account = form.data.email.toLowerCase();
-      if (await limits.addressBlocked('login', address, limit))
-        return tooManyAttempts(req, res, 'auth:errors.tooManyAttempts');
+      if (await limits.addressBlocked('login', address, limit)) {
+        tooManyAttempts(req, res, 'auth:errors.tooManyAttempts');
+        return;
+      }
       const wait = await limits.accountDelay(account);
       if (wait > 0) {
         res.set('Retry-After', String(wait));
-        return renderLogin(res, 429, { email: form.data.email }, { password: 'auth:errors.waitBeforeRetry' });
+        renderLogin(res, 429, { email: form.data.email }, { password: 'auth:errors.waitBeforeRetry' });
+        return;
       }
       const returnTo = req.session.returnTo;
       passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
-        if (err) return next(err);
+        if (err) {
+          next(err);
+          return;
+        }
         if (!user) {
           return Promise.all([limits.addressHit('login', address), limits.accountFailed(account)]).then(
-            () =>
-              renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' }),
+            () => {
+              renderLogin(res, 401, { email: form.data.email }, { email: 'auth:errors.wrongCredentials' });
+            },
             next,
           );
         }
@@ -115,13 +133,18 @@ export function authController(deps: {
         limits
           .accountSucceeded(account)
           .then(() => logIn(req, user))
-          .then(() => res.redirect(303, safeReturnPath(returnTo, landingPath(user))), next);
+          .then(() => {
+            res.redirect(303, safeReturnPath(returnTo, landingPath(user)));
+          }, next);
       })(req, res, next);
     },
 
     logout(req: Request, res: Response, next: NextFunction) {
       req.logout((err) => {
-        if (err) return next(err);
+        if (err) {
+          next(err);
+          return;
+        }
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.redirect(303, paths.home);
@@ -144,7 +167,10 @@ export function authController(deps: {
       if (!form.ok) return renderJoin(res, 400, values, form.errors);
       // Guessing join codes is limited per address; a wrong code counts, a whole class joining does not.
       const address = clientAddress(req);
-      if (await limits.addressBlocked('join', address, limit)) return tooManyAttempts(req, res);
+      if (await limits.addressBlocked('join', address, limit)) {
+        tooManyAttempts(req, res);
+        return;
+      }
       const result = await auth.join(form.data);
       if (!result.ok) {
         if (result.errors.joinCode) await limits.addressHit('join', address);

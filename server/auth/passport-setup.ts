@@ -8,13 +8,19 @@ export function configurePassport(auth: AuthService, users: UsersRepository): pa
   const instance = new passport.Passport() as unknown as passport.PassportStatic;
   instance.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      auth.authenticate(email, password).then((user) => done(null, user ?? false), done);
+      auth.authenticate(email, password).then((user) => {
+        done(null, user ?? false);
+      }, done);
     }),
   );
-  instance.serializeUser((user, done) => done(null, user.id));
+  instance.serializeUser((user, done) => {
+    done(null, user.id);
+  });
   instance.deserializeUser((id: number, done) => {
     // A disabled or deleted person is logged out on their next request.
-    users.findActiveById(id).then((user) => done(null, user ?? false), done);
+    users.findActiveById(id).then((user) => {
+      done(null, user ?? false);
+    }, done);
   });
   return instance;
 }

@@ -6,21 +6,27 @@ import { hasPermission, type CurrentUser, type PermissionKind } from './types';
 
 /** Sends people who are not logged in to the login page, remembering where they were going (GET only). */
 export const requireLogin: RequestHandler = (req, res, next) => {
-  if (req.user) return next();
+  if (req.user) {
+    next();
+    return;
+  }
   if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
   if (req.method !== 'GET' || (req.headers.accept ?? '').includes('application/json')) {
-    return res.status(401).render('errors/error', {
+    res.status(401).render('errors/error', {
       title: req.t('errors:title.401'),
       message: req.t('errors:sessionExpired'),
       status: 401,
     });
+    return;
   }
   res.redirect(paths.login);
 };
 
 /** Requires any of the named permissions (403 otherwise). */
 export function requirePermission(...kinds: PermissionKind[]): RequestHandler {
-  return (req, _res, next) => (kinds.some((k) => hasPermission(req.user, k)) ? next() : next(forbidden()));
+  return (req, _res, next) => {
+    kinds.some((k) => hasPermission(req.user, k)) ? next() : next(forbidden());
+  };
 }
 
 /** Whether a person may manage (see the records of) people in a given unit of an organisation. */

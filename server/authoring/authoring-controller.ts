@@ -153,7 +153,7 @@ export function authoringController(deps: {
       const slug = slugOf(req);
       const form = parseForm(factsSchema, req.body);
       const draft = await authoring.openDraft(slug, req.user!.id);
-      const render = (status: number, errors: FieldErrors, conflict: Draft | null) =>
+      const render = (status: number, errors: FieldErrors, conflict: Draft | null) => {
         res.status(status).render('authoring/facts', {
           title: req.t('authoring:facts.title'),
           slug,
@@ -166,11 +166,18 @@ export function authoringController(deps: {
           conflict,
           areas: AREAS,
         });
-      if (!form.ok) return render(400, form.errors, null);
+      };
+      if (!form.ok) {
+        render(400, form.errors, null);
+        return;
+      }
       try {
         await authoring.saveFacts(draft, form.data, req.user!.id);
       } catch (error) {
-        if (error instanceof DraftConflictError) return render(409, {}, error.current);
+        if (error instanceof DraftConflictError) {
+          render(409, {}, error.current);
+          return;
+        }
         throw error;
       }
       res.redirect(303, `${paths.authoringCourse(slug)}?sparat=1`);
@@ -266,18 +273,27 @@ export function authoringController(deps: {
 
     async importZip(req: Request, res: Response) {
       const file = req.file;
-      const renderProblems = (status: number, problems: string[]) =>
+      const renderProblems = (status: number, problems: string[]) => {
         res
           .status(status)
           .render('authoring/import-result', { title: req.t('authoring:import.title'), problems });
-      if (!file) return renderProblems(400, [req.t('authoring:import.noFile')]);
+      };
+      if (!file) {
+        renderProblems(400, [req.t('authoring:import.noFile')]);
+        return;
+      }
       try {
         const result = await authoring.importZip(file.buffer, req.user!.id);
-        if (!result.ok) return renderProblems(422, result.problems);
+        if (!result.ok) {
+          renderProblems(422, result.problems);
+          return;
+        }
         res.redirect(303, `${paths.authoringCourse(result.slug)}?importerad=1`);
       } catch (error) {
-        if (error instanceof CourseZipError)
-          return renderProblems(error.status, [req.t(error.key, error.params)]);
+        if (error instanceof CourseZipError) {
+          renderProblems(error.status, [req.t(error.key, error.params)]);
+          return;
+        }
         throw error;
       }
     },
@@ -289,7 +305,8 @@ export function authoringController(deps: {
         const userId = idParam(req.body.userId);
         if (userId === null) throw badRequest();
         await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: userId }).delete();
-        return res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
+        res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
+        return;
       }
       const email = String(req.body?.email ?? '').trim();
       const user = email

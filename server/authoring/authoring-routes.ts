@@ -24,8 +24,9 @@ const zipUpload = multer({
 /** A file over its limit gets a message naming the limit; other multer errors go to the error handler. */
 const tooLarge =
   (key: string, bytes: number): ErrorRequestHandler =>
-  (err, _req, _res, next) =>
+  (err, _req, _res, next) => {
     next(err?.code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
+  };
 const imageTooLarge = tooLarge('authoring:image.tooLargeLimit', MAX_IMAGE_BYTES);
 const zipTooLarge = tooLarge('authoring:import.zipTooLarge', ZIP_LIMITS.zipBytes);
 

@@ -160,7 +160,9 @@ export async function loadCourseZip(
       : '';
   if (!names.includes(`${prefix}course.yaml`)) throw new CourseZipError('authoring:import.notCourse');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-course-'));
-  const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  const cleanup = () => {
+    fs.rmSync(root, { recursive: true, force: true });
+  };
   try {
     const slug = prefix ? prefix.slice(0, -1) : 'kurs';
     const dir = path.join(root, slug.replace(/[^a-z0-9-]/g, '') || 'kurs');

@@ -24,7 +24,9 @@ export function missingTexts(content: CourseContent, base: string): MissingText[
     const href = `${base}/fragor/${q.id}`;
     check(q.text, `Fråga ${i + 1}`, href);
     check(q.explanation, `Fråga ${i + 1}: förklaring`, href);
-    q.options.forEach((o, j) => check(o.text, `Fråga ${i + 1}: svar ${j + 1}`, href));
+    q.options.forEach((o, j) => {
+      check(o.text, `Fråga ${i + 1}: svar ${j + 1}`, href);
+    });
   });
   return missing;
 }

@@ -85,7 +85,8 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
         throw notFound('authoring:errors.questionNotFound');
       if (req.body?.action === 'remove') {
         await authoring.removeQuestion(draft, questionOf(req), req.user!.id);
-        return res.redirect(303, `${paths.authoringCourse(slug)}#fragor`);
+        res.redirect(303, `${paths.authoringCourse(slug)}#fragor`);
+        return;
       }
       const form = parseForm(questionSchema, req.body);
       if (!form.ok) return render(req, res, 400, form.errors);

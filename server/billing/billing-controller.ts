@@ -34,8 +34,9 @@ export function billingController(deps: {
 }) {
   const { db, billing, invoices, parties, priceList } = deps;
 
-  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
+  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) => {
     res.status(status).render(view, { ...viewHelpers(req.lng), errors: {}, ...data });
+  };
 
   /** An issued document the person may read: their organisation's, or any for an administrator. */
   async function readableInvoice(req: Request): Promise<Invoice> {
@@ -171,7 +172,10 @@ export function billingController(deps: {
     async myInvoices(req: Request, res: Response) {
       const orgIds = bookerOrganisations(req.user!);
       if (!orgIds.length) {
-        if (isAdmin(req.user!)) return res.redirect(paths.adminInvoices);
+        if (isAdmin(req.user!)) {
+          res.redirect(paths.adminInvoices);
+          return;
+        }
         throw forbidden('bookings:errors.notBooker');
       }
       render(req, res, 'billing/my-invoices', {
@@ -379,14 +383,16 @@ export function billingController(deps: {
 
     async exportCsv(req: Request, res: Response) {
       const form = parseForm(exportSchema, req.query);
-      if (!form.ok)
-        return render(
+      if (!form.ok) {
+        render(
           req,
           res,
           'billing/export',
           { title: req.t('billing:export.title'), values: req.query, errors: form.errors },
           400,
         );
+        return;
+      }
       res.set({
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="fakturaunderlag-${form.data.from}-${form.data.to}.csv"`,

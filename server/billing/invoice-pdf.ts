@@ -37,13 +37,22 @@ export async function invoicePdf(
   useUnicodeFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const done = new Promise<Buffer>((resolve) =>
+    doc.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    }),
+  );
 
   const accent = '#005a8c';
   const ink = '#1a1a1a';
   const struct = doc.struct('Document');
   doc.addStructure(struct);
-  const para = (type: 'H1' | 'H2' | 'P', draw: () => void) => struct.add(doc.struct(type, {}, () => draw()));
+  const para = (type: 'H1' | 'H2' | 'P', draw: () => void) =>
+    struct.add(
+      doc.struct(type, {}, () => {
+        draw();
+      }),
+    );
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const money = (ore: number) => formatKronor(ore, 'sv');

@@ -64,8 +64,9 @@ export function bookingsController(deps: {
 }) {
   const { db, bookings, billing, offerings, orders, invoices, parties, jobRoles, courses } = deps;
 
-  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) =>
+  const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) => {
     res.status(status).render(view, { ...viewHelpers(req.lng), errors: {}, ...data });
+  };
 
   async function publishedOffering(req: Request): Promise<Offering> {
     const id = idParam(req.params.id);
@@ -274,8 +275,10 @@ export function bookingsController(deps: {
         throw forbidden('bookings:errors.notYourOrganisation');
       // A repeated send of a form that already made an order goes to that order.
       const existing = await orders.findByToken(form.data.requestToken);
-      if (existing && existing.organisationId === form.data.organisationId)
-        return res.redirect(303, paths.bookingOrder(existing.id));
+      if (existing && existing.organisationId === form.data.organisationId) {
+        res.redirect(303, paths.bookingOrder(existing.id));
+        return;
+      }
       const organisation = await parties.find(form.data.organisationId);
       const checked = checkOrder(form.data, offering, swedishDate(new Date()), !organisation?.orgNumber);
       if (Object.keys(checked.errors).length)
@@ -317,7 +320,7 @@ export function bookingsController(deps: {
           if (!(error instanceof HttpError)) throw error;
           estimateError = error;
         }
-        return render(req, res, 'bookings/order-preview', {
+        render(req, res, 'bookings/order-preview', {
           title: req.t('bookings:preview.title'),
           offering,
           request,
@@ -327,6 +330,7 @@ export function bookingsController(deps: {
           terms: await priceTerms(offering),
           values: body,
         });
+        return;
       }
       const { id } = await bookings.request(user, request);
       res.redirect(303, `${paths.bookingOrder(id)}?klart=skickad`);
@@ -337,7 +341,10 @@ export function bookingsController(deps: {
       const user = req.user!;
       const orgIds = bookerOrganisations(user);
       if (!orgIds.length) {
-        if (isHmc(user)) return res.redirect(paths.hmcOrders);
+        if (isHmc(user)) {
+          res.redirect(paths.hmcOrders);
+          return;
+        }
         throw forbidden('bookings:errors.notBooker');
       }
       render(req, res, 'bookings/orders', {
@@ -348,8 +355,10 @@ export function bookingsController(deps: {
 
     async order(req: Request, res: Response) {
       const order = await loadOrder(req);
-      if (!bookerOrganisations(req.user!).includes(order.organisationId))
-        return res.redirect(paths.hmcOrder(order.id));
+      if (!bookerOrganisations(req.user!).includes(order.organisationId)) {
+        res.redirect(paths.hmcOrder(order.id));
+        return;
+      }
       await orderPage(req, res, order, 'bookings/order');
     },
 
@@ -482,7 +491,8 @@ export function bookingsController(deps: {
       const data = form.data;
       if (data.action === 'decline') {
         await bookings.decline(req.user!, order.id, data.reason);
-        return res.redirect(303, `${paths.hmcOrder(order.id)}?klart=avbojd`);
+        res.redirect(303, `${paths.hmcOrder(order.id)}?klart=avbojd`);
+        return;
       }
       const errors: FieldErrors = {};
       if (data.date <= swedishDate(new Date())) errors.date = 'bookings:errors.datePast';
@@ -512,7 +522,8 @@ export function bookingsController(deps: {
       if (!form.ok) return orderPage(req, res, order, 'bookings/hmc-order', { errors: form.errors }, 400);
       if (form.data.correction) {
         await bookings.correctAttendance(req.user!, order.id, form.data.attended);
-        return res.redirect(303, `${paths.hmcOrder(order.id)}?klart=narvarorattad`);
+        res.redirect(303, `${paths.hmcOrder(order.id)}?klart=narvarorattad`);
+        return;
       }
       await bookings.registerAttendance(req.user!, order.id, form.data.attended);
       res.redirect(303, `${paths.hmcOrder(order.id)}?klart=genomford`);

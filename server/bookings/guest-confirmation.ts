@@ -101,7 +101,7 @@ export function guestConfirmationController(deps: { db: Knex }) {
     res: Response,
     row: { id: number; title: string; organisation_name: string; starts_at: Date | null },
     outcome: Outcome,
-  ) =>
+  ) => {
     res.render('bookings/guest-confirm', {
       title: req.t('bookings:guest.title'),
       training: row.title,
@@ -111,6 +111,7 @@ export function guestConfirmationController(deps: { db: Knex }) {
       action: guestConfirmPath(row.id),
       verifyPath: accountPaths.verifyEmailSent,
     });
+  };
 
   return {
     async show(req: Request, res: Response) {

@@ -44,13 +44,22 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
   useUnicodeFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const done = new Promise<Buffer>((resolve) =>
+    doc.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    }),
+  );
 
   const ink = '#1a1a1a';
   const accent = '#005a8c';
   const struct = doc.struct('Document');
   doc.addStructure(struct);
-  const para = (type: 'H1' | 'P', draw: () => void) => struct.add(doc.struct(type, {}, () => draw()));
+  const para = (type: 'H1' | 'P', draw: () => void) =>
+    struct.add(
+      doc.struct(type, {}, () => {
+        draw();
+      }),
+    );
 
   doc.rect(0, 0, doc.page.width, 12).fill(accent);
   doc.fillColor(accent);

@@ -72,12 +72,16 @@ export function certificatesController(deps: {
     async verifyForm(req: Request, res: Response) {
       if (req.query.kod !== undefined) {
         const code = normaliseCode(req.query.kod);
-        if (code) return res.redirect(paths.verify(code));
-        return res.status(400).render('certificates/verify-form', {
+        if (code) {
+          res.redirect(paths.verify(code));
+          return;
+        }
+        res.status(400).render('certificates/verify-form', {
           title: req.t('certificates:verify.title'),
           errors: { kod: 'certificates:errors.codeFormat' },
           value: String(req.query.kod),
         });
+        return;
       }
       res.render('certificates/verify-form', {
         title: req.t('certificates:verify.title'),
@@ -91,11 +95,12 @@ export function certificatesController(deps: {
       const completion = code ? await enrolments.completionByCode(code) : null;
       if (!completion) {
         res.status(404);
-        return res.render('certificates/verify', {
+        res.render('certificates/verify', {
           title: req.t('certificates:verify.title'),
           found: false,
           code: String(req.params.code),
         });
+        return;
       }
       const { name, courseTitle } = await describe(completion);
       res.set('Cache-Control', 'no-store');

@@ -106,7 +106,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
       const lessons = progress.version.content.lessons;
       const index = lessons.findIndex((l) => l.id === lessonId);
       if (index < 0) throw notFound('courses:errors.lessonNotFound');
-      return { progress, lesson: lessons[index] as LessonContent, index, previous: lessons[index - 1] ?? null, next: lessons[index + 1] ?? null };
+      return { progress, lesson: lessons[index], index, previous: lessons[index - 1] ?? null, next: lessons[index + 1] ?? null };
     },
 
     /** Starts the course if needed and marks the lesson done; returns where to go next. */

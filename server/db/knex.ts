@@ -1,7 +1,8 @@
 /** Builds the knex instance and runs migrations, failing the start with a clear message. */
 import fs from 'node:fs';
 import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
+import knexFactory from 'knex';
 import { types } from 'pg';
 
 // Return bigint counts as numbers (our counts fit) and dates as strings we parse deliberately.

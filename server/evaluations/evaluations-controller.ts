@@ -32,7 +32,7 @@ export function evaluationsController(deps: {
     version: { content: { slug: string; title: Record<string, string> } },
     values: Record<string, string>,
     errors: FieldErrors,
-  ) =>
+  ) => {
     res.status(status).render('evaluations/form', {
       title: req.t('evaluations:title'),
       slug: version.content.slug,
@@ -41,20 +41,30 @@ export function evaluationsController(deps: {
       values,
       errors,
     });
+  };
 
   return {
     async show(req: Request, res: Response) {
       const { version, enrolment } = await context(req);
-      if (!enrolment) return res.redirect(paths.course(version.content.slug));
+      if (!enrolment) {
+        res.redirect(paths.course(version.content.slug));
+        return;
+      }
       render(req, res, 200, version, {}, {});
     },
 
     async save(req: Request, res: Response) {
       const { version, enrolment } = await context(req);
       // Already answered (a double click, or a second tab): nothing to save twice.
-      if (!enrolment) return res.redirect(303, `${paths.course(version.content.slug)}?tack=1`);
+      if (!enrolment) {
+        res.redirect(303, `${paths.course(version.content.slug)}?tack=1`);
+        return;
+      }
       const form = parseForm(evaluationSchema, req.body);
-      if (!form.ok) return render(req, res, 400, version, req.body ?? {}, form.errors);
+      if (!form.ok) {
+        render(req, res, 400, version, req.body ?? {}, form.errors);
+        return;
+      }
       await db('evaluations')
         .insert({
           enrolment_id: enrolment.id,

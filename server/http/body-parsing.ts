@@ -26,8 +26,10 @@ const isForm = (type: string | undefined) =>
 
 /** Refuses bodies that are not forms (JSON, XML, text) with 415. */
 const formsOnly: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !isForm(req.headers['content-type']))
-    return next(new HttpError(415, 'errors:notAForm'));
+  if (hasBody(req) && !isForm(req.headers['content-type'])) {
+    next(new HttpError(415, 'errors:notAForm'));
+    return;
+  }
   next();
 };
 
@@ -42,8 +44,10 @@ export function containsNul(value: unknown): boolean {
 
 /** 400 when the body or the query holds a NUL byte; used after every body parser (multer too). */
 export const refuseNul: RequestHandler = (req, _res, next) => {
-  if (containsNul(req.body) || containsNul(req.query) || /%00/.test(req.path))
-    return next(new HttpError(400, 'errors:nulByte'));
+  if (containsNul(req.body) || containsNul(req.query) || /%00/.test(req.path)) {
+    next(new HttpError(400, 'errors:nulByte'));
+    return;
+  }
   next();
 };
 
@@ -51,7 +55,8 @@ export function formBodies(): RequestHandler[] {
   const parser = (limit: string) =>
     express.urlencoded({ extended: false, limit, parameterLimit: MAX_FORM_FIELDS });
   const authoringParser = parser(AUTHORING_FORM_LIMIT);
-  const authoring: RequestHandler = (req, res, next) =>
+  const authoring: RequestHandler = (req, res, next) => {
     req.path.startsWith(`${paths.authoring}/`) ? authoringParser(req, res, next) : next();
+  };
   return [formsOnly, authoring, parser(FORM_LIMIT), refuseNul];
 }

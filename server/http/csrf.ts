@@ -53,8 +53,11 @@ const isSamlResponse = (req: Request) => req.method === 'POST' && /^\/sso\/\d+\/
 
 /** Refuses unsafe requests without the right token (403). */
 export const csrfProtection: RequestHandler = (req, res, next) => {
-  if (isAnonymousLanguageSwitch(req) || isSamlResponse(req)) return next();
-  csrfSynchronisedProtection(req, res, (err?: unknown) =>
-    err ? next(new HttpError(403, 'errors:csrf')) : next(),
-  );
+  if (isAnonymousLanguageSwitch(req) || isSamlResponse(req)) {
+    next();
+    return;
+  }
+  csrfSynchronisedProtection(req, res, (err?: unknown) => {
+    err ? next(new HttpError(403, 'errors:csrf')) : next();
+  });
 };

@@ -5,7 +5,9 @@ import type { Logger } from '../logger';
 import { HttpError, notFound } from './errors';
 import { paths } from './paths';
 
-export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(notFound());
+};
 
 function wantsJson(accept: string | undefined): boolean {
   return !!accept && accept.includes('application/json') && !accept.includes('text/html');

@@ -44,7 +44,9 @@ export function closeConnectionsWhenStopping(lifecycle: Lifecycle): RequestHandl
 export function stopServer(server: Server, graceMs: number): Promise<{ cut: boolean }> {
   return new Promise((resolve) => {
     let cut = false;
-    const idle = setInterval(() => server.closeIdleConnections(), 200);
+    const idle = setInterval(() => {
+      server.closeIdleConnections();
+    }, 200);
     const deadline = setTimeout(() => {
       cut = true;
       server.closeAllConnections();

@@ -31,14 +31,14 @@ export class HttpMetrics {
   /** Counts every request when its response is done. */
   readonly middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.once('finish', () =>
+    res.once('finish', () => {
       this.observe(
         req.method,
         routeLabel(req),
         res.statusCode,
         Number(process.hrtime.bigint() - started) / 1e9,
-      ),
-    );
+      );
+    });
     next();
   };
 
@@ -151,7 +151,10 @@ export function allowed(list: BlockList, ip: string | undefined): boolean {
 export function metricsRoutes(metrics: HttpMetrics, allow: BlockList, db: Knex, sessionPool: Pool): Router {
   const router = Router();
   router.get('/metrics', async (req, res, next) => {
-    if (!allowed(allow, req.ip)) return next(); // the ordinary 404 page, as if there were nothing here
+    if (!allowed(allow, req.ip)) {
+      next();
+      return;
+    } // the ordinary 404 page, as if there were nothing here
     const body = `${metrics.text()}\n${await gauges(db, sessionPool)}\n`;
     res.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(body);
   });

@@ -34,7 +34,11 @@ export function identityController(deps: {
   const { providers, sso, oidc, saml, jobRoles, logger } = deps;
 
   const logIn = (req: Request, user: CurrentUser) =>
-    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) => {
+      req.login(user, (err) => {
+        err ? reject(err) : resolve();
+      });
+    });
 
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
@@ -74,12 +78,13 @@ export function identityController(deps: {
   ) {
     if (test) {
       await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
-      return res.render('identity/tried', {
+      res.render('identity/tried', {
         title: req.t('identity:tried.title'),
         provider,
         person,
         jobRoles: await jobRoles.list(),
       });
+      return;
     }
     const result = await sso.signIn(provider, person);
     if (result.kind === 'user') return signIn(req, res, result.user, provider, idToken);
@@ -116,7 +121,7 @@ export function identityController(deps: {
     provider: IdentityProvider,
     values: Record<string, string>,
     errors: Record<string, string> = {},
-  ) =>
+  ) => {
     res.status(status).render('identity/complete', {
       title: req.t('identity:complete.title'),
       provider,
@@ -125,6 +130,7 @@ export function identityController(deps: {
       values,
       errors,
     });
+  };
 
   return {
     /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
@@ -157,9 +163,12 @@ export function identityController(deps: {
           const { url, checks } = await oidc.authorizeUrl(provider, test);
           req.session.sso = { ...req.session.sso, oidc: checks };
           await new Promise<void>((resolve, reject) =>
-            req.session.save((err) => (err ? reject(err) : resolve())),
+            req.session.save((err) => {
+              err ? reject(err) : resolve();
+            }),
           );
-          return res.redirect(303, url);
+          res.redirect(303, url);
+          return;
         }
         res.redirect(303, await saml.authorizeUrl(provider, test));
       } catch (error) {
@@ -214,13 +223,19 @@ export function identityController(deps: {
 
     async showComplete(req: Request, res: Response) {
       const p = await pending(req, 'complete');
-      if (!p) return res.redirect(paths.login);
+      if (!p) {
+        res.redirect(paths.login);
+        return;
+      }
       await renderComplete(req, res, 200, p.provider, { name: p.person.name });
     },
 
     async complete(req: Request, res: Response, next: NextFunction) {
       const p = await pending(req, 'complete');
-      if (!p) return res.redirect(303, paths.login);
+      if (!p) {
+        res.redirect(303, paths.login);
+        return;
+      }
       const unitId = idParam(req.body?.unitId);
       const jobRole = typeof req.body?.jobRole === 'string' ? req.body.jobRole : '';
       const errors: Record<string, string> = {};
@@ -240,7 +255,10 @@ export function identityController(deps: {
         const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
         await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
       } catch (error) {
-        if ((error as { code?: string }).code === '23505') return res.redirect(303, paths.login); // the same answer submitted twice
+        if ((error as { code?: string }).code === '23505') {
+          res.redirect(303, paths.login);
+          return;
+        } // the same answer submitted twice
         if (error instanceof SsoError) return refuse(req, res, error, p.provider.id);
         next(error);
       }
@@ -248,7 +266,10 @@ export function identityController(deps: {
 
     async showLink(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) return res.redirect(paths.login);
+      if (!p) {
+        res.redirect(paths.login);
+        return;
+      }
       res.render('identity/link', {
         title: req.t('identity:link.title'),
         provider: p.provider,
@@ -259,17 +280,22 @@ export function identityController(deps: {
 
     async link(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) return res.redirect(303, paths.login);
+      if (!p) {
+        res.redirect(303, paths.login);
+        return;
+      }
       const password = typeof req.body?.password === 'string' ? req.body.password : '';
       try {
         const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
-        if (!user)
-          return res.status(401).render('identity/link', {
+        if (!user) {
+          res.status(401).render('identity/link', {
             title: req.t('identity:link.title'),
             provider: p.provider,
             email: p.person.email,
             errors: { password: 'identity:link.wrongPassword' },
           });
+          return;
+        }
         await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
@@ -287,9 +313,15 @@ export function identityController(deps: {
         provider?.kind === 'oidc'
           ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`)
           : null;
-      if (!endUrl || !provider) return next();
+      if (!endUrl || !provider) {
+        next();
+        return;
+      }
       req.logout((err) => {
-        if (err) return next(err);
+        if (err) {
+          next(err);
+          return;
+        }
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.locals.user = null;

@@ -50,9 +50,7 @@ const MAX_ATTEMPTS = 5;
 
 export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | undefined; from: string }) {
   const { db, logger, from } = deps;
-  const transport: Transport | null = deps.smtpUrl
-    ? (nodemailer.createTransport(deps.smtpUrl) as unknown as Transport)
-    : null;
+  const transport: Transport | null = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
 
   const toMessage = (r: Record<string, unknown>): OutboxMessage => ({
     id: Number(r.id),

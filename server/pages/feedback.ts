@@ -21,27 +21,32 @@ export function feedbackController(services: Services) {
     status: number,
     values: Record<string, string>,
     errors: Record<string, string>,
-  ) =>
+  ) => {
     res.status(status).render('pages/accessibility', {
       title: req.t('pages:accessibility.title'),
       values,
       errors,
       thanks: req.query.tack === '1',
     });
+  };
 
   return {
-    show: (req: Request, res: Response) =>
+    show: (req: Request, res: Response) => {
       render(
         req,
         res,
         200,
         { page: typeof req.query.sida === 'string' ? req.query.sida.slice(0, 500) : '' },
         {},
-      ),
+      );
+    },
 
     async send(req: Request, res: Response) {
       const form = parseForm(feedbackSchema, req.body);
-      if (!form.ok) return render(req, res, 400, req.body ?? {}, form.errors);
+      if (!form.ok) {
+        render(req, res, 400, req.body ?? {}, form.errors);
+        return;
+      }
       await services.db.transaction(async (trx) => {
         const [row] = await trx('accessibility_feedback')
           .insert({

@@ -25,7 +25,10 @@ export function healthRoutes(services: Services): Router {
 export function pagesRoutes(services: Services): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
-    if (req.user) return res.redirect(landingPath(req.user));
+    if (req.user) {
+      res.redirect(landingPath(req.user));
+      return;
+    }
     res.render('pages/home', { title: req.t('common:appName') });
   });
   const feedback = feedbackController(services);

@@ -8,13 +8,13 @@ import { personalData } from './personal-data';
 
 export function privacyRoutes(services: Services): Router {
   const router = Router();
-  router.get(paths.myData, requireLogin, (req, res) =>
+  router.get(paths.myData, requireLogin, (req, res) => {
     res.render('privacy/my-data', {
       title: req.t('privacy:title'),
       passwordChanged: req.query.losenord === 'bytt',
       changePasswordPath: accountPaths.changePassword,
-    }),
-  );
+    });
+  });
   router.get(paths.myDataExport, requireLogin, async (req, res) => {
     const data = await personalData(services.db, req.user!.id);
     res.set({

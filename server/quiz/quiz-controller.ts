@@ -70,7 +70,10 @@ export function quizController(deps: {
     async question(req: Request, res: Response) {
       const user = req.user!;
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
-      if (attempt.submittedAt) return res.redirect(paths.quizResult(attempt.id));
+      if (attempt.submittedAt) {
+        res.redirect(paths.quizResult(attempt.id));
+        return;
+      }
       const index = idParam(req.params.index);
       if (index === null || index > attempt.questions.length) throw notFound('quiz:errors.questionNotFound');
       const drawn = attempt.questions[index - 1];
@@ -109,9 +112,10 @@ export function quizController(deps: {
         // A form sent after the test was handed in (another tab, the back button): say so and lead to the
         // result. The script gets the same 409 as JSON from the error handler and shows its message.
         if (!wantsJson(req) && error instanceof HttpError && error.messageKey === ALREADY_SUBMITTED) {
-          return res
+          res
             .status(409)
             .render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });
+          return;
         }
         throw error;
       }
@@ -132,7 +136,10 @@ export function quizController(deps: {
     async review(req: Request, res: Response) {
       const user = req.user!;
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
-      if (attempt.submittedAt) return res.redirect(paths.quizResult(attempt.id));
+      if (attempt.submittedAt) {
+        res.redirect(paths.quizResult(attempt.id));
+        return;
+      }
       const answers = await quiz.answers(attempt.id);
       const items = attempt.questions.map((q, i) => ({
         index: i + 1,
@@ -157,7 +164,10 @@ export function quizController(deps: {
     async result(req: Request, res: Response) {
       const user = req.user!;
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
-      if (!attempt.submittedAt) return res.redirect(paths.quizSubmit(attempt.id));
+      if (!attempt.submittedAt) {
+        res.redirect(paths.quizSubmit(attempt.id));
+        return;
+      }
       const answers = await quiz.answers(attempt.id);
       const latestCompletion = await enrolments.latestCompletion(user.id, attempt.courseId);
       const items = attempt.questions.map((q, i) => {

@@ -46,9 +46,9 @@ export function startScheduledJobs(services: Services): NodeJS.Timeout {
       .then((r) => {
         if (r.ran && (r.refreshed || r.reminders || r.summaries)) services.logger.info('Scheduled job', r);
       })
-      .catch((e: unknown) =>
-        services.logger.error(`Scheduled job: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      .catch((e: unknown) => {
+        services.logger.error(`Scheduled job: ${e instanceof Error ? e.message : String(e)}`);
+      });
   setTimeout(run, 10_000).unref();
   const timer = setInterval(run, JOB_INTERVAL_MS);
   timer.unref();

@@ -68,9 +68,14 @@ export function statsController(services: Services) {
   return {
     /** /statistik: the dashboard this person may see. */
     index(req: Request, res: Response) {
-      if (hasPermission(req.user, 'manager')) return res.redirect(paths.statsManager);
-      if (hasPermission(req.user, 'educator') || hasPermission(req.user, 'admin'))
-        return res.redirect(paths.statsHmc);
+      if (hasPermission(req.user, 'manager')) {
+        res.redirect(paths.statsManager);
+        return;
+      }
+      if (hasPermission(req.user, 'educator') || hasPermission(req.user, 'admin')) {
+        res.redirect(paths.statsHmc);
+        return;
+      }
       throw forbidden();
     },
 
@@ -145,13 +150,17 @@ export function statsController(services: Services) {
           forExport: false,
         });
         const r = await services.managerReminders.remindAll(req.user!, d.figures.lacking);
-        return res.redirect(303, `${backTo({ paminda: String(r.sent), hoppade: String(r.recent) })}#lacking`);
+        res.redirect(303, `${backTo({ paminda: String(r.sent), hoppade: String(r.recent) })}#lacking`);
+        return;
       }
       const person = idParam(body.person);
       const course = idParam(body.course);
       if (!person || !course) throw badRequest();
       const r = await services.managerReminders.remindOne(req.user!, person, course);
-      if (r.kind === 'sent') return res.redirect(303, `${backTo({ paminda: '1' })}#lacking`);
+      if (r.kind === 'sent') {
+        res.redirect(303, `${backTo({ paminda: '1' })}#lacking`);
+        return;
+      }
       const message =
         r.kind === 'recent'
           ? req.t('stats:remind.recent', {

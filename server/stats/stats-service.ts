@@ -276,7 +276,7 @@ export function statsService(deps: {
         units,
         figures,
         tables: { staff, byCourse, byUnit, lacking },
-        chart: { svg: chart, tableId: byCourse.id } as Chart,
+        chart: { svg: chart, tableId: byCourse.id },
         lackingShown: figures.lacking.length,
         lackingPeople: figures.lackingTotal,
       };
@@ -400,7 +400,7 @@ export function statsService(deps: {
       );
       return {
         tables: { courses: courseTable, years: yearTable },
-        chart: { svg: chart, tableId: courseTable.id } as Chart,
+        chart: { svg: chart, tableId: courseTable.id },
         refreshedAt,
         organisations,
         courses: titles.list.map((v) => ({ id: v.courseId, title: v.title })),

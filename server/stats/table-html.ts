@@ -57,7 +57,7 @@ export function tableRowsHtml(
       }
     });
     if (action) {
-      const a = table.actions![i]!;
+      const a = table.actions![i];
       const fields = Object.entries(a.fields)
         .map(([k, v]) => hidden(k, v))
         .join('');

@@ -92,7 +92,7 @@ export function parseCaptions(bytes: Buffer): CaptionParseResult {
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) return { ok: false, problems: [{ line: 1, key: 'empty' }] };
   if (/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) return parseBlocks(lines, 'vtt');
-  if (/^\d+\s*$/.test(lines[first]!) || lines[first]!.includes('-->')) return parseBlocks(lines, 'srt');
+  if (/^\d+\s*$/.test(lines[first]) || lines[first].includes('-->')) return parseBlocks(lines, 'srt');
   return { ok: false, problems: [{ line: first + 1, key: 'unknownFormat' }] };
 }
 
@@ -104,21 +104,21 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
   if (format === 'vtt') {
     // The header block runs to the first blank line; a cue timing inside it means the blank line is missing.
     i = 1;
-    while (i < lines.length && lines[i]!.trim() !== '') {
-      if (lines[i]!.includes('-->')) problems.push({ line: i + 1, key: 'headerNotSeparated' });
+    while (i < lines.length && lines[i].trim() !== '') {
+      if (lines[i].includes('-->')) problems.push({ line: i + 1, key: 'headerNotSeparated' });
       i++;
     }
   }
   let lastStart = -1;
   while (i < lines.length && problems.length < MAX_PROBLEMS) {
-    if (lines[i]!.trim() === '') {
+    if (lines[i].trim() === '') {
       i++;
       continue;
     }
     const blockStart = i;
     const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
-    const head = block[0]!;
+    while (i < lines.length && lines[i].trim() !== '') block.push(lines[i++]);
+    const head = block[0];
     if (format === 'vtt' && /^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(head)) continue;
     // An optional identifier (WebVTT) or the cue number (SRT) comes before the timing line.
     const timingIndex = head.includes('-->') ? 0 : 1;
@@ -142,13 +142,13 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
       problems.push({ line: lineNo, key: 'badTiming', value: timingLine.trim().slice(0, 60) });
       continue;
     }
-    const start = timeRe.exec(timing[1]!);
-    const end = timeRe.exec(timing[2]!);
+    const start = timeRe.exec(timing[1]);
+    const end = timeRe.exec(timing[2]);
     if (!start || !end) {
       problems.push({
         line: lineNo,
         key: 'badTimestamp',
-        value: (!start ? timing[1]! : timing[2]!).slice(0, 30),
+        value: (!start ? timing[1] : timing[2]).slice(0, 30),
       });
       continue;
     }
@@ -159,7 +159,7 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
       continue;
     }
     if (startMs < lastStart) {
-      problems.push({ line: lineNo, key: 'outOfOrder', value: timing[1]! });
+      problems.push({ line: lineNo, key: 'outOfOrder', value: timing[1] });
       continue;
     }
     lastStart = startMs;
@@ -206,7 +206,7 @@ export function cuePlainText(text: string): string {
     .replace(
       /&(amp|lt|gt|nbsp|lrm|rlm);|&#(\d+);|&#x([0-9a-fA-F]+);/g,
       (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-        name ? ENTITIES[name]! : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
+        name ? ENTITIES[name] : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
     )
     .replace(/\s*\n\s*/g, ' ')
     .trim();

@@ -188,7 +188,10 @@ export function timemarkSeconds(timemark: string): number {
  */
 function save(cmd: Ffmpeg.FfmpegCommand, output: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new MediaToolError('aborted', '', null));
+    if (signal?.aborted) {
+      reject(new MediaToolError('aborted', '', null));
+      return;
+    }
     const onAbort = () => cmd.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });
     cmd

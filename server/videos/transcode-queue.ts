@@ -64,7 +64,9 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
     schedule: false,
     migrate: true,
   });
-  boss.on('error', (error) => logger.error(`job queue: ${error.message}`));
+  boss.on('error', (error) => {
+    logger.error(`job queue: ${error.message}`);
+  });
   let started: Promise<void> | null = null;
   let watchdog: NodeJS.Timeout | null = null;
   let stopping = false;
@@ -103,7 +105,9 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
           // Another run holds the film now (this one was taken for dead): stop, write nothing.
           if (!alive) controller.abort();
         },
-        (error: Error) => logger.warn(`heartbeat failed: ${error.message}`, { videoId }),
+        (error: Error) => {
+          logger.warn(`heartbeat failed: ${error.message}`, { videoId });
+        },
       );
     }, HEARTBEAT_MS);
     const dir = storage.videoDir(videoId);
@@ -226,7 +230,10 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       );
       const every = Math.max(1, Math.floor(deps.staleSeconds / 3)) * 1000;
       watchdog = setInterval(
-        () => void reclaimStaleRuns().catch((e: Error) => logger.error(`watchdog: ${e.message}`)),
+        () =>
+          void reclaimStaleRuns().catch((e: Error) => {
+            logger.error(`watchdog: ${e.message}`);
+          }),
         every,
       );
       watchdog.unref();

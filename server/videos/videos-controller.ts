@@ -40,9 +40,13 @@ export function videosController(services: Services) {
 
   const diskUpload = multer({
     storage: multer.diskStorage({
-      destination: (_req, _file, cb) => cb(null, mediaStorage.uploadsDir),
+      destination: (_req, _file, cb) => {
+        cb(null, mediaStorage.uploadsDir);
+      },
       // The name on disk is ours; the person's file name is kept only as text for display.
-      filename: (_req, _file, cb) => cb(null, `${crypto.randomUUID()}.upload`),
+      filename: (_req, _file, cb) => {
+        cb(null, `${crypto.randomUUID()}.upload`);
+      },
     }),
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 },
   }).single('film');
@@ -166,7 +170,10 @@ export function videosController(services: Services) {
     immutable: boolean,
   ) {
     fs.stat(file, (statError, stat) => {
-      if (statError) return next(notFound('videos:errors.notFound'));
+      if (statError) {
+        next(notFound('videos:errors.notFound'));
+        return;
+      }
       res.sendFile(
         file,
         {
@@ -339,7 +346,7 @@ export function videosController(services: Services) {
       if (!result.ok) {
         const [first, ...rest] = result.problems;
         return renderCaptions(req, res, video, variant, 400, {
-          captions: problemMessage(first!),
+          captions: problemMessage(first),
           ...Object.fromEntries(rest.map((p, i) => [`captions-${i + 2}`, problemMessage(p)])),
         });
       }
@@ -430,13 +437,14 @@ export function videosController(services: Services) {
       const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
       if (!cue) throw notFound('videos:errors.cueNotFound');
       if ((req.body as Record<string, unknown> | undefined)?.confirmed !== 'ja') {
-        return res.render('videos/cue-delete', {
+        res.render('videos/cue-delete', {
           title: req.t('videos:captions.deleteTitle'),
           video,
           variant,
           cue,
           formatTimestamp,
         });
+        return;
       }
       await captions.deleteCue(video.id, variant, cue.id);
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?borttagen=1`);

@@ -229,7 +229,7 @@ export function videosService(deps: {
           ? await videos.byId(main.describedVideoId)
           : null;
       const describedAvailable = !!describedVideo && describedVideo.state === 'ready';
-      const video = wantDescribed && describedAvailable ? describedVideo! : main;
+      const video = wantDescribed && describedAvailable ? describedVideo : main;
       return {
         player: await playerFor(video, preferred, { available: describedAvailable, active: video !== main }),
         problems: problems.length ? problems : null,

@@ -231,7 +231,9 @@ describe('export and import', () => {
       .parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
+        res.on('end', () => {
+          cb(null, Buffer.concat(chunks));
+        });
       });
     expect(zip.headers['content-type']).toBe('application/zip');
     const files = unzipSync(new Uint8Array(zip.body as Buffer));

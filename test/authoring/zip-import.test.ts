@@ -156,7 +156,9 @@ describe('importing a zip bomb over HTTP', () => {
       .parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
+        res.on('end', () => {
+          cb(null, Buffer.concat(chunks));
+        });
       });
     const files = unzipSync(new Uint8Array(exported.body as Buffer));
     files['test-kurs/images/falsk.png'] = text('hej, jag är ingen PNG');

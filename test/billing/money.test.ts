@@ -60,11 +60,13 @@ describe('reading and writing kronor', () => {
     ['3 000,50 kr', 300050],
     ['45.5', 4550],
     ['0', 0],
-  ])('reads %p as %p öre', (input, ore) => expect(parseKronor(input)).toBe(ore));
+  ])('reads %p as %p öre', (input, ore) => {
+    expect(parseKronor(input)).toBe(ore);
+  });
 
-  it.each(['', 'tre tusen', '-100', '1,234', '12345678'])('refuses %p', (input) =>
-    expect(parseKronor(input)).toBeNull(),
-  );
+  it.each(['', 'tre tusen', '-100', '1,234', '12345678'])('refuses %p', (input) => {
+    expect(parseKronor(input)).toBeNull();
+  });
 
   it('writes öre for UBL with a point and two decimals, and for people in Swedish', () => {
     expect(oreToDecimal(692500)).toBe('6925.00');

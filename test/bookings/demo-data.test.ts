@@ -74,7 +74,9 @@ describe('demo trainings', () => {
         .parse((res, cb) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => cb(null, Buffer.concat(chunks)));
+          res.on('end', () => {
+            cb(null, Buffer.concat(chunks));
+          });
         });
       expect(pdf.status).toBe(200);
       expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');

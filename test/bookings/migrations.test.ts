@@ -18,7 +18,7 @@ afterAll(async () => database.drop());
 
 const tables = async (db: Knex) =>
   (await db.raw(`select tablename from pg_tables where schemaname = 'public'`)).rows.map(
-    (r: { tablename: string }) => r.tablename as string,
+    (r: { tablename: string }) => r.tablename,
   );
 
 describe('migrations 20261122120*', () => {

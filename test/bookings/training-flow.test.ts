@@ -30,7 +30,9 @@ const asBuffer = (r: import('supertest').Test) =>
   r.buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
+    res.on('end', () => {
+      cb(null, Buffer.concat(chunks));
+    });
   });
 
 async function setting() {

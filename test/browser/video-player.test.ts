@@ -100,7 +100,11 @@ describe('a lesson film in Chromium', () => {
     await page.goto(`${base}/kurser/test-kurs/lektioner/bromsar`);
     const video = page.locator('video[data-player]');
     await video.evaluate((v: HTMLVideoElement) =>
-      v.readyState >= 1 ? null : new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true })),
+      v.readyState >= 1
+        ? null
+        : new Promise((r) => {
+            v.addEventListener('loadedmetadata', r, { once: true });
+          }),
     );
     await visit(page, 'lesson');
 
@@ -112,7 +116,7 @@ describe('a lesson film in Chromium', () => {
     ]);
     // The chosen track has loaded its cues from the server.
     await eventually(
-      () => video.evaluate((v: HTMLVideoElement) => (v.textTracks[0]!.cues?.length ?? 0) === 3),
+      () => video.evaluate((v: HTMLVideoElement) => (v.textTracks[0].cues?.length ?? 0) === 3),
       10_000,
       'the cues to load',
     );
@@ -157,7 +161,9 @@ describe('a lesson film in Chromium', () => {
       10_000,
       'the film to move to the third line',
     );
-    await video.evaluate((v: HTMLVideoElement) => v.pause());
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+    });
     await eventually(
       async () => (await third.getAttribute('class'))?.includes('is-current'),
       5_000,

@@ -43,12 +43,13 @@ async function recordProgress(page: Page): Promise<{ text: string; value: number
       const bar = document.querySelector('form[data-upload] progress') as HTMLProgressElement | null;
       const status = document.querySelector('[data-upload-status]');
       if (!bytes || !bar || !status) return;
-      const record = () =>
+      const record = () => {
         (window as unknown as { recordProgress: (t: string, v: number, s: string) => void }).recordProgress(
           bytes.textContent ?? '',
           bar.value,
           status.textContent ?? '',
         );
+      };
       new MutationObserver(record).observe(bytes, { childList: true, characterData: true, subtree: true });
     });
   });
@@ -93,7 +94,7 @@ describe('the film upload page', () => {
     expect(await page.locator('h1').textContent()).toBe('Förflyttning med glidlakan');
     await s.visit(page, 'uploaded');
 
-    const last = seen[seen.length - 1]!;
+    const last = seen[seen.length - 1];
     // The clip is under a megabyte, so it is counted in kB (1 kB = 1024 bytes); the live region heard the same text.
     const kb = `${Math.round(size / 1024)} kB`;
     expect(last).toEqual({ text: `${kb} av ${kb} (100 %)`, value: 100, status: `${kb} av ${kb} (100 %)` });

@@ -24,7 +24,9 @@ async function completedLearner() {
 function binaryParser(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  res.on('end', () => {
+    cb(null, Buffer.concat(chunks));
+  });
 }
 
 describe('GET /intyg/:id.pdf', () => {

@@ -37,13 +37,17 @@ function startInChild(dataDir: string): Promise<Started> {
           output: () => output,
           kill: (signal) =>
             new Promise((done) => {
-              child.once('exit', (code) => done(code));
+              child.once('exit', (code) => {
+                done(code);
+              });
               child.kill(signal);
             }),
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
+    child.once('exit', (code) => {
+      reject(new Error(`child exited ${code}:\n${output}`));
+    });
   });
 }
 
@@ -64,7 +68,9 @@ const pidIn = (dataDir: string) =>
 describe('starting after a crash', () => {
   let dataDir: string;
   beforeEach(() => (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-crash-'))));
-  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('stops the orphaned PostgreSQL of a killed app and starts healthy', async () => {
     const first = await startInChild(dataDir);

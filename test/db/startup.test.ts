@@ -15,8 +15,12 @@ const root = path.join(__dirname, '..', '..');
 function occupy(port: number): Promise<net.Server | null> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', () => resolve(null)); // already taken by someone else: just as good
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.once('error', () => {
+      resolve(null);
+    }); // already taken by someone else: just as good
+    server.listen(port, '127.0.0.1', () => {
+      resolve(server);
+    });
   });
 }
 
@@ -45,7 +49,9 @@ describe('starting and stopping the app', () => {
     child.stderr.on('data', (c) => (output += c));
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+        const timer = setTimeout(() => {
+          reject(new Error(`no start within 60 s:\n${output}`));
+        }, 60_000);
         child.stdout.on('data', () => {
           const port = /"port":(\d+)/.exec(output)?.[1];
           if (port && output.includes('is running')) {
@@ -53,12 +59,18 @@ describe('starting and stopping the app', () => {
             resolve(`http://127.0.0.1:${port}`);
           }
         });
-        child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
+        child.once('exit', (code) => {
+          reject(new Error(`exited ${code}:\n${output}`));
+        });
       });
       // PORT=0 lets the OS choose; the log names the configured port, so read the real one from the process.
       expect(url).toBeDefined();
       expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
-      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exit = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => {
+          resolve(code);
+        }),
+      );
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
       expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);

@@ -14,8 +14,12 @@ const root = path.join(__dirname, '..', '..');
 const connect = (port: number) =>
   new Promise<net.Socket>((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code)));
+    socket.once('connect', () => {
+      resolve(socket);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      reject(new Error(e.code));
+    });
   });
 
 /** server/main.ts as a child process on a database of its own; `waitFor` watches its log. */
@@ -43,13 +47,19 @@ async function startNode(env: Record<string, string>) {
     child,
     database,
     output: '',
-    exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+    exited: new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code);
+      }),
+    ),
   };
   child.stdout.on('data', (c) => (node.output += c));
   child.stderr.on('data', (c) => (node.output += c));
   const waitFor = (pattern: RegExp, ms: number) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms:\n${node.output}`)), ms);
+      const timer = setTimeout(() => {
+        reject(new Error(`no ${pattern} within ${ms} ms:\n${node.output}`));
+      }, ms);
       const poll = setInterval(() => {
         const match = pattern.exec(node.output);
         if (match) {
@@ -79,7 +89,11 @@ it('finishes the request in flight, refuses new connections and exits 0 on SIGTE
     const slow = await connect(port);
     let response = '';
     slow.on('data', (c) => (response += c));
-    const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      slow.once('close', () => {
+        resolve();
+      }),
+    );
     slow.write(
       `POST /logga-in HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: slow-1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
     );
@@ -115,7 +129,11 @@ it('cuts a request that outlasts SHUTDOWN_GRACE_SECONDS and still exits 0 soon a
   const node = await startNode({ SHUTDOWN_GRACE_SECONDS: '2' });
   try {
     const stuck = await connect(node.port);
-    const closed = new Promise<void>((resolve) => stuck.once('close', () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      stuck.once('close', () => {
+        resolve();
+      }),
+    );
     stuck.on('error', () => undefined);
     // A body that never comes.
     stuck.write(
@@ -162,7 +180,11 @@ it('stops with exit code 1 and a clear message when the port is taken', async ()
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
   try {
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) =>
+      child.once('exit', (c) => {
+        resolve(c);
+      }),
+    );
     expect(code).toBe(1);
     expect(output).toContain(`Could not listen on port ${taken}`);
     expect(output).not.toContain('TypeError');

@@ -28,7 +28,9 @@ export async function startOidcProvider(o: {
   child.stderr.on('data', (d) => (errors += String(d)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`oidc-provider exited (${code}): ${errors}`)));
+    child.once('exit', (code) => {
+      reject(new Error(`oidc-provider exited (${code}): ${errors}`));
+    });
   });
   return {
     issuer: `http://127.0.0.1:${port}`,

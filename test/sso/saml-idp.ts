@@ -117,7 +117,7 @@ export async function startSamlIdp(): Promise<{
   const state = {
     entityId: '',
     ssoUrl: '',
-    person: { nameId: 'anna-1', attributes: {} } as SamlPerson,
+    person: { nameId: 'anna-1', attributes: {} },
     next: 'none' as Fault,
     responses: [] as { acsUrl: string; samlResponse: string }[],
     close: async () => {},
@@ -141,6 +141,11 @@ export async function startSamlIdp(): Promise<{
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.entityId = `${base}/idp`;
   state.ssoUrl = `${base}/sso`;
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  state.close = () =>
+    new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   return state;
 }

@@ -94,7 +94,7 @@ describe('classroom trainings on the HMC overview', () => {
           .map((_j, c) => $(c).text().trim())
           .get(),
       ])
-      .get() as unknown as string[][];
+      .get();
     expect(rows).toEqual([
       ['Arboga kommun (test)', '2', '13', '3\u00a0750'],
       ['Sala kommun (test)', '1', '3', '6\u00a0250'],

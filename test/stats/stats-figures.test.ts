@@ -270,7 +270,9 @@ describe('HMC figures', () => {
       .parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
+        res.on('end', () => {
+          cb(null, Buffer.concat(chunks));
+        });
       });
     expect(xlsx.status).toBe(200);
     const wb = new ExcelJS.Workbook();

@@ -17,7 +17,9 @@ afterAll(async () => t?.close());
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  res.on('end', () => {
+    cb(null, Buffer.concat(chunks));
+  });
 };
 
 describe('GET /statistik/chef (a unit manager)', () => {
@@ -86,7 +88,11 @@ describe('GET /statistik/chef (a unit manager)', () => {
     const anna = people.getRows(3, people.rowCount - 2)!.find((r) => r.getCell(1).value === 'Anna Ett')!;
     expect(anna.getCell(2).value).toBe(d.p1.email);
     const cells: string[] = [];
-    wb.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((c) => cells.push(String(c.value)))));
+    wb.eachSheet((sheet) => {
+      sheet.eachRow((row) => {
+        row.eachCell((c) => cells.push(String(c.value)));
+      });
+    });
     expect(cells).toEqual(expect.arrayContaining(['Anna Ett', 'Bertil Två', 'Cecilia Tre']));
     expect(cells.join(' ')).not.toMatch(/Erik Fem|Fatima Sex/);
     await agent.get('/statistik/chef/export/pdf').expect(404);

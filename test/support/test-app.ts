@@ -122,10 +122,7 @@ export async function buildPerson(
 }
 
 /** The CSRF token on a page the agent can see. */
-export async function csrfFrom(
-  agent: request.Agent | request.SuperTest<request.Test>,
-  pagePath: string,
-): Promise<string> {
+export async function csrfFrom(agent: request.Agent | request.SuperTest, pagePath: string): Promise<string> {
   const res = await agent.get(pagePath);
   const token = cheerio.load(res.text)('input[name="_csrf"]').first().val();
   if (typeof token !== 'string') throw new Error(`No CSRF token on ${pagePath} (status ${res.status})`);

@@ -145,7 +145,7 @@ describe('sample films', () => {
       2000,
       6000,
     );
-    expect(cues[0]!.startMs).toBe(2000);
+    expect(cues[0].startMs).toBe(2000);
     expect(cues.at(-1)!.endMs).toBe(8000);
     for (const c of cues) expect(c.text.split('\n').every((l) => l.length <= 42)).toBe(true);
   });

@@ -64,7 +64,7 @@ describe('POST /filmer/:id/textning/:variant/ny-replik', () => {
     expect(await vtt('standard')).toBe(
       'WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.500\n[Ett larm piper]\n\n2\n00:00:04.000 --> 00:00:06.000\nLås bromsarna.\n',
     );
-    const page = cheerio.load((await educator.agent.get(res.headers.location!)).text);
+    const page = cheerio.load((await educator.agent.get(res.headers.location)).text);
     expect(page('[role=status]').text()).toContain('Repliken är sparad.');
   });
 
@@ -174,7 +174,7 @@ describe('POST /filmer/:id/textning/:variant/:cue/ta-bort', () => {
     expect(res.status).toBe(303);
     expect(
       cheerio
-        .load((await educator.agent.get(res.headers.location!)).text)('[role=status]')
+        .load((await educator.agent.get(res.headers.location)).text)('[role=status]')
         .text(),
     ).toContain('Repliken är borttagen.');
     expect(await vtt('standard')).toBe(

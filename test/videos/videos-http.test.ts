@@ -385,7 +385,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
         .parse((res, cb) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => cb(null, Buffer.concat(chunks)));
+          res.on('end', () => {
+            cb(null, Buffer.concat(chunks));
+          });
         });
       expect(full.status).toBe(200);
       expect(full.headers['accept-ranges']).toBe('bytes');
@@ -402,7 +404,9 @@ describe('POST /filmer (upload) and the transcoding job', () => {
         .parse((res, cb) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => cb(null, Buffer.concat(chunks)));
+          res.on('end', () => {
+            cb(null, Buffer.concat(chunks));
+          });
         });
       expect(part.status).toBe(206);
       expect(part.headers['content-range']).toBe(`bytes 100-199/${size}`);
