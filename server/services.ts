@@ -27,6 +27,9 @@ import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
 import { managerRemindersService } from './reminders/manager-reminders';
 import { videoLibrary } from './videos/video-library';
+import { auditRepository } from './audit/audit-repository';
+import { auditService } from './audit/audit-service';
+import { transactions } from './db/transaction';
 import { bookingsFeature } from './bookings/bookings-composition';
 import { identityFeature } from './identity/identity-composition';
 
@@ -52,9 +55,13 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const auth = authService({ db, users, organisations, jobRoles, account });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
+  const audit = auditService(auditRepository(db));
+  const transaction = transactions(db);
   return {
     config,
     db,
+    audit,
+    transaction,
     logger,
     i18n,
     users,

@@ -1,6 +1,6 @@
 /** Route guards: who is logged in and which permission (and scope) they hold. Checked on the server for every request. */
-import type { RequestHandler } from 'express';
-import { forbidden } from '../http/errors';
+import type { Request, RequestHandler } from 'express';
+import { forbidden, unauthorized } from '../http/errors';
 import { paths } from '../http/paths';
 import { hasPermission, type CurrentUser, type PermissionKind } from './types';
 
@@ -36,4 +36,10 @@ export function managesUnit(user: CurrentUser, unit: { id: number; organisationI
       p.kind === 'admin' ||
       (p.kind === 'manager' && (p.unitId === unit.id || p.organisationId === unit.organisationId)),
   );
+}
+
+/** The logged-in person of a request that passed `requireLogin` (401 if a route forgot the guard). */
+export function signedInUser(req: Request): CurrentUser {
+  if (!req.user) throw unauthorized();
+  return req.user;
 }

@@ -14,3 +14,4 @@ export const forbidden = (key = 'errors:forbidden') => new HttpError(403, key);
 export const notFound = (key = 'errors:notFound') => new HttpError(404, key);
 export const conflict = (key = 'errors:conflict') => new HttpError(409, key);
 export const payloadTooLarge = (key = 'errors:tooLarge') => new HttpError(413, key);
+export const unauthorized = (key = 'errors:sessionExpired') => new HttpError(401, key);
