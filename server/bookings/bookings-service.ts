@@ -13,7 +13,7 @@ import { conflict, forbidden, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { formatDate } from '../i18n/i18n';
 import type { MailService } from '../mail/mail-service';
-import { newVerificationCode } from '../quiz/quiz-service';
+import { newVerificationCode } from '../certificates/verification-code';
 import { assertCanSeeOrder, assertOrdererOf, assertRegistersAttendance, ordersFor } from './bookings-policy';
 import { cancellationTerms } from './cancellation';
 import { mailGuestConfirmation, organisationAccount } from './guest-confirmation';

@@ -15,7 +15,7 @@ import { ordersRepository } from '../bookings/orders-repository';
 import { addMonths } from '../courses/course-status';
 import { createI18n } from '../i18n/i18n';
 import type { Logger } from '../logger';
-import { newVerificationCode } from '../quiz/quiz-service';
+import { newVerificationCode } from '../certificates/verification-code';
 
 /** The demo order's fixed request token: how a later start finds it. */
 export const INVOICED_DEMO_TOKEN = '00000000-0000-4000-8000-000000000014';

@@ -1,6 +1,6 @@
 /** Quiz commands: start an attempt, save an answer the moment it is given, and submit (grade and maybe complete). */
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { newVerificationCode } from '../certificates/verification-code';
 import { addMonths } from '../courses/course-status';
 import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
 import type { EnrolmentsRepository, Completion } from '../courses/enrolments-repository';
@@ -8,15 +8,6 @@ import type { QuestionContent } from '../courses/types';
 import { conflict, forbidden, notFound } from '../http/errors';
 import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes } from './grading';
 import type { Attempt, QuizRepository } from './quiz-repository';
-
-// No 0/O, 1/I/L: codes are typed from paper.
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
-/** A verification code for a certificate, e.g. `HM7Q-4KXP-R2TD`. */
-export function newVerificationCode(): string {
-  const chars = [...crypto.randomBytes(12)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]);
-  return [0, 4, 8].map((i) => chars.slice(i, i + 4).join('')).join('-');
-}
 
 export interface SubmitOutcome {
   attempt: Attempt;
