@@ -11,7 +11,7 @@ import type { Services } from '../../server/services';
 import { buildPerson, buildUnit, SHIPPED_COURSES, startTestApp, type TestApp } from '../support/test-app';
 import { courseIds, daysAgo, daysAhead, enrol } from '../stats/hand-made-data';
 import { secondNode, type Node } from './second-node';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { messageIdOf, startSmtpSink, type SmtpSink } from './smtp-sink';
 
 let sink: SmtpSink;
 let a: TestApp;
@@ -151,6 +151,10 @@ describe('reminders and summaries from two nodes at once', () => {
     expect(sink.received).toHaveLength(queued.length);
     const expected = countBy(queued, (r: { to_address: string }) => r.to_address);
     expect(countBy(sink.received, (m) => m.to.join(','))).toEqual(expected);
+    // Each mail carries its outbox row's Message-ID, so a copy sent again after a crash is recognisably the same.
+    expect(sink.received.map((m) => /^<outbox-(\d+)@/.exec(messageIdOf(m))?.[1]).sort()).toEqual(
+      queued.map((r: { id: number }) => String(r.id)).sort(),
+    );
     expect(await a.db('outbox_messages').whereNot({ status: 'sent' })).toHaveLength(0);
   });
 });

@@ -10,6 +10,9 @@ export interface ReceivedMail {
   data: string;
 }
 
+/** The Message-ID header of a received mail ('' when it has none). */
+export const messageIdOf = (mail: ReceivedMail) => /^message-id:\s*(\S+)/im.exec(mail.data)?.[1] ?? '';
+
 export interface SmtpSink {
   url: string;
   received: ReceivedMail[];
