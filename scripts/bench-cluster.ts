@@ -72,6 +72,42 @@ interface AppNode {
   port: number;
   child: ChildProcess;
   alive: boolean;
+  /** CPU time used (ms), as last read. */
+  cpu: number;
+}
+
+/** Fields of /proc/<pid>/stat after the command name (index 0 is the state). */
+function procStat(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return null;
+  }
+}
+const TICK_MS = 10;
+
+/** Reads a live node's CPU time (user + system) into node.cpu. */
+function sampleCpu(node: AppNode): number {
+  const f = node.alive && node.child.pid ? procStat(node.child.pid) : null;
+  if (f) node.cpu = (Number(f[11]) + Number(f[12])) * TICK_MS;
+  return node.cpu;
+}
+
+/** CPU time of the embedded PostgreSQL: the postmaster, its finished children and its live backends. */
+function postgresCpu(dataDir: string | null): number {
+  if (!dataDir) return 0;
+  const pid = Number(
+    fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const main = procStat(pid);
+  if (!main) return 0;
+  let ticks = Number(main[11]) + Number(main[12]) + Number(main[13]) + Number(main[14]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = procStat(Number(entry));
+    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * TICK_MS;
 }
 
 function startNode(name: string, port: number, env: NodeJS.ProcessEnv, logDir: string): AppNode {
@@ -81,7 +117,7 @@ function startNode(name: string, port: number, env: NodeJS.ProcessEnv, logDir: s
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', out, out],
   });
-  const node = { name, port, child, alive: true };
+  const node = { name, port, child, alive: true, cpu: 0 };
   child.once('exit', () => (node.alive = false));
   return node;
 }
@@ -436,6 +472,9 @@ interface RunResult {
   failed: number;
   rounds: number;
   load: string;
+  /** CPU ms per answered request: the app nodes together, and PostgreSQL. */
+  appCpu: number;
+  pgCpu: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -447,16 +486,24 @@ async function drive(
   seconds: number,
   events: { at: number; what: () => Promise<void> }[],
   acknowledged: Stats['acknowledged'],
-  nodes: number,
+  appNodes: AppNode[],
+  pgDir: string | null,
 ): Promise<RunResult> {
+  const nodes = appNodes.length;
   const stats: Stats = { latencies: [], failed: 0, failures: new Map(), acknowledged, rounds: 0 };
+  const cpuBefore = appNodes.reduce((n, a) => n + sampleCpu(a), 0);
+  const pgBefore = postgresCpu(pgDir);
   const start = performance.now();
   const until = start + seconds * 1000;
   const timers = events.map((e) => sleep(e.at * 1000).then(e.what));
   await Promise.all([...learners.map((email) => new Learner(base, email, stats).run(until)), ...timers]);
   const elapsed = (performance.now() - start) / 1000;
   const sorted = stats.latencies.sort((a, b) => a - b);
+  const appCpu = (appNodes.reduce((n, a) => n + sampleCpu(a), 0) - cpuBefore) / Math.max(1, sorted.length);
+  const pgCpu = (postgresCpu(pgDir) - pgBefore) / Math.max(1, sorted.length);
   const result = {
+    appCpu,
+    pgCpu,
     nodes,
     seconds: elapsed,
     requests: sorted.length + stats.failed,
@@ -469,7 +516,7 @@ async function drive(
   };
   log(
     `  ${nodes} node${nodes > 1 ? 's' : ' '}: ${result.reqPerSecond.toFixed(0).padStart(5)} req/s   p50 ${result.p50.toFixed(0).padStart(4)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms   ` +
-      `${result.requests} requests, ${result.failed} failed, ${result.rounds} learner rounds   load ${result.load}`,
+      `${result.requests} requests, ${result.failed} failed, ${result.rounds} learner rounds   CPU/request: app ${appCpu.toFixed(1)} ms, PostgreSQL ${pgCpu.toFixed(1)} ms   load ${result.load}`,
   );
   for (const [what, n] of stats.failures) log(`      failed: ${what} ×${n}`);
   return result;
@@ -553,13 +600,24 @@ async function main() {
           at: SECONDS / 2,
           what: async () => {
             const victim = nodes[2];
+            sampleCpu(victim);
             victim.child.kill('SIGKILL');
             log(`  … SIGKILL ${victim.name} (pid ${victim.child.pid}) at ${SECONDS / 2} s`);
           },
         });
         events.push({ at: (SECONDS * 3) / 4, what: reminderRound });
       }
-      results.push(await drive(base, seeded.learners, SECONDS, events, acknowledged, count));
+      results.push(
+        await drive(
+          base,
+          seeded.learners,
+          SECONDS,
+          events,
+          acknowledged,
+          nodes.slice(0, count),
+          embedded ? path.join(temp, 'pg') : null,
+        ),
+      );
     }
 
     // ---- checks
@@ -617,7 +675,7 @@ async function main() {
     log('\nSummary');
     for (const r of results)
       log(
-        `  ${r.nodes} node${r.nodes > 1 ? 's' : ''}${r.nodes === 3 ? ' (one SIGKILLed half way)' : ''}: ${r.reqPerSecond.toFixed(0)} req/s, p99 ${r.p99.toFixed(0)} ms, p50 ${r.p50.toFixed(0)} ms, ${r.failed} of ${r.requests} requests failed   load ${r.load}`,
+        `  ${r.nodes} node${r.nodes > 1 ? 's' : ''}${r.nodes === 3 ? ' (one SIGKILLed half way)' : ''}: ${r.reqPerSecond.toFixed(0)} req/s, p99 ${r.p99.toFixed(0)} ms, p50 ${r.p50.toFixed(0)} ms, ${r.failed} of ${r.requests} requests failed; CPU per request: app ${r.appCpu.toFixed(1)} ms, PostgreSQL ${r.pgCpu.toFixed(1)} ms   load ${r.load}`,
       );
     const ok = missing.length === 0 && queuedOnce === expected.length && !never.length && !distinct.length;
     log(
