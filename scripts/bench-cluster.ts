@@ -7,7 +7,7 @@
  * database and that every reminder and summary went out exactly once (the scheduled job is run on every
  * live node at the same moment, by SIGUSR2, during the runs; mail goes to an SMTP server in this process).
  *
- *   npm run bench:cluster                            20 learners, 40 s per run
+ *   npm run bench:cluster                            10 learners, 40 s per run
  *   npm run bench:cluster -- --learners=48 --seconds=60
  *   npm run bench:cluster -- --no-build              use dist/ as it is
  *   DATABASE_URL=postgres://… npm run bench:cluster   an empty database instead of the embedded one
@@ -27,7 +27,7 @@ import { messageIdOf, startSmtpSink, type SmtpSink } from '../test/cluster/smtp-
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const LEARNERS = arg('learners', 20);
+const LEARNERS = arg('learners', 10);
 const SECONDS = arg('seconds', 40);
 const BUILD = !process.argv.includes('--no-build');
 const COURSE = 'forflyttning';
