@@ -110,7 +110,7 @@ export function rateLimits(db: Knex) {
     }): RequestHandler {
       const policy = `"${o.kind}";q=${o.limit};w=${o.windowSeconds}`;
       return (req, res, next) => {
-        take(`${o.kind}:address:${ipKeyGenerator(req.ip ?? '')}`, o.windowSeconds).then(
+        void take(`${o.kind}:address:${ipKeyGenerator(req.ip ?? '')}`, o.windowSeconds).then(
           ({ count, resetSeconds }) => {
             res.set('RateLimit-Policy', policy);
             res.set('RateLimit', `"${o.kind}";r=${Math.max(0, o.limit - count)};t=${resetSeconds}`);
