@@ -1,11 +1,15 @@
 /**
- * Attempt counters in PostgreSQL, so every app process sees the same counts. Two kinds:
- * - per client address, a fixed window (e.g. 10 failed logins per 15 minutes) → refused with 429;
+ * Attempt counters in PostgreSQL, so every app process (every node behind the load balancer) sees the
+ * same counts. Two kinds:
+ * - per client address, a fixed window (e.g. 10 failed logins per 15 minutes) → refused with 429; the
+ *   open forms (accessibility feedback, certificate check) use `perAddress`, a middleware on the same counters;
  * - per account, an increasing delay after a few failures (1 s, 2 s, 4 s … at most MAX_DELAY_SECONDS).
  *   It is never a lockout: once the delay has passed, the right password works. Refused attempts do not
  *   count, so hammering during the delay does not lengthen it.
  * Times come from the database clock, so tests move time by editing a row, never by sleeping.
  */
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { Knex } from 'knex';
 
 export const FREE_ACCOUNT_FAILURES = 5;
@@ -19,17 +23,22 @@ export function rateLimits(db: Knex) {
   let lastCleanup = 0;
 
   async function hit(key: string, windowSeconds: number): Promise<number> {
+    return (await take(key, windowSeconds)).count;
+  }
+
+  /** Counts one hit (atomically, whichever process sends it); returns the count and the seconds left in the window. */
+  async function take(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }> {
     const { rows } = await db.raw(
       `insert into rate_limit_counters as c (key, count, window_started_at, last_hit_at) values (?, 1, now(), now())
        on conflict (key) do update set
          count = case when c.window_started_at <= now() - make_interval(secs => ?) then 1 else c.count + 1 end,
          window_started_at = case when c.window_started_at <= now() - make_interval(secs => ?) then now() else c.window_started_at end,
          last_hit_at = now()
-       returning count`,
-      [key, windowSeconds, windowSeconds],
+       returning count, ceil(extract(epoch from window_started_at + make_interval(secs => ?) - now()))::int as reset`,
+      [key, windowSeconds, windowSeconds, windowSeconds],
     );
     maybeCleanup();
-    return rows[0].count as number;
+    return { count: rows[0].count as number, resetSeconds: Math.max(1, rows[0].reset as number) };
   }
 
   async function count(key: string, windowSeconds: number): Promise<number> {
@@ -87,6 +96,36 @@ export function rateLimits(db: Knex) {
     /** How many times something was done in a window, counting this time (e.g. reset mails to one address). */
     hit,
     cleanup,
+
+    /**
+     * A middleware for an open form or page: at most `limit` requests per client address (an IPv6 address by
+     * its /56 network) in `windowSeconds`, counted here in PostgreSQL so the limit holds across nodes; the
+     * next gets 429 with `messageKey` and Retry-After. Every request counts, as express-rate-limit did.
+     */
+    perAddress(o: {
+      kind: string;
+      limit: number;
+      windowSeconds: number;
+      messageKey: string;
+    }): RequestHandler {
+      const policy = `"${o.kind}";q=${o.limit};w=${o.windowSeconds}`;
+      return (req, res, next) => {
+        void take(`${o.kind}:address:${ipKeyGenerator(req.ip ?? '')}`, o.windowSeconds).then(
+          ({ count, resetSeconds }) => {
+            res.set('RateLimit-Policy', policy);
+            res.set('RateLimit', `"${o.kind}";r=${Math.max(0, o.limit - count)};t=${resetSeconds}`);
+            if (count <= o.limit) return next();
+            res.set('Retry-After', String(resetSeconds));
+            res.status(429).render('errors/error', {
+              title: req.t('errors:title.429'),
+              message: req.t(o.messageKey),
+              status: 429,
+            });
+          },
+          next,
+        );
+      };
+    },
   };
 }
 

@@ -1,19 +1,21 @@
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { requireLogin } from '../auth/policy';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
 import { certificatesController } from './certificates-controller';
 
+/** Certificate checks per client address in a minute. */
+export const VERIFY_LIMIT = 60;
+
 export function certificatesRoutes(services: Services): Router {
   const router = Router();
   const certificates = certificatesController(services);
-  // The public page must not become a way to guess codes.
-  const verifyLimit = rateLimit({
-    windowMs: 60 * 1000,
-    limit: 60,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
+  // The public page must not become a way to guess codes (counted in PostgreSQL: the same limit on every node).
+  const verifyLimit = services.limits.perAddress({
+    kind: 'verify',
+    limit: VERIFY_LIMIT,
+    windowSeconds: 60,
+    messageKey: 'certificates:errors.tooManyChecks',
   });
   router.get(paths.certificate(), requireLogin, certificates.pdf);
   router.get(paths.verifyForm, verifyLimit, certificates.verifyForm);

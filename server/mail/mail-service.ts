@@ -43,6 +43,7 @@ interface Transport {
     subject: string;
     text: string;
     attachments?: MailAttachment[];
+    messageId: string;
   }): Promise<unknown>;
 }
 
@@ -50,6 +51,9 @@ const MAX_ATTEMPTS = 5;
 
 export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | undefined; from: string }) {
   const { db, logger, from } = deps;
+  // One Message-ID per outbox row: if a node dies after the SMTP server took a message but before the row
+  // was marked sent, another node sends it again (never lost), and the copy is recognisably the same mail.
+  const idDomain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'hjalpmedelsskolan.invalid';
   const transport: Transport | null = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
 
   const toMessage = (r: Record<string, unknown>): OutboxMessage => ({
@@ -110,6 +114,7 @@ export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | 
               subject: row.subject,
               text: row.text_body,
               attachments: row.attachments,
+              messageId: `<outbox-${row.id}@${idDomain}>`,
             });
             await trx('outbox_messages')
               .where({ id: row.id })

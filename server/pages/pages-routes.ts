@@ -1,6 +1,5 @@
 /** Health check, the home page and the accessibility statement. */
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { paths } from '../http/paths';
 import { feedbackController } from './feedback';
 import type { Services } from '../services';
@@ -22,6 +21,9 @@ export function healthRoutes(services: Services): Router {
   return router;
 }
 
+/** Feedback messages per client address in 15 minutes. */
+export const FEEDBACK_LIMIT = 10;
+
 export function pagesRoutes(services: Services): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
@@ -32,12 +34,12 @@ export function pagesRoutes(services: Services): Router {
     res.render('pages/home', { title: req.t('common:appName') });
   });
   const feedback = feedbackController(services);
-  // Open to everyone, so limited per address.
-  const feedbackLimit = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: 10,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
+  // Open to everyone, so limited per address (counted in PostgreSQL: the same limit on every node).
+  const feedbackLimit = services.limits.perAddress({
+    kind: 'feedback',
+    limit: FEEDBACK_LIMIT,
+    windowSeconds: 15 * 60,
+    messageKey: 'pages:feedback.tooMany',
   });
   router.get(paths.accessibility, feedback.show);
   router.post(paths.accessibility, feedbackLimit, feedback.send);
