@@ -14,6 +14,10 @@ import type {
 
 type Db = Knex | Knex.Transaction;
 
+/** A row of `invoices` joined with its organisation's name and the credited invoice's number and date. */
+type InvoiceRow = Record<string, unknown> & { id: number };
+type LineRow = Record<string, unknown> & { invoice_id: number };
+
 const toLine = (r: Record<string, unknown>): InvoiceLine => ({
   id: r.id as number,
   position: r.position as number,
@@ -95,23 +99,21 @@ export function invoicesRepository(db: Knex) {
         'c.issue_date as credited_issue_date',
       );
 
-  async function withLines(rows: Record<string, unknown>[], trx: Db): Promise<Invoice[]> {
+  async function withLines(rows: InvoiceRow[], trx: Db): Promise<Invoice[]> {
     if (!rows.length) return [];
-    const lines = await trx('invoice_lines')
+    const lines: LineRow[] = await trx('invoice_lines')
       .whereIn(
         'invoice_id',
-        rows.map((r) => r.id as number),
+        rows.map((r) => r.id),
       )
       .orderBy(['invoice_id', 'position']);
-    return rows.map((r) =>
-      toInvoice(r, lines.filter((l: Record<string, unknown>) => l.invoice_id === r.id).map(toLine)),
-    );
+    return rows.map((r) => toInvoice(r, lines.filter((l) => l.invoice_id === r.id).map(toLine)));
   }
 
   return {
     /** Creates a draft with its lines; returns its id, or null when the order already has an open draft. */
     async createDraft(trx: Knex.Transaction, d: DraftInput): Promise<number | null> {
-      const inserted = await trx.raw(
+      const inserted = await trx.raw<{ rows: { id: number }[] }>(
         `insert into invoices (kind, organisation_id, training_order_id, credited_invoice_id, reason, buyer_reference, cost_centre, order_label, delivery_date, note, created_by)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
         [
@@ -129,7 +131,7 @@ export function invoicesRepository(db: Knex) {
         ],
       );
       if (!inserted.rows.length) return null;
-      const id = inserted.rows[0].id as number;
+      const id = inserted.rows[0].id;
       await trx('invoice_lines').insert(
         d.lines.map((l, i) => ({
           invoice_id: id,
@@ -151,7 +153,7 @@ export function invoicesRepository(db: Knex) {
 
     async find(id: number, trx: Db = db, lock = false): Promise<Invoice | null> {
       if (lock) await trx('invoices').where({ id }).forUpdate().first('id');
-      const row = await base(trx).where('i.id', id).first();
+      const row = await base(trx).where('i.id', id).first<InvoiceRow | undefined>();
       return row ? (await withLines([row], trx))[0] : null;
     },
 
@@ -162,20 +164,23 @@ export function invoicesRepository(db: Knex) {
           { column: 'i.id', order: 'desc' },
         ])
         .limit(1000);
-      if (filter.organisationIds) q.whereIn('i.organisation_id', filter.organisationIds);
-      if (filter.status) q.where('i.status', filter.status);
-      if (filter.issuedFrom) q.where('i.issue_date', '>=', filter.issuedFrom);
-      if (filter.issuedTo) q.where('i.issue_date', '<=', filter.issuedTo);
-      return withLines(await q, trx);
+      if (filter.organisationIds) void q.whereIn('i.organisation_id', filter.organisationIds);
+      if (filter.status) void q.where('i.status', filter.status);
+      if (filter.issuedFrom) void q.where('i.issue_date', '>=', filter.issuedFrom);
+      if (filter.issuedTo) void q.where('i.issue_date', '<=', filter.issuedTo);
+      const rows: InvoiceRow[] = await q;
+      return withLines(rows, trx);
     },
 
     async forOrder(orderId: number, trx: Db = db): Promise<Invoice[]> {
-      return withLines(await base(trx).where('i.training_order_id', orderId).orderBy('i.id'), trx);
+      const rows: InvoiceRow[] = await base(trx).where('i.training_order_id', orderId).orderBy('i.id');
+      return withLines(rows, trx);
     },
 
     /** Credit notes that credit an invoice. */
     async creditsOf(invoiceId: number, trx: Db = db): Promise<Invoice[]> {
-      return withLines(await base(trx).where('i.credited_invoice_id', invoiceId).orderBy('i.id'), trx);
+      const rows: InvoiceRow[] = await base(trx).where('i.credited_invoice_id', invoiceId).orderBy('i.id');
+      return withLines(rows, trx);
     },
 
     /** Lines of an invoice that no credit note (issued or draft) credits yet. */
@@ -185,8 +190,8 @@ export function invoicesRepository(db: Knex) {
         .where('l.invoice_id', invoiceId)
         .whereNull('c.id')
         .orderBy('l.position')
-        .select('l.id');
-      return rows.map((r: { id: number }) => r.id);
+        .select<{ id: number }[]>('l.id');
+      return rows.map((r) => r.id);
     },
 
     /**
@@ -197,8 +202,8 @@ export function invoicesRepository(db: Knex) {
       const [row] = await trx('invoice_number_series')
         .where({ id: 'main' })
         .increment('next_number', 1)
-        .returning('next_number');
-      return (row.next_number as number) - 1;
+        .returning<{ next_number: number }[]>('next_number');
+      return row.next_number - 1;
     },
 
     async markIssued(
@@ -231,6 +236,14 @@ export function invoicesRepository(db: Knex) {
           issued_by: f.issuedBy,
           issued_at: trx.fn.now(),
         });
+    },
+
+    /** The kind and status of an order's invoices, locked until `trx` ends. */
+    async lockForOrder(trx: Knex.Transaction, orderId: number): Promise<Pick<Invoice, 'kind' | 'status'>[]> {
+      return trx('invoices')
+        .where({ training_order_id: orderId })
+        .forUpdate()
+        .select<Pick<Invoice, 'kind' | 'status'>[]>('kind', 'status');
     },
 
     async deleteDraft(id: number): Promise<boolean> {

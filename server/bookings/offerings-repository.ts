@@ -89,20 +89,21 @@ export function offeringsRepository(db: Knex) {
     /** Offerings by title; only published ones unless asked for all. */
     async list(options: { includeUnpublished?: boolean } = {}): Promise<Offering[]> {
       const q = base().orderBy('o.title_standard');
-      if (!options.includeUnpublished) q.where('o.published', true);
-      return (await q).map(toOffering);
+      if (!options.includeUnpublished) void q.where('o.published', true);
+      const rows: OfferingRow[] = await q;
+      return rows.map(toOffering);
     },
 
     async find(id: number, trx: Db = db): Promise<Offering | null> {
-      const row = await base(trx).where('o.id', id).first();
+      const row = await base(trx).where('o.id', id).first<OfferingRow | undefined>();
       return row ? toOffering(row) : null;
     },
 
     async create(input: OfferingInput): Promise<number> {
       return db.transaction(async (trx) => {
-        const [row] = await trx('training_offerings').insert(toRow(input)).returning('id');
+        const [row] = await trx('training_offerings').insert(toRow(input)).returning<{ id: number }[]>('id');
         await setRoles(trx, row.id, input.jobRoles);
-        return row.id as number;
+        return row.id;
       });
     },
 
