@@ -21,7 +21,7 @@ import type { InvoicesRepository } from './invoices-repository';
 import { formatKronor, invoiceTotals } from './money';
 import type { PartiesRepository } from './parties-repository';
 import type { PriceListRepository } from './price-list-repository';
-import type { Invoice } from './types';
+import type { Invoice, VatTreatment } from './types';
 import { checkUbl } from './ubl-rules';
 import { confirmedOrAsk } from '../http/confirm';
 
@@ -38,6 +38,9 @@ export interface BillingControllerDeps {
   priceList: PriceListRepository;
 }
 
+/** The submitted form (Express types a body as `any`). */
+const formBody = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
+
 export function billingController(deps: BillingControllerDeps) {
   const { billing, invoices, parties, priceList } = deps;
 
@@ -47,7 +50,7 @@ export function billingController(deps: BillingControllerDeps) {
 
   /** An issued document the person may read: their organisation's, or any for an administrator. */
   async function readableInvoice(req: Request): Promise<Invoice> {
-    const id = idParam(String(req.params.id ?? ''));
+    const id = idParam(req.params.id);
     const invoice = id === null ? null : await invoices.find(id);
     if (!invoice) throw notFound('billing:errors.invoiceNotFound');
     const user = signedInUser(req);
@@ -246,7 +249,7 @@ export function billingController(deps: BillingControllerDeps) {
       const invoice = await readableInvoice(req);
       const form = parseForm(creditSchema, req.body);
       if (!form.ok)
-        return renderInvoice(req, res, invoice, { errors: form.errors, values: req.body ?? {} }, 400);
+        return renderInvoice(req, res, invoice, { errors: form.errors, values: formBody(req) }, 400);
       const id = await billing.draftCreditNote(
         invoice.id,
         form.data.lineIds,
@@ -277,20 +280,26 @@ export function billingController(deps: BillingControllerDeps) {
 
     async addPrice(req: Request, res: Response) {
       const form = parseForm(priceSchema, req.body);
-      if (!form.ok) return renderPriceList(req, res, req.body ?? {}, form.errors, 400);
+      const body = formBody(req);
+      if (!form.ok) return renderPriceList(req, res, body, form.errors, 400);
       const d = form.data;
+      // The schema asks a rate of every standard-rated price; the check here only tells TypeScript so.
+      const vat: VatTreatment | null =
+        d.vatCategory === 'E'
+          ? { category: 'E', percent: 0, exemptionReason: d.exemptionReason }
+          : d.vatPercent === undefined
+            ? null
+            : { category: 'S', percent: d.vatPercent, exemptionReason: null };
+      if (!vat) return renderPriceList(req, res, body, { vatPercent: 'billing:errors.vatPercent' }, 400);
       const ok = await priceList.addEntry({
         articleCode: d.articleCode,
         validFrom: d.validFrom,
         validUntil: d.validUntil,
         unitPriceOre: d.price,
-        vat:
-          d.vatCategory === 'S'
-            ? { category: 'S', percent: d.vatPercent!, exemptionReason: null }
-            : { category: 'E', percent: 0, exemptionReason: d.exemptionReason },
+        vat,
         createdBy: signedInUser(req).id,
       });
-      if (!ok) return renderPriceList(req, res, req.body, { validFrom: 'billing:errors.overlap' }, 409);
+      if (!ok) return renderPriceList(req, res, body, { validFrom: 'billing:errors.overlap' }, 409);
       res.redirect(303, `${paths.adminPriceList}?klart=sparad`);
     },
 
@@ -332,10 +341,10 @@ export function billingController(deps: BillingControllerDeps) {
       const party = id === null ? null : await parties.find(id);
       if (!party) throw notFound();
       const form = parseForm(partySchema, req.body);
-      if (!form.ok) return renderParty(req, res, party.organisationId, req.body ?? {}, form.errors, 400);
+      if (!form.ok) return renderParty(req, res, party.organisationId, formBody(req), form.errors, 400);
       const checked = checkParty(form.data);
       if (Object.keys(checked.errors).length)
-        return renderParty(req, res, party.organisationId, req.body, checked.errors, 400);
+        return renderParty(req, res, party.organisationId, formBody(req), checked.errors, 400);
       await parties.save(
         party.organisationId,
         {
@@ -369,12 +378,12 @@ export function billingController(deps: BillingControllerDeps) {
 
     async saveSettings(req: Request, res: Response) {
       const form = parseForm(settingsSchema, req.body);
-      if (!form.ok) return renderSettings(req, res, req.body ?? {}, form.errors, 400);
+      if (!form.ok) return renderSettings(req, res, formBody(req), form.errors, 400);
       if (form.data.sellerOrganisationId !== null && !(await parties.find(form.data.sellerOrganisationId))) {
         return renderSettings(
           req,
           res,
-          req.body,
+          formBody(req),
           { sellerOrganisationId: 'billing:errors.sellerUnknown' },
           400,
         );
@@ -384,7 +393,7 @@ export function billingController(deps: BillingControllerDeps) {
     },
 
     // ---- Export ----
-    async exportPage(req: Request, res: Response) {
+    exportPage(req: Request, res: Response) {
       const today = swedishDate(new Date());
       render(req, res, 'billing/export', {
         title: req.t('billing:export.title'),

@@ -92,7 +92,7 @@ export function invoicesRepository(db: Knex) {
     trx('invoices as i')
       .join('organisations as o', 'o.id', 'i.organisation_id')
       .leftJoin('invoices as c', 'c.id', 'i.credited_invoice_id')
-      .select(
+      .select<InvoiceRow[]>(
         'i.*',
         'o.name as organisation_name',
         'c.number as credited_number',
@@ -101,12 +101,13 @@ export function invoicesRepository(db: Knex) {
 
   async function withLines(rows: InvoiceRow[], trx: Db): Promise<Invoice[]> {
     if (!rows.length) return [];
-    const lines: LineRow[] = await trx('invoice_lines')
+    const lines = await trx('invoice_lines')
       .whereIn(
         'invoice_id',
         rows.map((r) => r.id),
       )
-      .orderBy(['invoice_id', 'position']);
+      .orderBy(['invoice_id', 'position'])
+      .select<LineRow[]>('*');
     return rows.map((r) => toInvoice(r, lines.filter((l) => l.invoice_id === r.id).map(toLine)));
   }
 
@@ -168,19 +169,16 @@ export function invoicesRepository(db: Knex) {
       if (filter.status) void q.where('i.status', filter.status);
       if (filter.issuedFrom) void q.where('i.issue_date', '>=', filter.issuedFrom);
       if (filter.issuedTo) void q.where('i.issue_date', '<=', filter.issuedTo);
-      const rows: InvoiceRow[] = await q;
-      return withLines(rows, trx);
+      return withLines(await q, trx);
     },
 
     async forOrder(orderId: number, trx: Db = db): Promise<Invoice[]> {
-      const rows: InvoiceRow[] = await base(trx).where('i.training_order_id', orderId).orderBy('i.id');
-      return withLines(rows, trx);
+      return withLines(await base(trx).where('i.training_order_id', orderId).orderBy('i.id'), trx);
     },
 
     /** Credit notes that credit an invoice. */
     async creditsOf(invoiceId: number, trx: Db = db): Promise<Invoice[]> {
-      const rows: InvoiceRow[] = await base(trx).where('i.credited_invoice_id', invoiceId).orderBy('i.id');
-      return withLines(rows, trx);
+      return withLines(await base(trx).where('i.credited_invoice_id', invoiceId).orderBy('i.id'), trx);
     },
 
     /** Lines of an invoice that no credit note (issued or draft) credits yet. */

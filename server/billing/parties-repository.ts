@@ -50,11 +50,11 @@ export function partiesRepository(db: Knex) {
   const parties = (trx: Db = db) =>
     trx('organisations as o')
       .leftJoin('organisation_billing_details as b', 'b.organisation_id', 'o.id')
-      .select('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
+      .select<PartyRow[]>('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
 
   return {
     async list(): Promise<(BillingParty & { kind: string })[]> {
-      const rows: PartyRow[] = await parties().orderBy('o.name');
+      const rows = await parties().orderBy('o.name');
       return rows.map((r) => ({ ...toParty(r), kind: r.kind }));
     },
 

@@ -238,11 +238,7 @@ export function bookingsService(deps: {
      * published and can be held at the place, the dates are after today and the group fits. A repeated send
      * of the same form returns the first order.
      */
-    async request(
-      user: CurrentUser,
-      r: OrderRequest,
-      now = new Date(),
-    ): Promise<{ id: number; created: boolean }> {
+    async request(user: CurrentUser, r: OrderRequest): Promise<{ id: number; created: boolean }> {
       if (!ordersFor(user, r.organisationId)) throw forbidden('bookings:errors.notYourOrganisation');
       const already = await orders.findByToken(r.requestToken);
       if (already) {

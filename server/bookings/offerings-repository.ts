@@ -69,7 +69,7 @@ export function offeringsRepository(db: Knex) {
   const base = (trx: Db = db) =>
     trx('training_offerings as o')
       .leftJoin('courses as c', 'c.id', 'o.course_id')
-      .select(
+      .select<OfferingRow[]>(
         'o.*',
         'c.slug as course_slug',
         trx.raw(
@@ -90,8 +90,7 @@ export function offeringsRepository(db: Knex) {
     async list(options: { includeUnpublished?: boolean } = {}): Promise<Offering[]> {
       const q = base().orderBy('o.title_standard');
       if (!options.includeUnpublished) void q.where('o.published', true);
-      const rows: OfferingRow[] = await q;
-      return rows.map(toOffering);
+      return (await q).map(toOffering);
     },
 
     async find(id: number, trx: Db = db): Promise<Offering | null> {

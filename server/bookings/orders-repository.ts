@@ -136,7 +136,7 @@ export function ordersRepository(db: Knex) {
       .join('training_offerings as o', 'o.id', 't.offering_id')
       .leftJoin('users as ob', 'ob.id', 't.ordered_by')
       .leftJoin('users as ed', 'ed.id', 't.educator_id')
-      .select(
+      .select<OrderRow[]>(
         't.*',
         // As JSON the dates stay YYYY-MM-DD strings (node-postgres would make a date[] into Date objects).
         trx.raw('array_to_json(t.preferred_dates) as preferred_dates'),
@@ -205,7 +205,7 @@ export function ordersRepository(db: Knex) {
     /** Orders of some organisations (an orderer's), newest first. */
     async listForOrganisations(organisationIds: number[]): Promise<TrainingOrder[]> {
       if (!organisationIds.length) return [];
-      const rows: OrderRow[] = await base()
+      const rows = await base()
         .whereIn('t.organisation_id', organisationIds)
         .orderBy('t.created_at', 'desc')
         .limit(500);
@@ -224,8 +224,7 @@ export function ordersRepository(db: Knex) {
         ])
         .limit(500);
       if (statuses.length) void q.whereIn('t.status', statuses);
-      const rows: OrderRow[] = await q;
-      return rows.map(toOrder);
+      return (await q).map(toOrder);
     },
 
     async update(trx: Knex.Transaction, id: number, fields: Record<string, unknown>): Promise<void> {
@@ -237,7 +236,7 @@ export function ordersRepository(db: Knex) {
     /** Confirmed classroom trainings that have not ended, for which these people are on the list. */
     async upcomingForPeople(userIds: number[]): Promise<BookedTraining[]> {
       if (!userIds.length) return [];
-      const rows: BookedRow[] = await db('training_participants as p')
+      const rows = await db('training_participants as p')
         .join('training_orders as t', 't.id', 'p.order_id')
         .join('training_offerings as o', 'o.id', 't.offering_id')
         .whereIn('p.user_id', userIds)
@@ -248,7 +247,7 @@ export function ordersRepository(db: Knex) {
           { column: 'p.user_id', order: 'asc' },
         ])
         .limit(200)
-        .select(
+        .select<BookedRow[]>(
           'p.user_id',
           't.id as order_id',
           'o.title_standard',
@@ -270,9 +269,10 @@ export function ordersRepository(db: Knex) {
     },
 
     async participants(orderId: number, trx: Db = db): Promise<Participant[]> {
-      const rows: ParticipantRow[] = await trx('training_participants')
+      const rows = await trx('training_participants')
         .where({ order_id: orderId })
-        .orderBy(['name', 'id']);
+        .orderBy(['name', 'id'])
+        .select<ParticipantRow[]>('*');
       return rows.map(toParticipant);
     },
 

@@ -139,7 +139,9 @@ export async function seedBookingsDemo(db: Knex, logger: Logger): Promise<void> 
         .insert({ ...o, course_id: await courseId(course), published: true })
         .returning<{ id: number }[]>('id');
       ids.push(row.id);
-      const known: string[] = roles.length ? await trx('job_roles').whereIn('id', roles).pluck('id') : [];
+      const known = roles.length
+        ? (await trx('job_roles').whereIn('id', roles).select<{ id: string }[]>('id')).map((r) => r.id)
+        : [];
       if (known.length)
         await trx('training_offering_roles').insert(
           known.map((job_role) => ({ offering_id: row.id, job_role })),
