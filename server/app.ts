@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { adminRoutes } from './admin/admin-routes';
 import { authRoutes } from './auth/auth-routes';
 import { authoringRoutes } from './authoring/authoring-routes';
+import { billingRoutes } from './billing/billing-routes';
 import { bookingsRoutes } from './bookings/bookings-routes';
 import { hasPermission } from './auth/types';
 import { certificatesRoutes } from './certificates/certificates-routes';
@@ -95,6 +96,7 @@ export function createApp(
     statsRoutes,
     videosRoutes,
     bookingsRoutes,
+    billingRoutes,
   ];
   for (const routes of featureRoutes) app.use(routes(services));
 

@@ -102,7 +102,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
     ...videoLibrary({ config, db, logger }),
-    ...bookingsFeature({ db, config, i18n, mail }),
+    ...bookingsFeature({ db, config, i18n, mail, audit, auth, transaction }),
     // Issue 16: identity providers per organisation (OIDC, SAML).
     identity: identityFeature({ db, users, config }),
   };

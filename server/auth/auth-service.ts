@@ -65,6 +65,9 @@ export function authService(deps: {
         throw error;
       }
     },
+
+    /** The account with an e-mail address (case-insensitive), or null; other features match people by it. */
+    findAccountByEmail: (email: string, trx?: Knex.Transaction) => users.findAccountByEmail(email, trx),
   };
 }
 

@@ -146,7 +146,46 @@ export function usersRepository(db: Knex) {
     },
 
     permissionsOf,
+
+    /** The account with this address (case-insensitive): its organisation, and whether it is verified and active. */
+    async findAccountByEmail(
+      email: string,
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<AccountByEmail | null> {
+      const row = await trx('users as u')
+        .leftJoin('units as un', 'un.id', 'u.unit_id')
+        .whereRaw('lower(u.email) = lower(?)', [email.trim()])
+        .first<AccountByEmailRow | undefined>(
+          'u.id',
+          'un.organisation_id',
+          'u.email_verified_at',
+          'u.disabled_at',
+        );
+      return row
+        ? {
+            id: row.id,
+            organisationId: row.organisation_id,
+            verified: row.email_verified_at !== null,
+            active: row.disabled_at === null,
+          }
+        : null;
+    },
   };
+}
+
+/** An account found by its e-mail address (findAccountByEmail). */
+export interface AccountByEmail {
+  id: number;
+  organisationId: number | null;
+  verified: boolean;
+  active: boolean;
+}
+
+interface AccountByEmailRow {
+  id: number;
+  organisation_id: number | null;
+  email_verified_at: Date | null;
+  disabled_at: Date | null;
 }
 
 export type UsersRepository = ReturnType<typeof usersRepository>;

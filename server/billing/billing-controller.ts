@@ -1,12 +1,12 @@
 /** Invoices for orderers (their organisation's) and administrators; the price list, master data, settings and export. */
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
-import { bookerOrganisations, isAdmin } from '../bookings/bookings-policy';
-import { viewHelpers } from '../bookings/bookings-controller';
+import { signedInUser } from '../auth/policy';
 import { swedishDate } from '../bookings/dates';
+import type { Language } from '../i18n/i18n';
 import { forbidden, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
+import { invoicedOrganisations, isAdmin } from './billing-policy';
 import type { BillingService } from './billing-service';
 import {
   checkParty,
@@ -16,35 +16,46 @@ import {
   priceSchema,
   settingsSchema,
 } from './billing-validation';
-import { formatBankgiro } from './identifiers';
+import { formatBankgiro, formatOrgNumber } from './identifiers';
 import type { InvoicesRepository } from './invoices-repository';
-import { invoiceTotals } from './money';
+import { formatKronor, invoiceTotals } from './money';
 import type { PartiesRepository } from './parties-repository';
 import type { PriceListRepository } from './price-list-repository';
-import type { Invoice } from './types';
+import type { Invoice, VatTreatment } from './types';
 import { checkUbl } from './ubl-rules';
 import { confirmedOrAsk } from '../http/confirm';
 
-export function billingController(deps: {
-  db: Knex;
+/** Formatting helpers the billing views use. */
+export function billingViewHelpers(lng: Language) {
+  return { money: (ore: number) => formatKronor(ore, lng), orgNumber: formatOrgNumber };
+}
+
+/** What the billing pages use: the billing service and billing's own repositories. */
+export interface BillingControllerDeps {
   billing: BillingService;
   invoices: InvoicesRepository;
   parties: PartiesRepository;
   priceList: PriceListRepository;
-}) {
-  const { db, billing, invoices, parties, priceList } = deps;
+}
+
+/** The submitted form (Express types a body as `any`). */
+const formBody = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
+
+export function billingController(deps: BillingControllerDeps) {
+  const { billing, invoices, parties, priceList } = deps;
 
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) => {
-    res.status(status).render(view, { ...viewHelpers(req.lng), errors: {}, ...data });
+    res.status(status).render(view, { ...billingViewHelpers(req.lng), errors: {}, ...data });
   };
 
   /** An issued document the person may read: their organisation's, or any for an administrator. */
   async function readableInvoice(req: Request): Promise<Invoice> {
-    const id = idParam(String(req.params.id ?? ''));
+    const id = idParam(req.params.id);
     const invoice = id === null ? null : await invoices.find(id);
     if (!invoice) throw notFound('billing:errors.invoiceNotFound');
-    if (!isAdmin(req.user!)) {
-      if (!bookerOrganisations(req.user!).includes(invoice.organisationId))
+    const user = signedInUser(req);
+    if (!isAdmin(user)) {
+      if (!invoicedOrganisations(user).includes(invoice.organisationId))
         throw forbidden('billing:errors.notYourInvoice');
       if (invoice.status !== 'issued') throw notFound('billing:errors.invoiceNotFound');
     }
@@ -126,7 +137,7 @@ export function billingController(deps: {
     errors: FieldErrors,
     status = 200,
   ) {
-    const organisations = await db('organisations').orderBy('name').select('id', 'name');
+    const organisations = (await parties.list()).map((p) => ({ id: p.organisationId, name: p.name }));
     render(
       req,
       res,
@@ -170,9 +181,10 @@ export function billingController(deps: {
   return {
     // ---- The orderer's invoices ----
     async myInvoices(req: Request, res: Response) {
-      const orgIds = bookerOrganisations(req.user!);
+      const user = signedInUser(req);
+      const orgIds = invoicedOrganisations(user);
       if (!orgIds.length) {
-        if (isAdmin(req.user!)) {
+        if (isAdmin(user)) {
           res.redirect(paths.adminInvoices);
           return;
         }
@@ -224,7 +236,7 @@ export function billingController(deps: {
     async issue(req: Request, res: Response) {
       const invoice = await readableInvoice(req);
       try {
-        await billing.issue(invoice.id, req.user!.id);
+        await billing.issue(invoice.id, signedInUser(req).id);
       } catch (error) {
         if (error instanceof HttpError && error.status === 409)
           return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
@@ -237,8 +249,13 @@ export function billingController(deps: {
       const invoice = await readableInvoice(req);
       const form = parseForm(creditSchema, req.body);
       if (!form.ok)
-        return renderInvoice(req, res, invoice, { errors: form.errors, values: req.body ?? {} }, 400);
-      const id = await billing.draftCreditNote(invoice.id, form.data.lineIds, form.data.reason, req.user!.id);
+        return renderInvoice(req, res, invoice, { errors: form.errors, values: formBody(req) }, 400);
+      const id = await billing.draftCreditNote(
+        invoice.id,
+        form.data.lineIds,
+        form.data.reason,
+        signedInUser(req).id,
+      );
       res.redirect(303, paths.adminInvoice(id));
     },
 
@@ -263,20 +280,26 @@ export function billingController(deps: {
 
     async addPrice(req: Request, res: Response) {
       const form = parseForm(priceSchema, req.body);
-      if (!form.ok) return renderPriceList(req, res, req.body ?? {}, form.errors, 400);
+      const body = formBody(req);
+      if (!form.ok) return renderPriceList(req, res, body, form.errors, 400);
       const d = form.data;
+      // The schema asks a rate of every standard-rated price; the check here only tells TypeScript so.
+      const vat: VatTreatment | null =
+        d.vatCategory === 'E'
+          ? { category: 'E', percent: 0, exemptionReason: d.exemptionReason }
+          : d.vatPercent === undefined
+            ? null
+            : { category: 'S', percent: d.vatPercent, exemptionReason: null };
+      if (!vat) return renderPriceList(req, res, body, { vatPercent: 'billing:errors.vatPercent' }, 400);
       const ok = await priceList.addEntry({
         articleCode: d.articleCode,
         validFrom: d.validFrom,
         validUntil: d.validUntil,
         unitPriceOre: d.price,
-        vat:
-          d.vatCategory === 'S'
-            ? { category: 'S', percent: d.vatPercent!, exemptionReason: null }
-            : { category: 'E', percent: 0, exemptionReason: d.exemptionReason },
-        createdBy: req.user!.id,
+        vat,
+        createdBy: signedInUser(req).id,
       });
-      if (!ok) return renderPriceList(req, res, req.body, { validFrom: 'billing:errors.overlap' }, 409);
+      if (!ok) return renderPriceList(req, res, body, { validFrom: 'billing:errors.overlap' }, 409);
       res.redirect(303, `${paths.adminPriceList}?klart=sparad`);
     },
 
@@ -318,10 +341,10 @@ export function billingController(deps: {
       const party = id === null ? null : await parties.find(id);
       if (!party) throw notFound();
       const form = parseForm(partySchema, req.body);
-      if (!form.ok) return renderParty(req, res, party.organisationId, req.body ?? {}, form.errors, 400);
+      if (!form.ok) return renderParty(req, res, party.organisationId, formBody(req), form.errors, 400);
       const checked = checkParty(form.data);
       if (Object.keys(checked.errors).length)
-        return renderParty(req, res, party.organisationId, req.body, checked.errors, 400);
+        return renderParty(req, res, party.organisationId, formBody(req), checked.errors, 400);
       await parties.save(
         party.organisationId,
         {
@@ -331,7 +354,7 @@ export function billingController(deps: {
           postalZone: checked.postalZone,
           peppolId: checked.peppolId,
         },
-        req.user!.id,
+        signedInUser(req).id,
       );
       res.redirect(303, `${paths.adminCustomer(party.organisationId)}?klart=sparad`);
     },
@@ -355,25 +378,22 @@ export function billingController(deps: {
 
     async saveSettings(req: Request, res: Response) {
       const form = parseForm(settingsSchema, req.body);
-      if (!form.ok) return renderSettings(req, res, req.body ?? {}, form.errors, 400);
-      if (
-        form.data.sellerOrganisationId !== null &&
-        !(await db('organisations').where({ id: form.data.sellerOrganisationId }).first('id'))
-      ) {
+      if (!form.ok) return renderSettings(req, res, formBody(req), form.errors, 400);
+      if (form.data.sellerOrganisationId !== null && !(await parties.find(form.data.sellerOrganisationId))) {
         return renderSettings(
           req,
           res,
-          req.body,
+          formBody(req),
           { sellerOrganisationId: 'billing:errors.sellerUnknown' },
           400,
         );
       }
-      await parties.saveSettings(form.data, req.user!.id);
+      await parties.saveSettings(form.data, signedInUser(req).id);
       res.redirect(303, `${paths.adminBillingSettings}?klart=sparad`);
     },
 
     // ---- Export ----
-    async exportPage(req: Request, res: Response) {
+    exportPage(req: Request, res: Response) {
       const today = swedishDate(new Date());
       render(req, res, 'billing/export', {
         title: req.t('billing:export.title'),

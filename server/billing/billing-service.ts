@@ -3,9 +3,8 @@
  * number of the gap-free series, credit issued invoices, and render them as PDF, Peppol UBL and CSV.
  */
 import type { i18n } from 'i18next';
-import type { Knex } from 'knex';
 import { addDays, swedishDate } from '../bookings/dates';
-import type { TrainingOrder } from '../bookings/types';
+import type { InTransaction, Transaction } from '../db/transaction';
 import { HttpError, conflict, notFound } from '../http/errors';
 import { formatDate } from '../i18n/i18n';
 import { invoiceCsv } from './invoice-csv';
@@ -14,26 +13,36 @@ import type { InvoicesRepository } from './invoices-repository';
 import { invoiceTotals } from './money';
 import type { PartiesRepository } from './parties-repository';
 import type { PriceListRepository } from './price-list-repository';
-import type { ArticleCode, BillingParty, Invoice, PricedLine, SellerParty, VatTreatment } from './types';
+import type {
+  ArticleCode,
+  BillingParty,
+  BillingSettings,
+  Invoice,
+  InvoiceableOrder,
+  OrderContact,
+  PricedLine,
+  SellerParty,
+  VatTreatment,
+} from './types';
 import { checkUbl } from './ubl-rules';
 import { ublDocument } from './ubl';
 
-type Db = Knex | Knex.Transaction;
-
 /** What an order is priced from: the offering's length, the place and extras, and how many come. */
 export type PricingInput = Pick<
-  TrainingOrder,
-  'length' | 'place' | 'withVenue' | 'withCoffee' | 'offeringTitle'
-> & { participants: number };
+  InvoiceableOrder,
+  'length' | 'place' | 'withVenue' | 'withCoffee' | 'offeringTitle' | 'participants'
+>;
 
 export function billingService(deps: {
-  db: Knex;
+  transaction: InTransaction;
   i18n: i18n;
   invoices: InvoicesRepository;
   priceList: PriceListRepository;
   parties: PartiesRepository;
+  /** The contact of a training order (bookings' service answers it): the buyer contact when issuing. */
+  orderContact: (orderId: number, trx: Transaction) => Promise<OrderContact | null>;
 }) {
-  const { db, invoices, priceList, parties } = deps;
+  const { transaction, invoices, priceList, parties } = deps;
   // Invoices are Swedish documents whatever language the administrator reads the app in.
   const sv = deps.i18n.getFixedT('sv');
 
@@ -51,7 +60,7 @@ export function billingService(deps: {
   async function price(
     items: { code: ArticleCode; quantity: number; description?: string }[],
     date: string,
-    trx: Db = db,
+    trx?: Transaction,
   ): Promise<PricedLine[]> {
     const lines: PricedLine[] = [];
     for (const item of items) {
@@ -74,7 +83,7 @@ export function billingService(deps: {
     return lines;
   }
 
-  const orderLabel = (order: TrainingOrder) =>
+  const orderLabel = (order: InvoiceableOrder) =>
     sv('billing:orderLabel', {
       id: order.id,
       title: order.offeringTitle,
@@ -159,13 +168,38 @@ export function billingService(deps: {
       return { lines, totals: invoiceTotals(lines) };
     },
 
+    /** The billing settings (seller, payment terms, the free cancellation period). */
+    settings: (trx?: Transaction): Promise<BillingSettings> => parties.settings(trx),
+
+    /** An organisation's billing details (its name and organisation number included), or null. */
+    party: (organisationId: number): Promise<BillingParty | null> => parties.find(organisationId),
+
+    /** Every organisation with its billing details, by name. */
+    parties: () => parties.list(),
+
+    /** Saves the organisation number an orderer gave, unless the organisation already has one. */
+    setOrgNumber: (trx: Transaction, organisationId: number, orgNumber: string): Promise<void> =>
+      parties.setOrgNumber(trx, organisationId, orgNumber),
+
+    /** The invoices and credit notes of a training order, drafts included. */
+    invoicesForOrder: (orderId: number): Promise<Invoice[]> => invoices.forOrder(orderId),
+
+    /**
+     * Whether the order has an issued invoice; locks its invoices until `trx` ends, so an issue that runs at
+     * the same time waits (attendance may be corrected only while nothing is issued).
+     */
+    async lockOrderInvoices(trx: Transaction, orderId: number): Promise<{ issued: boolean }> {
+      const list = await invoices.lockForOrder(trx, orderId);
+      return { issued: list.some((i) => i.kind === 'invoice' && i.status === 'issued') };
+    },
+
     /**
      * Drafts the invoice of a delivered or late-cancelled order, in the caller's transaction. Returns the
      * draft's id, or null when the order already has an open draft or an issued invoice not credited in full.
      */
     async draftForOrder(
-      trx: Knex.Transaction,
-      order: TrainingOrder,
+      trx: Transaction,
+      order: InvoiceableOrder,
       reason: 'delivery' | 'late_cancellation',
       createdBy: number | null,
     ): Promise<number | null> {
@@ -175,11 +209,6 @@ export function billingService(deps: {
         if ((await invoices.uncreditedLineIds(inv.id, trx)).length) return null;
       }
       const date = order.startsAt ? swedishDate(order.startsAt) : swedishDate(new Date());
-      const participants = (
-        await trx('training_participants')
-          .where({ order_id: order.id })
-          .count<{ count: number }[]>('* as count')
-      )[0].count;
       const items =
         reason === 'late_cancellation'
           ? [
@@ -192,17 +221,18 @@ export function billingService(deps: {
                 }),
               },
             ]
-          : articlesFor({ ...order, participants: participants || order.expectedParticipants }).map((a) =>
-              a.code === order.length
-                ? {
-                    ...a,
-                    description: sv('billing:lines.training', {
-                      article: sv(`billing:articles.${a.code}`),
-                      title: order.offeringTitle,
-                      date: formatDate(date, 'sv'),
-                    }),
-                  }
-                : a,
+          : articlesFor({ ...order, participants: order.participants || order.expectedParticipants }).map(
+              (a) =>
+                a.code === order.length
+                  ? {
+                      ...a,
+                      description: sv('billing:lines.training', {
+                        article: sv(`billing:articles.${a.code}`),
+                        title: order.offeringTitle,
+                        date: formatDate(date, 'sv'),
+                      }),
+                    }
+                  : a,
             );
       const lines = await price(items, date, trx);
       return invoices.createDraft(trx, {
@@ -227,7 +257,7 @@ export function billingService(deps: {
      * included. Issuing an issued document again changes nothing.
      */
     async issue(invoiceId: number, actorId: number, now = new Date()): Promise<Invoice> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const draft = await invoices.find(invoiceId, trx, true);
         if (!draft) throw notFound('billing:errors.invoiceNotFound');
         if (draft.status === 'issued') return;
@@ -235,27 +265,23 @@ export function billingService(deps: {
         const seller = await parties.seller(trx);
         const master = await parties.find(draft.organisationId, trx);
         const missing = missingMasterData(seller, master);
-        if (missing.length)
+        if (missing.length || !seller || !master)
           throw new HttpError(409, 'billing:errors.masterData', {
             missing: missing.map((k) => sv(k)).join(', '),
           });
-        const order = draft.trainingOrderId
-          ? await trx('training_orders')
-              .where({ id: draft.trainingOrderId })
-              .first('contact_name', 'contact_email', 'contact_phone')
-          : null;
+        const contact = draft.trainingOrderId ? await deps.orderContact(draft.trainingOrderId, trx) : null;
         const buyer: BillingParty = {
-          ...master!,
-          peppolId: master!.peppolId ?? master!.orgNumber,
-          peppolScheme: master!.peppolId ? master!.peppolScheme : '0007',
-          contactName: order?.contact_name ?? master!.contactName,
-          contactPhone: order?.contact_phone ?? master!.contactPhone,
-          invoiceEmail: order?.contact_email ?? master!.invoiceEmail,
+          ...master,
+          peppolId: master.peppolId ?? master.orgNumber,
+          peppolScheme: master.peppolId ? master.peppolScheme : '0007',
+          contactName: contact?.name ?? master.contactName,
+          contactPhone: contact?.phone ?? master.contactPhone,
+          invoiceEmail: contact?.email ?? master.invoiceEmail,
         };
         const sellerSnapshot: SellerParty = {
-          ...seller!,
-          peppolId: seller!.peppolId ?? seller!.orgNumber,
-          peppolScheme: seller!.peppolId ? seller!.peppolScheme : '0007',
+          ...seller,
+          peppolId: seller.peppolId ?? seller.orgNumber,
+          peppolScheme: seller.peppolId ? seller.peppolScheme : '0007',
         };
         const totals = invoiceTotals(draft.lines);
         const issueDate = swedishDate(now);
@@ -293,7 +319,9 @@ export function billingService(deps: {
           issuedBy: actorId,
         });
       });
-      return (await invoices.find(invoiceId))!;
+      const issued = await invoices.find(invoiceId);
+      if (!issued) throw notFound('billing:errors.invoiceNotFound');
+      return issued;
     },
 
     /** Drafts a credit note for some lines of an issued invoice (all lines not credited yet when none are named). */
@@ -303,7 +331,7 @@ export function billingService(deps: {
       reason: string,
       actorId: number,
     ): Promise<number> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const invoice = await invoices.find(invoiceId, trx, true);
         if (!invoice || invoice.kind !== 'invoice') throw notFound('billing:errors.invoiceNotFound');
         if (invoice.status !== 'issued') throw conflict('billing:errors.creditOnlyIssued');

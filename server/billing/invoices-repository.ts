@@ -14,6 +14,10 @@ import type {
 
 type Db = Knex | Knex.Transaction;
 
+/** A row of `invoices` joined with its organisation's name and the credited invoice's number and date. */
+type InvoiceRow = Record<string, unknown> & { id: number };
+type LineRow = Record<string, unknown> & { invoice_id: number };
+
 const toLine = (r: Record<string, unknown>): InvoiceLine => ({
   id: r.id as number,
   position: r.position as number,
@@ -88,30 +92,29 @@ export function invoicesRepository(db: Knex) {
     trx('invoices as i')
       .join('organisations as o', 'o.id', 'i.organisation_id')
       .leftJoin('invoices as c', 'c.id', 'i.credited_invoice_id')
-      .select(
+      .select<InvoiceRow[]>(
         'i.*',
         'o.name as organisation_name',
         'c.number as credited_number',
         'c.issue_date as credited_issue_date',
       );
 
-  async function withLines(rows: Record<string, unknown>[], trx: Db): Promise<Invoice[]> {
+  async function withLines(rows: InvoiceRow[], trx: Db): Promise<Invoice[]> {
     if (!rows.length) return [];
     const lines = await trx('invoice_lines')
       .whereIn(
         'invoice_id',
-        rows.map((r) => r.id as number),
+        rows.map((r) => r.id),
       )
-      .orderBy(['invoice_id', 'position']);
-    return rows.map((r) =>
-      toInvoice(r, lines.filter((l: Record<string, unknown>) => l.invoice_id === r.id).map(toLine)),
-    );
+      .orderBy(['invoice_id', 'position'])
+      .select<LineRow[]>('*');
+    return rows.map((r) => toInvoice(r, lines.filter((l) => l.invoice_id === r.id).map(toLine)));
   }
 
   return {
     /** Creates a draft with its lines; returns its id, or null when the order already has an open draft. */
     async createDraft(trx: Knex.Transaction, d: DraftInput): Promise<number | null> {
-      const inserted = await trx.raw(
+      const inserted = await trx.raw<{ rows: { id: number }[] }>(
         `insert into invoices (kind, organisation_id, training_order_id, credited_invoice_id, reason, buyer_reference, cost_centre, order_label, delivery_date, note, created_by)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
         [
@@ -129,7 +132,7 @@ export function invoicesRepository(db: Knex) {
         ],
       );
       if (!inserted.rows.length) return null;
-      const id = inserted.rows[0].id as number;
+      const id = inserted.rows[0].id;
       await trx('invoice_lines').insert(
         d.lines.map((l, i) => ({
           invoice_id: id,
@@ -151,7 +154,7 @@ export function invoicesRepository(db: Knex) {
 
     async find(id: number, trx: Db = db, lock = false): Promise<Invoice | null> {
       if (lock) await trx('invoices').where({ id }).forUpdate().first('id');
-      const row = await base(trx).where('i.id', id).first();
+      const row = await base(trx).where('i.id', id).first<InvoiceRow | undefined>();
       return row ? (await withLines([row], trx))[0] : null;
     },
 
@@ -162,10 +165,10 @@ export function invoicesRepository(db: Knex) {
           { column: 'i.id', order: 'desc' },
         ])
         .limit(1000);
-      if (filter.organisationIds) q.whereIn('i.organisation_id', filter.organisationIds);
-      if (filter.status) q.where('i.status', filter.status);
-      if (filter.issuedFrom) q.where('i.issue_date', '>=', filter.issuedFrom);
-      if (filter.issuedTo) q.where('i.issue_date', '<=', filter.issuedTo);
+      if (filter.organisationIds) void q.whereIn('i.organisation_id', filter.organisationIds);
+      if (filter.status) void q.where('i.status', filter.status);
+      if (filter.issuedFrom) void q.where('i.issue_date', '>=', filter.issuedFrom);
+      if (filter.issuedTo) void q.where('i.issue_date', '<=', filter.issuedTo);
       return withLines(await q, trx);
     },
 
@@ -185,8 +188,8 @@ export function invoicesRepository(db: Knex) {
         .where('l.invoice_id', invoiceId)
         .whereNull('c.id')
         .orderBy('l.position')
-        .select('l.id');
-      return rows.map((r: { id: number }) => r.id);
+        .select<{ id: number }[]>('l.id');
+      return rows.map((r) => r.id);
     },
 
     /**
@@ -197,8 +200,8 @@ export function invoicesRepository(db: Knex) {
       const [row] = await trx('invoice_number_series')
         .where({ id: 'main' })
         .increment('next_number', 1)
-        .returning('next_number');
-      return (row.next_number as number) - 1;
+        .returning<{ next_number: number }[]>('next_number');
+      return row.next_number - 1;
     },
 
     async markIssued(
@@ -231,6 +234,14 @@ export function invoicesRepository(db: Knex) {
           issued_by: f.issuedBy,
           issued_at: trx.fn.now(),
         });
+    },
+
+    /** The kind and status of an order's invoices, locked until `trx` ends. */
+    async lockForOrder(trx: Knex.Transaction, orderId: number): Promise<Pick<Invoice, 'kind' | 'status'>[]> {
+      return trx('invoices')
+        .where({ training_order_id: orderId })
+        .forUpdate()
+        .select<Pick<Invoice, 'kind' | 'status'>[]>('kind', 'status');
     },
 
     async deleteDraft(id: number): Promise<boolean> {

@@ -66,5 +66,6 @@ export function parseKronor(input: unknown): number | null {
   const compact = input.replace(/kr$/i, '').replace(/[\s\u00a0]/g, '');
   const match = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(compact);
   if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+  const [, kronor, ore = '0'] = match;
+  return Number(kronor) * 100 + Number(ore.padEnd(2, '0'));
 }

@@ -18,6 +18,17 @@ export interface BillingDetailsInput {
   contactPhone: string | null;
 }
 
+type PartyRow = Record<string, unknown> & { id: number; name: string; kind: string };
+
+interface SettingsRow {
+  seller_organisation_id: number | null;
+  seller_unit_name: string;
+  bankgiro: string | null;
+  f_skatt: boolean;
+  payment_terms_days: number;
+  free_cancellation_days: number;
+}
+
 const toParty = (r: Record<string, unknown>): BillingParty => ({
   organisationId: r.id as number,
   name: r.name as string,
@@ -39,18 +50,16 @@ export function partiesRepository(db: Knex) {
   const parties = (trx: Db = db) =>
     trx('organisations as o')
       .leftJoin('organisation_billing_details as b', 'b.organisation_id', 'o.id')
-      .select('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
+      .select<PartyRow[]>('o.id', 'o.name', 'o.kind', 'o.org_number', 'b.*');
 
   return {
     async list(): Promise<(BillingParty & { kind: string })[]> {
-      return (await parties().orderBy('o.name')).map((r: Record<string, unknown>) => ({
-        ...toParty(r),
-        kind: r.kind as string,
-      }));
+      const rows = await parties().orderBy('o.name');
+      return rows.map((r) => ({ ...toParty(r), kind: r.kind }));
     },
 
     async find(organisationId: number, trx: Db = db): Promise<BillingParty | null> {
-      const row = await parties(trx).where('o.id', organisationId).first();
+      const row = await parties(trx).where('o.id', organisationId).first<PartyRow | undefined>();
       return row ? toParty(row) : null;
     },
 
@@ -94,7 +103,7 @@ export function partiesRepository(db: Knex) {
     },
 
     async settings(trx: Db = db): Promise<BillingSettings> {
-      const r = await trx('billing_settings').where({ id: 1 }).first();
+      const r = await trx('billing_settings').where({ id: 1 }).first<SettingsRow>();
       return {
         sellerOrganisationId: r.seller_organisation_id,
         sellerUnitName: r.seller_unit_name,

@@ -4,28 +4,43 @@ import type { ArticleCode, PriceArticle, PriceEntry, VatTreatment } from './type
 
 type Db = Knex | Knex.Transaction;
 
-const toEntry = (r: Record<string, unknown>): PriceEntry => ({
-  id: r.id as number,
-  articleCode: r.article_code as ArticleCode,
-  validFrom: r.valid_from as string,
-  validUntil: (r.valid_until as string | null) ?? null,
-  unitPriceOre: r.unit_price_ore as number,
-  vat: {
-    category: r.vat_category as VatTreatment['category'],
-    percent: r.vat_percent as number,
-    exemptionReason: (r.vat_exemption_reason as string | null) ?? null,
-  },
+interface EntryRow {
+  id: number;
+  article_code: ArticleCode;
+  valid_from: string;
+  valid_until: string | null;
+  unit_price_ore: number;
+  vat_category: VatTreatment['category'];
+  vat_percent: number;
+  vat_exemption_reason: string | null;
+}
+
+const toEntry = (r: EntryRow): PriceEntry => ({
+  id: r.id,
+  articleCode: r.article_code,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+  unitPriceOre: r.unit_price_ore,
+  vat: { category: r.vat_category, percent: r.vat_percent, exemptionReason: r.vat_exemption_reason },
 });
 
 export function priceListRepository(db: Knex) {
   return {
     async articles(): Promise<PriceArticle[]> {
-      const rows = await db('price_articles').orderBy('sort');
-      return rows.map((r: Record<string, string>) => ({
-        code: r.code as ArticleCode,
+      const rows = await db('price_articles').orderBy('sort').select<
+        {
+          code: ArticleCode;
+          name_sv: string;
+          name_en: string;
+          kind: PriceArticle['kind'];
+          unit: PriceArticle['unit'];
+        }[]
+      >('code', 'name_sv', 'name_en', 'kind', 'unit');
+      return rows.map((r) => ({
+        code: r.code,
         name: { sv: r.name_sv, en: r.name_en },
-        kind: r.kind as PriceArticle['kind'],
-        unit: r.unit as PriceArticle['unit'],
+        kind: r.kind,
+        unit: r.unit,
       }));
     },
 
@@ -34,7 +49,7 @@ export function priceListRepository(db: Knex) {
         await db('price_list_entries as e')
           .join('price_articles as a', 'a.code', 'e.article_code')
           .orderBy([{ column: 'a.sort' }, { column: 'e.valid_from', order: 'desc' }])
-          .select('e.*')
+          .select<EntryRow[]>('e.*')
       ).map(toEntry);
     },
 
@@ -44,7 +59,7 @@ export function priceListRepository(db: Knex) {
         .where({ article_code: code })
         .where('valid_from', '<=', date)
         .where((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', date))
-        .first();
+        .first<EntryRow | undefined>();
       return row ? toEntry(row) : null;
     },
 

@@ -138,3 +138,30 @@ export interface InvoiceTotals {
   payableOre: number;
   breakdown: VatBreakdownRow[];
 }
+
+/**
+ * What billing needs of a booked training to draft its invoice. Bookings hands it over (a TrainingOrder
+ * plus the number on its list); billing never reads the bookings tables itself.
+ */
+export interface InvoiceableOrder {
+  id: number;
+  organisationId: number;
+  offeringTitle: string;
+  startsAt: Date | null;
+  length: 'half_day' | 'full_day';
+  place: 'hmc' | 'workplace' | 'digital';
+  withVenue: boolean;
+  withCoffee: boolean;
+  buyerReference: string;
+  costCentre: string | null;
+  expectedParticipants: number;
+  /** How many are on the list when the invoice is drafted (coffee is per participant); 0 bills the expected number. */
+  participants: number;
+}
+
+/** The orderer's contact on an order: the buyer contact of its invoice, read by billing when it issues. */
+export interface OrderContact {
+  name: string;
+  email: string;
+  phone: string | null;
+}

@@ -19,7 +19,7 @@ export interface RuleViolation {
 const select = xpath.useNamespaces({ cbc: NS.cbc, cac: NS.cac, inv: NS.invoice, cn: NS.creditNote });
 
 // The UBL 2.1 schema sequences (only the elements Peppol BIS uses), to check the order we emit.
-const ORDER: Record<string, string[]> = {
+const ORDER: Partial<Record<string, string[]>> = {
   Invoice: [
     'UBLExtensions',
     'UBLVersionID',
@@ -377,7 +377,8 @@ function cents(value: string | null): number | null {
   if (value === null) return null;
   const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
   if (!m) return null;
-  return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number((m[3] ?? '0').padEnd(2, '0')));
+  const [, sign, whole, fraction = '0'] = m;
+  return (sign ? -1 : 1) * (Number(whole) * 100 + Number(fraction.padEnd(2, '0')));
 }
 
 /** Every rule the document breaks (empty when it passes). */
@@ -399,14 +400,15 @@ export function checkUbl(xml: string): RuleViolation[] {
       },
     ];
   }
-  const root = doc.documentElement;
+  // A document xmldom could not make sense of has no root element, whatever the DOM types say.
+  const root = doc.documentElement as Element | null;
   const credit = root?.localName === 'CreditNote' && root.namespaceURI === NS.creditNote;
   if (!root || !(credit || (root.localName === 'Invoice' && root.namespaceURI === NS.invoice))) {
     return [{ id: 'UBL-ROOT', message: 'The root must be a UBL 2.1 Invoice or CreditNote' }];
   }
   const nodes = (expr: string, ctx: Node = root) => select(expr, ctx) as Node[];
   const str = (expr: string, ctx: Node = root): string | null => {
-    const found = nodes(expr, ctx)[0];
+    const found = nodes(expr, ctx).at(0);
     return found ? (found.textContent ?? '').trim() : null;
   };
   const amount = (expr: string, ctx: Node = root) => cents(str(expr, ctx));
@@ -435,8 +437,9 @@ export function checkUbl(xml: string): RuleViolation[] {
   // Document level.
   if (!(str('cbc:CustomizationID') ?? '').startsWith(CUSTOMIZATION_ID))
     fail('PEPPOL-EN16931-R004', 'Specification identifier must be the Peppol BIS Billing 3.0 one (BR-01)');
-  if (!str('cbc:ProfileID')) fail('PEPPOL-EN16931-R001', 'Business process must be provided');
-  else if (!/^urn:fdc:peppol\.eu:2017:poacc:billing:\d{2}:1\.0$/.test(str('cbc:ProfileID')!))
+  const profile = str('cbc:ProfileID');
+  if (!profile) fail('PEPPOL-EN16931-R001', 'Business process must be provided');
+  else if (!/^urn:fdc:peppol\.eu:2017:poacc:billing:\d{2}:1\.0$/.test(profile))
     fail('PEPPOL-EN16931-R007', 'Business process must be urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0');
   if (!str('cbc:ID')) fail('BR-02', 'An invoice shall have an invoice number');
   if (!isCalendarDate(str('cbc:IssueDate')))
@@ -475,8 +478,8 @@ export function checkUbl(xml: string): RuleViolation[] {
     fail('BR-55', 'Each preceding invoice reference shall contain the preceding invoice number');
 
   // Parties.
-  const seller = nodes('cac:AccountingSupplierParty/cac:Party')[0];
-  const buyer = nodes('cac:AccountingCustomerParty/cac:Party')[0];
+  const seller = nodes('cac:AccountingSupplierParty/cac:Party').at(0);
+  const buyer = nodes('cac:AccountingCustomerParty/cac:Party').at(0);
   for (const [party, who, endpointRule, nameRule, addressRule, countryRule] of [
     [seller, 'Seller', 'PEPPOL-EN16931-R020', 'BR-06', 'BR-08', 'BR-09'],
     [buyer, 'Buyer', 'PEPPOL-EN16931-R010', 'BR-07', 'BR-10', 'BR-11'],
@@ -485,8 +488,8 @@ export function checkUbl(xml: string): RuleViolation[] {
       fail(nameRule, `${who} party is missing`);
       continue;
     }
-    const endpoint = nodes('cbc:EndpointID', party)[0] as Element | undefined;
-    if (!endpoint || !(endpoint.textContent ?? '').trim())
+    const endpoint = nodes('cbc:EndpointID', party).at(0) as Element | undefined;
+    if (!endpoint || !endpoint.textContent.trim())
       fail(endpointRule, `${who} electronic address must be provided`);
     else if (!endpoint.getAttribute('schemeID'))
       fail(who === 'Seller' ? 'BR-62' : 'BR-63', `${who} electronic address shall have a scheme identifier`);
@@ -606,7 +609,7 @@ export function checkUbl(xml: string): RuleViolation[] {
   for (const line of lines) {
     const id = str('cbc:ID', line);
     if (!id) fail('BR-21', 'Each invoice line shall have an invoice line identifier');
-    const qtyEl = nodes(`cbc:${quantityName}`, line)[0] as Element | undefined;
+    const qtyEl = nodes(`cbc:${quantityName}`, line).at(0) as Element | undefined;
     if (!qtyEl) fail('BR-22', `Line ${id}: invoiced quantity is missing`);
     else if (!qtyEl.getAttribute('unitCode')) fail('BR-23', `Line ${id}: unit of measure code is missing`);
     const net = amount('cbc:LineExtensionAmount', line);

@@ -1,19 +1,16 @@
 /** Pages and forms of commissioned trainings, for orderers (beställare) and for HMC. Thin: parse, authorise, call a service. */
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import type { BillingService } from '../billing/billing-service';
 import { formatOrgNumber } from '../billing/identifiers';
-import type { InvoicesRepository } from '../billing/invoices-repository';
 import { formatKronor, invoiceTotals } from '../billing/money';
-import type { PartiesRepository } from '../billing/parties-repository';
+import type { BillingParty } from '../billing/types';
 import type { CurrentUser } from '../auth/types';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
-import type { CoursesRepository } from '../courses/courses-repository';
 import { HttpError, forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import type { Language } from '../i18n/i18n';
-import type { Knex } from 'knex';
 import { bookerOrganisations, isAdmin, isHmc } from './bookings-policy';
 import type { BookingsService } from './bookings-service';
 import {
@@ -30,6 +27,7 @@ import { cancellationTerms } from './cancellation';
 import { swedishDate, swedishInstant, swedishTime } from './dates';
 import type { OfferingsRepository } from './offerings-repository';
 import type { OrdersRepository } from './orders-repository';
+import type { PeopleRepository } from './people-repository';
 import {
   OFFERING_AREAS,
   ORDER_STATUSES,
@@ -51,18 +49,34 @@ export function viewHelpers(lng: Language) {
   };
 }
 
-export function bookingsController(deps: {
-  db: Knex;
+/** A course an offering can count as: its latest version's title (from the courses feature). */
+export interface CourseChoice {
+  courseId: number;
+  content: { title: { standard: string; easy: string } };
+}
+
+/**
+ * What the bookings pages use: bookings' service and repositories, billing's service (prices, terms, an
+ * order's invoices), and two read-only lists of other features, named by what is read of them.
+ */
+export interface BookingsControllerDeps {
   bookings: BookingsService;
   billing: BillingService;
   offerings: OfferingsRepository;
   orders: OrdersRepository;
-  invoices: InvoicesRepository;
-  parties: PartiesRepository;
-  jobRoles: JobRolesRepository;
-  courses: CoursesRepository;
-}) {
-  const { db, bookings, billing, offerings, orders, invoices, parties, jobRoles, courses } = deps;
+  bookingPeople: PeopleRepository;
+  jobRoles: { list(): Promise<{ id: string; name: { sv: string; en: string } }[]> };
+  courses: {
+    latestBySlug(slug: string): Promise<CourseChoice | null>;
+    listLatest(): Promise<CourseChoice[]>;
+  };
+}
+
+/** The submitted form (Express types a body as `any`). */
+const formBody = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
+
+export function bookingsController(deps: BookingsControllerDeps) {
+  const { bookings, billing, offerings, orders, bookingPeople: people, jobRoles, courses } = deps;
 
   const render = (req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200) => {
     res.status(status).render(view, { ...viewHelpers(req.lng), errors: {}, ...data });
@@ -71,7 +85,7 @@ export function bookingsController(deps: {
   async function publishedOffering(req: Request): Promise<Offering> {
     const id = idParam(req.params.id);
     const offering = id === null ? null : await offerings.find(id);
-    if (!offering || (!offering.published && !isHmc(req.user!)))
+    if (!offering || (!offering.published && !isHmc(signedInUser(req))))
       throw notFound('bookings:errors.offeringNotFound');
     return offering;
   }
@@ -80,7 +94,7 @@ export function bookingsController(deps: {
   async function priceTerms(offering: Offering) {
     const [sheet, settings] = await Promise.all([
       billing.priceSheet(offering, swedishDate(new Date())),
-      parties.settings(),
+      billing.settings(),
     ]);
     return {
       sheet,
@@ -90,8 +104,8 @@ export function bookingsController(deps: {
   }
 
   async function organisationsOf(user: CurrentUser) {
-    const ids = bookerOrganisations(user);
-    return ids.length ? Promise.all(ids.map(async (id) => (await parties.find(id))!)) : [];
+    const found = await Promise.all(bookerOrganisations(user).map((id) => billing.party(id)));
+    return found.filter((p): p is BillingParty => p !== null);
   }
 
   async function renderOrderForm(
@@ -102,13 +116,13 @@ export function bookingsController(deps: {
     errors: FieldErrors,
     status = 200,
   ) {
-    const [orgs, terms] = await Promise.all([organisationsOf(req.user!), priceTerms(offering)]);
+    const [orgs, terms] = await Promise.all([organisationsOf(signedInUser(req)), priceTerms(offering)]);
     render(
       req,
       res,
       'bookings/order-form',
       {
-        title: req.t('bookings:order.title', { title: offering.title[req.user!.contentVariant] }),
+        title: req.t('bookings:order.title', { title: offering.title[signedInUser(req).contentVariant] }),
         offering,
         organisations: orgs,
         values,
@@ -130,15 +144,16 @@ export function bookingsController(deps: {
     status = 200,
   ) {
     const now = new Date();
-    const settings = await parties.settings();
+    const user = signedInUser(req);
+    const settings = await billing.settings();
     const participants = await orders.participants(order.id);
     // Invoices are for the ordering organisation and administrators; educators handle the training only.
-    const seesInvoices = isAdmin(req.user!) || bookerOrganisations(req.user!).includes(order.organisationId);
-    const allInvoices = await invoices.forOrder(order.id);
+    const seesInvoices = isAdmin(user) || bookerOrganisations(user).includes(order.organisationId);
+    const allInvoices = await billing.invoicesForOrder(order.id);
     const orderInvoices = seesInvoices
-      ? allInvoices.filter((i) => i.status === 'issued' || isAdmin(req.user!))
+      ? allInvoices.filter((i) => i.status === 'issued' || isAdmin(user))
       : [];
-    const handlesAttendance = isAdmin(req.user!) || order.educatorId === req.user!.id;
+    const handlesAttendance = isAdmin(user) || order.educatorId === user.id;
     const terms = cancellationTerms({
       status: order.status,
       startsAt: order.startsAt,
@@ -146,28 +161,14 @@ export function bookingsController(deps: {
       freeDays: settings.freeCancellationDays,
       byHmc: view === 'bookings/hmc-order',
     });
-    const fee = await deps.billing
+    const fee = await billing
       .price([{ code: 'late_cancellation', quantity: 1 }], swedishDate(order.startsAt ?? now))
       .catch(() => null);
     const organisationPeople =
       view === 'bookings/order' && ['requested', 'proposed', 'confirmed'].includes(order.status)
-        ? await db('users as u')
-            .join('units as un', 'un.id', 'u.unit_id')
-            .where('un.organisation_id', order.organisationId)
-            .whereNull('u.disabled_at')
-            .orderBy('u.name')
-            .limit(500)
-            .select('u.id', 'u.name', 'u.email', 'un.name as unit_name')
+        ? await people.ofOrganisation(order.organisationId)
         : [];
-    const educators =
-      view === 'bookings/hmc-order'
-        ? await db('users as u')
-            .join('permissions as p', 'p.user_id', 'u.id')
-            .where('p.kind', 'educator')
-            .whereNull('u.disabled_at')
-            .distinct('u.id', 'u.name')
-            .orderBy('u.name')
-        : [];
+    const educators = view === 'bookings/hmc-order' ? await people.educators() : [];
     render(
       req,
       res,
@@ -180,8 +181,7 @@ export function bookingsController(deps: {
         terms,
         fee: fee ? fee[0].unitPriceOre : null,
         organisationPeople: organisationPeople.filter(
-          (p: { email: string }) =>
-            !participants.some((x) => x.email.toLowerCase() === p.email.toLowerCase()),
+          (p) => !participants.some((x) => x.email.toLowerCase() === p.email.toLowerCase()),
         ),
         educators,
         open: ['requested', 'proposed', 'confirmed'].includes(order.status),
@@ -203,7 +203,7 @@ export function bookingsController(deps: {
   }
 
   async function loadOrder(req: Request): Promise<TrainingOrder> {
-    return bookings.visibleOrder(req.user!, idParam(req.params.id));
+    return bookings.visibleOrder(signedInUser(req), idParam(req.params.id));
   }
 
   return {
@@ -214,7 +214,7 @@ export function bookingsController(deps: {
         title: req.t('bookings:offerings.title'),
         offerings: list,
         roles,
-        canOrder: bookerOrganisations(req.user!).length > 0,
+        canOrder: bookerOrganisations(signedInUser(req)).length > 0,
       });
     },
 
@@ -226,19 +226,19 @@ export function bookingsController(deps: {
         priceTerms(offering),
       ]);
       render(req, res, 'bookings/offering', {
-        title: offering.title[req.user!.contentVariant],
+        title: offering.title[signedInUser(req).contentVariant],
         offering,
         roles,
         course,
         terms,
-        canOrder: bookerOrganisations(req.user!).length > 0,
+        canOrder: bookerOrganisations(signedInUser(req)).length > 0,
       });
     },
 
     // ---- Ordering ----
     async orderForm(req: Request, res: Response) {
       const offering = await publishedOffering(req);
-      const orgs = await organisationsOf(req.user!);
+      const orgs = await organisationsOf(signedInUser(req));
       if (!orgs.length) throw forbidden('bookings:errors.notBooker');
       await renderOrderForm(
         req,
@@ -248,8 +248,8 @@ export function bookingsController(deps: {
           organisationId: String(orgs[0].organisationId),
           requestToken: crypto.randomUUID(),
           place: offering.places[0],
-          contactName: req.user!.name,
-          contactEmail: req.user!.email,
+          contactName: signedInUser(req).name,
+          contactEmail: signedInUser(req).email,
         },
         {},
       );
@@ -258,8 +258,8 @@ export function bookingsController(deps: {
     /** First send shows the price estimate line by line; the second (confirm) sends the order. */
     async submitOrder(req: Request, res: Response) {
       const offering = await publishedOffering(req);
-      const user = req.user!;
-      const body = req.body ?? {};
+      const user = signedInUser(req);
+      const body = formBody(req);
       if (body.step === 'edit') return renderOrderForm(req, res, offering, body, {});
       const form = parseForm(orderSchema, body);
       if (!form.ok)
@@ -279,7 +279,7 @@ export function bookingsController(deps: {
         res.redirect(303, paths.bookingOrder(existing.id));
         return;
       }
-      const organisation = await parties.find(form.data.organisationId);
+      const organisation = await billing.party(form.data.organisationId);
       const checked = checkOrder(form.data, offering, swedishDate(new Date()), !organisation?.orgNumber);
       if (Object.keys(checked.errors).length)
         return renderOrderForm(req, res, offering, body, checked.errors, 400);
@@ -338,7 +338,7 @@ export function bookingsController(deps: {
 
     // ---- The orderer's orders ----
     async myOrders(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const orgIds = bookerOrganisations(user);
       if (!orgIds.length) {
         if (isHmc(user)) {
@@ -355,7 +355,7 @@ export function bookingsController(deps: {
 
     async order(req: Request, res: Response) {
       const order = await loadOrder(req);
-      if (!bookerOrganisations(req.user!).includes(order.organisationId)) {
+      if (!bookerOrganisations(signedInUser(req)).includes(order.organisationId)) {
         res.redirect(paths.hmcOrder(order.id));
         return;
       }
@@ -364,7 +364,7 @@ export function bookingsController(deps: {
 
     async accept(req: Request, res: Response) {
       const order = await loadOrder(req);
-      await bookings.acceptProposal(req.user!, order.id);
+      await bookings.acceptProposal(signedInUser(req), order.id);
       res.redirect(303, `${paths.bookingOrder(order.id)}?klart=accepterad`);
     },
 
@@ -373,8 +373,8 @@ export function bookingsController(deps: {
       const form = parseForm(cancelSchema, req.body);
       if (!form.ok) return orderPage(req, res, order, 'bookings/order', { errors: form.errors }, 400);
       const byHmc = req.path.startsWith('/hmc/');
-      if (byHmc && !isHmc(req.user!)) throw forbidden();
-      const settings = await parties.settings();
+      if (byHmc && !isHmc(signedInUser(req))) throw forbidden();
+      const settings = await billing.settings();
       const terms = cancellationTerms({
         status: order.status,
         startsAt: order.startsAt,
@@ -402,7 +402,7 @@ export function bookingsController(deps: {
         });
       if (!confirmed) return;
       await bookings.cancel(
-        req.user!,
+        signedInUser(req),
         order.id,
         byHmc ? 'hmc' : 'customer',
         form.data.reason ?? form.data.cancelReason,
@@ -419,11 +419,11 @@ export function bookingsController(deps: {
           res,
           order,
           'bookings/order',
-          { errors: form.errors, values: req.body ?? {} },
+          { errors: form.errors, values: formBody(req) },
           400,
         );
       try {
-        await bookings.addParticipants(req.user!, order.id, {
+        await bookings.addParticipants(signedInUser(req), order.id, {
           userIds: form.data.userIds,
           guests:
             form.data.guestName && form.data.guestEmail
@@ -437,7 +437,7 @@ export function bookingsController(deps: {
             res,
             order,
             'bookings/order',
-            { errors: { userIds: error.messageKey }, errorParams: error.params, values: req.body ?? {} },
+            { errors: { userIds: error.messageKey }, errorParams: error.params, values: formBody(req) },
             409,
           );
         }
@@ -459,7 +459,7 @@ export function bookingsController(deps: {
         backHref: `${paths.bookingOrder(order.id)}#deltagare`,
       });
       if (!confirmed) return;
-      await bookings.removeParticipant(req.user!, order.id, participantId);
+      await bookings.removeParticipant(signedInUser(req), order.id, participantId);
       res.redirect(303, `${paths.bookingOrder(order.id)}#deltagare`);
     },
 
@@ -486,21 +486,18 @@ export function bookingsController(deps: {
       const order = await loadOrder(req);
       const form = parseForm(handleSchema, req.body);
       const fail = (errors: FieldErrors, status = 400) =>
-        orderPage(req, res, order, 'bookings/hmc-order', { errors, values: req.body ?? {} }, status);
+        orderPage(req, res, order, 'bookings/hmc-order', { errors, values: formBody(req) }, status);
       if (!form.ok) return fail(form.errors);
       const data = form.data;
       if (data.action === 'decline') {
-        await bookings.decline(req.user!, order.id, data.reason);
+        await bookings.decline(signedInUser(req), order.id, data.reason);
         res.redirect(303, `${paths.hmcOrder(order.id)}?klart=avbojd`);
         return;
       }
       const errors: FieldErrors = {};
       if (data.date <= swedishDate(new Date())) errors.date = 'bookings:errors.datePast';
       if (data.endTime <= data.startTime) errors.endTime = 'bookings:errors.endBeforeStart';
-      const educator = await db('permissions')
-        .where({ user_id: data.educatorId, kind: 'educator' })
-        .first('user_id');
-      if (!educator) errors.educatorId = 'bookings:errors.educatorRequired';
+      if (!(await people.isEducator(data.educatorId))) errors.educatorId = 'bookings:errors.educatorRequired';
       if (Object.keys(errors).length) return fail(errors);
       const schedule = {
         startsAt: swedishInstant(data.date, data.startTime),
@@ -508,8 +505,8 @@ export function bookingsController(deps: {
         educatorId: data.educatorId,
         note: data.note,
       };
-      if (data.action === 'confirm') await bookings.confirm(req.user!, order.id, schedule);
-      else await bookings.propose(req.user!, order.id, schedule);
+      if (data.action === 'confirm') await bookings.confirm(signedInUser(req), order.id, schedule);
+      else await bookings.propose(signedInUser(req), order.id, schedule);
       res.redirect(
         303,
         `${paths.hmcOrder(order.id)}?klart=${data.action === 'confirm' ? 'bekraftad' : 'foreslagen'}`,
@@ -521,28 +518,18 @@ export function bookingsController(deps: {
       const form = parseForm(attendanceSchema, req.body);
       if (!form.ok) return orderPage(req, res, order, 'bookings/hmc-order', { errors: form.errors }, 400);
       if (form.data.correction) {
-        await bookings.correctAttendance(req.user!, order.id, form.data.attended);
+        await bookings.correctAttendance(signedInUser(req), order.id, form.data.attended);
         res.redirect(303, `${paths.hmcOrder(order.id)}?klart=narvarorattad`);
         return;
       }
-      await bookings.registerAttendance(req.user!, order.id, form.data.attended);
+      await bookings.registerAttendance(signedInUser(req), order.id, form.data.attended);
       res.redirect(303, `${paths.hmcOrder(order.id)}?klart=genomford`);
     },
 
     /** An administrator drafts an order's invoice again (after a full credit note). */
     async draftAgain(req: Request, res: Response) {
       const order = await loadOrder(req);
-      const reason =
-        order.status === 'delivered'
-          ? 'delivery'
-          : order.status === 'cancelled' && order.cancellationCharged
-            ? 'late_cancellation'
-            : null;
-      if (!reason) throw new HttpError(409, 'bookings:errors.nothingToInvoice');
-      const id = await db.transaction(async (trx) =>
-        billing.draftForOrder(trx, (await orders.find(order.id, trx, true))!, reason, req.user!.id),
-      );
-      if (id === null) throw new HttpError(409, 'bookings:errors.invoiceOpen');
+      const id = await bookings.draftInvoiceAgain(signedInUser(req), order.id);
       res.redirect(303, paths.adminInvoice(id));
     },
 
@@ -581,12 +568,14 @@ export function bookingsController(deps: {
       if (req.params.id && (id === null || !(await offerings.find(id))))
         throw notFound('bookings:errors.offeringNotFound');
       const form = parseForm(offeringSchema, req.body);
-      if (!form.ok) return renderOfferingForm(req, res, id, req.body ?? {}, form.errors, 400);
+      const body = formBody(req);
+      if (!form.ok) return renderOfferingForm(req, res, id, body, form.errors, 400);
       const roles = await jobRoles.list();
       if (form.data.jobRoles.some((r) => !roles.some((x) => x.id === r)))
-        return renderOfferingForm(req, res, id, req.body, { jobRoles: 'bookings:errors.roleUnknown' }, 400);
-      if (form.data.courseId !== null && !(await db('courses').where({ id: form.data.courseId }).first('id')))
-        return renderOfferingForm(req, res, id, req.body, { courseId: 'bookings:errors.courseUnknown' }, 400);
+        return renderOfferingForm(req, res, id, body, { jobRoles: 'bookings:errors.roleUnknown' }, 400);
+      const courseId = form.data.courseId;
+      if (courseId !== null && !(await courses.listLatest()).some((c) => c.courseId === courseId))
+        return renderOfferingForm(req, res, id, body, { courseId: 'bookings:errors.courseUnknown' }, 400);
       const input = {
         title: { standard: form.data.titleStandard, easy: form.data.titleEasy },
         description: { standard: form.data.descriptionStandard, easy: form.data.descriptionEasy },

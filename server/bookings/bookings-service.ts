@@ -4,11 +4,13 @@
  * work already done.
  */
 import type { i18n, TFunction } from 'i18next';
-import type { Knex } from 'knex';
+import type { AuditService } from '../audit/audit-service';
+import type { AuthService } from '../auth/auth-service';
 import type { CurrentUser } from '../auth/types';
 import type { BillingService } from '../billing/billing-service';
-import type { PartiesRepository } from '../billing/parties-repository';
-import { addMonths } from '../courses/course-status';
+import type { OrderContact } from '../billing/types';
+import { recordClassroomAttendance } from '../courses/courses-service';
+import type { InTransaction, Transaction } from '../db/transaction';
 import { conflict, forbidden, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { formatDate } from '../i18n/i18n';
@@ -16,12 +18,13 @@ import type { MailService } from '../mail/mail-service';
 import { newVerificationCode } from '../certificates/verification-code';
 import { assertCanSeeOrder, assertOrdererOf, assertRegistersAttendance, ordersFor } from './bookings-policy';
 import { cancellationTerms } from './cancellation';
-import { mailGuestConfirmation, organisationAccount } from './guest-confirmation';
+import { mailGuestConfirmation } from './guest-confirmation';
 import { swedishDate, swedishTime } from './dates';
 import { icsCalendar } from './ics';
 import type { OfferingsRepository } from './offerings-repository';
-import type { OrdersRepository } from './orders-repository';
-import type { OrderRequest, Participant, TrainingOrder } from './types';
+import type { GuestInvitation, OrdersRepository } from './orders-repository';
+import type { PeopleRepository } from './people-repository';
+import type { BookedTraining, OrderRequest, Participant, TrainingOrder } from './types';
 
 export interface Schedule {
   startsAt: Date;
@@ -30,61 +33,82 @@ export interface Schedule {
   note: string | null;
 }
 
+/** What a guest sees on the confirmation page: 'ask' to link the training, or how it ended. */
+export type GuestOutcome = 'ask' | 'confirmed' | 'already' | 'unverified';
+
 export function bookingsService(deps: {
-  db: Knex;
+  transaction: InTransaction;
   i18n: i18n;
   offerings: OfferingsRepository;
   orders: OrdersRepository;
-  parties: PartiesRepository;
+  people: PeopleRepository;
   billing: BillingService;
+  auth: Pick<AuthService, 'findAccountByEmail'>;
+  audit: AuditService;
   mail: MailService;
   publicBaseUrl: string;
   mailFrom: string;
 }) {
-  const { db, offerings, orders, parties, billing, mail } = deps;
+  const { transaction, offerings, orders, people, billing, auth, audit, mail } = deps;
   // E-mails about an order are Swedish, like the invoice and the certificate.
   const sv: TFunction = deps.i18n.getFixedT('sv');
   const organizerEmail = /<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom;
 
-  async function lockedOrder(trx: Knex.Transaction, id: number): Promise<TrainingOrder> {
+  async function lockedOrder(trx: Transaction, id: number): Promise<TrainingOrder> {
     const order = await orders.find(id, trx, true);
     if (!order) throw notFound('bookings:errors.orderNotFound');
     return order;
   }
 
-  /** The course an order's training counts as (its latest version), or null when it counts as none. */
-  async function courseOf(
-    trx: Knex.Transaction,
-    order: TrainingOrder,
-  ): Promise<{ id: number; courseId: number; validity_months: number | null } | null> {
-    if (!order.courseId) return null;
-    const row = await trx('course_versions')
-      .where({ course_id: order.courseId })
-      .orderBy('version', 'desc')
-      .first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`));
-    return row ? { ...row, courseId: order.courseId } : null;
+  /** The order as it is now in `trx` (after an update). */
+  async function current(trx: Transaction, id: number): Promise<TrainingOrder> {
+    const order = await orders.find(id, trx);
+    if (!order) throw notFound('bookings:errors.orderNotFound');
+    return order;
+  }
+
+  /** The verified, active account with this address in the organisation, or null. */
+  async function organisationAccount(
+    trx: Transaction,
+    email: string,
+    organisationId: number,
+  ): Promise<number | null> {
+    const account = await auth.findAccountByEmail(email, trx);
+    return account?.organisationId === organisationId && account.verified && account.active
+      ? account.id
+      : null;
   }
 
   /** A classroom completion for one participant who came: the course is approved in their role track. */
-  async function classroomCompletion(
-    trx: Knex.Transaction,
-    order: TrainingOrder,
-    course: { id: number; courseId: number; validity_months: number | null },
-    userId: number,
-  ): Promise<number> {
-    const completedAt = order.endsAt ?? order.startsAt!;
-    const [row] = await trx('completions')
-      .insert({
-        user_id: userId,
-        course_id: course.courseId,
-        course_version_id: course.id,
-        kind: 'classroom',
-        completed_at: completedAt,
-        valid_until: addMonths(completedAt, course.validity_months ?? 12),
-        verification_code: newVerificationCode(),
-      })
-      .returning('id');
-    return row.id;
+  async function classroomCompletion(trx: Transaction, order: TrainingOrder, userId: number) {
+    if (!order.courseId) return null;
+    const completedAt = order.endsAt ?? order.startsAt;
+    if (!completedAt) return null;
+    return recordClassroomAttendance(trx, {
+      attended: true,
+      userId,
+      courseId: order.courseId,
+      completedAt,
+      verificationCode: newVerificationCode(),
+    });
+  }
+
+  /** What billing needs of the order to draft its invoice. */
+  const invoiceable = (order: TrainingOrder) => ({ ...order, participants: order.participantCount });
+
+  /** The invitation of a guest and whether the logged-in person may link it (their address proven). */
+  async function invitationFor(user: CurrentUser, participantId: number | null, trx?: Transaction) {
+    const invitation =
+      participantId === null ? null : await orders.guestInvitation(participantId, trx, trx !== undefined);
+    if (!invitation) throw notFound('bookings:errors.participantNotFound');
+    // Only the person the invitation was sent to, and only for an address their account has proven.
+    if (
+      invitation.email.toLowerCase() !== user.email.toLowerCase() ||
+      (invitation.userId !== null && invitation.userId !== user.id)
+    )
+      throw forbidden('bookings:guest.notYours');
+    const account = await auth.findAccountByEmail(user.email, trx);
+    return { invitation, verified: account?.id === user.id && account.verified };
   }
 
   function placeText(order: TrainingOrder): string {
@@ -92,7 +116,12 @@ export function bookingsService(deps: {
     return sv(`bookings:place.${order.place}`);
   }
 
-  function calendarFile(order: TrainingOrder, status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED') {
+  function calendarFile(
+    order: TrainingOrder,
+    start: Date,
+    end: Date,
+    status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED',
+  ) {
     return {
       filename: `utbildning-${order.id}.ics`,
       contentType: `text/calendar; charset=utf-8; method=${status === 'CANCELLED' ? 'CANCEL' : 'PUBLISH'}`,
@@ -101,8 +130,8 @@ export function bookingsService(deps: {
         sequence: order.scheduleSequence,
         method: status === 'CANCELLED' ? 'CANCEL' : 'PUBLISH',
         status,
-        start: order.startsAt!,
-        end: order.endsAt!,
+        start,
+        end,
         stamp: new Date(),
         summary: order.offeringTitle,
         description: sv('bookings:mail.icsDescription', {
@@ -129,7 +158,7 @@ export function bookingsService(deps: {
 
   /** Mails the orderer and the order's contact person (once each per event). */
   async function mailOrderer(
-    trx: Knex.Transaction,
+    trx: Transaction,
     order: TrainingOrder,
     event: string,
     withCalendar: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED' | null,
@@ -159,7 +188,10 @@ export function bookingsService(deps: {
           userId: to === order.orderedByEmail?.toLowerCase() ? order.orderedBy : null,
           subject: sv(`bookings:mail.${event}.subject`, vars),
           text: sv(`bookings:mail.${event}.text`, vars),
-          attachments: withCalendar && order.startsAt ? [calendarFile(order, withCalendar)] : [],
+          attachments:
+            withCalendar && order.startsAt && order.endsAt
+              ? [calendarFile(order, order.startsAt, order.endsAt, withCalendar)]
+              : [],
         },
         { trx, eventKey: `training-order:${order.id}:${event}:${order.scheduleSequence}:${to}` },
       );
@@ -168,12 +200,13 @@ export function bookingsService(deps: {
 
   /** Invites participants to a confirmed training (or tells them it is cancelled), once per schedule. */
   async function mailParticipants(
-    trx: Knex.Transaction,
+    trx: Transaction,
     order: TrainingOrder,
     list: Participant[],
     event: 'invite' | 'cancelled',
   ) {
-    if (!order.startsAt) return;
+    const { startsAt, endsAt } = order;
+    if (!startsAt || !endsAt) return;
     for (const p of list) {
       const vars = {
         name: p.name,
@@ -190,7 +223,9 @@ export function bookingsService(deps: {
           userId: p.userId,
           subject: sv(`bookings:mail.participant.${event}.subject`, vars),
           text: sv(`bookings:mail.participant.${event}.text`, vars),
-          attachments: [calendarFile(order, event === 'cancelled' ? 'CANCELLED' : 'CONFIRMED')],
+          attachments: [
+            calendarFile(order, startsAt, endsAt, event === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'),
+          ],
         },
         { trx, eventKey: `training-participant:${p.id}:${event}:${order.scheduleSequence}` },
       );
@@ -203,11 +238,7 @@ export function bookingsService(deps: {
      * published and can be held at the place, the dates are after today and the group fits. A repeated send
      * of the same form returns the first order.
      */
-    async request(
-      user: CurrentUser,
-      r: OrderRequest,
-      now = new Date(),
-    ): Promise<{ id: number; created: boolean }> {
+    async request(user: CurrentUser, r: OrderRequest): Promise<{ id: number; created: boolean }> {
       if (!ordersFor(user, r.organisationId)) throw forbidden('bookings:errors.notYourOrganisation');
       const already = await orders.findByToken(r.requestToken);
       if (already) {
@@ -216,20 +247,17 @@ export function bookingsService(deps: {
       }
       const offering = await offerings.find(r.offeringId);
       if (!offering || !offering.published) throw notFound('bookings:errors.offeringNotFound');
-      return db.transaction(async (trx) => {
-        if (r.orgNumber) await parties.setOrgNumber(trx, r.organisationId, r.orgNumber);
+      return transaction(async (trx) => {
+        if (r.orgNumber) await billing.setOrgNumber(trx, r.organisationId, r.orgNumber);
         const result = await orders.create(trx, user.id, r);
-        if (result.created) {
-          const order = (await orders.find(result.id, trx))!;
-          await mailOrderer(trx, order, 'received', null);
-        }
+        if (result.created) await mailOrderer(trx, await current(trx, result.id), 'received', null);
         return result;
       });
     },
 
     /** HMC confirms a time (or moves a confirmed one): the orderer and the participants get a calendar file. */
     async confirm(user: CurrentUser, orderId: number, s: Schedule): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (!['requested', 'proposed', 'confirmed'].includes(order.status))
           throw conflict('bookings:errors.notOpen');
@@ -249,7 +277,7 @@ export function bookingsService(deps: {
           handled_at: trx.fn.now(),
           schedule_sequence: order.scheduleSequence + 1,
         });
-        const updated = (await orders.find(orderId, trx))!;
+        const updated = await current(trx, orderId);
         await mailOrderer(trx, updated, 'confirmed', 'CONFIRMED');
         await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'invite');
       });
@@ -257,7 +285,7 @@ export function bookingsService(deps: {
 
     /** HMC proposes another time; the orderer accepts it (or cancels free of charge). */
     async propose(user: CurrentUser, orderId: number, s: Schedule): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (!['requested', 'proposed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
         if (
@@ -276,12 +304,12 @@ export function bookingsService(deps: {
           handled_at: trx.fn.now(),
           schedule_sequence: order.scheduleSequence + 1,
         });
-        await mailOrderer(trx, (await orders.find(orderId, trx))!, 'proposed', 'TENTATIVE');
+        await mailOrderer(trx, await current(trx, orderId), 'proposed', 'TENTATIVE');
       });
     },
 
     async decline(user: CurrentUser, orderId: number, reason: string): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (order.status === 'declined') return;
         if (!['requested', 'proposed'].includes(order.status)) throw conflict('bookings:errors.notOpen');
@@ -291,23 +319,23 @@ export function bookingsService(deps: {
           handled_by: user.id,
           handled_at: trx.fn.now(),
         });
-        await mailOrderer(trx, (await orders.find(orderId, trx))!, 'declined', null);
+        await mailOrderer(trx, await current(trx, orderId), 'declined', null);
       });
     },
 
     /** The orderer accepts HMC's proposed time; the order is confirmed. */
     async acceptProposal(user: CurrentUser, orderId: number, now = new Date()): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertOrdererOf(user, order);
         if (order.status === 'confirmed') return;
         if (order.status !== 'proposed') throw conflict('bookings:errors.notProposed');
-        if (order.startsAt! <= now) throw conflict('bookings:errors.proposalPassed');
+        if (!order.startsAt || order.startsAt <= now) throw conflict('bookings:errors.proposalPassed');
         await orders.update(trx, orderId, {
           status: 'confirmed',
           schedule_sequence: order.scheduleSequence + 1,
         });
-        const updated = (await orders.find(orderId, trx))!;
+        const updated = await current(trx, orderId);
         await mailOrderer(trx, updated, 'confirmed', 'CONFIRMED');
         await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'invite');
       });
@@ -324,7 +352,7 @@ export function bookingsService(deps: {
       reason: string | null,
       now = new Date(),
     ): Promise<{ charged: boolean }> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         if (by === 'customer') assertOrdererOf(user, order);
         if (order.status === 'cancelled') return { charged: !!order.cancellationCharged };
@@ -332,7 +360,7 @@ export function bookingsService(deps: {
           throw conflict('bookings:errors.notOpen');
         if (order.startsAt && order.status === 'confirmed' && order.startsAt <= now)
           throw conflict('bookings:errors.alreadyStarted');
-        const { freeCancellationDays } = await parties.settings(trx);
+        const { freeCancellationDays } = await billing.settings(trx);
         const terms = cancellationTerms({
           status: order.status,
           startsAt: order.startsAt,
@@ -349,8 +377,9 @@ export function bookingsService(deps: {
           cancellation_charged: terms.charged,
           schedule_sequence: order.scheduleSequence + 1,
         });
-        const updated = (await orders.find(orderId, trx))!;
-        if (terms.charged) await billing.draftForOrder(trx, updated, 'late_cancellation', user.id);
+        const updated = await current(trx, orderId);
+        if (terms.charged)
+          await billing.draftForOrder(trx, invoiceable(updated), 'late_cancellation', user.id);
         await mailOrderer(
           trx,
           updated,
@@ -372,28 +401,22 @@ export function bookingsService(deps: {
       orderId: number,
       add: { userIds: number[]; guests: { name: string; email: string }[] },
     ): Promise<number> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertOrdererOf(user, order);
         if (!['requested', 'proposed', 'confirmed'].includes(order.status))
           throw conflict('bookings:errors.participantsClosed');
-        const people = add.userIds.length
-          ? await trx('users as u')
-              .join('units as un', 'un.id', 'u.unit_id')
-              .whereIn('u.id', add.userIds)
-              .whereNull('u.disabled_at')
-              .select('u.id', 'u.name', 'u.email', 'un.organisation_id')
-          : [];
+        const chosen = await people.activeByIds(add.userIds, trx);
         if (
-          people.length !== new Set(add.userIds).size ||
-          people.some((p: { organisation_id: number }) => p.organisation_id !== order.organisationId)
+          chosen.length !== new Set(add.userIds).size ||
+          chosen.some((p) => p.organisationId !== order.organisationId)
         ) {
           throw forbidden('bookings:errors.notYourPeople');
         }
         const current = await orders.participants(orderId, trx);
         const known = new Set(current.map((p) => p.email.toLowerCase()));
         const wanted = [
-          ...people.map((p: { id: number; name: string; email: string }) => ({
+          ...chosen.map((p) => ({
             userId: p.id,
             name: p.name,
             email: p.email,
@@ -423,7 +446,8 @@ export function bookingsService(deps: {
             addedBy: user.id,
           });
           if (p) added.push(p);
-          if (p && account === null)
+          // Someone with an account elsewhere (or an unverified one) is asked to confirm it is them.
+          if (p && account === null && (await auth.findAccountByEmail(p.email, trx)))
             await mailGuestConfirmation(trx, { mail, t: sv, publicBaseUrl: deps.publicBaseUrl }, p, order);
         }
         if (order.status === 'confirmed') await mailParticipants(trx, order, added, 'invite');
@@ -432,7 +456,7 @@ export function bookingsService(deps: {
     },
 
     async removeParticipant(user: CurrentUser, orderId: number, participantId: number): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertOrdererOf(user, order);
         if (!['requested', 'proposed', 'confirmed'].includes(order.status))
@@ -452,7 +476,7 @@ export function bookingsService(deps: {
       attendedIds: number[],
       now = new Date(),
     ): Promise<{ completions: number; invoiceId: number | null }> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertRegistersAttendance(user, order);
         if (order.status === 'delivered') return { completions: 0, invoiceId: null };
@@ -461,22 +485,21 @@ export function bookingsService(deps: {
         const list = await orders.participants(orderId, trx);
         const unknown = attendedIds.filter((id) => !list.some((p) => p.id === id));
         if (unknown.length) throw notFound('bookings:errors.participantNotFound');
-        const course = await courseOf(trx, order);
         let completions = 0;
         for (const p of list) {
           const came = attendedIds.includes(p.id);
           // Never another organisation's person unless they confirmed (then p.userId is set).
           const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
           let completionId: number | null = null;
-          if (came && account && course) {
-            completionId = await classroomCompletion(trx, order, course, account);
-            completions++;
+          if (came && account) {
+            completionId = await classroomCompletion(trx, order, account);
+            if (completionId !== null) completions++;
           }
           await orders.setAttendance(trx, p.id, came, account, completionId);
         }
         await orders.update(trx, orderId, { status: 'delivered', delivered_at: now });
-        const delivered = (await orders.find(orderId, trx))!;
-        const invoiceId = await billing.draftForOrder(trx, delivered, 'delivery', user.id);
+        const delivered = await current(trx, orderId);
+        const invoiceId = await billing.draftForOrder(trx, invoiceable(delivered), 'delivery', user.id);
         return { completions, invoiceId };
       });
     },
@@ -491,25 +514,16 @@ export function bookingsService(deps: {
       orderId: number,
       attendedIds: number[],
     ): Promise<{ added: number; removed: number }> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const order = await lockedOrder(trx, orderId);
         assertRegistersAttendance(user, order);
         if (order.status !== 'delivered') throw conflict('bookings:errors.notDelivered');
         // Locking the order's invoices makes an issue that runs at the same time wait for this correction.
-        const orderInvoices = await trx('invoices')
-          .where({ training_order_id: orderId })
-          .forUpdate()
-          .select('kind', 'status');
-        if (
-          orderInvoices.some(
-            (i: { kind: string; status: string }) => i.kind === 'invoice' && i.status === 'issued',
-          )
-        )
+        if ((await billing.lockOrderInvoices(trx, orderId)).issued)
           throw conflict('bookings:errors.attendanceInvoiced');
         const list = await orders.participants(orderId, trx);
         if (attendedIds.some((id) => !list.some((p) => p.id === id)))
           throw notFound('bookings:errors.participantNotFound');
-        const course = await courseOf(trx, order);
         const added: { id: number; name: string; completionId: number | null }[] = [];
         const removed: { id: number; name: string; completionId: number | null }[] = [];
         for (const p of list) {
@@ -517,23 +531,26 @@ export function bookingsService(deps: {
           if (came && !p.attended) {
             // The same matching as registering: never another organisation's person unless they confirmed.
             const account = p.userId ?? (await organisationAccount(trx, p.email, order.organisationId));
-            const completionId =
-              account && course ? await classroomCompletion(trx, order, course, account) : null;
+            const completionId = account ? await classroomCompletion(trx, order, account) : null;
             await orders.setAttendance(trx, p.id, true, account, completionId);
             added.push({ id: p.id, name: p.name, completionId });
           } else if (!came && p.attended) {
             await orders.setAttendance(trx, p.id, false, p.userId, null);
-            if (p.completionId) await trx('completions').where({ id: p.completionId }).delete();
+            if (p.completionId)
+              await recordClassroomAttendance(trx, { attended: false, completionId: p.completionId });
             removed.push({ id: p.id, name: p.name, completionId: p.completionId });
           }
         }
         if (added.length || removed.length) {
-          await trx('audit_log').insert({
-            actor_id: user.id,
-            action: 'attendance.correct',
-            subject: `order:${orderId}`,
-            details: JSON.stringify({ added, removed }),
-          });
+          await audit.record(
+            {
+              actorId: user.id,
+              action: 'attendance.correct',
+              subject: `order:${orderId}`,
+              details: { added, removed },
+            },
+            trx,
+          );
         }
         return { added: added.length, removed: removed.length };
       });
@@ -545,6 +562,61 @@ export function bookingsService(deps: {
       if (!order) throw notFound('bookings:errors.orderNotFound');
       assertCanSeeOrder(user, order);
       return order;
+    },
+
+    /**
+     * An administrator drafts an order's invoice again (after a full credit note): the delivery of a
+     * delivered order, the fee of a charged cancellation. Returns the draft's id.
+     */
+    async draftInvoiceAgain(user: CurrentUser, orderId: number): Promise<number> {
+      const id = await transaction(async (trx) => {
+        const order = await lockedOrder(trx, orderId);
+        const reason =
+          order.status === 'delivered'
+            ? 'delivery'
+            : order.status === 'cancelled' && order.cancellationCharged
+              ? 'late_cancellation'
+              : null;
+        if (!reason) throw new HttpError(409, 'bookings:errors.nothingToInvoice');
+        return billing.draftForOrder(trx, invoiceable(order), reason, user.id);
+      });
+      if (id === null) throw new HttpError(409, 'bookings:errors.invoiceOpen');
+      return id;
+    },
+
+    /** The contact person of an order, the buyer contact of its invoice (billing asks when it issues). */
+    async invoiceContact(orderId: number, trx?: Transaction): Promise<OrderContact | null> {
+      const order = await orders.find(orderId, trx);
+      return order ? { name: order.contactName, email: order.contactEmail, phone: order.contactPhone } : null;
+    },
+
+    /** Confirmed classroom trainings that have not ended, for which these people are on the list. */
+    upcomingForPeople: (userIds: number[]): Promise<BookedTraining[]> => orders.upcomingForPeople(userIds),
+
+    /** A guest's invitation as the logged-in person sees it (guest-confirmation.ts). */
+    async guestInvitation(
+      user: CurrentUser,
+      participantId: number | null,
+    ): Promise<{ invitation: GuestInvitation; outcome: GuestOutcome }> {
+      const { invitation, verified } = await invitationFor(user, participantId);
+      return {
+        invitation,
+        outcome: invitation.userId === user.id ? 'already' : verified ? 'ask' : 'unverified',
+      };
+    },
+
+    /** Links the guest's place on the list to the logged-in person (once; a repeat changes nothing). */
+    async confirmGuest(
+      user: CurrentUser,
+      participantId: number | null,
+    ): Promise<{ invitation: GuestInvitation; outcome: GuestOutcome }> {
+      return transaction(async (trx) => {
+        const { invitation, verified } = await invitationFor(user, participantId, trx);
+        if (invitation.userId === user.id) return { invitation, outcome: 'already' as const };
+        if (!verified) return { invitation, outcome: 'unverified' as const };
+        await orders.confirmGuest(trx, invitation.id, user.id);
+        return { invitation, outcome: 'confirmed' as const };
+      });
     },
 
     /** Swedish calendar date of an order's time, for forms. */

@@ -26,6 +26,7 @@ const utc = (d: Date) =>
 
 // Control characters other than HTAB may not appear in a content line (RFC 5545 3.1); a bare CR or LF
 // would end the line and let what an orderer typed become a property of its own (ATTENDEE, URL …).
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
 const LINE_BREAK = /\r\n|\r|\n|\u2028|\u2029/g;
 
@@ -46,6 +47,7 @@ function quotedParam(value: string): string {
 
 /** A URI or address value: it has no escaping, so anything that could end the line or the value goes. */
 function uriValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
   return value.replace(/[\s\u0000-\u001f\u007f]/g, '');
 }
 

@@ -69,7 +69,7 @@ export function offeringsRepository(db: Knex) {
   const base = (trx: Db = db) =>
     trx('training_offerings as o')
       .leftJoin('courses as c', 'c.id', 'o.course_id')
-      .select(
+      .select<OfferingRow[]>(
         'o.*',
         'c.slug as course_slug',
         trx.raw(
@@ -89,20 +89,20 @@ export function offeringsRepository(db: Knex) {
     /** Offerings by title; only published ones unless asked for all. */
     async list(options: { includeUnpublished?: boolean } = {}): Promise<Offering[]> {
       const q = base().orderBy('o.title_standard');
-      if (!options.includeUnpublished) q.where('o.published', true);
+      if (!options.includeUnpublished) void q.where('o.published', true);
       return (await q).map(toOffering);
     },
 
     async find(id: number, trx: Db = db): Promise<Offering | null> {
-      const row = await base(trx).where('o.id', id).first();
+      const row = await base(trx).where('o.id', id).first<OfferingRow | undefined>();
       return row ? toOffering(row) : null;
     },
 
     async create(input: OfferingInput): Promise<number> {
       return db.transaction(async (trx) => {
-        const [row] = await trx('training_offerings').insert(toRow(input)).returning('id');
+        const [row] = await trx('training_offerings').insert(toRow(input)).returning<{ id: number }[]>('id');
         await setRoles(trx, row.id, input.jobRoles);
-        return row.id as number;
+        return row.id;
       });
     },
 

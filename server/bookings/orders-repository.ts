@@ -88,15 +88,46 @@ const toOrder = (r: OrderRow): TrainingOrder => ({
   participantCount: r.participant_count,
 });
 
-const toParticipant = (r: Record<string, unknown>): Participant => ({
-  id: r.id as number,
-  orderId: r.order_id as number,
-  userId: (r.user_id as number | null) ?? null,
-  name: r.name as string,
-  email: r.email as string,
-  attended: (r.attended as boolean | null) ?? null,
-  completionId: (r.completion_id as number | null) ?? null,
+interface ParticipantRow {
+  id: number;
+  order_id: number;
+  user_id: number | null;
+  name: string;
+  email: string;
+  attended: boolean | null;
+  completion_id: number | null;
+}
+
+const toParticipant = (r: ParticipantRow): Participant => ({
+  id: r.id,
+  orderId: r.order_id,
+  userId: r.user_id,
+  name: r.name,
+  email: r.email,
+  attended: r.attended,
+  completionId: r.completion_id,
 });
+
+/** A guest's place on an order's list, as the confirmation page shows it. */
+export interface GuestInvitation {
+  id: number;
+  email: string;
+  userId: number | null;
+  startsAt: Date | null;
+  title: string;
+  organisationName: string;
+}
+
+interface BookedRow {
+  user_id: number;
+  order_id: number;
+  title_standard: string;
+  title_easy: string;
+  starts_at: Date;
+  ends_at: Date;
+  place: string;
+  place_address: string | null;
+}
 
 export function ordersRepository(db: Knex) {
   const base = (trx: Db = db) =>
@@ -105,7 +136,7 @@ export function ordersRepository(db: Knex) {
       .join('training_offerings as o', 'o.id', 't.offering_id')
       .leftJoin('users as ob', 'ob.id', 't.ordered_by')
       .leftJoin('users as ed', 'ed.id', 't.educator_id')
-      .select(
+      .select<OrderRow[]>(
         't.*',
         // As JSON the dates stay YYYY-MM-DD strings (node-postgres would make a date[] into Date objects).
         trx.raw('array_to_json(t.preferred_dates) as preferred_dates'),
@@ -150,31 +181,35 @@ export function ordersRepository(db: Knex) {
         })
         .onConflict('request_token')
         .ignore()
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       if (inserted.length) return { id: inserted[0].id, created: true };
       const existing = await trx('training_orders')
         .where({ request_token: r.requestToken })
-        .first('id', 'organisation_id');
+        .first<{ id: number }>('id');
       return { id: existing.id, created: false };
     },
 
     async find(id: number, trx: Db = db, lock = false): Promise<TrainingOrder | null> {
       if (lock) await trx('training_orders').where({ id }).forUpdate().first('id');
-      const row = await base(trx).where('t.id', id).first();
+      const row = await base(trx).where('t.id', id).first<OrderRow | undefined>();
       return row ? toOrder(row) : null;
     },
 
     async findByToken(token: string): Promise<{ id: number; organisationId: number } | null> {
-      const row = await db('training_orders').where({ request_token: token }).first('id', 'organisation_id');
+      const row = await db('training_orders')
+        .where({ request_token: token })
+        .first<{ id: number; organisation_id: number } | undefined>('id', 'organisation_id');
       return row ? { id: row.id, organisationId: row.organisation_id } : null;
     },
 
     /** Orders of some organisations (an orderer's), newest first. */
     async listForOrganisations(organisationIds: number[]): Promise<TrainingOrder[]> {
       if (!organisationIds.length) return [];
-      return (
-        await base().whereIn('t.organisation_id', organisationIds).orderBy('t.created_at', 'desc').limit(500)
-      ).map(toOrder);
+      const rows = await base()
+        .whereIn('t.organisation_id', organisationIds)
+        .orderBy('t.created_at', 'desc')
+        .limit(500);
+      return rows.map(toOrder);
     },
 
     /** Every order HMC handles, optionally of some statuses; the ones waiting for HMC first. */
@@ -188,7 +223,7 @@ export function ordersRepository(db: Knex) {
           { column: 't.created_at', order: 'desc' },
         ])
         .limit(500);
-      if (statuses.length) q.whereIn('t.status', statuses);
+      if (statuses.length) void q.whereIn('t.status', statuses);
       return (await q).map(toOrder);
     },
 
@@ -212,7 +247,7 @@ export function ordersRepository(db: Knex) {
           { column: 'p.user_id', order: 'asc' },
         ])
         .limit(200)
-        .select(
+        .select<BookedRow[]>(
           'p.user_id',
           't.id as order_id',
           'o.title_standard',
@@ -234,9 +269,11 @@ export function ordersRepository(db: Knex) {
     },
 
     async participants(orderId: number, trx: Db = db): Promise<Participant[]> {
-      return (await trx('training_participants').where({ order_id: orderId }).orderBy(['name', 'id'])).map(
-        toParticipant,
-      );
+      const rows = await trx('training_participants')
+        .where({ order_id: orderId })
+        .orderBy(['name', 'id'])
+        .select<ParticipantRow[]>('*');
+      return rows.map(toParticipant);
     },
 
     /** Adds a participant unless the e-mail is already on the list; returns the new participant or null. */
@@ -244,7 +281,7 @@ export function ordersRepository(db: Knex) {
       trx: Knex.Transaction,
       p: { orderId: number; userId: number | null; name: string; email: string; addedBy: number },
     ): Promise<Participant | null> {
-      const rows = await trx.raw(
+      const rows = await trx.raw<{ rows: ParticipantRow[] }>(
         `insert into training_participants (order_id, user_id, name, email, added_by) values (?, ?, ?, ?, ?)
          on conflict (order_id, lower(email)) do nothing returning *`,
         [p.orderId, p.userId, p.name, p.email, p.addedBy],
@@ -274,6 +311,36 @@ export function ordersRepository(db: Knex) {
         completion_id: completionId,
         attendance_registered_at: trx.fn.now(),
       });
+    },
+
+    /** A guest's place on a list with the training it is for; `lock` holds the row until `trx` ends. */
+    async guestInvitation(
+      participantId: number,
+      trx: Db = db,
+      lock = false,
+    ): Promise<GuestInvitation | null> {
+      const q = trx('training_participants as p')
+        .join('training_orders as t', 't.id', 'p.order_id')
+        .join('training_offerings as o', 'o.id', 't.offering_id')
+        .join('organisations as org', 'org.id', 't.organisation_id')
+        .where('p.id', participantId)
+        .first<GuestInvitation | undefined>(
+          'p.id',
+          'p.email',
+          'p.user_id as userId',
+          't.starts_at as startsAt',
+          'o.title_standard as title',
+          'org.name as organisationName',
+        );
+      return (await (lock ? q.forUpdate('p') : q)) ?? null;
+    },
+
+    /** Links a guest's place to the person who proved the address (only while it is linked to no one). */
+    async confirmGuest(trx: Knex.Transaction, participantId: number, userId: number): Promise<void> {
+      await trx('training_participants')
+        .where({ id: participantId })
+        .whereNull('user_id')
+        .update({ user_id: userId, confirmed_at: trx.fn.now() });
     },
   };
 }

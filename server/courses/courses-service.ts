@@ -137,3 +137,6 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
 }
 
 export type CoursesService = ReturnType<typeof coursesService>;
+
+/** Classroom attendance as a completion, for bookings (issue 12): courses owns `completions`. */
+export { recordClassroomAttendance, type ClassroomAttendance } from './enrolments-repository';

@@ -161,3 +161,34 @@ export function enrolmentsRepository(db: Knex) {
 }
 
 export type EnrolmentsRepository = ReturnType<typeof enrolmentsRepository>;
+
+/** A change to a person's classroom completion, from the attendance of a commissioned training. */
+export type ClassroomAttendance =
+  | { attended: true; userId: number; courseId: number; completedAt: Date; verificationCode: string }
+  | { attended: false; completionId: number };
+
+/**
+ * Records (attended) or withdraws (attendance corrected) a classroom completion, in the caller's
+ * transaction. A recorded one is of the course's newest version, valid for its `validityMonths` (12 when
+ * unset) counted in UTC like addMonths; returns its id, or null when the course has no version or it was
+ * withdrawn. Bookings reaches it through courses-service (issue 12: courses owns `completions`).
+ */
+export async function recordClassroomAttendance(
+  trx: Knex.Transaction,
+  change: ClassroomAttendance,
+): Promise<number | null> {
+  if (!change.attended) {
+    await trx('completions').where({ id: change.completionId, kind: 'classroom' }).delete();
+    return null;
+  }
+  const { rows } = await trx.raw<{ rows: { id: number }[] }>(
+    `insert into completions (user_id, course_id, course_version_id, kind, completed_at, valid_until, verification_code)
+     select ?, v.course_id, v.id, 'classroom', ?::timestamptz,
+            ((?::timestamptz at time zone 'UTC') + make_interval(months => coalesce((v.content->>'validityMonths')::int, 12))) at time zone 'UTC',
+            ?
+       from course_versions v where v.course_id = ? order by v.version desc limit 1
+     returning id`,
+    [change.userId, change.completedAt, change.completedAt, change.verificationCode, change.courseId],
+  );
+  return rows[0]?.id ?? null;
+}

@@ -10,6 +10,8 @@ import { luhnCheckDigit, vatNumberFor } from '../billing/identifiers';
 import { addDays, swedishDate, swedishInstant } from '../bookings/dates';
 import type { Logger } from '../logger';
 
+type IdRow = { id: number } | undefined;
+
 /** A fictitious organisation number with a valid check digit: prefix + 3-digit serial + check digit. */
 export const demoOrgNumber = (prefix: string, serial: number) => {
   const body = `${prefix}${String(serial).padStart(9 - prefix.length, '0')}`;
@@ -31,14 +33,15 @@ const ADDRESSES: Record<string, [string, string, string]> = {
 };
 
 export async function seedBookingsDemo(db: Knex, logger: Logger): Promise<void> {
-  if (await db('training_offerings').first('id')) return;
-  const region = await db('organisations').where({ name: 'Region Västmanland' }).first('id');
+  if (await db('training_offerings').first<IdRow>('id')) return;
+  const region = await db('organisations').where({ name: 'Region Västmanland' }).first<IdRow>('id');
   if (!region) return;
-  const courseId = async (slug: string) => (await db('courses').where({ slug }).first('id'))?.id ?? null;
+  const courseId = async (slug: string) =>
+    (await db('courses').where({ slug }).first<IdRow>('id'))?.id ?? null;
   await db.transaction(async (trx) => {
     let serial = 0;
     for (const [name, [street, postal, city]] of Object.entries(ADDRESSES)) {
-      const org = await trx('organisations').where({ name }).first('id');
+      const org = await trx('organisations').where({ name }).first<IdRow>('id');
       if (!org) continue;
       serial += 1;
       const orgNumber =
@@ -134,18 +137,22 @@ export async function seedBookingsDemo(db: Knex, logger: Logger): Promise<void> 
     for (const { course, roles, ...o } of offerings) {
       const [row] = await trx('training_offerings')
         .insert({ ...o, course_id: await courseId(course), published: true })
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       ids.push(row.id);
-      const known = roles.length ? await trx('job_roles').whereIn('id', roles).pluck('id') : [];
+      const known = roles.length
+        ? (await trx('job_roles').whereIn('id', roles).select<{ id: string }[]>('id')).map((r) => r.id)
+        : [];
       if (known.length)
         await trx('training_offering_roles').insert(
-          known.map((job_role: string) => ({ offering_id: row.id, job_role })),
+          known.map((job_role) => ({ offering_id: row.id, job_role })),
         );
     }
 
-    const vasteras = await trx('organisations').where({ name: 'Västerås stad' }).first('id');
-    const booker = await trx('users').where({ email: 'booker@demo.test' }).first('id', 'name', 'email');
-    const educator = await trx('users').where({ email: 'educator@demo.test' }).first('id');
+    const vasteras = await trx('organisations').where({ name: 'Västerås stad' }).first<IdRow>('id');
+    const booker = await trx('users')
+      .where({ email: 'booker@demo.test' })
+      .first<{ id: number; name: string; email: string } | undefined>('id', 'name', 'email');
+    const educator = await trx('users').where({ email: 'educator@demo.test' }).first<IdRow>('id');
     if (!vasteras || !booker || !educator) return;
     const today = swedishDate(new Date());
     const order = (offering: number, dates: number[], extra: Record<string, unknown>) => ({
@@ -181,13 +188,13 @@ export async function seedBookingsDemo(db: Knex, logger: Logger): Promise<void> 
           schedule_sequence: 1,
         }),
       )
-      .returning('id');
+      .returning<{ id: number }[]>('id');
     const staff = await trx('users')
       .whereIn('email', ['learner@demo.test', 'nurse@demo.test'])
-      .select('id', 'name', 'email');
+      .select<{ id: number; name: string; email: string }[]>('id', 'name', 'email');
     if (staff.length)
       await trx('training_participants').insert(
-        staff.map((s: { id: number; name: string; email: string }) => ({
+        staff.map((s) => ({
           order_id: confirmed.id,
           user_id: s.id,
           name: s.name,

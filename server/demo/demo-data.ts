@@ -7,7 +7,6 @@ import type { Knex } from 'knex';
 import { hashPassword } from '../auth/passwords';
 import type { Permission } from '../auth/types';
 import type { Logger } from '../logger';
-import { normaliseJoinCode } from '../organisations/organisations-repository';
 import { seedStatsDemoData } from './stats-demo-data';
 import { seedBookingsDemo } from './bookings-demo';
 import { seedInvoiceDemo } from './invoice-demo';
@@ -63,10 +62,15 @@ export function demoJoinCode(municipality: string, index: number): string {
   return `${letters}-DEMO${index + 2}`;
 }
 
+/** A join code as the organisations feature stores it: letters and digits, upper case (its normaliseJoinCode). */
+const storedJoinCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+type IdRow = { id: number };
+
 const none = (kind: Permission['kind']): Permission => ({ kind, organisationId: null, unitId: null });
 
 export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
-  if (await db('organisations').where({ name: 'Region Västmanland' }).first('id')) {
+  if (await db('organisations').where({ name: 'Region Västmanland' }).first<IdRow | undefined>('id')) {
     await seedStatsDemoData(db, logger);
     await seedBookingsDemo(db, logger);
     return seedInvoiceDemo(db, logger);
@@ -75,27 +79,27 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   await db.transaction(async (trx) => {
     const [region] = await trx('organisations')
       .insert({ name: 'Region Västmanland', kind: 'region' })
-      .returning('id');
+      .returning<IdRow[]>('id');
     const [hmc] = await trx('units')
       .insert({ organisation_id: region.id, name: 'Hjälpmedelscentrum', join_code: null })
-      .returning('id');
+      .returning<IdRow[]>('id');
     const unitIds = new Map<string, number>();
     let vasteras = 0;
     for (const m of MUNICIPALITIES) {
       const [org] = await trx('organisations')
         .insert({ name: OFFICIAL_NAMES[m], kind: 'municipality' })
-        .returning('id');
+        .returning<IdRow[]>('id');
       if (m === 'Västerås') vasteras = org.id;
       const names = m === 'Västerås' ? VASTERAS_UNITS : OTHER_UNITS(m);
       for (const [i, name] of names.entries()) {
         const [unit] = await trx('units')
-          .insert({ organisation_id: org.id, name, join_code: normaliseJoinCode(demoJoinCode(m, i)) })
-          .returning('id');
+          .insert({ organisation_id: org.id, name, join_code: storedJoinCode(demoJoinCode(m, i)) })
+          .returning<IdRow[]>('id');
         unitIds.set(name, unit.id);
       }
     }
-    const pa = unitIds.get('Personlig assistans Västerås')!;
-    const karlsdal = unitIds.get('Vård- och omsorgsboende Karlsdal')!;
+    const pa = unitIds.get('Personlig assistans Västerås') ?? hmc.id;
+    const karlsdal = unitIds.get('Vård- och omsorgsboende Karlsdal') ?? hmc.id;
     const accounts: {
       email: string;
       name: string;
@@ -155,7 +159,7 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
           unit_id: a.unit,
           job_role: a.jobRole,
         })
-        .returning('id');
+        .returning<IdRow[]>('id');
       await trx('permissions').insert(
         a.permissions.map((p) => ({
           user_id: user.id,

@@ -6,13 +6,11 @@
  */
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { billingService } from '../billing/billing-service';
-import { invoicesRepository } from '../billing/invoices-repository';
-import { partiesRepository } from '../billing/parties-repository';
-import { priceListRepository } from '../billing/price-list-repository';
+import { billingFeature } from '../billing/billing-composition';
+import type { OrderContact } from '../billing/types';
 import { addDays, swedishDate, swedishInstant } from '../bookings/dates';
-import { ordersRepository } from '../bookings/orders-repository';
-import { addMonths } from '../courses/course-status';
+import { recordClassroomAttendance } from '../courses/courses-service';
+import { transactions } from '../db/transaction';
 import { createI18n } from '../i18n/i18n';
 import type { Logger } from '../logger';
 import { newVerificationCode } from '../certificates/verification-code';
@@ -36,14 +34,14 @@ const GUESTS = [
 export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
   const offering = await db('training_offerings')
     .where({ title_standard: 'Förflyttning i praktiken' })
-    .first('id', 'course_id');
-  const vasteras = await db('organisations').where({ name: 'Västerås stad' }).first('id');
+    .first<{ id: number; course_id: number | null } | undefined>('id', 'course_id');
+  const vasteras = await db('organisations')
+    .where({ name: 'Västerås stad' })
+    .first<{ id: number } | undefined>('id');
   const people = await db('users')
     .whereIn('email', ['booker@demo.test', 'educator@demo.test', 'nurse@demo.test', 'admin@demo.test'])
-    .select('id', 'name', 'email');
-  const person = (email: string) =>
-    people.find((p: { email: string }) => p.email === email) as
-      { id: number; name: string; email: string } | undefined;
+    .select<{ id: number; name: string; email: string }[]>('id', 'name', 'email');
+  const person = (email: string) => people.find((p) => p.email === email);
   const [booker, educator, nurse, admin] = [
     'booker@demo.test',
     'educator@demo.test',
@@ -52,18 +50,19 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
   ].map(person);
   if (!offering || !vasteras || !booker || !educator || !nurse || !admin) return;
 
-  const invoices = invoicesRepository(db);
-  const billing = billingService({
+  const { billing, invoices } = billingFeature({
     db,
     i18n: createI18n(LOCALES_DIR),
-    invoices,
-    priceList: priceListRepository(db),
-    parties: partiesRepository(db),
+    transaction: transactions(db),
+    // The demo order's contact is the booker (as on the order below).
+    orderContact: (): Promise<OrderContact> =>
+      Promise.resolve({ name: booker.name, email: booker.email, phone: null }),
   });
-  const orders = ordersRepository(db);
 
   let orderId: number | undefined = (
-    await db('training_orders').where({ request_token: INVOICED_DEMO_TOKEN }).first('id')
+    await db('training_orders')
+      .where({ request_token: INVOICED_DEMO_TOKEN })
+      .first<{ id: number } | undefined>('id')
   )?.id;
   if (!orderId) {
     orderId = await db.transaction(async (trx) => {
@@ -94,27 +93,17 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
           schedule_sequence: 1,
           delivered_at: endsAt,
         })
-        .returning('id');
-      const course = offering.course_id
-        ? await trx('course_versions')
-            .where({ course_id: offering.course_id })
-            .orderBy('version', 'desc')
-            .first('id', trx.raw(`(content->>'validityMonths')::int as validity_months`))
-        : null;
+        .returning<{ id: number }[]>('id');
       // Erik came with an account: the course is approved in his role track, as attendance does it.
-      const [completion] = course
-        ? await trx('completions')
-            .insert({
-              user_id: nurse.id,
-              course_id: offering.course_id,
-              course_version_id: course.id,
-              kind: 'classroom',
-              completed_at: endsAt,
-              valid_until: addMonths(endsAt, course.validity_months ?? 12),
-              verification_code: newVerificationCode(),
-            })
-            .returning('id')
-        : [null];
+      const completionId = offering.course_id
+        ? await recordClassroomAttendance(trx, {
+            attended: true,
+            userId: nurse.id,
+            courseId: offering.course_id,
+            completedAt: endsAt,
+            verificationCode: newVerificationCode(),
+          })
+        : null;
       await trx('training_participants').insert([
         {
           order_id: row.id,
@@ -124,7 +113,7 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
           added_by: booker.id,
           attended: true,
           attendance_registered_at: endsAt,
-          completion_id: completion?.id ?? null,
+          completion_id: completionId,
         },
         ...GUESTS.map((g) => ({
           order_id: row.id,
@@ -136,12 +125,33 @@ export async function seedInvoiceDemo(db: Knex, logger: Logger): Promise<void> {
           attendance_registered_at: endsAt,
         })),
       ]);
-      await billing.draftForOrder(trx, (await orders.find(row.id, trx))!, 'delivery', educator.id);
-      return row.id as number;
+      const length = await trx('training_offerings')
+        .where({ id: offering.id })
+        .first<{ length: 'half_day' | 'full_day' }>('length');
+      await billing.draftForOrder(
+        trx,
+        {
+          id: row.id,
+          organisationId: vasteras.id,
+          offeringTitle: 'Förflyttning i praktiken',
+          startsAt,
+          length: length.length,
+          place: 'hmc',
+          withVenue: false,
+          withCoffee: true,
+          buyerReference: 'VÄS-KAR-2210',
+          costCentre: '61040',
+          expectedParticipants: 3,
+          participants: 1 + GUESTS.length,
+        },
+        'delivery',
+        educator.id,
+      );
+      return row.id;
     });
   }
 
-  const all = await invoices.forOrder(orderId);
+  const all = await billing.invoicesForOrder(orderId);
   const invoice = all.find((i) => i.kind === 'invoice');
   if (!invoice) return;
   if (invoice.status === 'draft') await billing.issue(invoice.id, admin.id);

@@ -92,30 +92,33 @@ const PLANS: Plan[] = [
   },
 ];
 
+type IdRow = { id: number };
+
+interface LatestVersionRow {
+  id: number;
+  slug: string;
+  version_id: number;
+  content: { questions: { id: string }[]; questionsPerAttempt: number };
+}
+
 export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void> {
-  if (await db('users').where({ email: PLANS[0].email }).first('id')) return;
-  const hash = (await db('users').where({ email: 'learner@demo.test' }).first('password_hash'))
-    ?.password_hash;
+  if (await db('users').where({ email: PLANS[0].email }).first<IdRow | undefined>('id')) return;
+  const hash = (
+    await db('users')
+      .where({ email: 'learner@demo.test' })
+      .first<{ password_hash: string | null } | undefined>('password_hash')
+  )?.password_hash;
   if (!hash) return;
   const versions = await db('course_versions as v')
     .join('courses as c', 'c.id', 'v.course_id')
     .distinctOn('c.id')
     .orderBy([{ column: 'c.id' }, { column: 'v.version', order: 'desc' }])
-    .select('c.id', 'c.slug', 'v.id as version_id', 'v.content');
-  const bySlug = new Map(
-    versions.map(
-      (v: {
-        id: number;
-        slug: string;
-        version_id: number;
-        content: { questions: { id: string }[]; questionsPerAttempt: number };
-      }) => [v.slug, v],
-    ),
-  );
+    .select<LatestVersionRow[]>('c.id', 'c.slug', 'v.id as version_id', 'v.content');
+  const bySlug = new Map(versions.map((v) => [v.slug, v]));
   const now = Date.now();
   await db.transaction(async (trx) => {
     for (const plan of PLANS) {
-      const unit = await trx('units').where({ name: plan.unit }).first('id');
+      const unit = await trx('units').where({ name: plan.unit }).first<IdRow | undefined>('id');
       if (!unit) continue;
       const [user] = await trx('users')
         .insert({
@@ -125,7 +128,7 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
           unit_id: unit.id,
           job_role: plan.jobRole,
         })
-        .returning('id');
+        .returning<IdRow[]>('id');
       await trx('permissions').insert({ user_id: user.id, kind: 'learner' });
       for (const [i, r] of plan.rounds.entries()) {
         const course = bySlug.get(r.slug);
@@ -141,7 +144,7 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
             started_at: startedAt,
             completed_at: completedAt,
           })
-          .returning('id');
+          .returning<IdRow[]>('id');
         if (!completedAt) continue;
         await trx('completions').insert({
           user_id: user.id,
@@ -161,16 +164,16 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
           .insert({
             enrolment_id: e.id,
             number: 1,
-            questions: JSON.stringify(questions.map((q: { id: string }) => ({ id: q.id, options: [] }))),
+            questions: JSON.stringify(questions.map((q) => ({ id: q.id, options: [] }))),
             question_count: questions.length,
             correct_count: questions.length - (plan.jobRole === 'underskoterska' ? 0 : 1),
             passed: true,
             started_at: completedAt,
             submitted_at: completedAt,
           })
-          .returning('id');
+          .returning<IdRow[]>('id');
         await trx('quiz_answers').insert(
-          questions.map((q: { id: string }, j: number) => ({
+          questions.map((q, j) => ({
             attempt_id: a.id,
             question_id: q.id,
             selected: ['demo'],

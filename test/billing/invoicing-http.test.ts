@@ -1,7 +1,14 @@
 /** Issuing invoices: the gap-free number series under concurrency, master data, the price list, settings and export. */
 import * as cheerio from 'cheerio';
 import { addDays, swedishDate } from '../../server/bookings/dates';
-import { admin, buildCustomer, configureSeller } from '../support/bookings';
+import {
+  admin,
+  buildBooker,
+  buildCustomer,
+  buildOffering,
+  buildOrder,
+  configureSeller,
+} from '../support/bookings';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -14,13 +21,17 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 /** A draft invoice of one training day for a customer. */
-async function draft(organisationId: number, buyerReference = 'REF-1'): Promise<number> {
+async function draft(
+  organisationId: number,
+  buyerReference = 'REF-1',
+  trainingOrderId: number | null = null,
+): Promise<number> {
   return t.db.transaction(
     async (trx) =>
       (await t.services.invoices.createDraft(trx, {
         kind: 'invoice',
         organisationId,
-        trainingOrderId: null,
+        trainingOrderId,
         creditedInvoiceId: null,
         reason: 'delivery',
         buyerReference,
@@ -46,6 +57,21 @@ async function draft(organisationId: number, buyerReference = 'REF-1'): Promise<
 
 const numbers = async () =>
   (await t.db('invoices').whereNotNull('number').orderBy('number').pluck('number')) as number[];
+
+describe('issuing the invoice of a training order', () => {
+  it("names the order's contact person as the buyer contact (billing asks bookings' service for it)", async () => {
+    const customer = await buildCustomer(t.db);
+    const orderer = await buildBooker(t.db, customer);
+    const offering = await buildOffering(t.db);
+    const orderId = await buildOrder(t.db, {
+      organisationId: customer.id,
+      offeringId: offering.id,
+      orderedBy: orderer.id,
+    });
+    const invoice = await t.services.billing.issue(await draft(customer.id, 'REF-C', orderId), adminId);
+    expect(invoice.buyer).toMatchObject({ contactName: 'Jonas Ek', invoiceEmail: 'jonas@kommun.test' });
+  });
+});
 
 describe('the invoice number series', () => {
   it('stays gap-free and unique when many invoices are issued at the same moment, some of them failing', async () => {
