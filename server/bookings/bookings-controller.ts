@@ -112,7 +112,6 @@ export function bookingsController(deps: {
         organisations: orgs,
         values,
         errors,
-        errorParams: { max: offering.maxParticipants },
         places: PLACES,
         terms,
       },
@@ -428,7 +427,7 @@ export function bookingsController(deps: {
             res,
             order,
             'bookings/order',
-            { errors: { userIds: error.messageKey }, errorParams: error.params, values: req.body ?? {} },
+            { errors: { userIds: { key: error.messageKey, params: error.params } }, values: req.body ?? {} },
             409,
           );
         }
