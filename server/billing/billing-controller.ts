@@ -223,7 +223,13 @@ export function billingController(deps: {
         await billing.issue(invoice.id, req.user!.id);
       } catch (error) {
         if (error instanceof HttpError && error.status === 409)
-          return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
+          return renderInvoice(
+            req,
+            res,
+            invoice,
+            { errors: { issue: { key: error.messageKey, params: error.params } } },
+            409,
+          );
         throw error;
       }
       res.redirect(303, `${paths.adminInvoice(invoice.id)}?klart=utfardad`);
