@@ -421,7 +421,8 @@ export function bookingsController(deps: {
               : [],
         });
       } catch (error) {
-        if (error instanceof HttpError && error.messageKey === 'bookings:errors.tooManyParticipants') {
+        // A conflict (too many participants, or the list closed meanwhile) is said on the order page.
+        if (error instanceof HttpError && error.status === 409) {
           return orderPage(
             req,
             res,
