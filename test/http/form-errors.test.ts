@@ -10,7 +10,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { addDays, swedishDate } from '../../server/bookings/dates';
 import { parseForm } from '../../server/http/validation';
-import { buildBooker, buildCustomer, buildOffering, configureSeller } from '../support/bookings';
+import { buildBooker, buildCustomer, buildOffering, buildOrder, configureSeller } from '../support/bookings';
 import { buildPerson, csrfFrom, loginAs, startTestApp, type TestApp } from '../support/test-app';
 
 /** The fields the summary links to, each checked for the one structure; returns the messages by id. */
@@ -144,6 +144,32 @@ describe('a failing form in every feature has the same accessible structure', ()
     expect(tooMany.status).toBe(400);
     const messages = expectAccessibleErrors(tooMany.text, ['expectedParticipants']);
     expect(messages.expectedParticipants).toContain('högst 10 deltagare');
+  });
+
+  it('POST /bestallningar/:id/deltagare on a closed list: 409 on the order page, the summary pointing at the list', async () => {
+    const customer = await buildCustomer(t.db);
+    const booker = await buildBooker(t.db, customer);
+    const offering = await buildOffering(t.db, { max: 10 });
+    const orderId = await buildOrder(t.db, {
+      organisationId: customer.id,
+      offeringId: offering.id,
+      orderedBy: booker.id,
+    });
+    const { agent, csrf } = await loginAs(t.app, booker.email);
+    await t
+      .db('training_orders')
+      .where({ id: orderId })
+      .update({ status: 'declined', decline_reason: 'Ingen lärare' });
+    const res = await agent
+      .post(`/bestallningar/${orderId}/deltagare`)
+      .type('form')
+      .send({ _csrf: csrf, guestName: 'Kim', guestEmail: 'kim@extern.test' });
+    expect(res.status).toBe(409);
+    const $ = cheerio.load(res.text);
+    expect($('.error-summary a').attr('href')).toBe('#deltagare');
+    expect($('.error-summary').text()).toContain('Deltagarlistan kan inte ändras längre.');
+    expect($('#deltagare')).toHaveLength(1);
+    expect(await t.db('training_participants').where({ order_id: orderId })).toHaveLength(0);
   });
 
   it('POST lesson editor (authoring): a number field and the video select', async () => {
