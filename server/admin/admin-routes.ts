@@ -13,15 +13,15 @@ export function adminRoutes(services: Services): Router {
     res.redirect(paths.adminPeople);
   });
   router.get(paths.adminPeople, ...adminOnly, admin.people);
-  router.get(`${paths.adminPeople}/ny`, ...adminOnly, admin.newPerson);
+  router.get(paths.adminPersonNew, ...adminOnly, admin.newPerson);
   router.post(paths.adminPeople, ...adminOnly, admin.createPerson);
   router.get(paths.adminPerson(), ...adminOnly, admin.person);
   router.post(paths.adminPerson(), ...adminOnly, admin.updatePerson);
-  router.post(`${paths.adminPerson()}/status`, ...adminOnly, admin.setDisabled);
+  router.post(paths.adminPersonStatus(), ...adminOnly, admin.setDisabled);
   router.post(accountPaths.adminSendReset(), ...adminOnly, admin.sendReset);
   router.get(paths.adminUnits, ...adminOnly, admin.units);
   router.get(paths.adminFeedback, ...adminOnly, admin.feedback);
   router.post(paths.adminFeedback, ...adminOnly, admin.handleFeedback);
-  router.post(`${paths.adminUnits}/:id/kod`, ...adminOnly, admin.unitCode);
+  router.post(paths.adminUnitCode(), ...adminOnly, admin.unitCode);
   return router;
 }

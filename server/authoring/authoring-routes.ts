@@ -53,23 +53,23 @@ export function authoringRoutes(services: Services): Router {
   router.post(paths.authoringLessons(), ...editors, lesson.add);
   router.get(paths.authoringLesson(), ...readers, lesson.show);
   router.post(paths.authoringLesson(), ...editors, lesson.save);
-  router.post(`${paths.authoringLesson()}/ordning`, ...editors, lesson.move);
+  router.post(paths.authoringLessonMove(), ...editors, lesson.move);
   router.post(
-    `${paths.authoringLesson()}/bilder`,
+    paths.authoringLessonImages(),
     ...editors,
     imageUpload,
     imageTooLarge,
     refuseNul,
     lesson.addImage,
   );
-  router.post(`${paths.authoringLesson()}/kommentarer`, ...readers, lesson.comment);
+  router.post(paths.authoringLessonComments(), ...readers, lesson.comment);
   router.post(paths.authoringQuestions(), ...editors, question.add);
   router.get(paths.authoringQuestion(), ...editors, question.show);
   router.post(paths.authoringQuestion(), ...editors, question.save);
   router.post(paths.authoringPublish(), ...editors, course.publish);
-  router.post(`${paths.authoringCourse()}/slang-utkast`, ...editors, course.discard);
+  router.post(paths.authoringDiscard(), ...editors, course.discard);
   router.get(paths.authoringHistory(), ...readers, course.history);
-  router.post(`${paths.authoringHistory()}/aterstall`, ...editors, course.restore);
+  router.post(paths.authoringRestore(), ...editors, course.restore);
   router.get(paths.authoringExport(), ...editors, course.exportZip);
   router.post(paths.authoringReviewers(), ...editors, course.reviewers);
   return router;

@@ -239,7 +239,13 @@ export function billingController(deps: BillingControllerDeps) {
         await billing.issue(invoice.id, signedInUser(req).id);
       } catch (error) {
         if (error instanceof HttpError && error.status === 409)
-          return renderInvoice(req, res, invoice, { issueError: req.t(error.messageKey, error.params) }, 409);
+          return renderInvoice(
+            req,
+            res,
+            invoice,
+            { errors: { issue: { key: error.messageKey, params: error.params } } },
+            409,
+          );
         throw error;
       }
       res.redirect(303, `${paths.adminInvoice(invoice.id)}?klart=utfardad`);

@@ -127,7 +127,6 @@ export function bookingsController(deps: BookingsControllerDeps) {
         organisations: orgs,
         values,
         errors,
-        errorParams: { max: offering.maxParticipants },
         places: PLACES,
         terms,
       },
@@ -431,13 +430,14 @@ export function bookingsController(deps: BookingsControllerDeps) {
               : [],
         });
       } catch (error) {
-        if (error instanceof HttpError && error.messageKey === 'bookings:errors.tooManyParticipants') {
+        // A conflict (too many participants, or the list closed meanwhile) is said on the order page.
+        if (error instanceof HttpError && error.status === 409) {
           return orderPage(
             req,
             res,
             order,
             'bookings/order',
-            { errors: { userIds: error.messageKey }, errorParams: error.params, values: formBody(req) },
+            { errors: { userIds: { key: error.messageKey, params: error.params } }, values: formBody(req) },
             409,
           );
         }

@@ -84,7 +84,10 @@ export function checkOrder(
   if (form.place === 'workplace' && !form.placeAddress)
     errors.placeAddress = 'bookings:errors.addressRequired';
   if (form.expectedParticipants > offering.maxParticipants)
-    errors.expectedParticipants = 'bookings:errors.participantsMax';
+    errors.expectedParticipants = {
+      key: 'bookings:errors.participantsMax',
+      params: { max: offering.maxParticipants },
+    };
   let orgNumber: string | null = null;
   if (needsOrgNumber) {
     orgNumber = normaliseOrgNumber(form.orgNumber);

@@ -28,11 +28,16 @@ export const paths = {
   verifyForm: '/verifiera',
   admin: '/admin',
   adminPeople: '/admin/personer',
+  adminPersonNew: '/admin/personer/ny',
   adminPerson: (id: number | string = ':id') => `/admin/personer/${id}`,
+  adminPersonStatus: (id: number | string = ':id') => `/admin/personer/${id}/status`,
   adminUnits: '/admin/enheter',
+  adminUnitCode: (id: number | string = ':id') => `/admin/enheter/${id}/kod`,
   adminOutbox: '/admin/utkorg',
   adminFeedback: '/admin/synpunkter',
   adminOutboxMessage: (id: number | string = ':id') => `/admin/utkorg/${id}`,
+  adminOutboxAttachment: (id: number | string = ':id', index: number | string = ':index') =>
+    `/admin/utkorg/${id}/bilaga/${index}`,
   // Authoring (HMC educators; reviewers read and comment)
   authoring: '/redigera',
   authoringImport: '/redigera/importera',
@@ -42,11 +47,19 @@ export const paths = {
   authoringFacts: (slug = ':slug') => `/redigera/kurser/${slug}/fakta`,
   authoringLessons: (slug = ':slug') => `/redigera/kurser/${slug}/lektioner`,
   authoringLesson: (slug = ':slug', lesson = ':lesson') => `/redigera/kurser/${slug}/lektioner/${lesson}`,
+  authoringLessonMove: (slug = ':slug', lesson = ':lesson') =>
+    `/redigera/kurser/${slug}/lektioner/${lesson}/ordning`,
+  authoringLessonImages: (slug = ':slug', lesson = ':lesson') =>
+    `/redigera/kurser/${slug}/lektioner/${lesson}/bilder`,
+  authoringLessonComments: (slug = ':slug', lesson = ':lesson') =>
+    `/redigera/kurser/${slug}/lektioner/${lesson}/kommentarer`,
+  authoringDiscard: (slug = ':slug') => `/redigera/kurser/${slug}/slang-utkast`,
   authoringQuestions: (slug = ':slug') => `/redigera/kurser/${slug}/fragor`,
   authoringQuestion: (slug = ':slug', question = ':question') =>
     `/redigera/kurser/${slug}/fragor/${question}`,
   authoringPublish: (slug = ':slug') => `/redigera/kurser/${slug}/publicera`,
   authoringHistory: (slug = ':slug') => `/redigera/kurser/${slug}/historik`,
+  authoringRestore: (slug = ':slug') => `/redigera/kurser/${slug}/historik/aterstall`,
   authoringExport: (slug = ':slug') => `/redigera/kurser/${slug}/export.zip`,
   authoringReviewers: (slug = ':slug') => `/redigera/kurser/${slug}/granskare`,
   // Statistics (issue 6)

@@ -4,19 +4,39 @@
  */
 import { z } from 'zod';
 
-export type FieldErrors = Record<string, string>;
+/** Interpolation values for an error message (`{{max}}`, `{{line}}`). */
+export type ErrorParams = Record<string, string | number>;
+
+/** One field's error: a translation key, or a key with its interpolation values. */
+export type FieldError = string | { key: string; params?: ErrorParams };
+
+/** The one error shape of every form: field name → its error (the first one found). */
+export type FieldErrors = Record<string, FieldError>;
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
-/** Parses a form body; on failure returns the first error key per field. */
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
-  const result = schema.safeParse(body ?? {});
+/** The message of an issue no schema named: every schema gives its own keys, this is the safety net. */
+export const INVALID = 'common:errors.invalid';
+
+/** A field error as key and params, for code that translates it itself (JSON answers). */
+export const errorMessage = (error: FieldError): { key: string; params: ErrorParams } =>
+  typeof error === 'string' ? { key: error, params: {} } : { key: error.key, params: error.params ?? {} };
+
+/**
+ * Parses a form (or query) and turns zod's issues into FieldErrors, the first per field. This is the one
+ * converter: schemas carry translation keys as their messages (`z.string({ error: 'auth:errors.nameRequired' })`,
+ * `.max(200, 'auth:errors.nameTooLong')`); an issue without one gets `fallbackKey` through the
+ * per-parse error map, so every message is a key and nothing guesses from its text.
+ */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  fallbackKey = INVALID,
+): FormResult<z.output<S>> {
+  const result = schema.safeParse(body ?? {}, { error: () => fallbackKey });
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? '_form');
-    errors[field] ??= issue.message.includes(':') ? issue.message : 'common:errors.invalid';
-  }
+  for (const issue of result.error.issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message;
   return { ok: false, errors };
 }
 

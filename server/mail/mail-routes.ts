@@ -22,7 +22,7 @@ export function mailRoutes(services: Services): Router {
     if (!message) throw notFound();
     res.render('mail/message', { title: message.subject, message });
   });
-  router.get(`${paths.adminOutboxMessage()}/bilaga/:index`, ...adminOnly, async (req, res) => {
+  router.get(paths.adminOutboxAttachment(), ...adminOnly, async (req, res) => {
     const id = idParam(req.params.id);
     const message = id ? await services.mail.find(id) : null;
     const attachment = message?.attachments[Number(req.params.index)];

@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { paths } from '../http/paths';
-import { parseForm } from '../http/validation';
+import { parseForm, type FieldErrors } from '../http/validation';
 import type { Services } from '../services';
 
 const trimmed = (max: number) =>
@@ -20,7 +20,7 @@ export function feedbackController(services: Services) {
     res: Response,
     status: number,
     values: Record<string, string>,
-    errors: Record<string, string>,
+    errors: FieldErrors,
   ) => {
     res.status(status).render('pages/accessibility', {
       title: req.t('pages:accessibility.title'),

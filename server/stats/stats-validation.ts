@@ -1,6 +1,6 @@
 /** The filters of the statistics pages (GET query strings), with translatable messages. */
 import { z } from 'zod';
-import type { FieldErrors } from '../http/validation';
+import { parseForm, type FieldErrors } from '../http/validation';
 import type { HmcFilters, ManagerFilters, Period } from './types';
 
 const MONTH = /^(20[0-9]{2})-(0[1-9]|1[0-2])$/;
@@ -66,20 +66,11 @@ const hmcSchema = z.object({ organisation: optionalId, course: optionalId, from:
 
 type Parsed<T> = { ok: true; filters: T } | { ok: false; filters: T; errors: FieldErrors };
 
-function firstErrors(issues: z.core.$ZodIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues)
-    errors[String(issue.path[0] ?? '_form')] ??= issue.message.includes(':')
-      ? issue.message
-      : 'stats:errors.invalidChoice';
-  return errors;
-}
-
 /** A manager's filters; the last 12 months by default. */
 export function parseManagerFilters(query: unknown, now = new Date()): Parsed<ManagerFilters> {
-  const parsed = managerSchema.safeParse(query ?? {});
-  const errors: FieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
-  const d = parsed.success
+  const parsed = parseForm(managerSchema, query, 'stats:errors.invalidChoice');
+  const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+  const d = parsed.ok
     ? parsed.data
     : { unit: null, role: null, course: null, from: undefined, to: undefined };
   const filters: ManagerFilters = {
@@ -88,24 +79,22 @@ export function parseManagerFilters(query: unknown, now = new Date()): Parsed<Ma
     courseId: d.course,
     period: period(d.from, d.to, 12, errors, now),
   };
-  if (!parsed.success || Object.keys(errors).length)
+  if (!parsed.ok || Object.keys(errors).length)
     return { ok: false, filters: { ...filters, period: period(undefined, undefined, 12, {}, now) }, errors };
   return { ok: true, filters };
 }
 
 /** HMC's filters; the last 36 months by default. */
 export function parseHmcFilters(query: unknown, now = new Date()): Parsed<HmcFilters> {
-  const parsed = hmcSchema.safeParse(query ?? {});
-  const errors: FieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
-  const d = parsed.success
-    ? parsed.data
-    : { organisation: null, course: null, from: undefined, to: undefined };
+  const parsed = parseForm(hmcSchema, query, 'stats:errors.invalidChoice');
+  const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+  const d = parsed.ok ? parsed.data : { organisation: null, course: null, from: undefined, to: undefined };
   const filters: HmcFilters = {
     organisationId: d.organisation,
     courseId: d.course,
     period: period(d.from, d.to, 36, errors, now),
   };
-  if (!parsed.success || Object.keys(errors).length)
+  if (!parsed.ok || Object.keys(errors).length)
     return { ok: false, filters: { ...filters, period: period(undefined, undefined, 36, {}, now) }, errors };
   return { ok: true, filters };
 }

@@ -10,7 +10,7 @@ import type { Variant } from '../courses/types';
 import { isVariant } from '../courses/types';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
-import { idParam, parseForm, type FieldErrors } from '../http/validation';
+import { errorMessage, idParam, parseForm, type FieldError, type FieldErrors } from '../http/validation';
 import type { Services } from '../services';
 import { formatTimestamp, toWebVtt, transcriptText, type CaptionProblem } from './captions-format';
 import type { Video } from './types';
@@ -21,16 +21,10 @@ const param = (req: Request, name: string) => String(req.params[name] ?? '');
 /** Whether the page's script asked for a JSON answer (Accept: application/json) rather than a page. */
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
-/** An error message with interpolation values (a caption problem names its line). */
-interface Message {
-  key: string;
-  params?: Record<string, string | number>;
-}
-type Messages = Record<string, Message>;
-const messages = (errors: FieldErrors): Messages =>
-  Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, { key: v }]));
+type Messages = FieldErrors;
 
-const problemMessage = (p: CaptionProblem): Message => ({
+/** A caption problem names its line. */
+const problemMessage = (p: CaptionProblem): FieldError => ({
   key: `videos:captions.errors.${p.key}`,
   params: { line: p.line, value: p.value ?? '' },
 });
@@ -252,7 +246,10 @@ export function videosController(services: Services) {
         if (file) await fs.promises.rm(file.path, { force: true });
         if (!wantsJson(req)) return renderUploadForm(req, res, status, body, errors);
         const texts = Object.fromEntries(
-          Object.entries(errors).map(([field, m]) => [field, req.t(m.key, m.params ?? {})]),
+          Object.entries(errors).map(([field, m]) => [
+            field,
+            req.t(errorMessage(m).key, errorMessage(m).params),
+          ]),
         );
         res.status(status).json({ ok: false, message: Object.values(texts)[0], errors: texts });
       };
@@ -266,7 +263,7 @@ export function videosController(services: Services) {
         });
       }
       const form = parseForm(uploadSchema, body);
-      const errors: Messages = form.ok ? {} : messages(form.errors);
+      const errors: Messages = form.ok ? {} : form.errors;
       if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
       if (!form.ok || errors.film) return refuse(400, errors);
       const result = await videosService.createFromUpload(req.user!.id, form.data, {
@@ -274,7 +271,7 @@ export function videosController(services: Services) {
         originalName: file!.originalname,
         size: file!.size,
       });
-      if (!result.ok) return refuse(400, messages(result.errors));
+      if (!result.ok) return refuse(400, result.errors);
       const location = `${paths.video(result.video.id)}?uppladdad=1`;
       if (wantsJson(req)) return res.status(201).json({ ok: true, location });
       res.redirect(303, location);
@@ -304,7 +301,7 @@ export function videosController(services: Services) {
     async audioDescription(req: Request, res: Response) {
       const video = await videoFrom(req);
       const form = parseForm(audioDescriptionSchema, req.body);
-      if (!form.ok) return renderFilm(req, res, video, 400, messages(form.errors), req.body ?? {});
+      if (!form.ok) return renderFilm(req, res, video, 400, form.errors, req.body ?? {});
       const result = await videosService.setAudioDescription(
         video,
         form.data.audioDescription,
@@ -371,7 +368,7 @@ export function videosController(services: Services) {
           {},
           {
             id: cue.id,
-            errors: messages(form.errors),
+            errors: form.errors,
             values: {
               start: String(body.start ?? ''),
               end: String(body.end ?? ''),
@@ -401,7 +398,7 @@ export function videosController(services: Services) {
       const refuse = (errors: Messages) =>
         renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
       const form = parseForm(cueSchema, body);
-      if (!form.ok) return refuse(messages(form.errors));
+      if (!form.ok) return refuse(form.errors);
       if (video.durationMs !== null && form.data.end > video.durationMs) {
         return refuse({
           end: { key: 'videos:errors.cueAfterFilm', params: { duration: formatTimestamp(video.durationMs) } },
