@@ -1,5 +1,8 @@
 /** The identity feature's parts, built once in the composition root. */
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
+import type { AccountService } from '../auth/account-service';
+import type { RateLimits } from '../auth/rate-limits';
 import type { UsersRepository } from '../auth/users-repository';
 import { oidcClient } from './oidc-client';
 import { providersRepository } from './providers-repository';
@@ -9,12 +12,23 @@ import { ssoService } from './sso-service';
 export function identityFeature(deps: {
   db: Knex;
   users: UsersRepository;
+  account: AccountService;
+  limits: RateLimits;
+  i18n: i18n;
   config: { publicBaseUrl: string };
 }) {
   const providers = providersRepository(deps.db);
   return {
     providers,
-    sso: ssoService({ db: deps.db, users: deps.users, providers }),
+    sso: ssoService({
+      db: deps.db,
+      users: deps.users,
+      providers,
+      account: deps.account,
+      limits: deps.limits,
+      i18n: deps.i18n,
+      publicBaseUrl: deps.config.publicBaseUrl,
+    }),
     oidc: oidcClient({ publicBaseUrl: deps.config.publicBaseUrl }),
     saml: samlClient({ db: deps.db, publicBaseUrl: deps.config.publicBaseUrl }),
   };

@@ -10,8 +10,8 @@ import type { OidcClient } from './oidc-client';
 import type { IdentityProvider, ProvidersRepository } from './providers-repository';
 import type { SamlClient } from './saml-client';
 import { SsoError } from './sso-errors';
-import { personFromClaims, type SsoService } from './sso-service';
-import type { ExternalPerson } from './sso-session';
+import { mailLinkPath, personFromClaims, type SsoService } from './sso-service';
+import type { ExternalPerson, SignedInWith } from './sso-session';
 
 export const identityPaths = {
   find: '/logga-in/organisation',
@@ -20,6 +20,8 @@ export const identityPaths = {
   samlAcs: (id: number | string = ':id') => `/sso/${id}/saml`,
   complete: '/sso/valj-enhet',
   link: '/sso/koppla',
+  linkMail: '/sso/koppla/skicka-lank',
+  linkByMail: mailLinkPath,
 };
 
 export function identityController(deps: {
@@ -70,7 +72,7 @@ export function identityController(deps: {
     provider: IdentityProvider,
     person: ExternalPerson,
     test: boolean,
-    idToken?: string,
+    signedInWith: SignedInWith,
   ) {
     if (test) {
       await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
@@ -82,11 +84,8 @@ export function identityController(deps: {
       });
     }
     const result = await sso.signIn(provider, person);
-    if (result.kind === 'user') return signIn(req, res, result.user, provider, idToken);
-    req.session.sso = {
-      pending: { ...person, step: result.kind },
-      signedInWith: { providerId: provider.id, idToken },
-    };
+    if (result.kind === 'user') return signIn(req, res, result.user, signedInWith);
+    req.session.sso = { pending: { ...person, step: result.kind }, signedInWith };
     res.redirect(303, result.kind === 'link' ? identityPaths.link : identityPaths.complete);
   }
 
@@ -94,11 +93,10 @@ export function identityController(deps: {
     req: Request,
     res: Response,
     user: CurrentUser,
-    provider: IdentityProvider,
-    idToken?: string,
+    signedInWith: SignedInWith | undefined,
   ) {
     await logIn(req, user); // passport regenerates the session
-    req.session.sso = { signedInWith: { providerId: provider.id, idToken } };
+    req.session.sso = signedInWith ? { signedInWith } : {};
     res.redirect(303, landingPath(user));
   }
 
@@ -182,7 +180,7 @@ export function identityController(deps: {
           provider,
           personFromClaims(provider, String(claims.sub), claims),
           checks.test,
-          idToken,
+          { providerId: provider.id, idToken },
         );
       } catch (error) {
         await refuse(req, res, error, id);
@@ -206,6 +204,14 @@ export function identityController(deps: {
           provider,
           personFromClaims(provider, profile.nameID, attributes),
           request.test,
+          {
+            providerId: provider.id,
+            saml: {
+              nameID: profile.nameID,
+              nameIDFormat: profile.nameIDFormat,
+              sessionIndex: profile.sessionIndex,
+            },
+          },
         );
       } catch (error) {
         await refuse(req, res, error, id);
@@ -238,7 +244,7 @@ export function identityController(deps: {
         );
       try {
         const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
-        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+        await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
         if ((error as { code?: string }).code === '23505') return res.redirect(303, paths.login); // the same answer submitted twice
         if (error instanceof SsoError) return refuse(req, res, error, p.provider.id);
@@ -253,8 +259,59 @@ export function identityController(deps: {
         title: req.t('identity:link.title'),
         provider: p.provider,
         email: p.person.email,
+        mailSent: req.query.skickat === '1',
         errors: {},
       });
+    },
+
+    /** The other proof: a single-use link mailed to the account's address, opened in this browser. */
+    async sendLinkMail(req: Request, res: Response) {
+      const p = await pending(req, 'link');
+      if (!p) return res.redirect(303, paths.login);
+      try {
+        if ((await sso.sendLinkMail(p.provider, p.person)) === 'limited')
+          return res.status(429).render('identity/link', {
+            title: req.t('identity:link.title'),
+            provider: p.provider,
+            email: p.person.email,
+            mailSent: false,
+            errors: { mail: 'identity:link.tooManyMails' },
+          });
+        res.redirect(303, `${identityPaths.link}?skickat=1`);
+      } catch (error) {
+        await refuse(req, res, error, p.provider.id);
+      }
+    },
+
+    /** The mailed link: a page with a button (a mail scanner's GET must not use the link up). */
+    async showLinkByMail(req: Request, res: Response) {
+      const token = String(req.params.token);
+      const p = await pending(req, 'link');
+      try {
+        if (!p) throw new SsoError('linkSession');
+        if (!(await sso.mailLinkValid(p.person, token))) throw new SsoError('mailLink');
+        res.render('identity/link-by-mail', {
+          title: req.t('identity:linkByMail.title'),
+          provider: p.provider,
+          email: p.person.email,
+          action: identityPaths.linkByMail(token),
+        });
+      } catch (error) {
+        await refuse(req, res, error, p?.provider.id ?? null);
+      }
+    },
+
+    async linkByMail(req: Request, res: Response) {
+      const token = String(req.params.token);
+      const p = await pending(req, 'link');
+      try {
+        if (!p) throw new SsoError('linkSession');
+        const user = await sso.linkWithMail(p.provider, p.person, token);
+        if (!user) throw new SsoError('mailLink');
+        await signIn(req, res, user, req.session.sso?.signedInWith);
+      } catch (error) {
+        await refuse(req, res, error, p?.provider.id ?? null);
+      }
     },
 
     async link(req: Request, res: Response) {
@@ -268,9 +325,10 @@ export function identityController(deps: {
             title: req.t('identity:link.title'),
             provider: p.provider,
             email: p.person.email,
+            mailSent: false,
             errors: { password: 'identity:link.wrongPassword' },
           });
-        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+        await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
       }

@@ -29,6 +29,9 @@ export function identityRoutes(services: Services): Router {
   router.post(identityPaths.complete, sso.complete);
   router.get(identityPaths.link, sso.showLink);
   router.post(identityPaths.link, sso.link);
+  router.post(identityPaths.linkMail, sso.sendLinkMail);
+  router.get(identityPaths.linkByMail(), sso.showLinkByMail);
+  router.post(identityPaths.linkByMail(), sso.linkByMail);
   router.get(providerAdminPaths.list, ...adminOnly, admin.list);
   router.post(providerAdminPaths.list, ...adminOnly, admin.create);
   router.get(providerAdminPaths.provider(), ...adminOnly, admin.show);

@@ -3,6 +3,7 @@
  * account in the claimed unit and job role), and every kind of bad response is refused with a Swedish page,
  * status 400, an audit row, and no login.
  */
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import {
@@ -341,4 +342,150 @@ test('an OIDC callback without the state we sent is refused, never a login', asy
   const res = await request(t.app).get(`/sso/${row.id}/oidc?code=abc&state=forged`);
   expect(res.status).toBe(400);
   expect(cheerio.load(res.text)('[data-reason]').attr('data-reason')).toBe('state');
+});
+
+describe('linking an existing account by a mailed link', () => {
+  const linkIn = (text: string) => /\/sso\/koppla\/lank\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+  /** Signs in through the IdP as someone whose address has an account here, and asks for the link mail. */
+  async function pendingWithMail(email: string, nameId: string) {
+    const agent = request.agent(t.app);
+    const person = { nameId, attributes: { ...anna.attributes, email } };
+    const { res } = await signIn(agent, person);
+    expect(res.headers.location).toBe('/sso/koppla');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    const sent = await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf });
+    expect(sent.status).toBe(303);
+    expect((await agent.get(sent.headers.location)).text).toContain(`Vi har skickat en länk till ${email}`);
+    const mail = await t.db('outbox_messages').where({ to_address: email }).orderBy('id', 'desc').first();
+    const token = linkIn(mail.text_body);
+    expect(token).toBeDefined();
+    return { agent, token: token as string, mail };
+  }
+
+  const reasonOf = (html: string) => cheerio.load(html)('[data-reason]').attr('data-reason');
+
+  test('following the link in the same browser links the identity and signs in; the link works once', async () => {
+    const existing = await buildPerson(t.db, { email: 'elsa@vasteras.se', unitId: unit.id });
+    const { agent, token, mail } = await pendingWithMail('elsa@vasteras.se', 'elsa-1');
+    expect(mail.subject).toBe('Koppla ihop ditt konto med Västerås stad');
+    expect(mail.user_id).toBe(existing.id);
+    // Only the sha256 of the token is stored.
+    const stored = await t.db('auth_tokens').where({ user_id: existing.id, purpose: 'sso-link' }).first();
+    expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(await t.db('auth_tokens').where({ user_id: existing.id }))).not.toContain(token);
+
+    const page = await agent.get(`/sso/koppla/lank/${token}`);
+    expect(page.status).toBe(200);
+    expect(await t.db('external_identities').where({ subject: 'elsa-1' }).first()).toBeUndefined();
+    const csrf = cheerio.load(page.text)('input[name=_csrf]').val() as string;
+    const linked = await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf });
+    expect(linked.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+    expect(await t.db('external_identities').where({ subject: 'elsa-1' }).first('user_id')).toEqual({
+      user_id: existing.id,
+    });
+    const link = await t
+      .db('audit_log')
+      .where({ actor_id: existing.id, action: 'sso.link' })
+      .first('details');
+    expect(link.details).toMatchObject({ how: 'mail' });
+    // The next sign-in uses the link without asking again.
+    const later = request.agent(t.app);
+    expect(
+      (
+        await signIn(later, {
+          nameId: 'elsa-1',
+          attributes: { ...anna.attributes, email: 'elsa@vasteras.se' },
+        })
+      ).res.headers.location,
+    ).toBe('/mina-kurser');
+
+    // Used once: the same link again is refused.
+    const again = await pendingWithMail('elsa@vasteras.se', 'elsa-other-subject');
+    const reused = await again.agent.get(`/sso/koppla/lank/${token}`);
+    expect(reused.status).toBe(400);
+    expect(reasonOf(reused.text)).toBe('mailLink');
+  });
+
+  test('an expired link is refused with a Swedish page and links nothing', async () => {
+    await buildPerson(t.db, { email: 'filip@vasteras.se', unitId: unit.id });
+    const { agent, token } = await pendingWithMail('filip@vasteras.se', 'filip-1');
+    await t
+      .db('auth_tokens')
+      .where({ token_hash: createHash('sha256').update(token).digest('hex') })
+      .update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
+    const page = await agent.get(`/sso/koppla/lank/${token}`);
+    expect(page.status).toBe(400);
+    expect(cheerio.load(page.text)('h1').text()).toBe('Det gick inte att logga in');
+    expect(page.text).toContain('Länken fungerar inte');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    const post = await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf });
+    expect(post.status).toBe(400);
+    expect(await t.db('external_identities').where({ subject: 'filip-1' }).first()).toBeUndefined();
+    expect(await loggedIn(agent)).toBe(false);
+  });
+
+  test("another person's link is refused and stays usable by its owner; a link opened in another browser is refused", async () => {
+    await buildPerson(t.db, { email: 'greta@vasteras.se', unitId: unit.id });
+    const harald = await buildPerson(t.db, { email: 'harald@vasteras.se', unitId: unit.id });
+    const greta = await pendingWithMail('greta@vasteras.se', 'greta-1');
+    const haraldPending = await pendingWithMail('harald@vasteras.se', 'harald-1');
+
+    const csrf = await csrfFrom(greta.agent, '/sso/koppla');
+    const foreign = await greta.agent
+      .post(`/sso/koppla/lank/${haraldPending.token}`)
+      .type('form')
+      .send({ _csrf: csrf });
+    expect(foreign.status).toBe(400);
+    expect(reasonOf(foreign.text)).toBe('mailLink');
+    expect(await loggedIn(greta.agent)).toBe(false);
+    expect(await t.db('external_identities').whereIn('subject', ['greta-1', 'harald-1'])).toEqual([]);
+
+    const elsewhere = request.agent(t.app);
+    const other = await elsewhere.get(`/sso/koppla/lank/${haraldPending.token}`);
+    expect(other.status).toBe(400);
+    expect(reasonOf(other.text)).toBe('linkSession');
+
+    const own = await haraldPending.agent.get(`/sso/koppla/lank/${haraldPending.token}`);
+    expect(own.status).toBe(200);
+    const ownCsrf = cheerio.load(own.text)('input[name=_csrf]').val() as string;
+    const ok = await haraldPending.agent
+      .post(`/sso/koppla/lank/${haraldPending.token}`)
+      .type('form')
+      .send({ _csrf: ownCsrf });
+    expect(ok.status).toBe(303);
+    expect(await t.db('external_identities').where({ subject: 'harald-1' }).first('user_id')).toEqual({
+      user_id: harald.id,
+    });
+  });
+
+  test('an address nobody had verified: the link verifies it, and the password someone else may know stops working', async () => {
+    const squatted = await buildPerson(t.db, { email: 'ines@vasteras.se', unitId: unit.id });
+    await t.db('users').where({ id: squatted.id }).update({ email_verified_at: null });
+    const { agent, token } = await pendingWithMail('ines@vasteras.se', 'ines-1');
+    const csrf = await csrfFrom(agent, `/sso/koppla/lank/${token}`);
+    expect((await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf })).status).toBe(
+      303,
+    );
+    const row = await t.db('users').where({ id: squatted.id }).first('email_verified_at', 'password_hash');
+    expect(row.email_verified_at).not.toBeNull();
+    expect(row.password_hash).toBe('!sso');
+  });
+
+  test('at most three link mails an hour to one address', async () => {
+    await buildPerson(t.db, { email: 'jon@vasteras.se', unitId: unit.id });
+    const { agent } = await pendingWithMail('jon@vasteras.se', 'jon-1');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    for (let i = 0; i < 2; i++)
+      expect((await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf })).status).toBe(
+        303,
+      );
+    const limited = await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf });
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain('Vi har redan skickat flera länkar');
+    expect(
+      Number((await t.db('outbox_messages').where({ to_address: 'jon@vasteras.se' }).count())[0].count),
+    ).toBe(3);
+  });
 });
