@@ -18,6 +18,8 @@ export const identityPaths = {
   start: (id: number | string = ':id') => `/sso/${id}/start`,
   oidcCallback: (id: number | string = ':id') => `/sso/${id}/oidc`,
   samlAcs: (id: number | string = ':id') => `/sso/${id}/saml`,
+  samlLogout: (id: number | string = ':id') => `/sso/${id}/saml/logout`,
+  samlMetadata: (id: number | string = ':id') => `/sso/${id}/saml/metadata`,
   complete: '/sso/valj-enhet',
   link: '/sso/koppla',
   linkMail: '/sso/koppla/skicka-lank',
@@ -335,29 +337,73 @@ export function identityController(deps: {
     },
 
     /**
-     * Logging out of a session that came from an OIDC provider ends ours, then offers the provider's end-session
-     * link (a redirect would be stopped by the form's Content-Security-Policy, form-action 'self').
+     * Logging out after a sign-in through a provider: our session ends first, then the browser goes on to end the
+     * provider's session where it can (OIDC end_session_endpoint with id_token_hint, SAML LogoutRequest to the
+     * IdP's single logout address). The page moves on by itself (meta refresh) and has the link too: a redirect
+     * from the logout form would be stopped by its Content-Security-Policy (form-action 'self').
      */
     async logout(req: Request, res: Response, next: NextFunction) {
       const signedIn = req.session.sso?.signedInWith;
       const provider = signedIn ? await providers.find(signedIn.providerId) : null;
-      const endUrl =
-        provider?.kind === 'oidc'
-          ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`)
-          : null;
+      let endUrl: string | null = null;
+      if (provider?.kind === 'oidc')
+        endUrl = await oidc.endSessionUrl(
+          provider,
+          signedIn?.idToken,
+          `${deps.config.publicBaseUrl}${paths.home}`,
+        );
+      else if (provider?.kind === 'saml' && signedIn?.saml)
+        endUrl = await saml.logoutUrl(provider, signedIn.saml).catch((error: unknown) => {
+          logger.warn('saml logout request failed', { providerId: provider.id, error: String(error) });
+          return null;
+        });
       if (!endUrl || !provider) return next();
+      const userId = req.user?.id ?? null;
       req.logout((err) => {
         if (err) return next(err);
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.locals.user = null;
-          res.render('identity/logged-out', {
-            title: req.t('identity:loggedOut.title'),
-            endUrl,
-            providerName: provider.displayName,
-          });
+          void providers
+            .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: provider.kind })
+            .then(() =>
+              res.render('identity/logged-out', {
+                title: req.t('identity:loggedOut.title'),
+                endUrl,
+                refreshTo: endUrl,
+                providerName: provider.displayName,
+              }),
+            )
+            .catch(next);
         });
       });
+    },
+
+    /** The IdP's answer to our LogoutRequest (HTTP-Redirect). Our session is already gone either way. */
+    async samlLogout(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const provider = id ? await providers.find(id) : null;
+      try {
+        if (!provider || provider.kind !== 'saml') throw new SsoError('unknownProvider');
+        await saml.verifyLogoutResponse(provider, req.query, req.originalUrl.split('?')[1] ?? '');
+        res.redirect(303, paths.home);
+      } catch (error) {
+        if (!(error instanceof SsoError)) throw error;
+        logger.warn('saml logout response refused', { reason: error.reason, providerId: id });
+        res.status(400).render('identity/logout-unconfirmed', {
+          title: req.t('identity:logoutUnconfirmed.title'),
+          reason: error.reason,
+          providerName: provider?.displayName ?? '',
+        });
+      }
+    },
+
+    /** Our SAML metadata for this sign-in, for the IdP's administrator. */
+    async samlMetadata(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const provider = id ? await providers.find(id) : null;
+      if (!provider || provider.kind !== 'saml') return res.status(404).type('text/plain').send('Not found');
+      res.type('application/samlmetadata+xml').send(saml.spMetadata(provider));
     },
   };
 }

@@ -105,10 +105,50 @@ export function samlResponse(
   return Buffer.from(response, 'utf8').toString('base64');
 }
 
-/** The IdP as an HTTP server: GET /sso answers the AuthnRequest with a form that posts the signed response. */
+/** The IdP's metadata: entity id, SSO and SLO (HTTP-Redirect) and its signing certificate. */
+export function idpMetadata(entityId: string, base: string, cert = IDP_CERT): string {
+  const der = cert.replace(/-----[^-]+-----|\s+/g, '');
+  return (
+    `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${esc(entityId)}">` +
+    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="false">` +
+    `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${der}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+    `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${base}/slo"/>` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${base}/sso-post"/>` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${base}/sso"/>` +
+    `</md:IDPSSODescriptor></md:EntityDescriptor>`
+  );
+}
+
+/** A LogoutResponse (deflated, base64, HTTP-Redirect) to a LogoutRequest. */
+export function logoutResponse(entityId: string, inResponseTo: string, destination: string): string {
+  const xml =
+    `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${crypto.randomBytes(12).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${esc(destination)}" InResponseTo="${esc(inResponseTo)}">` +
+    `<saml:Issuer>${esc(entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
+  return zlib.deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64');
+}
+
+/** The LogoutRequest in a redirect URL: its id and the NameID it ends. */
+export function readLogoutRequest(redirectUrl: string): { id: string; nameId: string; sessionIndex: string } {
+  const xml = zlib
+    .inflateRawSync(Buffer.from(new URL(redirectUrl).searchParams.get('SAMLRequest') ?? '', 'base64'))
+    .toString('utf8');
+  return {
+    id: /ID="([^"]+)"/.exec(xml)?.[1] ?? '',
+    nameId: /<(?:saml:)?NameID[^>]*>([^<]+)</.exec(xml)?.[1] ?? '',
+    sessionIndex: /<(?:samlp:)?SessionIndex>([^<]+)</.exec(xml)?.[1] ?? '',
+  };
+}
+
+/**
+ * The IdP as an HTTP server: GET /sso answers the AuthnRequest with a form that posts the signed response;
+ * GET /metadata is its metadata; GET /slo ends the named session and redirects to `spLogoutUrl` with a LogoutResponse.
+ */
 export async function startSamlIdp(): Promise<{
   entityId: string;
   ssoUrl: string;
+  metadataUrl: string;
+  spLogoutUrl: string;
+  loggedOut: string[];
   person: SamlPerson;
   next: Fault;
   responses: { acsUrl: string; samlResponse: string }[];
@@ -117,6 +157,9 @@ export async function startSamlIdp(): Promise<{
   const state = {
     entityId: '',
     ssoUrl: '',
+    metadataUrl: '',
+    spLogoutUrl: '',
+    loggedOut: [] as string[],
     person: { nameId: 'anna-1', attributes: {} } as SamlPerson,
     next: 'none' as Fault,
     responses: [] as { acsUrl: string; samlResponse: string }[],
@@ -124,6 +167,17 @@ export async function startSamlIdp(): Promise<{
   };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', state.ssoUrl);
+    if (url.pathname === '/metadata')
+      return res
+        .writeHead(200, { 'content-type': 'application/samlmetadata+xml' })
+        .end(idpMetadata(state.entityId, new URL(state.ssoUrl).origin));
+    if (url.pathname === '/slo') {
+      const logout = readLogoutRequest(url.href);
+      state.loggedOut.push(logout.nameId);
+      const back = new URL(state.spLogoutUrl);
+      back.searchParams.set('SAMLResponse', logoutResponse(state.entityId, logout.id, state.spLogoutUrl));
+      return res.writeHead(302, { location: back.href }).end();
+    }
     if (url.pathname !== '/sso') return res.writeHead(404).end();
     const request = readAuthnRequest(url.href);
     const samlResponseValue = samlResponse(state.entityId, request, state.person, state.next);
@@ -141,6 +195,7 @@ export async function startSamlIdp(): Promise<{
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.entityId = `${base}/idp`;
   state.ssoUrl = `${base}/sso`;
+  state.metadataUrl = `${base}/metadata`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }

@@ -15,7 +15,15 @@ import {
   PASSWORD,
   type TestApp,
 } from '../support/test-app';
-import { IDP_CERT, readAuthnRequest, samlResponse, startSamlIdp, type Fault } from './saml-idp';
+import {
+  IDP_CERT,
+  idpMetadata,
+  readAuthnRequest,
+  readLogoutRequest,
+  samlResponse,
+  startSamlIdp,
+  type Fault,
+} from './saml-idp';
 
 let t: TestApp;
 let idp: Awaited<ReturnType<typeof startSamlIdp>>;
@@ -488,4 +496,134 @@ describe('linking an existing account by a mailed link', () => {
       Number((await t.db('outbox_messages').where({ to_address: 'jon@vasteras.se' }).count())[0].count),
     ).toBe(3);
   });
+});
+
+describe('SAML metadata', () => {
+  async function adminAgent() {
+    const admin = await buildPerson(t.db, {
+      permissions: [{ kind: 'admin', organisationId: null, unitId: null }],
+    });
+    return loginAs(t.app, admin.email);
+  }
+  const base = (organisationId: number) => ({
+    organisationId: String(organisationId),
+    kind: 'saml',
+    displayName: 'Regionens IdP',
+    claimEmail: 'email',
+  });
+
+  test("an uploaded metadata file fills in the IdP's entity id, addresses and certificate", async () => {
+    const { agent, csrf } = await adminAgent();
+    const org = await buildUnit(t.db, { name: 'Region enhet' });
+    const origin = new URL(idp.ssoUrl).origin;
+    const res = await agent
+      .post(`/admin/inloggning?_csrf=${encodeURIComponent(csrf)}`)
+      .field(base(org.organisationId))
+      .attach('metadataFile', Buffer.from(idpMetadata(idp.entityId, origin)), 'idp.xml');
+    expect(res.status).toBe(303);
+    const id = Number(res.headers.location.split('/').pop());
+    const row = await t.db('identity_providers').where({ id }).first();
+    expect(row).toMatchObject({ issuer: idp.entityId, sso_url: idp.ssoUrl, logout_url: `${origin}/slo` });
+    expect(row.idp_certificate.replace(/\s+/g, '')).toBe(IDP_CERT.replace(/\s+/g, ''));
+    expect(row.metadata_xml).toContain('IDPSSODescriptor');
+    // Our side for the IdP: the SP metadata with entity id, ACS and single logout.
+    const page = await agent.get(res.headers.location);
+    expect(page.text).toContain(`/sso/${id}/saml/metadata`);
+    const sp = await request(t.app).get(`/sso/${id}/saml/metadata`);
+    expect(sp.status).toBe(200);
+    expect(sp.headers['content-type']).toContain('application/samlmetadata+xml');
+    expect(sp.text).toContain('entityID="http://127.0.0.1:9/sso/saml"');
+    expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml"`);
+    expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml/logout"`);
+  });
+
+  test('a metadata URL is read when the form is saved', async () => {
+    const { agent, csrf } = await adminAgent();
+    const org = await buildUnit(t.db, { name: 'Region enhet 2' });
+    const res = await agent
+      .post('/admin/inloggning')
+      .type('form')
+      .send({ _csrf: csrf, ...base(org.organisationId), metadataUrl: idp.metadataUrl });
+    expect(res.status).toBe(303);
+    const row = await t
+      .db('identity_providers')
+      .where({ id: Number(res.headers.location.split('/').pop()) })
+      .first();
+    expect(row).toMatchObject({ issuer: idp.entityId, sso_url: idp.ssoUrl, metadata_url: idp.metadataUrl });
+  });
+
+  test.each([
+    [
+      'malformed',
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><unclosed>',
+      'Metadata gick inte att läsa',
+    ],
+    ['without a certificate', 'nocert', 'Metadata saknar certifikat för signering.'],
+    [
+      'with a DTD',
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+      'Metadata gick inte att läsa',
+    ],
+    ['huge', 'huge', 'Metadata är för stor'],
+  ])(
+    '%s metadata is a Swedish field error, status 400, and nothing is saved',
+    async (_name, xml, message) => {
+      const { agent, csrf } = await adminAgent();
+      const org = await buildUnit(t.db, { name: `Fel ${_name}` });
+      const origin = new URL(idp.ssoUrl).origin;
+      const file =
+        xml === 'nocert'
+          ? idpMetadata(idp.entityId, origin).replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, '')
+          : xml === 'huge'
+            ? idpMetadata(idp.entityId, origin).replace(
+                '</md:EntityDescriptor>',
+                `<!--${'x'.repeat(600_000)}--></md:EntityDescriptor>`,
+              )
+            : xml;
+      const before = await t.db('identity_providers').count();
+      const res = await agent
+        .post(`/admin/inloggning?_csrf=${encodeURIComponent(csrf)}`)
+        .field(base(org.organisationId))
+        .attach('metadataFile', Buffer.from(file), 'idp.xml');
+      expect(res.status).toBe(400);
+      expect(cheerio.load(res.text)('#metadataFile-error').text()).toContain(message);
+      expect(await t.db('identity_providers').count()).toEqual(before);
+    },
+  );
+});
+
+test('SAML single logout: our session ends first, then a LogoutRequest goes to the IdP, whose answer brings the person home', async () => {
+  const origin = new URL(idp.ssoUrl).origin;
+  await t
+    .db('identity_providers')
+    .where({ id: providerId })
+    .update({ logout_url: `${origin}/slo` });
+  idp.spLogoutUrl = `http://127.0.0.1:9/sso/${providerId}/saml/logout`;
+  try {
+    const agent = request.agent(t.app);
+    expect((await signIn(agent, anna)).res.status).toBe(303);
+    const csrf = await csrfFrom(agent, '/mina-kurser');
+    const out = await agent.post('/logga-ut').type('form').send({ _csrf: csrf });
+    expect(out.status).toBe(200);
+    expect(await loggedIn(agent)).toBe(false);
+    const $ = cheerio.load(out.text);
+    const refresh = $('meta[http-equiv=refresh]').attr('content') ?? '';
+    const sloUrl = refresh.replace(/^0; url=/, '');
+    expect(sloUrl.startsWith(`${origin}/slo?SAMLRequest=`)).toBe(true);
+    expect($('a.button').attr('href')).toBe(sloUrl);
+    expect(readLogoutRequest(sloUrl).nameId).toBe(anna.nameId);
+    // The IdP ends its session and answers.
+    const idpAnswer = await fetch(sloUrl, { redirect: 'manual' });
+    expect(idp.loggedOut).toContain(anna.nameId);
+    const back = new URL(idpAnswer.headers.get('location') ?? '');
+    const home = await request(t.app).get(back.pathname + back.search);
+    expect(home.status).toBe(303);
+    expect(home.headers.location).toBe('/');
+    // The same answer again is not one of our open requests.
+    const again = await request(t.app).get(back.pathname + back.search);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('Vi kunde inte se att du blev utloggad');
+  } finally {
+    await t.db('identity_providers').where({ id: providerId }).update({ logout_url: null });
+  }
 });
