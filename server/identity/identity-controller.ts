@@ -46,7 +46,12 @@ export function identityController(deps: {
     logger.warn('sso refused', {
       reason: error.reason,
       providerId,
-      detail: error.detail instanceof Error ? error.detail.message : undefined,
+      detail:
+        error.detail instanceof Error
+          ? [error.detail.message, error.detail.cause instanceof Error ? error.detail.cause.message : '']
+              .filter(Boolean)
+              .join(': ')
+          : undefined,
     });
     await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
     if (req.session?.sso) delete req.session.sso.oidc;

@@ -17,7 +17,9 @@ export const IDP_CERT = fs.readFileSync(path.join(FIXTURES, 'idp-cert.pem'), 'ut
 const IDP_KEY = fs.readFileSync(path.join(FIXTURES, 'idp-key.pem'), 'utf8');
 const OTHER_KEY = fs.readFileSync(path.join(FIXTURES, 'other-key.pem'), 'utf8');
 
-export type Fault = 'none' | 'tampered' | 'expired' | 'issuer' | 'skew' | 'wrongKey' | 'unsigned';
+/** `skew`: the IdP's clock 90 s ahead (refused); `slightSkew`: 45 s ahead (within the minute allowed). */
+export type Fault =
+  'none' | 'tampered' | 'expired' | 'issuer' | 'skew' | 'slightSkew' | 'wrongKey' | 'unsigned';
 
 export interface SamlPerson {
   nameId: string;
@@ -53,7 +55,8 @@ export function samlResponse(
   person: SamlPerson,
   fault: Fault = 'none',
 ): string {
-  const shift = fault === 'skew' ? 5 * 60_000 : fault === 'expired' ? -60 * 60_000 : 0;
+  const shift =
+    fault === 'skew' ? 90_000 : fault === 'slightSkew' ? 45_000 : fault === 'expired' ? -60 * 60_000 : 0;
   const now = new Date(Date.now() + shift);
   const iso = (ms: number) => new Date(now.getTime() + ms).toISOString();
   const responseId = `_r${crypto.randomBytes(12).toString('hex')}`;

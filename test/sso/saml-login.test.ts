@@ -146,6 +146,13 @@ test.each<[Fault, string]>([
   );
 });
 
+test('an IdP clock 45 seconds ahead is within the minute allowed', async () => {
+  const agent = request.agent(t.app);
+  const { res } = await signIn(agent, anna, 'slightSkew');
+  expect(res.status).toBe(303);
+  expect(await loggedIn(agent)).toBe(true);
+});
+
 test('a replayed response is refused, even in a fresh session', async () => {
   const agent = request.agent(t.app);
   const { res, SAMLResponse } = await signIn(agent, anna);
