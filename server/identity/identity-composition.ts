@@ -1,4 +1,5 @@
 /** The identity feature's parts, built once in the composition root. */
+import fs from 'node:fs';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import type { AccountService } from '../auth/account-service';
@@ -15,9 +16,14 @@ export function identityFeature(deps: {
   account: AccountService;
   limits: RateLimits;
   i18n: i18n;
-  config: { publicBaseUrl: string };
+  config: { publicBaseUrl: string; samlSpKeyFile?: string; samlSpCertFile?: string };
 }) {
   const providers = providersRepository(deps.db);
+  const { samlSpKeyFile, samlSpCertFile } = deps.config;
+  const spKeys =
+    samlSpKeyFile && samlSpCertFile
+      ? { key: fs.readFileSync(samlSpKeyFile, 'utf8'), cert: fs.readFileSync(samlSpCertFile, 'utf8') }
+      : null;
   return {
     providers,
     sso: ssoService({
@@ -30,6 +36,6 @@ export function identityFeature(deps: {
       publicBaseUrl: deps.config.publicBaseUrl,
     }),
     oidc: oidcClient({ publicBaseUrl: deps.config.publicBaseUrl }),
-    saml: samlClient({ db: deps.db, publicBaseUrl: deps.config.publicBaseUrl }),
+    saml: samlClient({ db: deps.db, publicBaseUrl: deps.config.publicBaseUrl, spKeys }),
   };
 }

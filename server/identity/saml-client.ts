@@ -55,7 +55,13 @@ function requestStore(
 
 export type SamlClient = ReturnType<typeof samlClient>;
 
-export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
+/** Our key pair: IdPs encrypt assertions to the certificate; the key decrypts them and signs our requests. */
+export interface SpKeys {
+  key: string;
+  cert: string;
+}
+
+export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKeys | null }) {
   const { db } = deps;
   const spEntityId = `${deps.publicBaseUrl}/sso/saml`;
   const acsUrl = (providerId: number) => `${deps.publicBaseUrl}/sso/${providerId}/saml`;
@@ -79,6 +85,13 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
       disableRequestedAuthnContext: true,
       logoutUrl: provider.logoutUrl ?? undefined,
       logoutCallbackUrl: sloUrl(provider.id),
+      ...(deps.spKeys
+        ? {
+            decryptionPvk: deps.spKeys.key,
+            privateKey: deps.spKeys.key,
+            signatureAlgorithm: 'sha256' as const,
+          }
+        : {}),
     });
   }
 
@@ -87,13 +100,23 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string }) {
     acsUrl,
     sloUrl,
 
-    /** Our side, for the IdP's administrator: entity id, ACS (HTTP-POST) and single logout (HTTP-Redirect). */
+    /** Our side, for the IdP's administrator: entity id, certificate, ACS (HTTP-POST) and single logout (HTTP-Redirect). */
     spMetadata(provider: IdentityProvider): string {
       const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+      const der = deps.spKeys?.cert.replace(/-----[^-]+-----|\s+/g, '');
+      const keys = der
+        ? ['signing', 'encryption']
+            .map(
+              (use) =>
+                `    <md:KeyDescriptor use="${use}"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${der}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n`,
+            )
+            .join('')
+        : '';
       return (
         `<?xml version="1.0" encoding="UTF-8"?>\n` +
         `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${esc(spEntityId)}">\n` +
-        `  <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="false" WantAssertionsSigned="true">\n` +
+        `  <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${der ? 'true' : 'false'}" WantAssertionsSigned="true">\n` +
+        keys +
         `    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${esc(sloUrl(provider.id))}"/>\n` +
         `    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${esc(acsUrl(provider.id))}" index="1" isDefault="true"/>\n` +
         `  </md:SPSSODescriptor>\n` +

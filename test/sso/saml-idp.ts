@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
+import xmlenc from 'xml-encryption';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'saml');
 export const IDP_CERT = fs.readFileSync(path.join(FIXTURES, 'idp-cert.pem'), 'utf8');
@@ -201,4 +202,30 @@ export async function startSamlIdp(): Promise<{
   state.metadataUrl = `${base}/metadata`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
+}
+
+export const SP_KEY_FILE = path.join(FIXTURES, 'sp-key.pem');
+export const SP_CERT_FILE = path.join(FIXTURES, 'sp-cert.pem');
+export const OTHER_CERT = fs.readFileSync(path.join(FIXTURES, 'other-cert.pem'), 'utf8');
+
+/** The response with its (signed) assertion encrypted to a service provider's certificate (AES-256-GCM, RSA-OAEP). */
+export async function encryptAssertion(samlResponseB64: string, spCert: string): Promise<string> {
+  const xml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
+  const assertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)?.[0] ?? '';
+  const encrypted = await new Promise<string>((resolve, reject) =>
+    xmlenc.encrypt(
+      assertion,
+      {
+        rsa_pub: new crypto.X509Certificate(spCert).publicKey.export({ type: 'spki', format: 'pem' }),
+        pem: spCert,
+        encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+        keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    ),
+  );
+  return Buffer.from(
+    xml.replace(assertion, `<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`),
+    'utf8',
+  ).toString('base64');
 }

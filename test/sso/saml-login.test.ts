@@ -4,6 +4,7 @@
  * status 400, an audit row, and no login.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import {
@@ -16,8 +17,12 @@ import {
   type TestApp,
 } from '../support/test-app';
 import {
+  encryptAssertion,
   IDP_CERT,
   idpMetadata,
+  OTHER_CERT,
+  SP_CERT_FILE,
+  SP_KEY_FILE,
   readAuthnRequest,
   readLogoutRequest,
   samlResponse,
@@ -31,7 +36,13 @@ let providerId: number;
 let unit: { id: number; organisationId: number };
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { PUBLIC_BASE_URL: 'http://127.0.0.1:9' } });
+  t = await startTestApp({
+    env: {
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+      SAML_SP_KEY_FILE: SP_KEY_FILE,
+      SAML_SP_CERT_FILE: SP_CERT_FILE,
+    },
+  });
   idp = await startSamlIdp();
   unit = await buildUnit(t.db, { name: 'Boende Syd' });
   const [row] = await t
@@ -542,6 +553,10 @@ describe('SAML metadata', () => {
     expect(sp.text).toContain('entityID="http://127.0.0.1:9/sso/saml"');
     expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml"`);
     expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml/logout"`);
+    // With our key pair configured: the certificate IdPs encrypt to and check our signed requests with.
+    const spCert = fs.readFileSync(SP_CERT_FILE, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+    expect(sp.text).toContain('<md:KeyDescriptor use="encryption">');
+    expect(sp.text).toContain(spCert);
   });
 
   test('a metadata URL is read when the form is saved', async () => {
@@ -619,6 +634,7 @@ test('SAML single logout: our session ends first, then a LogoutRequest goes to t
     expect(sloUrl.startsWith(`${origin}/slo?SAMLRequest=`)).toBe(true);
     expect($('a.button').attr('href')).toBe(sloUrl);
     expect(readLogoutRequest(sloUrl).nameId).toBe(anna.nameId);
+    expect(new URL(sloUrl).searchParams.get('Signature')).toBeTruthy(); // signed with our key
     // The IdP ends its session and answers.
     const idpAnswer = await fetch(sloUrl, { redirect: 'manual' });
     expect(idp.loggedOut).toContain(anna.nameId);
@@ -633,4 +649,40 @@ test('SAML single logout: our session ends first, then a LogoutRequest goes to t
   } finally {
     await t.db('identity_providers').where({ id: providerId }).update({ logout_url: null });
   }
+});
+
+describe('encrypted assertions', () => {
+  async function encryptedSignIn(agent: request.Agent, cert: string, nameId: string, email: string) {
+    const start = await agent.get(`/sso/${providerId}/start`);
+    const authn = readAuthnRequest(start.headers.location);
+    const plain = samlResponse(idp.entityId, authn, { nameId, attributes: { ...anna.attributes, email } });
+    const SAMLResponse = await encryptAssertion(plain, cert);
+    expect(Buffer.from(SAMLResponse, 'base64').toString()).toContain('EncryptedAssertion');
+    expect(Buffer.from(SAMLResponse, 'base64').toString()).not.toContain(email);
+    return agent.post(`/sso/${providerId}/saml`).type('form').send({ SAMLResponse });
+  }
+
+  test('an assertion encrypted to our certificate is decrypted, its signature checked, and signs in', async () => {
+    const agent = request.agent(t.app);
+    const res = await encryptedSignIn(
+      agent,
+      fs.readFileSync(SP_CERT_FILE, 'utf8'),
+      'kim-1',
+      'kim@vasteras.se',
+    );
+    expect(res.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+    expect(await t.db('users').where({ email: 'kim@vasteras.se' }).first('unit_id')).toEqual({
+      unit_id: unit.id,
+    });
+  });
+
+  test('an assertion encrypted to another certificate is refused with a Swedish page', async () => {
+    const agent = request.agent(t.app);
+    const res = await encryptedSignIn(agent, OTHER_CERT, 'lo-1', 'lo@vasteras.se');
+    expect(res.status).toBe(400);
+    expect(cheerio.load(res.text)('h1').text()).toBe('Det gick inte att logga in');
+    expect(await loggedIn(agent)).toBe(false);
+    expect(await t.db('users').where({ email: 'lo@vasteras.se' }).first()).toBeUndefined();
+  });
 });
