@@ -384,21 +384,46 @@ export function identityController(deps: {
       });
     },
 
-    /** The IdP's answer to our LogoutRequest (HTTP-Redirect). Our session is already gone either way. */
-    async samlLogout(req: Request, res: Response) {
+    /**
+     * Single logout (HTTP-Redirect): the IdP's answer to our LogoutRequest (our session is already gone), or its own
+     * signed LogoutRequest when the person logged out elsewhere: then this browser's session ends if the IdP signed
+     * in that person, and we answer (success either way: no session of theirs is left here).
+     */
+    async samlLogout(req: Request, res: Response, next: NextFunction) {
       const id = idParam(req.params.id);
       const provider = id ? await providers.find(id) : null;
+      const originalQuery = req.originalUrl.split('?')[1] ?? '';
       try {
         if (!provider || provider.kind !== 'saml') throw new SsoError('unknownProvider');
-        await saml.verifyLogoutResponse(provider, req.query, req.originalUrl.split('?')[1] ?? '');
+        if (req.query.SAMLRequest !== undefined) {
+          const request = await saml.verifyLogoutRequest(provider, req.query, originalQuery);
+          const mine = req.session?.sso?.signedInWith;
+          const relayState = typeof req.query.RelayState === 'string' ? req.query.RelayState : '';
+          const answer = (await saml.logoutResponseUrl(provider, request, relayState)) ?? paths.home;
+          if (mine?.providerId !== provider.id || mine.saml?.nameID !== request.nameID)
+            return res.redirect(303, answer);
+          const userId = req.user?.id ?? null;
+          return req.logout((err) => {
+            if (err) return next(err);
+            req.session.destroy(() => {
+              res.clearCookie('hms.sid');
+              void providers
+                .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: 'saml', by: 'idp' })
+                .then(() => res.redirect(303, answer), next);
+            });
+          });
+        }
+        await saml.verifyLogoutResponse(provider, req.query, originalQuery);
         res.redirect(303, paths.home);
       } catch (error) {
         if (!(error instanceof SsoError)) throw error;
-        logger.warn('saml logout response refused', { reason: error.reason, providerId: id });
+        // A refused LogoutRequest changed nothing here; a refused LogoutResponse comes after our session ended.
+        const page = req.query.SAMLRequest !== undefined ? 'logoutRefused' : 'logoutUnconfirmed';
+        logger.warn(`saml ${page}`, { reason: error.reason, providerId: id });
         res.status(400).render('identity/logout-unconfirmed', {
-          title: req.t('identity:logoutUnconfirmed.title'),
+          title: req.t(`identity:${page}.title`),
+          lead: req.t(`identity:${page}.lead`, { name: provider?.displayName ?? '' }),
           reason: error.reason,
-          providerName: provider?.displayName ?? '',
         });
       }
     },

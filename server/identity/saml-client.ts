@@ -132,6 +132,44 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       return saml(provider, store).getLogoutUrlAsync(profile, '', {});
     },
 
+    /**
+     * A LogoutRequest the IdP sends through the browser (another application started the logout): it must be
+     * signed by the IdP (HTTP-Redirect signature), come from its issuer and be in time. Returns whom it logs out.
+     */
+    async verifyLogoutRequest(
+      provider: IdentityProvider,
+      query: ParsedQs,
+      originalQuery: string,
+    ): Promise<Profile> {
+      if (typeof query.SAMLRequest !== 'string' || typeof query.Signature !== 'string')
+        throw new SsoError('signature');
+      try {
+        const { profile } = await saml(
+          provider,
+          requestStore(db, null, { value: null }),
+        ).validateRedirectAsync(query, originalQuery);
+        if (!profile) throw new SsoError('invalid');
+        return profile;
+      } catch (error) {
+        throw error instanceof SsoError ? error : new SsoError(samlReason(error), error);
+      }
+    },
+
+    /** Our LogoutResponse to the IdP's LogoutRequest (to its logout address); null when it has none. */
+    async logoutResponseUrl(
+      provider: IdentityProvider,
+      request: Profile,
+      relayState: string,
+    ): Promise<string | null> {
+      if (!provider.logoutUrl) return null;
+      return saml(provider, requestStore(db, null, { value: null })).getLogoutResponseUrlAsync(
+        request,
+        relayState,
+        {},
+        true,
+      );
+    },
+
     /** The IdP's LogoutResponse (HTTP-Redirect): from this IdP, to one of our own LogoutRequests, used once. */
     async verifyLogoutResponse(
       provider: IdentityProvider,

@@ -229,3 +229,27 @@ export async function encryptAssertion(samlResponseB64: string, spCert: string):
     'utf8',
   ).toString('base64');
 }
+
+/**
+ * The IdP starting a logout (the person logged out of another application): a LogoutRequest for the NameID,
+ * HTTP-Redirect to the SP's logout address, signed with the IdP's key (or another key, or not at all).
+ */
+export function idpLogoutRequestUrl(
+  entityId: string,
+  spLogoutUrl: string,
+  nameId: string,
+  signer: 'idp' | 'other' | 'unsigned' = 'idp',
+): { url: string; id: string } {
+  const id = `_lr${crypto.randomBytes(12).toString('hex')}`;
+  const xml =
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${esc(spLogoutUrl)}">` +
+    `<saml:Issuer>${esc(entityId)}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${esc(nameId)}</saml:NameID></samlp:LogoutRequest>`;
+  const enc = encodeURIComponent;
+  let query = `SAMLRequest=${enc(zlib.deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`;
+  if (signer !== 'unsigned') {
+    query += `&SigAlg=${enc('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')}`;
+    const signature = crypto.sign('sha256', Buffer.from(query), signer === 'idp' ? IDP_KEY : OTHER_KEY);
+    query += `&Signature=${enc(signature.toString('base64'))}`;
+  }
+  return { url: `${spLogoutUrl}?${query}`, id };
+}

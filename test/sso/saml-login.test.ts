@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import {
@@ -19,6 +20,7 @@ import {
 import {
   encryptAssertion,
   IDP_CERT,
+  idpLogoutRequestUrl,
   idpMetadata,
   OTHER_CERT,
   SP_CERT_FILE,
@@ -685,4 +687,42 @@ describe('encrypted assertions', () => {
     expect(await loggedIn(agent)).toBe(false);
     expect(await t.db('users').where({ email: 'lo@vasteras.se' }).first()).toBeUndefined();
   });
+});
+
+test("a logout the IdP starts (a signed LogoutRequest) ends the named person's session here and is answered; an unsigned or wrongly signed one changes nothing", async () => {
+  const origin = new URL(idp.ssoUrl).origin;
+  await t
+    .db('identity_providers')
+    .where({ id: providerId })
+    .update({ logout_url: `${origin}/slo` });
+  const sloPath = `/sso/${providerId}/saml/logout`;
+  try {
+    const agent = request.agent(t.app);
+    expect((await signIn(agent, anna)).res.status).toBe(303);
+    for (const signer of ['unsigned', 'other'] as const) {
+      const forged = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, anna.nameId, signer);
+      const res = await agent.get(forged.url.replace('http://127.0.0.1:9', ''));
+      expect(res.status).toBe(400);
+      expect(cheerio.load(res.text)('h1').text()).toBe('Utloggningen gick inte att genomföra');
+      expect(await loggedIn(agent)).toBe(true);
+    }
+    // Someone else's logout leaves this session alone (and is answered).
+    const other = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, 'someone-else');
+    expect((await agent.get(other.url.replace('http://127.0.0.1:9', ''))).status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+
+    const { url, id } = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, anna.nameId);
+    const res = await agent.get(url.replace('http://127.0.0.1:9', ''));
+    expect(res.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(false);
+    const answer = new URL(res.headers.location);
+    expect(`${answer.origin}${answer.pathname}`).toBe(`${origin}/slo`);
+    const xml = zlib
+      .inflateRawSync(Buffer.from(answer.searchParams.get('SAMLResponse') ?? '', 'base64'))
+      .toString();
+    expect(xml).toContain(`InResponseTo="${id}"`);
+    expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:Success');
+  } finally {
+    await t.db('identity_providers').where({ id: providerId }).update({ logout_url: null });
+  }
 });
