@@ -128,7 +128,7 @@ test('OpenID Connect: first login by work address makes the account in the claim
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
   const page = await context.newPage();
   const callbacks: string[] = [];
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   page.on('request', (r) => r.url().startsWith(`${base}/sso/${oidcId}/oidc`) && callbacks.push(r.url()));
 
   await page.goto(`${base}/logga-in`);
@@ -174,11 +174,12 @@ test('OpenID Connect: first login by work address makes the account in the claim
   ).toBe(2);
   expect(violations).toEqual([]);
   await context.close();
-});
+}, 240_000);
 
 test('SAML: first login makes the account, the second reuses it, a tampered and a replayed response are refused', async () => {
   const context = await browser.newContext({ locale: 'sv-SE' });
   const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
   await page.goto(`${base}/logga-in/organisation`);
   await page.getByLabel('Organisation').selectOption({ label: 'Västerås stad' });
   await page.getByRole('button', { name: 'Fortsätt' }).first().click();
@@ -228,4 +229,4 @@ test('SAML: first login makes the account, the second reuses it, a tampered and 
   expect(Number((await t.db('users').where({ email: 'saga@vasteras.se' }).count())[0].count)).toBe(1);
   expect(violations).toEqual([]);
   await context.close();
-});
+}, 240_000);
