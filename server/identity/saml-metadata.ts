@@ -72,7 +72,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   } catch {
     return fail('invalid');
   }
-  const idps = select('//md:EntityDescriptor[md:IDPSSODescriptor]', doc as unknown as Node) as Element[];
+  const idps = select('//md:EntityDescriptor[md:IDPSSODescriptor]', doc) as Element[];
   if (idps.length === 0) fail('noIdp');
   if (idps.length > 1) fail('manyIdps');
   const entity = idps[0];
@@ -93,7 +93,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
           "md:KeyDescriptor[not(@use) or @use='signing']/ds:KeyInfo/ds:X509Data/ds:X509Certificate",
           descriptor,
         ) as Element[]
-      ).map((n) => pem(n.textContent ?? '')),
+      ).map((n) => pem(n.textContent)),
     ),
   ];
   if (certificates.length === 0) fail('noCertificate');

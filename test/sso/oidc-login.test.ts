@@ -57,8 +57,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await op?.close();
-  await t?.close();
+  await op.close();
+  await t.close();
 });
 
 /** A browser at the provider: cookies kept, redirects followed, its login form filled in when it asks. */
@@ -66,7 +66,9 @@ function opBrowser() {
   const jar = new Map<string, string>();
   async function go(url: string, init: RequestInit = {}) {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, cookie } });
+    const headers = new Headers(init.headers);
+    headers.set('cookie', cookie);
+    const res = await fetch(url, { ...init, redirect: 'manual', headers });
     for (const c of res.headers.getSetCookie()) {
       const pair = c.split(';')[0];
       const name = pair.slice(0, pair.indexOf('='));
@@ -115,7 +117,7 @@ async function startAt(agent: request.Agent): Promise<string> {
   const start = await agent.get(`/sso/${providerId}/start`);
   expect(start.status).toBe(303);
   expect(start.headers.location.startsWith(`${op.issuer}/`)).toBe(true);
-  return start.headers.location as string;
+  return start.headers.location;
 }
 
 async function refusals(): Promise<number> {

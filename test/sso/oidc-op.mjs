@@ -3,6 +3,7 @@
 // The development login form accepts any password for an account named in `accounts`; consent is implied.
 // POST /__clock?offset=<seconds> moves this provider's clock (a test of clock skew), and only this process's.
 import http from 'node:http';
+import { URL } from 'node:url';
 import Provider from 'oidc-provider';
 
 const realNow = Date.now;

@@ -212,7 +212,7 @@ export const OTHER_CERT = fs.readFileSync(path.join(FIXTURES, 'other-cert.pem'),
 export async function encryptAssertion(samlResponseB64: string, spCert: string): Promise<string> {
   const xml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
   const assertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)?.[0] ?? '';
-  const encrypted = await new Promise<string>((resolve, reject) =>
+  const encrypted = await new Promise<string>((resolve, reject) => {
     xmlenc.encrypt(
       assertion,
       {
@@ -221,9 +221,12 @@ export async function encryptAssertion(samlResponseB64: string, spCert: string):
         encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
         keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
       },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    ),
-  );
+      (err: Error | null, result: string) => {
+        if (err) reject(err);
+        else resolve(result);
+      },
+    );
+  });
   return Buffer.from(
     xml.replace(assertion, `<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`),
     'utf8',
