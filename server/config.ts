@@ -56,6 +56,9 @@ const schema = z.object({
       'a comma-separated list of IP addresses or CIDR ranges',
     ),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  // Sign-in through organisations (issue 16): our SAML key pair, PEM files (encrypted assertions, signed requests).
+  SAML_SP_KEY_FILE: z.string().optional(),
+  SAML_SP_CERT_FILE: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -79,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         '(at least 32 random characters, e.g. from `openssl rand -base64 48`); the built-in development secret is only for the embedded database',
     );
   }
+  if (!e.SAML_SP_KEY_FILE !== !e.SAML_SP_CERT_FILE)
+    throw new Error('Invalid configuration: SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together');
   if (production && !e.DATABASE_URL)
     throw new Error('Invalid configuration: DATABASE_URL is required in production');
   return {
@@ -114,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     metricsAllow: e.METRICS_ALLOW,
     /** How long a stopping node lets requests in flight finish before it closes their connections. */
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    /** Our SAML private key and certificate (PEM files), when SAML IdPs encrypt assertions to us. */
+    samlSpKeyFile: e.SAML_SP_KEY_FILE,
+    samlSpCertFile: e.SAML_SP_CERT_FILE,
     viewsDir: path.join(root, 'views'),
     localesDir: path.join(root, 'locales'),
     // Compiled code runs its compiled migrations; ts-jest and tsx run the TypeScript ones.

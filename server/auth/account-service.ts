@@ -16,6 +16,8 @@ import type { TokensRepository } from './tokens-repository';
 export const RESET_LIFETIME_SECONDS = 3600;
 export const ADMIN_RESET_LIFETIME_SECONDS = 24 * 3600;
 export const VERIFY_LIFETIME_SECONDS = 7 * 24 * 3600;
+/** Issue 16: a link that proves the address while a sign-in through the organisation waits to be linked. */
+export const SSO_LINK_LIFETIME_SECONDS = 30 * 60;
 /** At most this many reset mails to one address per hour, whoever asks. */
 const RESET_MAILS_PER_HOUR = 3;
 
@@ -205,6 +207,48 @@ export function accountService(deps: {
           .where({ id: p.id })
           .whereNull('email_verified_at')
           .update({ email_verified_at: trx.fn.now() });
+        return true;
+      });
+    },
+
+    /**
+     * Issue 16: mails a single-use link to an active account's address, so a sign-in through the person's
+     * organisation can be linked to it. The caller writes the mail around the token; false when there is no such account.
+     */
+    async sendSsoLinkMail(
+      userId: number,
+      compose: (p: { token: string; name: string; language: Language }) => { subject: string; text: string },
+    ): Promise<boolean> {
+      const p = await person({ id: userId });
+      if (!p || p.disabled) return false;
+      await db.transaction(async (trx) => {
+        const token = await tokens.issue(p.id, 'sso-link', p.email, SSO_LINK_LIFETIME_SECONDS, trx);
+        const mailText = compose({ token, name: p.name, language: p.uiLanguage });
+        await mail.send({ to: p.email, userId: p.id, ...mailText }, { trx });
+      });
+      return true;
+    },
+
+    /**
+     * Uses such a link once, if it is that account's, for its current address, unused and unexpired (a link
+     * that is not the account's is left alone). The mail reached the address, so it counts as verified; an address
+     * nobody had verified may have been claimed by someone else, so, as after a reset, its password stops working
+     * and its sessions end. With `check` the link is only looked at.
+     */
+    async useSsoLink(token: string, userId: number, check = false): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const found = await tokens.findValid(token, 'sso-link', trx);
+        const p = found && (await person({ id: found.userId }, trx));
+        if (!found || !p || p.id !== userId || p.disabled) return false;
+        if (p.email.toLowerCase() !== found.email.toLowerCase()) return false;
+        if (check) return true;
+        if (!(await tokens.use(found.id, trx))) return false;
+        if (!p.verified) {
+          await trx('users')
+            .where({ id: p.id })
+            .update({ email_verified_at: trx.fn.now(), password_hash: '!sso' });
+          await endSessions(p.id, null, trx);
+        }
         return true;
       });
     },

@@ -10,16 +10,20 @@ import type { OidcClient } from './oidc-client';
 import type { IdentityProvider, ProvidersRepository } from './providers-repository';
 import type { SamlClient } from './saml-client';
 import { SsoError } from './sso-errors';
-import { personFromClaims, type SsoService } from './sso-service';
-import type { ExternalPerson } from './sso-session';
+import { mailLinkPath, personFromClaims, type SsoService } from './sso-service';
+import type { ExternalPerson, SignedInWith } from './sso-session';
 
 export const identityPaths = {
   find: '/logga-in/organisation',
   start: (id: number | string = ':id') => `/sso/${id}/start`,
   oidcCallback: (id: number | string = ':id') => `/sso/${id}/oidc`,
   samlAcs: (id: number | string = ':id') => `/sso/${id}/saml`,
+  samlLogout: (id: number | string = ':id') => `/sso/${id}/saml/logout`,
+  samlMetadata: (id: number | string = ':id') => `/sso/${id}/saml/metadata`,
   complete: '/sso/valj-enhet',
   link: '/sso/koppla',
+  linkMail: '/sso/koppla/skicka-lank',
+  linkByMail: mailLinkPath,
 };
 
 export function identityController(deps: {
@@ -34,11 +38,7 @@ export function identityController(deps: {
   const { providers, sso, oidc, saml, jobRoles, logger } = deps;
 
   const logIn = (req: Request, user: CurrentUser) =>
-    new Promise<void>((resolve, reject) => {
-      req.login(user, (err) => {
-        err ? reject(err) : resolve();
-      });
-    });
+    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
@@ -46,7 +46,12 @@ export function identityController(deps: {
     logger.warn('sso refused', {
       reason: error.reason,
       providerId,
-      detail: error.detail instanceof Error ? error.detail.message : undefined,
+      detail:
+        error.detail instanceof Error
+          ? [error.detail.message, error.detail.cause instanceof Error ? error.detail.cause.message : '']
+              .filter(Boolean)
+              .join(': ')
+          : undefined,
     });
     await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
     if (req.session?.sso) delete req.session.sso.oidc;
@@ -74,24 +79,20 @@ export function identityController(deps: {
     provider: IdentityProvider,
     person: ExternalPerson,
     test: boolean,
-    idToken?: string,
+    signedInWith: SignedInWith,
   ) {
     if (test) {
       await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
-      res.render('identity/tried', {
+      return res.render('identity/tried', {
         title: req.t('identity:tried.title'),
         provider,
         person,
         jobRoles: await jobRoles.list(),
       });
-      return;
     }
     const result = await sso.signIn(provider, person);
-    if (result.kind === 'user') return signIn(req, res, result.user, provider, idToken);
-    req.session.sso = {
-      pending: { ...person, step: result.kind },
-      signedInWith: { providerId: provider.id, idToken },
-    };
+    if (result.kind === 'user') return signIn(req, res, result.user, signedInWith);
+    req.session.sso = { pending: { ...person, step: result.kind }, signedInWith };
     res.redirect(303, result.kind === 'link' ? identityPaths.link : identityPaths.complete);
   }
 
@@ -99,11 +100,10 @@ export function identityController(deps: {
     req: Request,
     res: Response,
     user: CurrentUser,
-    provider: IdentityProvider,
-    idToken?: string,
+    signedInWith: SignedInWith | undefined,
   ) {
     await logIn(req, user); // passport regenerates the session
-    req.session.sso = { signedInWith: { providerId: provider.id, idToken } };
+    req.session.sso = signedInWith ? { signedInWith } : {};
     res.redirect(303, landingPath(user));
   }
 
@@ -121,7 +121,7 @@ export function identityController(deps: {
     provider: IdentityProvider,
     values: Record<string, string>,
     errors: Record<string, string> = {},
-  ) => {
+  ) =>
     res.status(status).render('identity/complete', {
       title: req.t('identity:complete.title'),
       provider,
@@ -130,7 +130,6 @@ export function identityController(deps: {
       values,
       errors,
     });
-  };
 
   return {
     /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
@@ -163,12 +162,9 @@ export function identityController(deps: {
           const { url, checks } = await oidc.authorizeUrl(provider, test);
           req.session.sso = { ...req.session.sso, oidc: checks };
           await new Promise<void>((resolve, reject) =>
-            req.session.save((err) => {
-              err ? reject(err) : resolve();
-            }),
+            req.session.save((err) => (err ? reject(err) : resolve())),
           );
-          res.redirect(303, url);
-          return;
+          return res.redirect(303, url);
         }
         res.redirect(303, await saml.authorizeUrl(provider, test));
       } catch (error) {
@@ -191,7 +187,7 @@ export function identityController(deps: {
           provider,
           personFromClaims(provider, String(claims.sub), claims),
           checks.test,
-          idToken,
+          { providerId: provider.id, idToken },
         );
       } catch (error) {
         await refuse(req, res, error, id);
@@ -215,6 +211,14 @@ export function identityController(deps: {
           provider,
           personFromClaims(provider, profile.nameID, attributes),
           request.test,
+          {
+            providerId: provider.id,
+            saml: {
+              nameID: profile.nameID,
+              nameIDFormat: profile.nameIDFormat,
+              sessionIndex: profile.sessionIndex,
+            },
+          },
         );
       } catch (error) {
         await refuse(req, res, error, id);
@@ -223,19 +227,13 @@ export function identityController(deps: {
 
     async showComplete(req: Request, res: Response) {
       const p = await pending(req, 'complete');
-      if (!p) {
-        res.redirect(paths.login);
-        return;
-      }
+      if (!p) return res.redirect(paths.login);
       await renderComplete(req, res, 200, p.provider, { name: p.person.name });
     },
 
     async complete(req: Request, res: Response, next: NextFunction) {
       const p = await pending(req, 'complete');
-      if (!p) {
-        res.redirect(303, paths.login);
-        return;
-      }
+      if (!p) return res.redirect(303, paths.login);
       const unitId = idParam(req.body?.unitId);
       const jobRole = typeof req.body?.jobRole === 'string' ? req.body.jobRole : '';
       const errors: Record<string, string> = {};
@@ -253,12 +251,9 @@ export function identityController(deps: {
         );
       try {
         const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
-        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+        await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
-        if ((error as { code?: string }).code === '23505') {
-          res.redirect(303, paths.login);
-          return;
-        } // the same answer submitted twice
+        if ((error as { code?: string }).code === '23505') return res.redirect(303, paths.login); // the same answer submitted twice
         if (error instanceof SsoError) return refuse(req, res, error, p.provider.id);
         next(error);
       }
@@ -266,72 +261,179 @@ export function identityController(deps: {
 
     async showLink(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) {
-        res.redirect(paths.login);
-        return;
-      }
+      if (!p) return res.redirect(paths.login);
       res.render('identity/link', {
         title: req.t('identity:link.title'),
         provider: p.provider,
         email: p.person.email,
+        mailSent: req.query.skickat === '1',
         errors: {},
       });
     },
 
-    async link(req: Request, res: Response) {
+    /** The other proof: a single-use link mailed to the account's address, opened in this browser. */
+    async sendLinkMail(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) {
-        res.redirect(303, paths.login);
-        return;
-      }
-      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      if (!p) return res.redirect(303, paths.login);
       try {
-        const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
-        if (!user) {
-          res.status(401).render('identity/link', {
+        if ((await sso.sendLinkMail(p.provider, p.person)) === 'limited')
+          return res.status(429).render('identity/link', {
             title: req.t('identity:link.title'),
             provider: p.provider,
             email: p.person.email,
+            mailSent: false,
+            errors: { mail: 'identity:link.tooManyMails' },
+          });
+        res.redirect(303, `${identityPaths.link}?skickat=1`);
+      } catch (error) {
+        await refuse(req, res, error, p.provider.id);
+      }
+    },
+
+    /** The mailed link: a page with a button (a mail scanner's GET must not use the link up). */
+    async showLinkByMail(req: Request, res: Response) {
+      const token = String(req.params.token);
+      const p = await pending(req, 'link');
+      try {
+        if (!p) throw new SsoError('linkSession');
+        if (!(await sso.mailLinkValid(p.person, token))) throw new SsoError('mailLink');
+        res.render('identity/link-by-mail', {
+          title: req.t('identity:linkByMail.title'),
+          provider: p.provider,
+          email: p.person.email,
+          action: identityPaths.linkByMail(token),
+        });
+      } catch (error) {
+        await refuse(req, res, error, p?.provider.id ?? null);
+      }
+    },
+
+    async linkByMail(req: Request, res: Response) {
+      const token = String(req.params.token);
+      const p = await pending(req, 'link');
+      try {
+        if (!p) throw new SsoError('linkSession');
+        const user = await sso.linkWithMail(p.provider, p.person, token);
+        if (!user) throw new SsoError('mailLink');
+        await signIn(req, res, user, req.session.sso?.signedInWith);
+      } catch (error) {
+        await refuse(req, res, error, p?.provider.id ?? null);
+      }
+    },
+
+    async link(req: Request, res: Response) {
+      const p = await pending(req, 'link');
+      if (!p) return res.redirect(303, paths.login);
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      try {
+        const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
+        if (!user)
+          return res.status(401).render('identity/link', {
+            title: req.t('identity:link.title'),
+            provider: p.provider,
+            email: p.person.email,
+            mailSent: false,
             errors: { password: 'identity:link.wrongPassword' },
           });
-          return;
-        }
-        await signIn(req, res, user, p.provider, req.session.sso?.signedInWith?.idToken);
+        await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
       }
     },
 
     /**
-     * Logging out of a session that came from an OIDC provider ends ours, then offers the provider's end-session
-     * link (a redirect would be stopped by the form's Content-Security-Policy, form-action 'self').
+     * Logging out after a sign-in through a provider: our session ends first, then the browser goes on to end the
+     * provider's session where it can (OIDC end_session_endpoint with id_token_hint, SAML LogoutRequest to the
+     * IdP's single logout address). The page moves on by itself (meta refresh) and has the link too: a redirect
+     * from the logout form would be stopped by its Content-Security-Policy (form-action 'self').
      */
     async logout(req: Request, res: Response, next: NextFunction) {
       const signedIn = req.session.sso?.signedInWith;
       const provider = signedIn ? await providers.find(signedIn.providerId) : null;
-      const endUrl =
-        provider?.kind === 'oidc'
-          ? await oidc.endSessionUrl(provider, signedIn?.idToken, `${deps.config.publicBaseUrl}${paths.home}`)
-          : null;
-      if (!endUrl || !provider) {
-        next();
-        return;
-      }
+      let endUrl: string | null = null;
+      if (provider?.kind === 'oidc')
+        endUrl = await oidc.endSessionUrl(
+          provider,
+          signedIn?.idToken,
+          `${deps.config.publicBaseUrl}${paths.home}`,
+        );
+      else if (provider?.kind === 'saml' && signedIn?.saml)
+        endUrl = await saml.logoutUrl(provider, signedIn.saml).catch((error: unknown) => {
+          logger.warn('saml logout request failed', { providerId: provider.id, error: String(error) });
+          return null;
+        });
+      if (!endUrl || !provider) return next();
+      const userId = req.user?.id ?? null;
       req.logout((err) => {
-        if (err) {
-          next(err);
-          return;
-        }
+        if (err) return next(err);
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.locals.user = null;
-          res.render('identity/logged-out', {
-            title: req.t('identity:loggedOut.title'),
-            endUrl,
-            providerName: provider.displayName,
-          });
+          void providers
+            .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: provider.kind })
+            .then(() =>
+              res.render('identity/logged-out', {
+                title: req.t('identity:loggedOut.title'),
+                endUrl,
+                refreshTo: endUrl,
+                providerName: provider.displayName,
+              }),
+            )
+            .catch(next);
         });
       });
+    },
+
+    /**
+     * Single logout (HTTP-Redirect): the IdP's answer to our LogoutRequest (our session is already gone), or its own
+     * signed LogoutRequest when the person logged out elsewhere: then this browser's session ends if the IdP signed
+     * in that person, and we answer (success either way: no session of theirs is left here).
+     */
+    async samlLogout(req: Request, res: Response, next: NextFunction) {
+      const id = idParam(req.params.id);
+      const provider = id ? await providers.find(id) : null;
+      const originalQuery = req.originalUrl.split('?')[1] ?? '';
+      try {
+        if (!provider || provider.kind !== 'saml') throw new SsoError('unknownProvider');
+        if (req.query.SAMLRequest !== undefined) {
+          const request = await saml.verifyLogoutRequest(provider, req.query, originalQuery);
+          const mine = req.session?.sso?.signedInWith;
+          const relayState = typeof req.query.RelayState === 'string' ? req.query.RelayState : '';
+          const answer = (await saml.logoutResponseUrl(provider, request, relayState)) ?? paths.home;
+          if (mine?.providerId !== provider.id || mine.saml?.nameID !== request.nameID)
+            return res.redirect(303, answer);
+          const userId = req.user?.id ?? null;
+          return req.logout((err) => {
+            if (err) return next(err);
+            req.session.destroy(() => {
+              res.clearCookie('hms.sid');
+              void providers
+                .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: 'saml', by: 'idp' })
+                .then(() => res.redirect(303, answer), next);
+            });
+          });
+        }
+        await saml.verifyLogoutResponse(provider, req.query, originalQuery);
+        res.redirect(303, paths.home);
+      } catch (error) {
+        if (!(error instanceof SsoError)) throw error;
+        // A refused LogoutRequest changed nothing here; a refused LogoutResponse comes after our session ended.
+        const page = req.query.SAMLRequest !== undefined ? 'logoutRefused' : 'logoutUnconfirmed';
+        logger.warn(`saml ${page}`, { reason: error.reason, providerId: id });
+        res.status(400).render('identity/logout-unconfirmed', {
+          title: req.t(`identity:${page}.title`),
+          lead: req.t(`identity:${page}.lead`, { name: provider?.displayName ?? '' }),
+          reason: error.reason,
+        });
+      }
+    },
+
+    /** Our SAML metadata for this sign-in, for the IdP's administrator. */
+    async samlMetadata(req: Request, res: Response) {
+      const id = idParam(req.params.id);
+      const provider = id ? await providers.find(id) : null;
+      if (!provider || provider.kind !== 'saml') return res.status(404).type('text/plain').send('Not found');
+      res.type('application/samlmetadata+xml').send(saml.spMetadata(provider));
     },
   };
 }

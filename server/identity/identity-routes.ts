@@ -4,7 +4,8 @@ import { requireLogin, requirePermission } from '../auth/policy';
 import { paths } from '../http/paths';
 import type { Services } from '../services';
 import { identityController, identityPaths } from './identity-controller';
-import { providerAdmin, providerAdminPaths } from './provider-admin';
+import { refuseNul } from '../http/body-parsing';
+import { metadataUpload, providerAdmin, providerAdminPaths } from './provider-admin';
 
 export function identityRoutes(services: Services): Router {
   const router = Router();
@@ -25,14 +26,19 @@ export function identityRoutes(services: Services): Router {
   router.get(identityPaths.start(), sso.start);
   router.get(identityPaths.oidcCallback(), sso.oidcCallback);
   router.post(identityPaths.samlAcs(), sso.samlAcs);
+  router.get(identityPaths.samlLogout(), sso.samlLogout);
+  router.get(identityPaths.samlMetadata(), sso.samlMetadata);
   router.get(identityPaths.complete, sso.showComplete);
   router.post(identityPaths.complete, sso.complete);
   router.get(identityPaths.link, sso.showLink);
   router.post(identityPaths.link, sso.link);
+  router.post(identityPaths.linkMail, sso.sendLinkMail);
+  router.get(identityPaths.linkByMail(), sso.showLinkByMail);
+  router.post(identityPaths.linkByMail(), sso.linkByMail);
   router.get(providerAdminPaths.list, ...adminOnly, admin.list);
-  router.post(providerAdminPaths.list, ...adminOnly, admin.create);
+  router.post(providerAdminPaths.list, ...adminOnly, metadataUpload, refuseNul, admin.create);
   router.get(providerAdminPaths.provider(), ...adminOnly, admin.show);
-  router.post(providerAdminPaths.provider(), ...adminOnly, admin.update);
+  router.post(providerAdminPaths.provider(), ...adminOnly, metadataUpload, refuseNul, admin.update);
   router.post(providerAdminPaths.status(), ...adminOnly, admin.setEnabled);
   return router;
 }

@@ -19,6 +19,8 @@ export interface OidcChecks {
   test: boolean;
 }
 
+export const CLOCK_SKEW_SECONDS = 60;
+
 const isLoopback = (url: URL) =>
   url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
@@ -36,13 +38,12 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
       const issuer = new URL(provider.metadataUrl || provider.issuer);
       // Plain http only for a provider on this machine (tests, a local broker); never across a network.
       const options = isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : undefined;
-      config = client.discovery(
-        issuer,
-        provider.clientId ?? '',
-        provider.clientSecret ?? undefined,
-        undefined,
-        options,
-      );
+      // The issue allows a minute of clock skew, as for SAML (openid-client's default is 30 s).
+      const metadata = {
+        ...(provider.clientSecret ? { client_secret: provider.clientSecret } : {}),
+        [client.clockTolerance]: CLOCK_SKEW_SECONDS,
+      };
+      config = client.discovery(issuer, provider.clientId ?? '', metadata, undefined, options);
       config.catch(() => configs.delete(key));
       configs.set(key, config);
     }
@@ -96,6 +97,9 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
         });
         const idClaims = tokens.claims();
         if (!idClaims) throw new SsoError('invalid');
+        // openid-client checks exp (with the tolerance) but not an iat ahead of our clock.
+        if (idClaims.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS)
+          throw new SsoError('skew', new Error(`iat ${idClaims.iat} is ahead of our clock`));
         const userInfo = await client
           .fetchUserInfo(config, tokens.access_token, idClaims.sub)
           .catch(() => ({}));
@@ -129,11 +133,14 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
 }
 
 function oidcReason(error: unknown): SsoReason {
-  const message = error instanceof Error ? error.message : String(error);
+  // openid-client wraps oauth4webapi's error, whose message says what was wrong.
+  const cause = error instanceof Error ? error.cause : undefined;
+  const message = [error, cause].map((e) => (e instanceof Error ? e.message : String(e ?? ''))).join(' / ');
   const code = (error as { code?: string }).code ?? '';
   if (/"state"/.test(message)) return 'state';
   if (/nonce/.test(message)) return 'nonce';
   if (/"iss"|issuer/.test(message)) return 'issuer';
+  if (/in the future|"nbf"/i.test(message)) return 'skew';
   if (/"exp"|"iat"|timestamp/i.test(message) || code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return 'expired';
   if (/signature/i.test(message)) return 'signature';
   if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR' || code === 'OAUTH_RESPONSE_BODY_ERROR')

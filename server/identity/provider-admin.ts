@@ -1,17 +1,82 @@
 /** HMC administrators: an identity provider per organisation, tried before it is turned on. */
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { notFound } from '../http/errors';
 import { formString, idParam, parseForm, type FieldErrors } from '../http/validation';
 import { identityPaths } from './identity-controller';
 import type { IdentityProvider, ProviderInput, ProvidersRepository } from './providers-repository';
+import { fetchIdpMetadata, MAX_METADATA_BYTES, MetadataError, parseIdpMetadata } from './saml-metadata';
 
 export const providerAdminPaths = {
   list: '/admin/inloggning',
   provider: (id: number | string = ':id') => `/admin/inloggning/${id}`,
   status: (id: number | string = ':id') => `/admin/inloggning/${id}/status`,
 };
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_METADATA_BYTES, files: 1, fieldSize: MAX_METADATA_BYTES * 2 },
+}).single('metadataFile');
+
+/** The form is multipart (an IdP's metadata file may come with it); an upload error becomes a field error, not a 500. */
+export const metadataUpload: RequestHandler = (req, res, next) =>
+  upload(req, res, (err: unknown) => {
+    if (err)
+      res.locals.metadataUploadError =
+        err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
+          ? 'identity:admin.errors.metadata.tooLarge'
+          : 'identity:admin.errors.metadata.invalid';
+    next();
+  });
+
+type Body = Record<string, unknown>;
+const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+/**
+ * For SAML, settings read from the IdP's metadata (an uploaded file, else pasted XML, else the metadata URL)
+ * replace the entity id, SSO and logout addresses and certificates typed in the form.
+ */
+async function withMetadata(
+  body: Body,
+  file: Express.Multer.File | undefined,
+): Promise<{ body: Body } | { errors: FieldErrors }> {
+  if (body.kind !== 'saml') return { body };
+  const field = file?.size
+    ? 'metadataFile'
+    : filled(body.metadataXml)
+      ? 'metadataXml'
+      : filled(body.metadataUrl)
+        ? 'metadataUrl'
+        : null;
+  if (!field) return { body };
+  try {
+    const metadata =
+      field === 'metadataUrl'
+        ? await fetchIdpMetadata(String(body.metadataUrl).trim())
+        : (() => {
+            const xml =
+              field === 'metadataFile'
+                ? (file as Express.Multer.File).buffer.toString('utf8')
+                : String(body.metadataXml);
+            return { ...parseIdpMetadata(xml), xml };
+          })();
+    return {
+      body: {
+        ...body,
+        issuer: metadata.entityId,
+        ssoUrl: metadata.ssoUrl,
+        logoutUrl: metadata.logoutUrl ?? body.logoutUrl,
+        idpCertificate: metadata.certificates.join('\n'),
+        metadataXml: metadata.xml,
+      },
+    };
+  } catch (error) {
+    if (error instanceof MetadataError) return { errors: { [field]: error.key } };
+    throw error;
+  }
+}
 
 const optional = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
@@ -46,7 +111,10 @@ export const providerSchema = z
     clientId: optional,
     clientSecret: optional,
     idpCertificate: optional,
-    metadataXml: optional,
+    metadataXml: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
+      z.string().max(MAX_METADATA_BYTES, 'identity:admin.errors.metadata.tooLarge').nullable(),
+    ),
     claimEmail: claim('email'),
     claimName: claim('name'),
     claimUnit: claim(null),
@@ -146,10 +214,22 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
         ? {
             oidc: `${deps.publicBaseUrl}${identityPaths.oidcCallback(provider.id)}`,
             saml: `${deps.publicBaseUrl}${identityPaths.samlAcs(provider.id)}`,
+            samlLogout: `${deps.publicBaseUrl}${identityPaths.samlLogout(provider.id)}`,
+            samlMetadata: `${deps.publicBaseUrl}${identityPaths.samlMetadata(provider.id)}`,
           }
         : null,
       spEntityId: `${deps.publicBaseUrl}/sso/saml`,
     });
+  }
+
+  /** The posted form with the metadata's settings in it; field errors when the upload or the metadata cannot be used. */
+  async function readForm(
+    req: Request,
+  ): Promise<{ ok: true; body: Body } | { ok: false; errors: FieldErrors }> {
+    const uploadError = (req.res?.locals.metadataUploadError as string | undefined) ?? null;
+    if (uploadError) return { ok: false, errors: { metadataFile: uploadError } };
+    const result = await withMetadata((req.body ?? {}) as Body, req.file);
+    return 'errors' in result ? { ok: false, errors: result.errors } : { ok: true, body: result.body };
   }
 
   async function found(req: Request): Promise<IdentityProvider> {
@@ -169,8 +249,10 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
       });
     },
     async create(req: Request, res: Response) {
-      const form = parseForm(providerSchema, req.body);
-      if (!form.ok) return render(req, res, 400, null, formValues(req.body), form.errors);
+      const read = await readForm(req);
+      if (!read.ok) return render(req, res, 400, null, formValues(req.body), read.errors);
+      const form = parseForm(providerSchema, read.body);
+      if (!form.ok) return render(req, res, 400, null, formValues(read.body), form.errors);
       const id = await providers.create(toInput(form.data), req.user!.id);
       res.redirect(303, providerAdminPaths.provider(id));
     },
@@ -180,8 +262,10 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
     },
     async update(req: Request, res: Response) {
       const provider = await found(req);
-      const form = parseForm(providerSchema, req.body);
-      if (!form.ok) return render(req, res, 400, provider, formValues(req.body), form.errors);
+      const read = await readForm(req);
+      if (!read.ok) return render(req, res, 400, provider, formValues(req.body), read.errors);
+      const form = parseForm(providerSchema, read.body);
+      if (!form.ok) return render(req, res, 400, provider, formValues(read.body), form.errors);
       await providers.update(provider.id, toInput(form.data), req.user!.id);
       res.redirect(303, providerAdminPaths.provider(provider.id));
     },

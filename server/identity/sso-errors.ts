@@ -13,6 +13,8 @@ export const SSO_REASONS = [
   'noEmail',
   'unknownProvider',
   'invalid',
+  'mailLink',
+  'linkSession',
 ] as const;
 export type SsoReason = (typeof SSO_REASONS)[number];
 

@@ -3,7 +3,10 @@
  * claims name (else the person chooses once), or an existing account with the same address once the person
  * proves it is theirs. Disabled people are refused. Every sign-in and refusal is in the audit log.
  */
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
+import type { AccountService } from '../auth/account-service';
+import type { RateLimits } from '../auth/rate-limits';
 import type { CurrentUser } from '../auth/types';
 import type { UsersRepository } from '../auth/users-repository';
 import { verifyPassword } from '../auth/passwords';
@@ -13,6 +16,11 @@ import { SsoError } from './sso-errors';
 
 /** An account made through a provider has no password; argon2 never verifies this value. */
 const NO_PASSWORD = '!sso';
+/** Link mails to one address per hour, so the page cannot be used to flood a mailbox. */
+const LINK_MAILS_PER_HOUR = 3;
+
+/** The mailed link that proves the address (opened in the browser where the provider sign-in waits). */
+export const mailLinkPath = (token = ':token') => `/sso/koppla/lank/${token}`;
 
 export type SignInResult =
   | { kind: 'user'; user: CurrentUser }
@@ -44,8 +52,16 @@ export function personFromClaims(
   };
 }
 
-export function ssoService(deps: { db: Knex; users: UsersRepository; providers: ProvidersRepository }) {
-  const { db, users, providers } = deps;
+export function ssoService(deps: {
+  db: Knex;
+  users: UsersRepository;
+  providers: ProvidersRepository;
+  account: AccountService;
+  limits: RateLimits;
+  i18n: i18n;
+  publicBaseUrl: string;
+}) {
+  const { db, users, providers, account } = deps;
 
   async function unitIn(organisationId: number, name: string | null): Promise<number | null> {
     if (!name) return null;
@@ -162,6 +178,55 @@ export function ssoService(deps: { db: Knex; users: UsersRepository; providers: 
       if (login.disabled) throw new SsoError('disabled');
       await providers.link(provider.id, person.subject, login.id);
       await providers.audit(login.id, 'sso.link', `user:${login.id}`, { providerId: provider.id });
+      return signedIn(login.id, provider, 'linked-now');
+    },
+
+    /**
+     * Mails the account with the person's address a single-use link (through the account service and the outbox);
+     * 'limited' after a few mails to one address in an hour.
+     */
+    async sendLinkMail(provider: IdentityProvider, person: ExternalPerson): Promise<'sent' | 'limited'> {
+      const login = await users.findLogin(person.email);
+      if (!login || login.disabled) throw new SsoError('disabled');
+      if ((await deps.limits.hit(`sso-link:email:${person.email}`, 3600)) > LINK_MAILS_PER_HOUR)
+        return 'limited';
+      await account.sendSsoLinkMail(login.id, ({ token, name, language }) => {
+        const t = deps.i18n.getFixedT(language);
+        const vars = {
+          name,
+          organisation: provider.displayName,
+          url: `${deps.publicBaseUrl}${mailLinkPath(token)}`,
+        };
+        return { subject: t('identity:mail.link.subject', vars), text: t('identity:mail.link.text', vars) };
+      });
+      await providers.audit(login.id, 'sso.link.mail', `user:${login.id}`, { providerId: provider.id });
+      return 'sent';
+    },
+
+    /** Whether a mailed link belongs to the account with the person's address and can still be used. */
+    async mailLinkValid(person: ExternalPerson, token: string): Promise<boolean> {
+      const login = await users.findLogin(person.email);
+      return !!login && (await account.useSsoLink(token, login.id, true));
+    },
+
+    /** Links the provider's identity to the account with the same address once its mailed link is used; null when the link does not work. */
+    async linkWithMail(
+      provider: IdentityProvider,
+      person: ExternalPerson,
+      token: string,
+    ): Promise<CurrentUser | null> {
+      const login = await users.findLogin(person.email);
+      if (!login || !(await account.useSsoLink(token, login.id))) {
+        await providers.audit(login?.id ?? null, 'sso.link.refused', `idp:${provider.id}`, {
+          reason: 'mailLink',
+        });
+        return null;
+      }
+      await providers.link(provider.id, person.subject, login.id);
+      await providers.audit(login.id, 'sso.link', `user:${login.id}`, {
+        providerId: provider.id,
+        how: 'mail',
+      });
       return signedIn(login.id, provider, 'linked-now');
     },
   };

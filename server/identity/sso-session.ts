@@ -14,6 +14,19 @@ export interface ExternalPerson {
 export interface SsoSession {
   oidc?: OidcChecks;
   pending?: ExternalPerson & { step: 'complete' | 'link' };
-  /** After signing in: how to end the provider's session too. */
-  signedInWith?: { providerId: number; idToken?: string };
+  /** After signing in: how to end the provider's session too (OIDC: the ID token; SAML: whom the IdP signed in). */
+  signedInWith?: SignedInWith;
+}
+
+export interface SignedInWith {
+  providerId: number;
+  idToken?: string;
+  saml?: SamlSubject;
+}
+
+/** What a SAML LogoutRequest names: the NameID and the IdP's session. */
+export interface SamlSubject {
+  nameID: string;
+  nameIDFormat: string;
+  sessionIndex?: string;
 }

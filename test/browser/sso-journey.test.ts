@@ -1,7 +1,8 @@
 /**
  * Issue 16 in real Chromium, against real providers on loopback: oidc-provider (OpenID Connect) in its own
  * process, and the test SAML IdP signing real responses. First login makes the account in the claimed unit;
- * the second reuses it; a replayed or tampered answer is refused. axe-core checks every page of ours.
+ * the second reuses it; a replayed or tampered answer is refused; logout ends our session and then the provider's
+(OIDC end_session, SAML single logout). axe-core checks every page of ours.
  */
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
@@ -90,6 +91,12 @@ beforeAll(async () => {
     })
     .returning('id');
   samlId = sm.id;
+  // Single logout: the IdP's SLO address, and where it sends its LogoutResponse.
+  await t
+    .db('identity_providers')
+    .where({ id: samlId })
+    .update({ logout_url: idp.ssoUrl.replace(/\/sso$/, '/slo') });
+  idp.spLogoutUrl = `${base}/sso/${samlId}/saml/logout`;
   browser = await launchBrowser();
 });
 
@@ -121,7 +128,7 @@ test('OpenID Connect: first login by work address makes the account in the claim
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
   const page = await context.newPage();
   const callbacks: string[] = [];
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   page.on('request', (r) => r.url().startsWith(`${base}/sso/${oidcId}/oidc`) && callbacks.push(r.url()));
 
   await page.goto(`${base}/logga-in`);
@@ -142,14 +149,15 @@ test('OpenID Connect: first login by work address makes the account in the claim
   await check(page);
   expect(await page.locator('h1').textContent()).toBe('Det gick inte att logga in');
 
-  // Logging out ends our session and goes to the provider's end_session_endpoint.
+  // Logging out ends our session first, then the page goes on by itself to the provider's end_session_endpoint.
   await page.goto(`${base}/mina-kurser`);
   await page.getByRole('button', { name: 'Logga ut' }).click();
-  await check(page);
-  await page.getByRole('link', { name: 'Logga ut från Örebro kommun också' }).click();
   await page.waitForURL((u) => u.href.startsWith(`${op.issuer}/session/end`));
   const probe = await context.request.get(`${base}/mina-kurser`, { maxRedirects: 0 });
   expect(probe.status()).toBe(302);
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.waitForURL(`${base}/`);
+  await check(page);
 
   // The second login (chosen by organisation) reuses the account.
   await page.goto(`${base}/logga-in/organisation`);
@@ -166,11 +174,12 @@ test('OpenID Connect: first login by work address makes the account in the claim
   ).toBe(2);
   expect(violations).toEqual([]);
   await context.close();
-});
+}, 240_000);
 
 test('SAML: first login makes the account, the second reuses it, a tampered and a replayed response are refused', async () => {
   const context = await browser.newContext({ locale: 'sv-SE' });
   const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
   await page.goto(`${base}/logga-in/organisation`);
   await page.getByLabel('Organisation').selectOption({ label: 'Västerås stad' });
   await page.getByRole('button', { name: 'Fortsätt' }).first().click();
@@ -205,8 +214,13 @@ test('SAML: first login makes the account, the second reuses it, a tampered and 
   expect(await thiefPage.locator('[data-reason]').getAttribute('data-reason')).toBe('signature');
   await thief.close();
 
-  // The second login reuses the account.
+  // Logout ends our session, then the IdP's (LogoutRequest), whose answer brings the person home.
   await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.waitForURL(`${base}/`);
+  await check(page);
+  expect(idp.loggedOut).toEqual(['saga-1']);
+
+  // The second login reuses the account.
   await page.goto(`${base}/logga-in/organisation?epost=saga%40vasteras.se`);
   await page.getByRole('link', { name: 'Logga in med Västerås stad' }).click();
   await page.waitForURL((u) => u.href.startsWith(idp.ssoUrl));
@@ -215,4 +229,4 @@ test('SAML: first login makes the account, the second reuses it, a tampered and 
   expect(Number((await t.db('users').where({ email: 'saga@vasteras.se' }).count())[0].count)).toBe(1);
   expect(violations).toEqual([]);
   await context.close();
-});
+}, 240_000);

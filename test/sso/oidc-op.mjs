@@ -1,7 +1,14 @@
 // A real OpenID provider (the oidc-provider package) for the tests, in its own Node process (it is an ES
 // module). Argument: JSON { port, clientId, clientSecret, redirectUri, postLogoutRedirectUri, accounts }.
 // The development login form accepts any password for an account named in `accounts`; consent is implied.
+// POST /__clock?offset=<seconds> moves this provider's clock (a test of clock skew), and only this process's.
+import http from 'node:http';
+import { URL } from 'node:url';
 import Provider from 'oidc-provider';
+
+const realNow = Date.now;
+let offsetMs = 0;
+Date.now = () => realNow() + offsetMs;
 
 const o = JSON.parse(process.argv[2]);
 const provider = new Provider(`http://127.0.0.1:${o.port}`, {
@@ -36,4 +43,14 @@ const provider = new Provider(`http://127.0.0.1:${o.port}`, {
     return grant;
   },
 });
-provider.listen(o.port, '127.0.0.1', () => process.stdout.write('ready\n'));
+const handle = provider.callback();
+http
+  .createServer((req, res) => {
+    const url = new URL(req.url ?? '/', provider.issuer);
+    if (req.method === 'POST' && url.pathname === '/__clock') {
+      offsetMs = Number(url.searchParams.get('offset') ?? 0) * 1000;
+      return res.writeHead(204).end();
+    }
+    handle(req, res);
+  })
+  .listen(o.port, '127.0.0.1', () => process.stdout.write('ready\n'));

@@ -34,6 +34,10 @@ export async function startOidcProvider(o: {
   });
   return {
     issuer: `http://127.0.0.1:${port}`,
+    /** Moves the provider's clock by this many seconds (0 puts it back). */
+    async setClock(offsetSeconds: number) {
+      await fetch(`http://127.0.0.1:${port}/__clock?offset=${offsetSeconds}`, { method: 'POST' });
+    },
     async close() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -3,6 +3,9 @@
  * account in the claimed unit and job role), and every kind of bad response is refused with a Swedish page,
  * status 400, an audit row, and no login.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import {
@@ -14,7 +17,20 @@ import {
   PASSWORD,
   type TestApp,
 } from '../support/test-app';
-import { IDP_CERT, readAuthnRequest, samlResponse, startSamlIdp, type Fault } from './saml-idp';
+import {
+  encryptAssertion,
+  IDP_CERT,
+  idpLogoutRequestUrl,
+  idpMetadata,
+  OTHER_CERT,
+  SP_CERT_FILE,
+  SP_KEY_FILE,
+  readAuthnRequest,
+  readLogoutRequest,
+  samlResponse,
+  startSamlIdp,
+  type Fault,
+} from './saml-idp';
 
 let t: TestApp;
 let idp: Awaited<ReturnType<typeof startSamlIdp>>;
@@ -22,7 +38,13 @@ let providerId: number;
 let unit: { id: number; organisationId: number };
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { PUBLIC_BASE_URL: 'http://127.0.0.1:9' } });
+  t = await startTestApp({
+    env: {
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+      SAML_SP_KEY_FILE: SP_KEY_FILE,
+      SAML_SP_CERT_FILE: SP_CERT_FILE,
+    },
+  });
   idp = await startSamlIdp();
   unit = await buildUnit(t.db, { name: 'Boende Syd' });
   const [row] = await t
@@ -135,6 +157,13 @@ test.each<[Fault, string]>([
   expect(Number((await t.db('audit_log').where({ action: 'sso.refused' }).count())[0].count)).toBe(
     Number(before[0].count) + 1,
   );
+});
+
+test('an IdP clock 45 seconds ahead is within the minute allowed', async () => {
+  const agent = request.agent(t.app);
+  const { res } = await signIn(agent, anna, 'slightSkew');
+  expect(res.status).toBe(303);
+  expect(await loggedIn(agent)).toBe(true);
 });
 
 test('a replayed response is refused, even in a fresh session', async () => {
@@ -341,4 +370,359 @@ test('an OIDC callback without the state we sent is refused, never a login', asy
   const res = await request(t.app).get(`/sso/${row.id}/oidc?code=abc&state=forged`);
   expect(res.status).toBe(400);
   expect(cheerio.load(res.text)('[data-reason]').attr('data-reason')).toBe('state');
+});
+
+describe('linking an existing account by a mailed link', () => {
+  const linkIn = (text: string) => /\/sso\/koppla\/lank\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+  /** Signs in through the IdP as someone whose address has an account here, and asks for the link mail. */
+  async function pendingWithMail(email: string, nameId: string) {
+    const agent = request.agent(t.app);
+    const person = { nameId, attributes: { ...anna.attributes, email } };
+    const { res } = await signIn(agent, person);
+    expect(res.headers.location).toBe('/sso/koppla');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    const sent = await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf });
+    expect(sent.status).toBe(303);
+    expect((await agent.get(sent.headers.location)).text).toContain(`Vi har skickat en länk till ${email}`);
+    const mail = await t.db('outbox_messages').where({ to_address: email }).orderBy('id', 'desc').first();
+    const token = linkIn(mail.text_body);
+    expect(token).toBeDefined();
+    return { agent, token: token as string, mail };
+  }
+
+  const reasonOf = (html: string) => cheerio.load(html)('[data-reason]').attr('data-reason');
+
+  test('following the link in the same browser links the identity and signs in; the link works once', async () => {
+    const existing = await buildPerson(t.db, { email: 'elsa@vasteras.se', unitId: unit.id });
+    const { agent, token, mail } = await pendingWithMail('elsa@vasteras.se', 'elsa-1');
+    expect(mail.subject).toBe('Koppla ihop ditt konto med Västerås stad');
+    expect(mail.user_id).toBe(existing.id);
+    // Only the sha256 of the token is stored.
+    const stored = await t.db('auth_tokens').where({ user_id: existing.id, purpose: 'sso-link' }).first();
+    expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(await t.db('auth_tokens').where({ user_id: existing.id }))).not.toContain(token);
+
+    const page = await agent.get(`/sso/koppla/lank/${token}`);
+    expect(page.status).toBe(200);
+    expect(await t.db('external_identities').where({ subject: 'elsa-1' }).first()).toBeUndefined();
+    const csrf = cheerio.load(page.text)('input[name=_csrf]').val() as string;
+    const linked = await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf });
+    expect(linked.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+    expect(await t.db('external_identities').where({ subject: 'elsa-1' }).first('user_id')).toEqual({
+      user_id: existing.id,
+    });
+    const link = await t
+      .db('audit_log')
+      .where({ actor_id: existing.id, action: 'sso.link' })
+      .first('details');
+    expect(link.details).toMatchObject({ how: 'mail' });
+    // The next sign-in uses the link without asking again.
+    const later = request.agent(t.app);
+    expect(
+      (
+        await signIn(later, {
+          nameId: 'elsa-1',
+          attributes: { ...anna.attributes, email: 'elsa@vasteras.se' },
+        })
+      ).res.headers.location,
+    ).toBe('/mina-kurser');
+
+    // Used once: the same link again is refused.
+    const again = await pendingWithMail('elsa@vasteras.se', 'elsa-other-subject');
+    const reused = await again.agent.get(`/sso/koppla/lank/${token}`);
+    expect(reused.status).toBe(400);
+    expect(reasonOf(reused.text)).toBe('mailLink');
+  });
+
+  test('an expired link is refused with a Swedish page and links nothing', async () => {
+    await buildPerson(t.db, { email: 'filip@vasteras.se', unitId: unit.id });
+    const { agent, token } = await pendingWithMail('filip@vasteras.se', 'filip-1');
+    await t
+      .db('auth_tokens')
+      .where({ token_hash: createHash('sha256').update(token).digest('hex') })
+      .update({ expires_at: t.db.raw(`now() - interval '1 second'`) });
+    const page = await agent.get(`/sso/koppla/lank/${token}`);
+    expect(page.status).toBe(400);
+    expect(cheerio.load(page.text)('h1').text()).toBe('Det gick inte att logga in');
+    expect(page.text).toContain('Länken fungerar inte');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    const post = await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf });
+    expect(post.status).toBe(400);
+    expect(await t.db('external_identities').where({ subject: 'filip-1' }).first()).toBeUndefined();
+    expect(await loggedIn(agent)).toBe(false);
+  });
+
+  test("another person's link is refused and stays usable by its owner; a link opened in another browser is refused", async () => {
+    await buildPerson(t.db, { email: 'greta@vasteras.se', unitId: unit.id });
+    const harald = await buildPerson(t.db, { email: 'harald@vasteras.se', unitId: unit.id });
+    const greta = await pendingWithMail('greta@vasteras.se', 'greta-1');
+    const haraldPending = await pendingWithMail('harald@vasteras.se', 'harald-1');
+
+    const csrf = await csrfFrom(greta.agent, '/sso/koppla');
+    const foreign = await greta.agent
+      .post(`/sso/koppla/lank/${haraldPending.token}`)
+      .type('form')
+      .send({ _csrf: csrf });
+    expect(foreign.status).toBe(400);
+    expect(reasonOf(foreign.text)).toBe('mailLink');
+    expect(await loggedIn(greta.agent)).toBe(false);
+    expect(await t.db('external_identities').whereIn('subject', ['greta-1', 'harald-1'])).toEqual([]);
+
+    const elsewhere = request.agent(t.app);
+    const other = await elsewhere.get(`/sso/koppla/lank/${haraldPending.token}`);
+    expect(other.status).toBe(400);
+    expect(reasonOf(other.text)).toBe('linkSession');
+
+    const own = await haraldPending.agent.get(`/sso/koppla/lank/${haraldPending.token}`);
+    expect(own.status).toBe(200);
+    const ownCsrf = cheerio.load(own.text)('input[name=_csrf]').val() as string;
+    const ok = await haraldPending.agent
+      .post(`/sso/koppla/lank/${haraldPending.token}`)
+      .type('form')
+      .send({ _csrf: ownCsrf });
+    expect(ok.status).toBe(303);
+    expect(await t.db('external_identities').where({ subject: 'harald-1' }).first('user_id')).toEqual({
+      user_id: harald.id,
+    });
+  });
+
+  test('an address nobody had verified: the link verifies it, and the password someone else may know stops working', async () => {
+    const squatted = await buildPerson(t.db, { email: 'ines@vasteras.se', unitId: unit.id });
+    await t.db('users').where({ id: squatted.id }).update({ email_verified_at: null });
+    const { agent, token } = await pendingWithMail('ines@vasteras.se', 'ines-1');
+    const csrf = await csrfFrom(agent, `/sso/koppla/lank/${token}`);
+    expect((await agent.post(`/sso/koppla/lank/${token}`).type('form').send({ _csrf: csrf })).status).toBe(
+      303,
+    );
+    const row = await t.db('users').where({ id: squatted.id }).first('email_verified_at', 'password_hash');
+    expect(row.email_verified_at).not.toBeNull();
+    expect(row.password_hash).toBe('!sso');
+  });
+
+  test('at most three link mails an hour to one address', async () => {
+    await buildPerson(t.db, { email: 'jon@vasteras.se', unitId: unit.id });
+    const { agent } = await pendingWithMail('jon@vasteras.se', 'jon-1');
+    const csrf = await csrfFrom(agent, '/sso/koppla');
+    for (let i = 0; i < 2; i++)
+      expect((await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf })).status).toBe(
+        303,
+      );
+    const limited = await agent.post('/sso/koppla/skicka-lank').type('form').send({ _csrf: csrf });
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain('Vi har redan skickat flera länkar');
+    expect(
+      Number((await t.db('outbox_messages').where({ to_address: 'jon@vasteras.se' }).count())[0].count),
+    ).toBe(3);
+  });
+});
+
+describe('SAML metadata', () => {
+  async function adminAgent() {
+    const admin = await buildPerson(t.db, {
+      permissions: [{ kind: 'admin', organisationId: null, unitId: null }],
+    });
+    return loginAs(t.app, admin.email);
+  }
+  const base = (organisationId: number) => ({
+    organisationId: String(organisationId),
+    kind: 'saml',
+    displayName: 'Regionens IdP',
+    claimEmail: 'email',
+  });
+
+  test("an uploaded metadata file fills in the IdP's entity id, addresses and certificate", async () => {
+    const { agent, csrf } = await adminAgent();
+    const org = await buildUnit(t.db, { name: 'Region enhet' });
+    const origin = new URL(idp.ssoUrl).origin;
+    const res = await agent
+      .post(`/admin/inloggning?_csrf=${encodeURIComponent(csrf)}`)
+      .field(base(org.organisationId))
+      .attach('metadataFile', Buffer.from(idpMetadata(idp.entityId, origin)), 'idp.xml');
+    expect(res.status).toBe(303);
+    const id = Number(res.headers.location.split('/').pop());
+    const row = await t.db('identity_providers').where({ id }).first();
+    expect(row).toMatchObject({ issuer: idp.entityId, sso_url: idp.ssoUrl, logout_url: `${origin}/slo` });
+    expect(row.idp_certificate.replace(/\s+/g, '')).toBe(IDP_CERT.replace(/\s+/g, ''));
+    expect(row.metadata_xml).toContain('IDPSSODescriptor');
+    // Our side for the IdP: the SP metadata with entity id, ACS and single logout.
+    const page = await agent.get(res.headers.location);
+    expect(page.text).toContain(`/sso/${id}/saml/metadata`);
+    const sp = await request(t.app).get(`/sso/${id}/saml/metadata`);
+    expect(sp.status).toBe(200);
+    expect(sp.headers['content-type']).toContain('application/samlmetadata+xml');
+    expect(sp.text).toContain('entityID="http://127.0.0.1:9/sso/saml"');
+    expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml"`);
+    expect(sp.text).toContain(`Location="http://127.0.0.1:9/sso/${id}/saml/logout"`);
+    // With our key pair configured: the certificate IdPs encrypt to and check our signed requests with.
+    const spCert = fs.readFileSync(SP_CERT_FILE, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+    expect(sp.text).toContain('<md:KeyDescriptor use="encryption">');
+    expect(sp.text).toContain(spCert);
+  });
+
+  test('a metadata URL is read when the form is saved', async () => {
+    const { agent, csrf } = await adminAgent();
+    const org = await buildUnit(t.db, { name: 'Region enhet 2' });
+    const res = await agent
+      .post('/admin/inloggning')
+      .type('form')
+      .send({ _csrf: csrf, ...base(org.organisationId), metadataUrl: idp.metadataUrl });
+    expect(res.status).toBe(303);
+    const row = await t
+      .db('identity_providers')
+      .where({ id: Number(res.headers.location.split('/').pop()) })
+      .first();
+    expect(row).toMatchObject({ issuer: idp.entityId, sso_url: idp.ssoUrl, metadata_url: idp.metadataUrl });
+  });
+
+  test.each([
+    [
+      'malformed',
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><unclosed>',
+      'Metadata gick inte att läsa',
+    ],
+    ['without a certificate', 'nocert', 'Metadata saknar certifikat för signering.'],
+    [
+      'with a DTD',
+      '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+      'Metadata gick inte att läsa',
+    ],
+    ['huge', 'huge', 'Metadata är för stor'],
+  ])(
+    '%s metadata is a Swedish field error, status 400, and nothing is saved',
+    async (_name, xml, message) => {
+      const { agent, csrf } = await adminAgent();
+      const org = await buildUnit(t.db, { name: `Fel ${_name}` });
+      const origin = new URL(idp.ssoUrl).origin;
+      const file =
+        xml === 'nocert'
+          ? idpMetadata(idp.entityId, origin).replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, '')
+          : xml === 'huge'
+            ? idpMetadata(idp.entityId, origin).replace(
+                '</md:EntityDescriptor>',
+                `<!--${'x'.repeat(600_000)}--></md:EntityDescriptor>`,
+              )
+            : xml;
+      const before = await t.db('identity_providers').count();
+      const res = await agent
+        .post(`/admin/inloggning?_csrf=${encodeURIComponent(csrf)}`)
+        .field(base(org.organisationId))
+        .attach('metadataFile', Buffer.from(file), 'idp.xml');
+      expect(res.status).toBe(400);
+      expect(cheerio.load(res.text)('#metadataFile-error').text()).toContain(message);
+      expect(await t.db('identity_providers').count()).toEqual(before);
+    },
+  );
+});
+
+test('SAML single logout: our session ends first, then a LogoutRequest goes to the IdP, whose answer brings the person home', async () => {
+  const origin = new URL(idp.ssoUrl).origin;
+  await t
+    .db('identity_providers')
+    .where({ id: providerId })
+    .update({ logout_url: `${origin}/slo` });
+  idp.spLogoutUrl = `http://127.0.0.1:9/sso/${providerId}/saml/logout`;
+  try {
+    const agent = request.agent(t.app);
+    expect((await signIn(agent, anna)).res.status).toBe(303);
+    const csrf = await csrfFrom(agent, '/mina-kurser');
+    const out = await agent.post('/logga-ut').type('form').send({ _csrf: csrf });
+    expect(out.status).toBe(200);
+    expect(await loggedIn(agent)).toBe(false);
+    const $ = cheerio.load(out.text);
+    const refresh = $('meta[http-equiv=refresh]').attr('content') ?? '';
+    const sloUrl = refresh.replace(/^0; url=/, '');
+    expect(sloUrl.startsWith(`${origin}/slo?SAMLRequest=`)).toBe(true);
+    expect($('a.button').attr('href')).toBe(sloUrl);
+    expect(readLogoutRequest(sloUrl).nameId).toBe(anna.nameId);
+    expect(new URL(sloUrl).searchParams.get('Signature')).toBeTruthy(); // signed with our key
+    // The IdP ends its session and answers.
+    const idpAnswer = await fetch(sloUrl, { redirect: 'manual' });
+    expect(idp.loggedOut).toContain(anna.nameId);
+    const back = new URL(idpAnswer.headers.get('location') ?? '');
+    const home = await request(t.app).get(back.pathname + back.search);
+    expect(home.status).toBe(303);
+    expect(home.headers.location).toBe('/');
+    // The same answer again is not one of our open requests.
+    const again = await request(t.app).get(back.pathname + back.search);
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('Vi kunde inte se att du blev utloggad');
+  } finally {
+    await t.db('identity_providers').where({ id: providerId }).update({ logout_url: null });
+  }
+});
+
+describe('encrypted assertions', () => {
+  async function encryptedSignIn(agent: request.Agent, cert: string, nameId: string, email: string) {
+    const start = await agent.get(`/sso/${providerId}/start`);
+    const authn = readAuthnRequest(start.headers.location);
+    const plain = samlResponse(idp.entityId, authn, { nameId, attributes: { ...anna.attributes, email } });
+    const SAMLResponse = await encryptAssertion(plain, cert);
+    expect(Buffer.from(SAMLResponse, 'base64').toString()).toContain('EncryptedAssertion');
+    expect(Buffer.from(SAMLResponse, 'base64').toString()).not.toContain(email);
+    return agent.post(`/sso/${providerId}/saml`).type('form').send({ SAMLResponse });
+  }
+
+  test('an assertion encrypted to our certificate is decrypted, its signature checked, and signs in', async () => {
+    const agent = request.agent(t.app);
+    const res = await encryptedSignIn(
+      agent,
+      fs.readFileSync(SP_CERT_FILE, 'utf8'),
+      'kim-1',
+      'kim@vasteras.se',
+    );
+    expect(res.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+    expect(await t.db('users').where({ email: 'kim@vasteras.se' }).first('unit_id')).toEqual({
+      unit_id: unit.id,
+    });
+  });
+
+  test('an assertion encrypted to another certificate is refused with a Swedish page', async () => {
+    const agent = request.agent(t.app);
+    const res = await encryptedSignIn(agent, OTHER_CERT, 'lo-1', 'lo@vasteras.se');
+    expect(res.status).toBe(400);
+    expect(cheerio.load(res.text)('h1').text()).toBe('Det gick inte att logga in');
+    expect(await loggedIn(agent)).toBe(false);
+    expect(await t.db('users').where({ email: 'lo@vasteras.se' }).first()).toBeUndefined();
+  });
+});
+
+test("a logout the IdP starts (a signed LogoutRequest) ends the named person's session here and is answered; an unsigned or wrongly signed one changes nothing", async () => {
+  const origin = new URL(idp.ssoUrl).origin;
+  await t
+    .db('identity_providers')
+    .where({ id: providerId })
+    .update({ logout_url: `${origin}/slo` });
+  const sloPath = `/sso/${providerId}/saml/logout`;
+  try {
+    const agent = request.agent(t.app);
+    expect((await signIn(agent, anna)).res.status).toBe(303);
+    for (const signer of ['unsigned', 'other'] as const) {
+      const forged = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, anna.nameId, signer);
+      const res = await agent.get(forged.url.replace('http://127.0.0.1:9', ''));
+      expect(res.status).toBe(400);
+      expect(cheerio.load(res.text)('h1').text()).toBe('Utloggningen gick inte att genomföra');
+      expect(await loggedIn(agent)).toBe(true);
+    }
+    // Someone else's logout leaves this session alone (and is answered).
+    const other = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, 'someone-else');
+    expect((await agent.get(other.url.replace('http://127.0.0.1:9', ''))).status).toBe(303);
+    expect(await loggedIn(agent)).toBe(true);
+
+    const { url, id } = idpLogoutRequestUrl(idp.entityId, `http://127.0.0.1:9${sloPath}`, anna.nameId);
+    const res = await agent.get(url.replace('http://127.0.0.1:9', ''));
+    expect(res.status).toBe(303);
+    expect(await loggedIn(agent)).toBe(false);
+    const answer = new URL(res.headers.location);
+    expect(`${answer.origin}${answer.pathname}`).toBe(`${origin}/slo`);
+    const xml = zlib
+      .inflateRawSync(Buffer.from(answer.searchParams.get('SAMLResponse') ?? '', 'base64'))
+      .toString();
+    expect(xml).toContain(`InResponseTo="${id}"`);
+    expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:Success');
+  } finally {
+    await t.db('identity_providers').where({ id: providerId }).update({ logout_url: null });
+  }
 });
