@@ -1,10 +1,11 @@
 /** The side-by-side lesson editor: both variants, live preview as learners see it, readability, images, comments. */
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import { canEditCourses } from '../auth/types';
 import { renderLesson } from '../courses/markdown';
 import { substitute } from '../courses/region';
 import type { LessonContent, Variant } from '../courses/types';
-import type { VideosRepository } from '../videos/videos-repository';
+import type { Video } from '../videos/types';
 import type { VideosService } from '../videos/videos-service';
 import { badRequest, notFound, payloadTooLarge } from '../http/errors';
 import { paths } from '../http/paths';
@@ -29,12 +30,15 @@ export interface FilmChoice {
   problems: string[];
 }
 
-export function lessonEditorController(deps: {
+export interface LessonEditorDeps {
   authoring: AuthoringService;
-  comments: CommentsRepository;
-  videos: VideosRepository;
-  videosService: VideosService;
-}) {
+  comments: Pick<CommentsRepository, 'forLesson' | 'add' | 'resolve'>;
+  /** The video library's films (the videos feature's list), to attach one to a lesson. */
+  videos: { list(): Promise<Video[]> };
+  videosService: Pick<VideosService, 'captionVariants' | 'problemsOf'>;
+}
+
+export function lessonEditorController(deps: LessonEditorDeps) {
   const { authoring, comments, videos, videosService } = deps;
 
   /** Every film in the library with its caption status, for attaching one to the lesson. */
@@ -127,14 +131,14 @@ export function lessonEditorController(deps: {
       const slug = slugOf(req);
       const form = parseForm(newLessonSchema, req.body);
       if (!form.ok) throw badRequest('authoring:errors.titleRequired');
-      const draft = await authoring.openDraft(slug, req.user!.id);
-      const id = await authoring.addLesson(draft, form.data.titleStandard, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
+      const id = await authoring.addLesson(draft, form.data.titleStandard, signedInUser(req).id);
       res.redirect(303, paths.authoringLesson(slug, id));
     },
 
     async save(req: Request, res: Response) {
       const slug = slugOf(req);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       const stored = draft.content.lessons.find((l) => l.id === lessonOf(req));
       if (!stored) throw notFound('courses:errors.lessonNotFound');
       const lesson = typed(req, stored);
@@ -144,7 +148,7 @@ export function lessonEditorController(deps: {
       const form = parseForm(lessonSchema, req.body);
       if (!form.ok) return render(req, res, { status: 400, lesson, errors: form.errors });
       try {
-        await authoring.saveLesson(draft, stored.id, form.data, req.user!.id);
+        await authoring.saveLesson(draft, stored.id, form.data, signedInUser(req).id);
       } catch (error) {
         if (error instanceof DraftConflictError)
           return render(req, res, {
@@ -159,7 +163,7 @@ export function lessonEditorController(deps: {
     },
 
     async move(req: Request, res: Response) {
-      const draft = await authoring.openDraft(slugOf(req), req.user!.id);
+      const draft = await authoring.openDraft(slugOf(req), signedInUser(req).id);
       if (req.body?.action === 'remove') {
         const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
         if (!lesson) throw notFound('courses:errors.lessonNotFound');
@@ -170,20 +174,20 @@ export function lessonEditorController(deps: {
           backHref: `${paths.authoringCourse(slugOf(req))}#lektioner`,
         });
         if (!confirmed) return;
-        await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
+        await authoring.removeLesson(draft, lessonOf(req), signedInUser(req).id);
       } else
         await authoring.moveLesson(
           draft,
           lessonOf(req),
           req.body?.direction === 'up' ? 'up' : 'down',
-          req.user!.id,
+          signedInUser(req).id,
         );
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
     },
 
     async addImage(req: Request, res: Response) {
       const slug = slugOf(req);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
       if (!lesson) throw notFound('courses:errors.lessonNotFound');
       const errors: FieldErrors = {};
@@ -204,7 +208,7 @@ export function lessonEditorController(deps: {
         lesson.id,
         { bytes: file!.buffer, contentType: file!.mimetype },
         { standard: altStandard, easy: altEasy },
-        req.user!.id,
+        signedInUser(req).id,
       );
       res.redirect(303, `${paths.authoringLesson(slug, lesson.id)}?sparat=1`);
     },
@@ -214,13 +218,13 @@ export function lessonEditorController(deps: {
       if (req.body?.action === 'resolve') {
         if (!canEditCourses(req.user)) throw badRequest();
         const id = idParam(String(req.body?.commentId ?? ''));
-        if (!id || !(await comments.resolve(view.courseId, id, req.user!.id))) throw notFound();
+        if (!id || !(await comments.resolve(view.courseId, id, signedInUser(req).id))) throw notFound();
       } else {
         const form = parseForm(commentSchema, req.body);
         if (!form.ok) return render(req, res, { status: 400, errors: form.errors });
         if (!view.content.lessons.some((l) => l.id === lessonOf(req)))
           throw notFound('courses:errors.lessonNotFound');
-        await comments.add(view.courseId, lessonOf(req), req.user!.id, form.data.body);
+        await comments.add(view.courseId, lessonOf(req), signedInUser(req).id, form.data.body);
       }
       res.redirect(303, `${paths.authoringLesson(slugOf(req), lessonOf(req))}#kommentarer`);
     },

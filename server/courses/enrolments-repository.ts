@@ -128,6 +128,16 @@ export function enrolmentsRepository(db: Knex) {
       return row ? toCompletion(row) : null;
     },
 
+    /** Active people whose completion of the course is still valid (they are told of a significant change). */
+    async peopleWithValidCompletion(courseId: number, trx: Db = db): Promise<{ id: number; email: string; name: string }[]> {
+      return trx('completions as c')
+        .join('users as u', 'u.id', 'c.user_id')
+        .where('c.course_id', courseId)
+        .where('c.valid_until', '>', trx.fn.now())
+        .whereNull('u.disabled_at')
+        .distinct<{ id: number; email: string; name: string }[]>('u.id', 'u.email', 'u.name');
+    },
+
     /** Closes the enrolment and records the completion, in the caller's transaction. */
     async complete(trx: Knex.Transaction, c: { enrolment: Enrolment; completedAt: Date; validUntil: Date; verificationCode: string }): Promise<Completion> {
       await trx('enrolments').where({ id: c.enrolment.id }).update({ completed_at: c.completedAt });
