@@ -43,6 +43,12 @@ export async function viewDraft(authoring: AuthoringService, req: Request, slug:
   };
 }
 
+/** The posted form's fields (urlencoded: strings and arrays of strings). */
+export const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
+/** A text field of the form, '' when missing or not text. */
+export const textField = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 /** A course of the authoring list as the page names its fields. */
 const listed = (c: AuthoringCourse) => ({
   id: c.id,
@@ -59,7 +65,6 @@ export function authoringController(deps: {
 }) {
   const { authoring, comments } = deps;
   const slugOf = (req: Request) => String(req.params.slug);
-  const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   async function renderCourse(
     req: Request,
@@ -151,7 +156,7 @@ export function authoringController(deps: {
           draft,
           content: conflict?.content ?? draft.content,
           revisions: (conflict ?? draft).revisions,
-          values: req.body,
+          values: bodyOf(req),
           errors,
           conflict,
           areas: AREAS,
@@ -176,11 +181,11 @@ export function authoringController(deps: {
     async publish(req: Request, res: Response) {
       const slug = slugOf(req);
       const form = parseForm(publishSchema, req.body);
-      if (!form.ok) return renderCourse(req, res, 400, { values: req.body, errors: form.errors });
+      if (!form.ok) return renderCourse(req, res, 400, { values: bodyOf(req), errors: form.errors });
       const draft = await authoring.findDraft(slug);
       if (!draft) throw badRequest('authoring:errors.noDraft');
       // The page showed the draft as of this time; publishing something else would surprise.
-      const shownAt = Number(req.body?.draftUpdatedAt);
+      const shownAt = Number(textField(bodyOf(req).draftUpdatedAt));
       if (shownAt !== draft.updatedAt.getTime())
         throw new HttpError(409, 'authoring:errors.changedSincePreview');
       const result = await authoring.publish(
@@ -191,7 +196,7 @@ export function authoringController(deps: {
       );
       if (!result.ok)
         return renderCourse(req, res, 400, {
-          values: req.body,
+          values: bodyOf(req),
           errors: { changeNote: 'authoring:errors.notReady' },
         });
       res.redirect(303, `${paths.authoringCourse(slug)}?publicerad=${result.version}`);
@@ -227,7 +232,7 @@ export function authoringController(deps: {
     },
 
     async restore(req: Request, res: Response) {
-      const version = idParam(req.body?.version);
+      const version = idParam(bodyOf(req).version);
       if (version === null) throw badRequest();
       await authoring.restore(slugOf(req), version, signedInUser(req).id);
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}?aterstalld=${version}`);

@@ -26,7 +26,8 @@ const zipUpload = multer({
 const tooLarge =
   (key: string, bytes: number): ErrorRequestHandler =>
   (err, _req, _res, next) => {
-    next(err?.code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
+    const code = (err as { code?: unknown } | null | undefined)?.code;
+    next(code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
   };
 const imageTooLarge = tooLarge('authoring:image.tooLargeLimit', MAX_IMAGE_BYTES);
 const zipTooLarge = tooLarge('authoring:import.zipTooLarge', ZIP_LIMITS.zipBytes);

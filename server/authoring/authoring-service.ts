@@ -4,12 +4,7 @@ import path from 'node:path';
 import type { AuditService } from '../audit/audit-service';
 import type { AuthService } from '../auth/auth-service';
 import type { LoadedCourse } from '../courses/content-loader';
-import type {
-  CourseListing,
-  CourseVersion,
-  PublishingService,
-  VersionHistoryEntry,
-} from '../courses/publishing-service';
+import type { CourseListing, PublishingService, VersionHistoryEntry } from '../courses/publishing-service';
 import { qualityProblems, quizQuality } from '../courses/quiz-quality';
 import { readRegion, toTemplate, type RegionFacts } from '../courses/region';
 import type { Area, CourseContent, LessonContent, OptionContent, QuestionContent } from '../courses/types';

@@ -12,7 +12,7 @@ import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import { IMAGE_TYPES, type AuthoringService } from './authoring-service';
 import { commentSchema, lessonSchema, newLessonSchema } from './authoring-validation';
-import { viewDraft } from './authoring-controller';
+import { bodyOf, textField, viewDraft } from './authoring-controller';
 import type { CommentsRepository } from './comments-repository';
 import { readabilityReport } from './readability-report';
 import { DraftConflictError, type Draft } from './types';
@@ -111,7 +111,7 @@ export function lessonEditorController(deps: LessonEditorDeps) {
 
   /** The lesson as typed in the form (kept on errors and conflicts, so nothing typed is lost). */
   function typed(req: Request, base: LessonContent): LessonContent {
-    const b = req.body ?? {};
+    const b = bodyOf(req);
     const str = (v: unknown, fallback: string) =>
       typeof v === 'string' ? v.replace(/\r\n/g, '\n') : fallback;
     return {
@@ -143,7 +143,7 @@ export function lessonEditorController(deps: LessonEditorDeps) {
       if (!stored) throw notFound('courses:errors.lessonNotFound');
       const lesson = typed(req, stored);
       // "Förhandsgranska" without JavaScript: show the typed text rendered, save nothing.
-      if (req.body?.action === 'preview')
+      if (bodyOf(req).action === 'preview')
         return render(req, res, { lesson, notice: 'authoring:lesson.previewNotSaved' });
       const form = parseForm(lessonSchema, req.body);
       if (!form.ok) return render(req, res, { status: 400, lesson, errors: form.errors });
@@ -164,7 +164,7 @@ export function lessonEditorController(deps: LessonEditorDeps) {
 
     async move(req: Request, res: Response) {
       const draft = await authoring.openDraft(slugOf(req), signedInUser(req).id);
-      if (req.body?.action === 'remove') {
+      if (bodyOf(req).action === 'remove') {
         const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
         if (!lesson) throw notFound('courses:errors.lessonNotFound');
         const confirmed = confirmedOrAsk(req, res, {
@@ -179,7 +179,7 @@ export function lessonEditorController(deps: LessonEditorDeps) {
         await authoring.moveLesson(
           draft,
           lessonOf(req),
-          req.body?.direction === 'up' ? 'up' : 'down',
+          bodyOf(req).direction === 'up' ? 'up' : 'down',
           signedInUser(req).id,
         );
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
@@ -191,8 +191,8 @@ export function lessonEditorController(deps: LessonEditorDeps) {
       const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
       if (!lesson) throw notFound('courses:errors.lessonNotFound');
       const errors: FieldErrors = {};
-      const altStandard = String(req.body?.altStandard ?? '').trim();
-      const altEasy = String(req.body?.altEasy ?? '').trim();
+      const altStandard = textField(bodyOf(req).altStandard).trim();
+      const altEasy = textField(bodyOf(req).altEasy).trim();
       if (!altStandard) errors.altStandard = 'authoring:image.altRequired';
       if (!altEasy) errors.altEasy = 'authoring:image.altRequired';
       const file = req.file;
@@ -202,11 +202,11 @@ export function lessonEditorController(deps: LessonEditorDeps) {
       const svgProblem =
         file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
       if (svgProblem) errors.image = 'authoring:image.unsafeSvg';
-      if (Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
+      if (!file || Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
       await authoring.addImage(
         draft,
         lesson.id,
-        { bytes: file!.buffer, contentType: file!.mimetype },
+        { bytes: file.buffer, contentType: file.mimetype },
         { standard: altStandard, easy: altEasy },
         signedInUser(req).id,
       );
@@ -215,9 +215,9 @@ export function lessonEditorController(deps: LessonEditorDeps) {
 
     async comment(req: Request, res: Response) {
       const view = await viewDraft(authoring, req, slugOf(req));
-      if (req.body?.action === 'resolve') {
+      if (bodyOf(req).action === 'resolve') {
         if (!canEditCourses(req.user)) throw badRequest();
-        const id = idParam(String(req.body?.commentId ?? ''));
+        const id = idParam(textField(bodyOf(req).commentId));
         if (!id || !(await comments.resolve(view.courseId, id, signedInUser(req).id))) throw notFound();
       } else {
         const form = parseForm(commentSchema, req.body);
@@ -231,10 +231,10 @@ export function lessonEditorController(deps: LessonEditorDeps) {
 
     /** Live preview for the editor's script: the Markdown rendered as learners see it, and its readability. */
     async preview(req: Request, res: Response) {
-      const slug = typeof req.body?.slug === 'string' ? req.body.slug : '';
+      const slug = textField(bodyOf(req).slug);
       const view = await viewDraft(authoring, req, slug);
-      const standard = String(req.body?.standard ?? '');
-      const easy = String(req.body?.easy ?? '');
+      const standard = textField(bodyOf(req).standard);
+      const easy = textField(bodyOf(req).easy);
       const seen = asLearnersSee(standard, easy, view.content.images);
       res.json({ ...seen.preview, readability: seen.readability });
     },

@@ -99,7 +99,7 @@ export function coursesRepository(db: Knex) {
     versionsById,
 
     async latestBySlug(slug: string): Promise<CourseVersion | null> {
-      const row = await latest().where('c.slug', slug).first();
+      const row = await latest().where('c.slug', slug).first<{ id: number } | undefined>();
       return row ? ((await versionsById([row.id]))[0] ?? null) : null;
     },
 
@@ -108,7 +108,7 @@ export function coursesRepository(db: Knex) {
     },
 
     async listLatest(): Promise<CourseVersion[]> {
-      return versionsById((await latest().orderBy('c.slug')).map((r: { id: number }) => r.id));
+      return versionsById((await latest().orderBy('c.slug').select<{ id: number }[]>()).map((r) => r.id));
     },
 
     async trackFor(jobRole: string | null): Promise<TrackEntry[]> {
@@ -294,7 +294,7 @@ export function coursesRepository(db: Knex) {
     },
 
     async asset(sha256: string): Promise<{ contentType: string; bytes: Buffer } | null> {
-      const row = await db('course_assets').where({ sha256 }).first('content_type', 'bytes');
+      const row = await db('course_assets').where({ sha256 }).first<{ content_type: string; bytes: Buffer } | undefined>('content_type', 'bytes');
       return row ? { contentType: row.content_type, bytes: row.bytes } : null;
     },
   };

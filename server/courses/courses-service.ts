@@ -54,7 +54,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
     const facts = await deps.progress.factsFor(user.id, user.jobRole, slug);
     if (!facts) throw notFound('courses:errors.courseNotFound');
     const { enrolment, done, latestCompletion, track } = facts;
-    const [version] = await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId]);
+    const version = (await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId])).at(0);
     if (!version) throw notFound('courses:errors.courseNotFound');
     const status = courseStatus({
       now: new Date(),

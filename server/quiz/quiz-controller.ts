@@ -104,7 +104,8 @@ export function quizController(deps: QuizControllerDeps) {
     async answer(req: Request, res: Response) {
       const user = signedInUser(req);
       const attemptId = idParam(req.params.attempt);
-      const questionId = req.body?.questionId;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const questionId = body.questionId;
       if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
       let saved: Awaited<ReturnType<QuizService['saveAnswer']>>;
       try {
@@ -112,8 +113,8 @@ export function quizController(deps: QuizControllerDeps) {
           user.id,
           attemptId,
           questionId,
-          selectedFrom(req.body),
-          answeredAtFrom(req.body?.answeredAt),
+          selectedFrom(body),
+          answeredAtFrom(body.answeredAt),
         );
       } catch (error) {
         // A form sent after the test was handed in (another tab, the back button): say so and lead to the
@@ -127,9 +128,9 @@ export function quizController(deps: QuizControllerDeps) {
         throw error;
       }
       if (wantsJson(req)) return res.json({ saved: saved.saved });
-      const index = idParam(req.body?.index) ?? 1;
+      const index = idParam(body.index) ?? 1;
       const { attempt } = saved;
-      const target = req.body?.go === 'previous' ? index - 1 : index + 1;
+      const target = body.go === 'previous' ? index - 1 : index + 1;
       res.redirect(
         303,
         target < 1
