@@ -3,11 +3,11 @@ import type { Request, Response } from 'express';
 import { signedInUser } from '../auth/policy';
 import type { CoursesService } from '../courses/courses-service';
 import type { OptionContent, QuestionContent } from '../courses/types';
-import { badRequest, HttpError, notFound } from '../http/errors';
+import { badRequest, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
 import type { QuizRepository } from './quiz-repository';
-import type { QuizService } from './quiz-service';
+import { AlreadySubmittedError, type QuizService } from './quiz-service';
 
 function selectedFrom(body: Record<string, unknown>): string[] {
   const raw = body.selected;
@@ -20,8 +20,6 @@ function answeredAtFrom(value: unknown): Date | null {
   const ms = typeof value === 'string' && /^\d{10,15}$/.test(value) ? Number(value) : NaN;
   return Number.isFinite(ms) ? new Date(ms) : null;
 }
-
-const ALREADY_SUBMITTED = 'quiz:errors.alreadySubmitted';
 
 const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
 
@@ -119,7 +117,7 @@ export function quizController(deps: QuizControllerDeps) {
       } catch (error) {
         // A form sent after the test was handed in (another tab, the back button): say so and lead to the
         // result. The script gets the same 409 as JSON from the error handler and shows its message.
-        if (!wantsJson(req) && error instanceof HttpError && error.messageKey === ALREADY_SUBMITTED) {
+        if (!wantsJson(req) && error instanceof AlreadySubmittedError) {
           res
             .status(409)
             .render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });

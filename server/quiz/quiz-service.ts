@@ -2,9 +2,16 @@
 import type { Completion, CoursesService, CourseVersion } from '../courses/courses-service';
 import type { QuestionContent } from '../courses/types';
 import type { InTransaction } from '../db/transaction';
-import { conflict, forbidden, notFound } from '../http/errors';
+import { conflict, forbidden, HttpError, notFound } from '../http/errors';
 import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes } from './grading';
 import type { Attempt, QuizRepository } from './quiz-repository';
+
+/** An answer sent after the test was handed in (409): the page says so and leads to the result. */
+export class AlreadySubmittedError extends HttpError {
+  constructor() {
+    super(409, 'quiz:errors.alreadySubmitted');
+  }
+}
 
 export interface SubmitOutcome {
   attempt: Attempt;
@@ -73,15 +80,14 @@ export function quizService(deps: {
       answeredAt: Date | null,
     ): Promise<{ saved: boolean; attempt: Attempt }> {
       const { attempt, version } = await ownAttempt(attemptId, userId);
-      if (attempt.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
+      if (attempt.submittedAt) throw new AlreadySubmittedError();
       if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
       const clean = cleanSelection(questionOf(version, questionId), selected);
       // The browser's clock orders saves, but never ahead of ours: a skewed clock cannot block later saves.
       const now = new Date();
       const when = answeredAt && answeredAt < now ? answeredAt : now;
       const saved = await quiz.saveAnswer(attempt.id, questionId, clean, when);
-      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt)
-        throw conflict('quiz:errors.alreadySubmitted');
+      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt) throw new AlreadySubmittedError();
       return { saved, attempt };
     },
 
