@@ -1,6 +1,7 @@
 /** Imports courses/ into the database by hand (the app also does it at every start): `npm run courses:import`. */
 import { loadConfig } from '../server/config';
-import { ContentImportError, importCourses } from '../server/courses/content-import';
+import { ContentImportError } from '../server/courses/content-import';
+import { importCourses } from '../server/courses/courses-composition';
 import { formatReadabilityTable } from '../server/courses/readability-rules';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { createKnex, migrateLatest } from '../server/db/knex';

@@ -1,6 +1,6 @@
 /** The database the scale scripts use: DATABASE_URL, else the embedded PostgreSQL in DATA_DIR (as `npm start`). */
 import { loadConfig } from '../server/config';
-import { importCourses } from '../server/courses/content-import';
+import { importCourses } from '../server/courses/courses-composition';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded-postgres';
 import { createKnex, migrateLatest } from '../server/db/knex';
 

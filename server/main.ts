@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { createApp, type App } from './app';
 import { loadConfig } from './config';
-import { importCourses } from './courses/content-import';
+import { importCourses } from './courses/courses-composition';
 import { formatReadabilityTable } from './courses/readability-rules';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { createKnex, migrateLatest } from './db/knex';

@@ -16,6 +16,7 @@ import { coursesRepository } from './courses/courses-repository';
 import { coursesService } from './courses/courses-service';
 import { enrolmentsRepository } from './courses/enrolments-repository';
 import { progressRepository } from './courses/progress-repository';
+import { publishingService } from './courses/publishing-service';
 import { createI18n } from './i18n/i18n';
 import { mailService } from './mail/mail-service';
 import type { Logger } from './logger';
@@ -57,6 +58,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const stats = statsRepository(db);
   const audit = auditService(auditRepository(db));
   const transaction = transactions(db);
+  const learnerCourses = coursesService({ courses, enrolments, progress: progressRepository(db) });
+  const publishing = publishingService({ courses, enrolments, transaction });
   return {
     config,
     db,
@@ -76,20 +79,23 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     limits,
     tokens,
     passport: configurePassport(auth, users),
-    coursesService: coursesService({ courses, enrolments, progress: progressRepository(db) }),
-    quizService: quizService({ db, courses, enrolments, quiz }),
+    coursesService: learnerCourses,
+    publishing,
+    quizService: quizService({ transaction, courses: learnerCourses, quiz }),
     mail,
     drafts,
     comments: commentsRepository(db),
     authoring: authoringService({
-      db,
+      transaction,
+      audit,
       drafts,
-      courses,
+      publishing,
+      people: auth,
       mail,
       publicBaseUrl: config.publicBaseUrl,
       coursesDir: config.coursesDir,
     }),
-    tracks: tracksService(db),
+    tracks: tracksService({ transaction, audit, publishing, people: auth, jobRoles }),
     stats,
     statsService: statsService({ stats, courses, enrolments, jobRoles }),
     managerReminders: managerRemindersService({

@@ -8,6 +8,8 @@ import type { UsersRepository } from './users-repository';
 import type { JoinForm } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { AccountService } from './account-service';
+import type { Variant } from '../courses/types';
+import type { Transaction } from '../db/transaction';
 
 export function authService(deps: {
   db: Knex;
@@ -68,6 +70,18 @@ export function authService(deps: {
 
     /** The account with an e-mail address (case-insensitive), or null; other features match people by it. */
     findAccountByEmail: (email: string, trx?: Knex.Transaction) => users.findAccountByEmail(email, trx),
+    // Added for courses and authoring (issue 12): what they ask of people, through this service.
+    /** When the person's account was made (the start of their introduction), or null. */
+    joinedAt: (userId: number) => users.createdAt(userId),
+    setContentVariant: (userId: number, variant: Variant) => users.setContentVariant(userId, variant),
+    /** An active person's id by e-mail address (case-insensitive), or null. */
+    activeIdByEmail: (email: string) => users.activeIdByEmail(email),
+    reviewersOf: (courseId: number) => users.reviewersOf(courseId),
+    grantReviewer: (userId: number, courseId: number, trx?: Transaction) =>
+      users.grantReviewer(userId, courseId, trx),
+    revokeReviewer: (userId: number, courseId: number, trx?: Transaction) =>
+      users.revokeReviewer(userId, courseId, trx),
+    countActiveByJobRole: () => users.countActiveByJobRole(),
   };
 }
 

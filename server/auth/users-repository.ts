@@ -170,6 +170,59 @@ export function usersRepository(db: Knex) {
           }
         : null;
     },
+
+    // Added for authoring (issue 12): reviewers of a course, found by e-mail, granted in the caller's transaction.
+    /** An active person's id by e-mail address (case-insensitive), or null. */
+    async activeIdByEmail(email: string): Promise<number | null> {
+      const row = await db('users')
+        .whereRaw('lower(email) = lower(?)', [email.trim()])
+        .whereNull('disabled_at')
+        .first<{ id: number } | undefined>('id');
+      return row?.id ?? null;
+    },
+
+    /** The people who review a course's drafts. */
+    async reviewersOf(courseId: number): Promise<{ id: number; name: string; email: string }[]> {
+      return db('permissions as p')
+        .join('users as u', 'u.id', 'p.user_id')
+        .where({ 'p.kind': 'reviewer', 'p.course_id': courseId })
+        .orderBy('u.name')
+        .select<{ id: number; name: string; email: string }[]>('u.id', 'u.name', 'u.email');
+    },
+
+    /** Makes the person a reviewer of the course (once, however often it is asked). */
+    async grantReviewer(userId: number, courseId: number, trx: Knex | Knex.Transaction = db): Promise<void> {
+      await trx('permissions')
+        .insert({ user_id: userId, kind: 'reviewer', course_id: courseId })
+        .onConflict(
+          trx.raw(
+            '(user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0), coalesce(course_id, 0))',
+          ),
+        )
+        .ignore();
+    },
+
+    /** Ends the person's review of the course; false when they were not its reviewer. */
+    async revokeReviewer(
+      userId: number,
+      courseId: number,
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<boolean> {
+      const n = await trx('permissions')
+        .where({ kind: 'reviewer', course_id: courseId, user_id: userId })
+        .delete();
+      return n > 0;
+    },
+
+    /** How many active people hold each job role. */
+    async countActiveByJobRole(): Promise<Map<string, number>> {
+      const rows = await db('users')
+        .whereNull('disabled_at')
+        .whereNotNull('job_role')
+        .groupBy('job_role')
+        .select<{ job_role: string; n: string }[]>('job_role', db.raw('count(*) as n'));
+      return new Map(rows.map((r) => [r.job_role, Number(r.n)]));
+    },
   };
 }
 

@@ -1,22 +1,18 @@
 /** The authoring pages of a course: list, new course, overview, facts, publish, history, import/export, reviewers. */
 import type { Request, Response } from 'express';
 import { applyRegion, toTemplate } from '../courses/region';
-import type { Knex } from 'knex';
+import { signedInUser } from '../auth/policy';
 import { canEditCourses, canReadDraft } from '../auth/types';
-import type { CoursesRepository } from '../courses/courses-repository';
 import { lessonReadability } from '../courses/content-import';
 import type { CourseContent } from '../courses/types';
 import { AREAS } from '../courses/types';
 import { badRequest, forbidden, HttpError } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
-import type { AuthoringService } from './authoring-service';
+import type { AuthoringCourse, AuthoringService } from './authoring-service';
 import { factsSchema, newCourseSchema, publishSchema } from './authoring-validation';
 import type { CommentsRepository } from './comments-repository';
 import { CourseZipError } from './course-folder';
-import { describeChanges } from './draft-checks';
-import { editChanges, type AuditEdit } from './history-text';
-import type { DraftsRepository } from './drafts-repository';
 import { DraftConflictError, type Draft } from './types';
 
 export interface DraftView {
@@ -47,14 +43,27 @@ export async function viewDraft(authoring: AuthoringService, req: Request, slug:
   };
 }
 
+/** The posted form's fields (urlencoded: strings and arrays of strings). */
+export const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
+/** A text field of the form, '' when missing or not text. */
+export const textField = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** A course of the authoring list as the page names its fields. */
+const listed = (c: AuthoringCourse) => ({
+  id: c.id,
+  slug: c.slug,
+  title: c.title,
+  version: c.version,
+  draft_updated_at: c.draftUpdatedAt,
+  draft_updated_by: c.draftUpdatedBy,
+});
+
 export function authoringController(deps: {
-  db: Knex;
   authoring: AuthoringService;
-  drafts: DraftsRepository;
-  comments: CommentsRepository;
-  courses: CoursesRepository;
+  comments: Pick<CommentsRepository, 'openCounts'>;
 }) {
-  const { db, authoring, drafts, comments } = deps;
+  const { authoring, comments } = deps;
   const slugOf = (req: Request) => String(req.params.slug);
 
   async function renderCourse(
@@ -65,10 +74,7 @@ export function authoringController(deps: {
   ) {
     const view = await viewDraft(authoring, req, slugOf(req));
     const check = view.draft && canEditCourses(req.user) ? await authoring.publishProblems(view.draft) : null;
-    const reviewers = await db('permissions as p')
-      .join('users as u', 'u.id', 'p.user_id')
-      .where({ 'p.kind': 'reviewer', 'p.course_id': view.courseId })
-      .select('u.id', 'u.name', 'u.email');
+    const reviewers = await authoring.reviewers(view.courseId);
     res.status(status).render('authoring/course', {
       title: view.content.title.standard || view.slug,
       ...view,
@@ -88,21 +94,10 @@ export function authoringController(deps: {
     renderCourse,
 
     async index(req: Request, res: Response) {
-      const courseRows = await db('courses as c')
-        .leftJoin('course_drafts as d', 'd.course_id', 'c.id')
-        .leftJoin('users as u', 'u.id', 'd.updated_by')
-        .select('c.id', 'c.slug', 'd.updated_at as draft_updated_at', 'u.name as draft_updated_by')
-        .select(db.raw('(select max(version) from course_versions v where v.course_id = c.id) as version'))
-        .select(
-          db.raw(
-            "coalesce(d.content->'title'->>'standard', (select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1)) as title",
-          ),
-        )
-        .orderBy('c.slug');
-      const visible = courseRows.filter((c: { id: number }) => canReadDraft(req.user, c.id));
+      const visible = (await authoring.courseList()).filter((c) => canReadDraft(req.user, c.id));
       res.render('authoring/index', {
         title: req.t('authoring:index.title'),
-        courses: visible,
+        courses: visible.map(listed),
         areas: AREAS,
         canEdit: canEditCourses(req.user),
         values: {},
@@ -114,13 +109,13 @@ export function authoringController(deps: {
       const form = parseForm(newCourseSchema, req.body);
       const renderIndex = async (status: number, errors: FieldErrors) => {
         res.status(status);
-        const courseRows = await db('courses').select('id', 'slug').orderBy('slug');
+        const courseList = await authoring.courseList();
         res.render('authoring/index', {
           title: req.t('authoring:index.title'),
-          courses: courseRows,
+          courses: courseList.map(listed),
           areas: AREAS,
           canEdit: true,
-          values: req.body ?? {},
+          values: bodyOf(req),
           errors,
         });
       };
@@ -129,7 +124,7 @@ export function authoringController(deps: {
         form.data.slug,
         form.data.area,
         form.data.titleStandard,
-        req.user!.id,
+        signedInUser(req).id,
       );
       if (outcome === 'taken') return renderIndex(409, { slug: 'authoring:errors.slugTaken' });
       res.redirect(303, paths.authoringCourse(form.data.slug));
@@ -152,7 +147,7 @@ export function authoringController(deps: {
     async saveFacts(req: Request, res: Response) {
       const slug = slugOf(req);
       const form = parseForm(factsSchema, req.body);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       const render = (status: number, errors: FieldErrors, conflict: Draft | null) => {
         res.status(status).render('authoring/facts', {
           title: req.t('authoring:facts.title'),
@@ -161,7 +156,7 @@ export function authoringController(deps: {
           draft,
           content: conflict?.content ?? draft.content,
           revisions: (conflict ?? draft).revisions,
-          values: req.body,
+          values: bodyOf(req),
           errors,
           conflict,
           areas: AREAS,
@@ -172,7 +167,7 @@ export function authoringController(deps: {
         return;
       }
       try {
-        await authoring.saveFacts(draft, form.data, req.user!.id);
+        await authoring.saveFacts(draft, form.data, signedInUser(req).id);
       } catch (error) {
         if (error instanceof DraftConflictError) {
           render(409, {}, error.current);
@@ -186,63 +181,47 @@ export function authoringController(deps: {
     async publish(req: Request, res: Response) {
       const slug = slugOf(req);
       const form = parseForm(publishSchema, req.body);
-      if (!form.ok) return renderCourse(req, res, 400, { values: req.body, errors: form.errors });
+      if (!form.ok) return renderCourse(req, res, 400, { values: bodyOf(req), errors: form.errors });
       const draft = await authoring.findDraft(slug);
       if (!draft) throw badRequest('authoring:errors.noDraft');
       // The page showed the draft as of this time; publishing something else would surprise.
-      const shownAt = Number(req.body?.draftUpdatedAt);
+      const shownAt = Number(textField(bodyOf(req).draftUpdatedAt));
       if (shownAt !== draft.updatedAt.getTime())
         throw new HttpError(409, 'authoring:errors.changedSincePreview');
       const result = await authoring.publish(
         draft,
         form.data.changeNote,
         form.data.significant,
-        req.user!.id,
+        signedInUser(req).id,
       );
       if (!result.ok)
         return renderCourse(req, res, 400, {
-          values: req.body,
+          values: bodyOf(req),
           errors: { changeNote: 'authoring:errors.notReady' },
         });
       res.redirect(303, `${paths.authoringCourse(slug)}?publicerad=${result.version}`);
     },
 
     async discard(req: Request, res: Response) {
-      await authoring.discard(slugOf(req), req.user!.id);
+      await authoring.discard(slugOf(req), signedInUser(req).id);
       res.redirect(303, paths.authoringCourse(slugOf(req)));
     },
 
     async history(req: Request, res: Response) {
       const view = await viewDraft(authoring, req, slugOf(req));
-      const versions = await db('course_versions as v')
-        .leftJoin('users as u', 'u.id', 'v.published_by')
-        .where('v.course_id', view.courseId)
-        .orderBy('v.version')
-        .select(
-          'v.version',
-          'v.content',
-          'v.published_at',
-          'v.change_note',
-          'v.significant',
-          'v.source',
-          'u.name as published_by',
-        );
-      const items = versions
-        .map((v: { content: CourseContent }, i: number) => ({
-          ...v,
-          changes: describeChanges(i > 0 ? versions[i - 1].content : null, v.content),
-        }))
-        .reverse();
-      const edits = await db('audit_log as a')
-        .leftJoin('users as u', 'u.id', 'a.actor_id')
-        .where('a.subject', `course:${view.courseId}`)
-        .orderBy('a.id', 'desc')
-        .limit(50)
-        .select('a.action', 'a.details', 'a.at', 'u.name');
-      const described = edits.map((e: AuditEdit & { at: Date; name: string | null }) => ({
-        ...e,
-        changes: editChanges(e, view.content),
+      const history = await authoring.history(view.courseId, view.content);
+      // The page's names for the fields.
+      const items = history.versions.map((v) => ({
+        version: v.version,
+        content: v.content,
+        published_at: v.publishedAt,
+        change_note: v.changeNote,
+        significant: v.significant,
+        source: v.source,
+        published_by: v.publishedByName,
+        changes: v.changes,
       }));
+      const described = history.edits.map((e) => ({ ...e, name: e.actorName }));
       res.render('authoring/history', {
         title: req.t('authoring:history.title'),
         ...view,
@@ -253,9 +232,9 @@ export function authoringController(deps: {
     },
 
     async restore(req: Request, res: Response) {
-      const version = idParam(req.body?.version);
+      const version = idParam(bodyOf(req).version);
       if (version === null) throw badRequest();
-      await authoring.restore(slugOf(req), version, req.user!.id);
+      await authoring.restore(slugOf(req), version, signedInUser(req).id);
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}?aterstalld=${version}`);
     },
 
@@ -283,7 +262,7 @@ export function authoringController(deps: {
         return;
       }
       try {
-        const result = await authoring.importZip(file.buffer, req.user!.id);
+        const result = await authoring.importZip(file.buffer, signedInUser(req).id);
         if (!result.ok) {
           renderProblems(422, result.problems);
           return;
@@ -301,39 +280,21 @@ export function authoringController(deps: {
     async reviewers(req: Request, res: Response) {
       const slug = slugOf(req);
       const courseId = await authoring.courseId(slug);
-      if (req.body?.action === 'remove') {
-        const userId = idParam(req.body.userId);
+      const body = bodyOf(req);
+      if (body.action === 'remove') {
+        const userId = idParam(body.userId);
         if (userId === null) throw badRequest();
-        await db('permissions').where({ kind: 'reviewer', course_id: courseId, user_id: userId }).delete();
+        await authoring.removeReviewer(courseId, userId, signedInUser(req).id);
         res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
         return;
       }
-      const email = String(req.body?.email ?? '').trim();
-      const user = email
-        ? await db('users').whereRaw('lower(email) = lower(?)', [email]).whereNull('disabled_at').first('id')
-        : null;
-      if (!user)
+      const email = typeof body.email === 'string' ? body.email.trim() : '';
+      if ((await authoring.addReviewer(courseId, email, signedInUser(req).id)) === 'unknown')
         return renderCourse(req, res, 400, {
-          values: req.body,
+          values: body,
           errors: { email: 'authoring:errors.reviewerUnknown' },
         });
-      await db('permissions')
-        .insert({ user_id: user.id, kind: 'reviewer', course_id: courseId })
-        .onConflict(
-          db.raw(
-            '(user_id, kind, coalesce(organisation_id, 0), coalesce(unit_id, 0), coalesce(course_id, 0))',
-          ),
-        )
-        .ignore();
-      await db('audit_log').insert({
-        actor_id: req.user!.id,
-        action: 'reviewer.add',
-        subject: `course:${courseId}`,
-        details: JSON.stringify({ userId: user.id }),
-      });
       res.redirect(303, `${paths.authoringCourse(slug)}#granskare`);
     },
-
-    drafts,
   };
 }

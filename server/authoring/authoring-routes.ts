@@ -4,11 +4,12 @@ import { requireLogin, requirePermission } from '../auth/policy';
 import { refuseNul } from '../http/body-parsing';
 import { HttpError } from '../http/errors';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
 import { authoringController } from './authoring-controller';
-import { lessonEditorController, MAX_IMAGE_BYTES } from './lesson-editor-controller';
+import type { CommentsRepository } from './comments-repository';
+import { lessonEditorController, MAX_IMAGE_BYTES, type LessonEditorDeps } from './lesson-editor-controller';
 import { questionEditorController } from './question-editor-controller';
 import { tracksController } from './tracks-controller';
+import type { TracksService } from './tracks-service';
 import { megabytes, ZIP_LIMITS } from './zip-limits';
 
 /** Course files are small: images up to 2 MB, course zips up to 20 MB (unpacked within ZIP_LIMITS), both read into memory. */
@@ -25,17 +26,24 @@ const zipUpload = multer({
 const tooLarge =
   (key: string, bytes: number): ErrorRequestHandler =>
   (err, _req, _res, next) => {
-    next(err?.code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
+    const code = (err as { code?: unknown } | null | undefined)?.code;
+    next(code === 'LIMIT_FILE_SIZE' ? new HttpError(413, key, { limit: megabytes(bytes) }) : err);
   };
 const imageTooLarge = tooLarge('authoring:image.tooLargeLimit', MAX_IMAGE_BYTES);
 const zipTooLarge = tooLarge('authoring:import.zipTooLarge', ZIP_LIMITS.zipBytes);
 
-export function authoringRoutes(services: Services): Router {
+/** What the authoring pages use: the authoring and tracks services, comments, and the video library's films. */
+export interface AuthoringDeps extends LessonEditorDeps {
+  comments: CommentsRepository;
+  tracks: TracksService;
+}
+
+export function authoringRoutes(deps: AuthoringDeps): Router {
   const router = Router();
-  const course = authoringController(services);
-  const lesson = lessonEditorController(services);
-  const question = questionEditorController(services);
-  const tracks = tracksController(services);
+  const course = authoringController(deps);
+  const lesson = lessonEditorController(deps);
+  const question = questionEditorController(deps);
+  const tracks = tracksController(deps);
   // Educators and administrators write; reviewers read the drafts of their courses and comment
   // (each page checks the course), nobody else sees drafts.
   const readers = [requireLogin, requirePermission('educator', 'admin', 'reviewer')];

@@ -1,20 +1,34 @@
 /** Authoring commands: open a draft, edit its parts, add images, publish, restore, import and export. */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Knex } from 'knex';
-import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
-import { publishCourseVersion } from '../courses/content-import';
+import type { AuditService } from '../audit/audit-service';
+import type { AuthService } from '../auth/auth-service';
 import type { LoadedCourse } from '../courses/content-loader';
+import type { CourseListing, PublishingService, VersionHistoryEntry } from '../courses/publishing-service';
 import { qualityProblems, quizQuality } from '../courses/quiz-quality';
 import { readRegion, toTemplate, type RegionFacts } from '../courses/region';
 import type { Area, CourseContent, LessonContent, OptionContent, QuestionContent } from '../courses/types';
 import { conflict, notFound } from '../http/errors';
+import type { InTransaction } from '../db/transaction';
 import type { MailService } from '../mail/mail-service';
 import { courseToFiles, filesToZip, loadCourseZip, validateAsFolder } from './course-folder';
-import { missingTexts, slugify } from './draft-checks';
+import { describeChanges, missingTexts, slugify, type Change } from './draft-checks';
 import type { DraftsRepository } from './drafts-repository';
 import type { FactsForm, LessonForm, QuestionForm } from './authoring-validation';
-import type { Draft } from './types';
+import { editChanges } from './history-text';
+import { DraftConflictError, type Draft } from './types';
+
+/** A course in the authoring list: its newest version and title, and who last changed its draft. */
+export interface AuthoringCourse extends CourseListing {
+  draftUpdatedAt: Date | null;
+  draftUpdatedBy: string | null;
+}
+
+/** The history page: published versions (newest first) with what changed, and the logged edits in words. */
+export interface CourseHistory {
+  versions: (VersionHistoryEntry & { changes: Change[] })[];
+  edits: { action: string; at: Date; actorName: string | null; changes: Change[] }[];
+}
 
 const TRUE_FALSE: OptionContent[] = [
   { id: 'true', text: { standard: 'Sant', easy: 'Det stämmer' }, correct: false },
@@ -47,37 +61,83 @@ function emptyCourse(slug: string, area: Area, title: string): CourseContent {
 }
 
 export function authoringService(deps: {
-  db: Knex;
+  transaction: InTransaction;
+  audit: AuditService;
   drafts: DraftsRepository;
-  courses: CoursesRepository;
+  /** The courses feature: versions, images, and the people whose completion is valid. */
+  publishing: PublishingService;
+  /** The auth feature: reviewers are people with a permission on one course. */
+  people: Pick<AuthService, 'activeIdByEmail' | 'grantReviewer' | 'revokeReviewer' | 'reviewersOf'>;
   mail: MailService;
   publicBaseUrl: string;
   coursesDir: string;
 }) {
-  const { db, drafts, courses, mail } = deps;
+  const { transaction, audit, drafts, publishing, people, mail } = deps;
 
   /** The installation's regional facts, read afresh so a replaced region.yaml counts at once. */
   function region(): RegionFacts {
     return readRegion(path.join(deps.coursesDir, 'region.yaml')).region;
   }
 
-  async function courseId(slug: string): Promise<number> {
-    const row = await db('courses').where({ slug }).first('id');
-    if (!row) throw notFound('courses:errors.courseNotFound');
-    return row.id;
+  const courseId = (slug: string) => publishing.courseId(slug);
+  const latestVersion = (id: number) => publishing.latestVersion(id);
+  const imageBytes = (content: CourseContent) =>
+    publishing.assetBytes(Object.values(content.images).map((a) => a.sha256));
+
+  /**
+   * Changes one part of the draft if nobody changed that part since `expectedRevision` (the counter the
+   * editor was opened with); otherwise throws DraftConflictError with the current draft. The change and
+   * its line in the audit log are one transaction.
+   */
+  function change(
+    courseId: number,
+    part: string,
+    expectedRevision: number | null,
+    userId: number,
+    edit: (content: CourseContent) => CourseContent,
+  ): Promise<Draft> {
+    return transaction(async (trx) => {
+      const draft = await drafts.lock(courseId, trx);
+      if (!draft) throw new Error(`No draft for course ${courseId}`);
+      const current = draft.revisions[part] ?? 0;
+      if (expectedRevision !== null && expectedRevision !== current) throw new DraftConflictError(draft);
+      const content = edit(structuredClone(draft.content));
+      await drafts.update(courseId, content, { ...draft.revisions, [part]: current + 1 }, userId, trx);
+      // What changed, in words for the history page (the part alone is only an id like `lesson:bromsar`).
+      const changes = describeChanges(draft.content, content);
+      await audit.record(
+        {
+          actorId: userId,
+          action: 'draft.change',
+          subject: `course:${courseId}`,
+          details: { part, changes },
+        },
+        trx,
+      );
+      return (await drafts.findByCourse(courseId, trx)) ?? draft;
+    });
   }
 
-  async function imageBytes(content: CourseContent): Promise<Map<string, Buffer>> {
-    const shas = Object.values(content.images).map((a) => a.sha256);
-    const rows = shas.length
-      ? await db('course_assets').whereIn('sha256', shas).select('sha256', 'bytes')
-      : [];
-    return new Map(rows.map((r: { sha256: string; bytes: Buffer }) => [r.sha256, r.bytes]));
-  }
-
-  async function latestVersion(id: number): Promise<CourseVersion | null> {
-    const row = await db('course_versions').where({ course_id: id }).orderBy('version', 'desc').first('id');
-    return row ? courses.versionById(row.id) : null;
+  /**
+   * Everything that stops the draft from being published: missing easy texts, the format's own rules,
+   * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
+   * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
+   */
+  async function publishProblems(draft: Draft): Promise<{
+    missing: ReturnType<typeof missingTexts>;
+    problems: string[];
+    warnings: string[];
+    loaded: LoadedCourse | null;
+  }> {
+    const missing = missingTexts(draft.content, `/redigera/kurser/${draft.slug}`);
+    const result = validateAsFolder(draft.content, await imageBytes(draft.content), region());
+    const quiz = qualityProblems(quizQuality(draft.content));
+    const problems = result.ok
+      ? []
+      : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    problems.push(...quiz.filter((p) => p.blocksPublishing).map((p) => p.message));
+    const warnings = quiz.filter((p) => !p.blocksPublishing).map((p) => p.message);
+    return { missing, problems, warnings, loaded: result.ok && !problems.length ? result.value : null };
   }
 
   return {
@@ -107,25 +167,80 @@ export function authoringService(deps: {
       title: string,
       userId: number,
     ): Promise<'created' | 'taken'> {
-      return db.transaction(async (trx) => {
-        const inserted = await trx('courses')
-          .insert({ slug, area })
-          .onConflict('slug')
-          .ignore()
-          .returning('id');
-        if (!inserted.length) return 'taken';
-        await drafts.ensure(inserted[0].id, emptyCourse(slug, area, title), null, userId, trx);
-        await trx('audit_log').insert({
-          actor_id: userId,
-          action: 'course.create',
-          subject: `course:${inserted[0].id}`,
-        });
+      return transaction(async (trx) => {
+        const id = await publishing.create(slug, area, trx);
+        if (id === null) return 'taken';
+        await drafts.ensure(id, emptyCourse(slug, area, title), null, userId, trx);
+        await audit.record({ actorId: userId, action: 'course.create', subject: `course:${id}` }, trx);
         return 'created';
       });
     },
 
+    /** Every course with its newest version and its draft's title and last change (for the authoring list). */
+    async courseList(): Promise<AuthoringCourse[]> {
+      const [listed, draftList] = await Promise.all([publishing.listAll(), drafts.listAll()]);
+      const draftOf = new Map(draftList.map((d) => [d.courseId, d]));
+      return listed.map((c) => {
+        const draft = draftOf.get(c.id);
+        return {
+          ...c,
+          title: draft ? draft.content.title.standard : c.title,
+          draftUpdatedAt: draft?.updatedAt ?? null,
+          draftUpdatedBy: draft?.updatedByName ?? null,
+        };
+      });
+    },
+
+    /** Published versions with what each changed, and the newest 50 logged edits of the course. */
+    async history(id: number, current: CourseContent): Promise<CourseHistory> {
+      const [versions, logged] = await Promise.all([
+        publishing.history(id),
+        audit.forSubjects([`course:${id}`], { limit: 50 }),
+      ]);
+      return {
+        versions: versions
+          .map((v, i) => ({
+            ...v,
+            changes: describeChanges(i > 0 ? versions[i - 1].content : null, v.content),
+          }))
+          .reverse(),
+        edits: logged.map((e) => ({
+          action: e.action,
+          at: e.at,
+          actorName: e.actorName,
+          changes: editChanges({ action: e.action, details: e.details }, current),
+        })),
+      };
+    },
+
+    reviewers: (id: number) => people.reviewersOf(id),
+
+    /** Makes the person with this e-mail a reviewer of the course; 'unknown' when there is no such active person. */
+    async addReviewer(id: number, email: string, actorId: number): Promise<'added' | 'unknown'> {
+      const userId = email ? await people.activeIdByEmail(email) : null;
+      if (userId === null) return 'unknown';
+      await transaction(async (trx) => {
+        await people.grantReviewer(userId, id, trx);
+        await audit.record(
+          { actorId, action: 'reviewer.add', subject: `course:${id}`, details: { userId } },
+          trx,
+        );
+      });
+      return 'added';
+    },
+
+    async removeReviewer(id: number, userId: number, actorId: number): Promise<void> {
+      await transaction(async (trx) => {
+        if (await people.revokeReviewer(userId, id, trx))
+          await audit.record(
+            { actorId, action: 'reviewer.remove', subject: `course:${id}`, details: { userId } },
+            trx,
+          );
+      });
+    },
+
     saveFacts(draft: Draft, form: FactsForm, userId: number) {
-      return drafts.change(draft.courseId, 'facts', form.revision, userId, (c) => ({
+      return change(draft.courseId, 'facts', form.revision, userId, (c) => ({
         ...c,
         area: form.area,
         title: { standard: form.titleStandard, easy: form.titleEasy },
@@ -140,7 +255,7 @@ export function authoringService(deps: {
 
     async addLesson(draft: Draft, title: string, userId: number): Promise<string> {
       const id = slugify(title, new Set(draft.content.lessons.map((l) => l.id)));
-      await drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
+      await change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
         lessons: [
           ...c.lessons,
@@ -158,7 +273,7 @@ export function authoringService(deps: {
     },
 
     saveLesson(draft: Draft, lessonId: string, form: LessonForm, userId: number) {
-      return drafts.change(draft.courseId, `lesson:${lessonId}`, form.revision, userId, (c) => {
+      return change(draft.courseId, `lesson:${lessonId}`, form.revision, userId, (c) => {
         const lesson = c.lessons.find((l) => l.id === lessonId);
         if (!lesson) throw notFound('courses:errors.lessonNotFound');
         Object.assign(lesson, {
@@ -173,7 +288,7 @@ export function authoringService(deps: {
     },
 
     moveLesson(draft: Draft, lessonId: string, direction: 'up' | 'down', userId: number) {
-      return drafts.change(draft.courseId, 'structure', null, userId, (c) => {
+      return change(draft.courseId, 'structure', null, userId, (c) => {
         const i = c.lessons.findIndex((l) => l.id === lessonId);
         const j = direction === 'up' ? i - 1 : i + 1;
         if (i < 0 || j < 0 || j >= c.lessons.length) return c;
@@ -183,7 +298,7 @@ export function authoringService(deps: {
     },
 
     removeLesson(draft: Draft, lessonId: string, userId: number) {
-      return drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
+      return change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
         lessons: c.lessons.filter((l) => l.id !== lessonId),
         questions: c.questions.map((q) => (q.lesson === lessonId ? { ...q, lesson: null } : q)),
@@ -195,7 +310,7 @@ export function authoringService(deps: {
         `fraga-${draft.content.questions.length + 1}`,
         new Set(draft.content.questions.map((q) => q.id)),
       );
-      await drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
+      await change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
         questions: [
           ...c.questions,
@@ -217,7 +332,7 @@ export function authoringService(deps: {
     },
 
     saveQuestion(draft: Draft, questionId: string, form: QuestionForm, userId: number) {
-      return drafts.change(draft.courseId, `question:${questionId}`, form.revision, userId, (c) => {
+      return change(draft.courseId, `question:${questionId}`, form.revision, userId, (c) => {
         const q = c.questions.find((x) => x.id === questionId);
         if (!q) throw notFound('authoring:errors.questionNotFound');
         let options: OptionContent[];
@@ -268,7 +383,7 @@ export function authoringService(deps: {
     },
 
     removeQuestion(draft: Draft, questionId: string, userId: number) {
-      return drafts.change(draft.courseId, 'structure', null, userId, (c) => ({
+      return change(draft.courseId, 'structure', null, userId, (c) => ({
         ...c,
         questions: c.questions.filter((q) => q.id !== questionId),
       }));
@@ -284,12 +399,9 @@ export function authoringService(deps: {
     ): Promise<void> {
       const sha256 = crypto.createHash('sha256').update(file.bytes).digest('hex');
       const name = `images/${sha256.slice(0, 12)}${IMAGE_TYPES[file.contentType]}`;
-      await db('course_assets')
-        .insert({ sha256, content_type: file.contentType, bytes: file.bytes })
-        .onConflict('sha256')
-        .ignore();
+      await publishing.saveAssets([{ sha256, contentType: file.contentType, bytes: file.bytes }]);
       const clean = (s: string) => s.replace(/[[\]\n]/g, ' ').trim();
-      await drafts.change(draft.courseId, `lesson:${lessonId}`, null, userId, (c) => {
+      await change(draft.courseId, `lesson:${lessonId}`, null, userId, (c) => {
         const lesson = c.lessons.find((l) => l.id === lessonId);
         if (!lesson) throw notFound('courses:errors.lessonNotFound');
         c.images[name] = { sha256, contentType: file.contentType };
@@ -299,27 +411,7 @@ export function authoringService(deps: {
       });
     },
 
-    /**
-     * Everything that stops the draft from being published: missing easy texts, the format's own rules,
-     * and the quiz rules the draw depends on (pool at least twice the draw, two questions per case). The
-     * other quiz rules are `warnings`: worth fixing, but only a person can judge the wording.
-     */
-    async publishProblems(draft: Draft): Promise<{
-      missing: ReturnType<typeof missingTexts>;
-      problems: string[];
-      warnings: string[];
-      loaded: LoadedCourse | null;
-    }> {
-      const missing = missingTexts(draft.content, `/redigera/kurser/${draft.slug}`);
-      const result = validateAsFolder(draft.content, await imageBytes(draft.content), region());
-      const quiz = qualityProblems(quizQuality(draft.content));
-      const problems = result.ok
-        ? []
-        : result.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-      problems.push(...quiz.filter((p) => p.blocksPublishing).map((p) => p.message));
-      const warnings = quiz.filter((p) => !p.blocksPublishing).map((p) => p.message);
-      return { missing, problems, warnings, loaded: result.ok && !problems.length ? result.value : null };
-    },
+    publishProblems,
 
     /**
      * Publishes the draft as a new version. Learners half-way keep the version they started; with a
@@ -331,36 +423,24 @@ export function authoringService(deps: {
       significant: boolean,
       userId: number,
     ): Promise<{ ok: true; version: number } | { ok: false }> {
-      const check = await this.publishProblems(draft);
+      const check = await publishProblems(draft);
       if (check.missing.length || !check.loaded) return { ok: false };
       const loaded = check.loaded;
-      return db.transaction(async (trx) => {
-        const current = await trx('course_drafts')
-          .where({ course_id: draft.courseId })
-          .forUpdate()
-          .first('updated_at');
+      return transaction(async (trx) => {
+        const current = await drafts.lock(draft.courseId, trx);
         // Someone changed the draft after this page was shown: publish what they see, not something else.
-        if (!current || new Date(current.updated_at).getTime() !== draft.updatedAt.getTime())
+        if (current?.updatedAt.getTime() !== draft.updatedAt.getTime())
           throw conflict('authoring:errors.changedSincePreview');
-        const outcome = await publishCourseVersion(trx, loaded, {
-          source: 'authoring',
-          changeNote,
-          significant,
-          publishedBy: userId,
-        });
+        const outcome = await publishing.publish(
+          loaded,
+          { source: 'authoring', changeNote, significant, publishedBy: userId },
+          trx,
+        );
         await drafts.remove(draft.courseId, trx);
-        const version = await trx('course_versions')
-          .where({ course_id: draft.courseId })
-          .orderBy('version', 'desc')
-          .first('id', 'version');
+        const version = await publishing.latestVersionOf(draft.courseId, trx);
+        if (!version) throw new Error(`Course ${draft.courseId} has no version after publishing`);
         if (outcome !== 'unchanged' && significant) {
-          const people = await trx('completions as c')
-            .join('users as u', 'u.id', 'c.user_id')
-            .where('c.course_id', draft.courseId)
-            .where('c.valid_until', '>', trx.fn.now())
-            .whereNull('u.disabled_at')
-            .distinct('u.id', 'u.email', 'u.name');
-          for (const p of people as { id: number; email: string; name: string }[]) {
+          for (const p of await publishing.peopleWithValidCompletion(draft.courseId, trx)) {
             await mail.send(
               {
                 to: p.email,
@@ -368,7 +448,7 @@ export function authoringService(deps: {
                 subject: `Nytt i kursen ${loaded.content.title.standard}`,
                 text: `Hej ${p.name}!\n\nKursen "${loaded.content.title.standard}" har uppdaterats:\n\n${changeNote}\n\nDitt intyg gäller som förut. Läs det nya här: ${deps.publicBaseUrl}/kurser/${loaded.content.slug}\n\nHälsningar\nHjälpmedelscentrum`,
               },
-              { eventKey: `course-update:${version.id}:${p.id}`, trx },
+              { eventKey: `course-update:${version.versionId}:${p.id}`, trx },
             );
           }
         }
@@ -379,23 +459,28 @@ export function authoringService(deps: {
     /** Makes an earlier version the draft again (replacing any draft). */
     async restore(slug: string, versionNumber: number, userId: number): Promise<void> {
       const id = await courseId(slug);
-      const row = await db('course_versions')
-        .where({ course_id: id, version: versionNumber })
-        .first('id', 'content');
-      if (!row) throw notFound('authoring:errors.versionNotFound');
-      await drafts.replace(id, toTemplate(row.content), row.id, userId);
-      await db('audit_log').insert({
-        actor_id: userId,
-        action: 'draft.restore',
-        subject: `course:${id}`,
-        details: JSON.stringify({ version: versionNumber }),
+      const version = await publishing.versionByNumber(id, versionNumber);
+      if (!version) throw notFound('authoring:errors.versionNotFound');
+      await transaction(async (trx) => {
+        await drafts.replace(id, toTemplate(version.content), version.versionId, userId, trx);
+        await audit.record(
+          {
+            actorId: userId,
+            action: 'draft.restore',
+            subject: `course:${id}`,
+            details: { version: versionNumber },
+          },
+          trx,
+        );
       });
     },
 
     async discard(slug: string, userId: number): Promise<void> {
       const id = await courseId(slug);
-      await drafts.remove(id);
-      await db('audit_log').insert({ actor_id: userId, action: 'draft.discard', subject: `course:${id}` });
+      await transaction(async (trx) => {
+        await drafts.remove(id, trx);
+        await audit.record({ actorId: userId, action: 'draft.discard', subject: `course:${id}` }, trx);
+      });
     },
 
     /** The newest published version as a zip of its courses/ folder. */
@@ -419,24 +504,12 @@ export function authoringService(deps: {
           };
         const { assets } = result.value;
         const content = toTemplate(result.value.content);
-        await db.transaction(async (trx) => {
-          for (const a of assets)
-            await trx('course_assets')
-              .insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes })
-              .onConflict('sha256')
-              .ignore();
-          await trx('courses').insert({ slug: content.slug, area: content.area }).onConflict('slug').ignore();
-          const course = await trx('courses').where({ slug: content.slug }).first('id');
-          const latest = await trx('course_versions')
-            .where({ course_id: course.id })
-            .orderBy('version', 'desc')
-            .first('id');
-          await drafts.replace(course.id, content, latest?.id ?? null, userId, trx);
-          await trx('audit_log').insert({
-            actor_id: userId,
-            action: 'course.import',
-            subject: `course:${course.id}`,
-          });
+        await transaction(async (trx) => {
+          await publishing.saveAssets(assets, trx);
+          const id = await publishing.ensureCourse(content.slug, content.area, trx);
+          const latest = await publishing.latestVersionOf(id, trx);
+          await drafts.replace(id, content, latest?.versionId ?? null, userId, trx);
+          await audit.record({ actorId: userId, action: 'course.import', subject: `course:${id}` }, trx);
         });
         return { ok: true, slug: content.slug };
       } finally {

@@ -85,8 +85,9 @@ const ZIP_TIME = new Date('2026-01-01T00:00:00Z');
 /** The files as a zip with the folder `<slug>/` at its root. */
 export function filesToZip(slug: string, files: CourseFiles): Buffer {
   const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const name of [...files.keys()].sort())
-    entries[`${slug}/${name}`] = [new Uint8Array(files.get(name)!), { mtime: ZIP_TIME }];
+  const byName = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, bytes] of byName)
+    entries[`${slug}/${name}`] = [new Uint8Array(bytes), { mtime: ZIP_TIME }];
   return Buffer.from(zipSync(entries, { level: 6 }));
 }
 
@@ -166,7 +167,7 @@ export async function loadCourseZip(
   try {
     const slug = prefix ? prefix.slice(0, -1) : 'kurs';
     const dir = path.join(root, slug.replace(/[^a-z0-9-]/g, '') || 'kurs');
-    for (const name of names) {
+    for (const [name, bytes] of entries) {
       const relative = name.slice(prefix.length);
       // Only the folder's own kinds of files (others, like __MACOSX/, are left out); unsafe names never get here.
       if (
@@ -177,7 +178,7 @@ export async function loadCourseZip(
         continue;
       const target = path.join(dir, relative);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, entries.get(name)!);
+      fs.writeFileSync(target, bytes);
     }
     const result = loadCourse(dir, root, region);
     return Object.assign(result, { cleanup });

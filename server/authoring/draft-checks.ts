@@ -7,7 +7,8 @@ export function missingTexts(content: CourseContent, base: string): MissingText[
   const missing: MissingText[] = [];
   const check = (texts: Texts, where: string, href: string) => {
     for (const variant of ['standard', 'easy'] as const)
-      if (!texts[variant]?.trim()) missing.push({ where, variant, href });
+      // A draft saved before a field existed may lack it.
+      if (!(texts[variant] as string | undefined)?.trim()) missing.push({ where, variant, href });
   };
   check(content.title, 'Kursens namn', `${base}/fakta`);
   check(content.summary, 'Kort beskrivning', `${base}/fakta`);

@@ -1,8 +1,7 @@
-/** Course drafts: read, create, and change under a row lock with per-part edit counters. */
+/** Course drafts: read, create, lock for a change, and write with per-part edit counters. */
 import type { Knex } from 'knex';
 import type { CourseContent } from '../courses/types';
-import { describeChanges } from './draft-checks';
-import { DraftConflictError, type Draft } from './types';
+import type { Draft } from './types';
 
 interface DraftRow {
   id: number;
@@ -32,19 +31,19 @@ type Db = Knex | Knex.Transaction;
 
 export function draftsRepository(db: Knex) {
   const select = (trx: Db) =>
-    trx('course_drafts as d')
+    trx<DraftRow>('course_drafts as d')
       .join('courses as c', 'c.id', 'd.course_id')
       .leftJoin('users as u', 'u.id', 'd.updated_by')
       .select('d.*', 'c.slug', 'u.name as updated_by_name');
 
   return {
     async findByCourse(courseId: number, trx: Db = db): Promise<Draft | null> {
-      const row = await select(trx).where('d.course_id', courseId).first();
+      const row = await select(trx).where('d.course_id', courseId).first<DraftRow | undefined>();
       return row ? toDraft(row) : null;
     },
 
     async listAll(): Promise<Draft[]> {
-      return (await select(db).orderBy('c.slug')).map(toDraft);
+      return (await select(db).orderBy('c.slug').select<DraftRow[]>()).map(toDraft);
     },
 
     /** Creates the course's draft from `content` unless one exists; returns the draft. */
@@ -64,7 +63,9 @@ export function draftsRepository(db: Knex) {
         })
         .onConflict('course_id')
         .ignore();
-      return (await this.findByCourse(courseId, trx)) as Draft;
+      const draft = await this.findByCourse(courseId, trx);
+      if (!draft) throw new Error(`No draft for course ${courseId}`);
+      return draft;
     },
 
     /** Replaces the draft's content (restoring a version), whatever it held. */
@@ -96,43 +97,31 @@ export function draftsRepository(db: Knex) {
         });
     },
 
-    /**
-     * Changes one part of the draft if nobody changed that part since `expectedRevision` (the counter
-     * the editor was opened with); otherwise throws DraftConflictError with the current draft.
-     */
-    async change(
+    /** The course's draft, locked until the end of `trx` (one change at a time); null when there is none. */
+    async lock(courseId: number, trx: Knex.Transaction): Promise<Draft | null> {
+      const row = await trx('course_drafts')
+        .where({ course_id: courseId })
+        .forUpdate()
+        .first<{ id: number } | undefined>('id');
+      return row ? this.findByCourse(courseId, trx) : null;
+    },
+
+    /** Writes the draft's content and edit counters. */
+    async update(
       courseId: number,
-      part: string,
-      expectedRevision: number | null,
+      content: CourseContent,
+      revisions: Record<string, number>,
       userId: number,
-      edit: (content: CourseContent) => CourseContent,
-    ): Promise<Draft> {
-      return db.transaction(async (trx) => {
-        const row = await trx('course_drafts').where({ course_id: courseId }).forUpdate().first();
-        if (!row) throw new Error(`No draft for course ${courseId}`);
-        const draft = (await this.findByCourse(courseId, trx)) as Draft;
-        const current = draft.revisions[part] ?? 0;
-        if (expectedRevision !== null && expectedRevision !== current) throw new DraftConflictError(draft);
-        const content = edit(structuredClone(draft.content));
-        const revisions = { ...draft.revisions, [part]: current + 1 };
-        await trx('course_drafts')
-          .where({ id: row.id })
-          .update({
-            content: JSON.stringify(content),
-            revisions: JSON.stringify(revisions),
-            updated_by: userId,
-            updated_at: trx.fn.now(),
-          });
-        // What changed, in words for the history page (the part alone is only an id like `lesson:bromsar`).
-        const changes = describeChanges(draft.content, content);
-        await trx('audit_log').insert({
-          actor_id: userId,
-          action: 'draft.change',
-          subject: `course:${courseId}`,
-          details: JSON.stringify({ part, changes }),
+      trx: Knex.Transaction,
+    ): Promise<void> {
+      await trx('course_drafts')
+        .where({ course_id: courseId })
+        .update({
+          content: JSON.stringify(content),
+          revisions: JSON.stringify(revisions),
+          updated_by: userId,
+          updated_at: trx.fn.now(),
         });
-        return (await this.findByCourse(courseId, trx)) as Draft;
-      });
     },
 
     async remove(courseId: number, trx: Db = db): Promise<void> {

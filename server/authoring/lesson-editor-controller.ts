@@ -1,17 +1,18 @@
 /** The side-by-side lesson editor: both variants, live preview as learners see it, readability, images, comments. */
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import { canEditCourses } from '../auth/types';
 import { renderLesson } from '../courses/markdown';
 import { substitute } from '../courses/region';
 import type { LessonContent, Variant } from '../courses/types';
-import type { VideosRepository } from '../videos/videos-repository';
+import type { Video } from '../videos/types';
 import type { VideosService } from '../videos/videos-service';
 import { badRequest, notFound, payloadTooLarge } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import { IMAGE_TYPES, type AuthoringService } from './authoring-service';
 import { commentSchema, lessonSchema, newLessonSchema } from './authoring-validation';
-import { viewDraft } from './authoring-controller';
+import { bodyOf, textField, viewDraft } from './authoring-controller';
 import type { CommentsRepository } from './comments-repository';
 import { readabilityReport } from './readability-report';
 import { DraftConflictError, type Draft } from './types';
@@ -29,12 +30,15 @@ export interface FilmChoice {
   problems: string[];
 }
 
-export function lessonEditorController(deps: {
+export interface LessonEditorDeps {
   authoring: AuthoringService;
-  comments: CommentsRepository;
-  videos: VideosRepository;
-  videosService: VideosService;
-}) {
+  comments: Pick<CommentsRepository, 'forLesson' | 'add' | 'resolve'>;
+  /** The video library's films (the videos feature's list), to attach one to a lesson. */
+  videos: { list(): Promise<Video[]> };
+  videosService: Pick<VideosService, 'captionVariants' | 'problemsOf'>;
+}
+
+export function lessonEditorController(deps: LessonEditorDeps) {
   const { authoring, comments, videos, videosService } = deps;
 
   /** Every film in the library with its caption status, for attaching one to the lesson. */
@@ -107,7 +111,7 @@ export function lessonEditorController(deps: {
 
   /** The lesson as typed in the form (kept on errors and conflicts, so nothing typed is lost). */
   function typed(req: Request, base: LessonContent): LessonContent {
-    const b = req.body ?? {};
+    const b = bodyOf(req);
     const str = (v: unknown, fallback: string) =>
       typeof v === 'string' ? v.replace(/\r\n/g, '\n') : fallback;
     return {
@@ -127,24 +131,24 @@ export function lessonEditorController(deps: {
       const slug = slugOf(req);
       const form = parseForm(newLessonSchema, req.body);
       if (!form.ok) throw badRequest('authoring:errors.titleRequired');
-      const draft = await authoring.openDraft(slug, req.user!.id);
-      const id = await authoring.addLesson(draft, form.data.titleStandard, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
+      const id = await authoring.addLesson(draft, form.data.titleStandard, signedInUser(req).id);
       res.redirect(303, paths.authoringLesson(slug, id));
     },
 
     async save(req: Request, res: Response) {
       const slug = slugOf(req);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       const stored = draft.content.lessons.find((l) => l.id === lessonOf(req));
       if (!stored) throw notFound('courses:errors.lessonNotFound');
       const lesson = typed(req, stored);
       // "Förhandsgranska" without JavaScript: show the typed text rendered, save nothing.
-      if (req.body?.action === 'preview')
+      if (bodyOf(req).action === 'preview')
         return render(req, res, { lesson, notice: 'authoring:lesson.previewNotSaved' });
       const form = parseForm(lessonSchema, req.body);
       if (!form.ok) return render(req, res, { status: 400, lesson, errors: form.errors });
       try {
-        await authoring.saveLesson(draft, stored.id, form.data, req.user!.id);
+        await authoring.saveLesson(draft, stored.id, form.data, signedInUser(req).id);
       } catch (error) {
         if (error instanceof DraftConflictError)
           return render(req, res, {
@@ -159,8 +163,8 @@ export function lessonEditorController(deps: {
     },
 
     async move(req: Request, res: Response) {
-      const draft = await authoring.openDraft(slugOf(req), req.user!.id);
-      if (req.body?.action === 'remove') {
+      const draft = await authoring.openDraft(slugOf(req), signedInUser(req).id);
+      if (bodyOf(req).action === 'remove') {
         const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
         if (!lesson) throw notFound('courses:errors.lessonNotFound');
         const confirmed = confirmedOrAsk(req, res, {
@@ -170,25 +174,25 @@ export function lessonEditorController(deps: {
           backHref: `${paths.authoringCourse(slugOf(req))}#lektioner`,
         });
         if (!confirmed) return;
-        await authoring.removeLesson(draft, lessonOf(req), req.user!.id);
+        await authoring.removeLesson(draft, lessonOf(req), signedInUser(req).id);
       } else
         await authoring.moveLesson(
           draft,
           lessonOf(req),
-          req.body?.direction === 'up' ? 'up' : 'down',
-          req.user!.id,
+          bodyOf(req).direction === 'up' ? 'up' : 'down',
+          signedInUser(req).id,
         );
       res.redirect(303, `${paths.authoringCourse(slugOf(req))}#lektioner`);
     },
 
     async addImage(req: Request, res: Response) {
       const slug = slugOf(req);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       const lesson = draft.content.lessons.find((l) => l.id === lessonOf(req));
       if (!lesson) throw notFound('courses:errors.lessonNotFound');
       const errors: FieldErrors = {};
-      const altStandard = String(req.body?.altStandard ?? '').trim();
-      const altEasy = String(req.body?.altEasy ?? '').trim();
+      const altStandard = textField(bodyOf(req).altStandard).trim();
+      const altEasy = textField(bodyOf(req).altEasy).trim();
       if (!altStandard) errors.altStandard = 'authoring:image.altRequired';
       if (!altEasy) errors.altEasy = 'authoring:image.altRequired';
       const file = req.file;
@@ -198,39 +202,39 @@ export function lessonEditorController(deps: {
       const svgProblem =
         file?.mimetype === 'image/svg+xml' && !errors.image ? unsafeSvg(file.buffer.toString('utf8')) : null;
       if (svgProblem) errors.image = 'authoring:image.unsafeSvg';
-      if (Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
+      if (!file || Object.keys(errors).length) return render(req, res, { status: 400, errors, svgProblem });
       await authoring.addImage(
         draft,
         lesson.id,
-        { bytes: file!.buffer, contentType: file!.mimetype },
+        { bytes: file.buffer, contentType: file.mimetype },
         { standard: altStandard, easy: altEasy },
-        req.user!.id,
+        signedInUser(req).id,
       );
       res.redirect(303, `${paths.authoringLesson(slug, lesson.id)}?sparat=1`);
     },
 
     async comment(req: Request, res: Response) {
       const view = await viewDraft(authoring, req, slugOf(req));
-      if (req.body?.action === 'resolve') {
+      if (bodyOf(req).action === 'resolve') {
         if (!canEditCourses(req.user)) throw badRequest();
-        const id = idParam(String(req.body?.commentId ?? ''));
-        if (!id || !(await comments.resolve(view.courseId, id, req.user!.id))) throw notFound();
+        const id = idParam(textField(bodyOf(req).commentId));
+        if (!id || !(await comments.resolve(view.courseId, id, signedInUser(req).id))) throw notFound();
       } else {
         const form = parseForm(commentSchema, req.body);
         if (!form.ok) return render(req, res, { status: 400, errors: form.errors });
         if (!view.content.lessons.some((l) => l.id === lessonOf(req)))
           throw notFound('courses:errors.lessonNotFound');
-        await comments.add(view.courseId, lessonOf(req), req.user!.id, form.data.body);
+        await comments.add(view.courseId, lessonOf(req), signedInUser(req).id, form.data.body);
       }
       res.redirect(303, `${paths.authoringLesson(slugOf(req), lessonOf(req))}#kommentarer`);
     },
 
     /** Live preview for the editor's script: the Markdown rendered as learners see it, and its readability. */
     async preview(req: Request, res: Response) {
-      const slug = typeof req.body?.slug === 'string' ? req.body.slug : '';
+      const slug = textField(bodyOf(req).slug);
       const view = await viewDraft(authoring, req, slug);
-      const standard = String(req.body?.standard ?? '');
-      const easy = String(req.body?.easy ?? '');
+      const standard = textField(bodyOf(req).standard);
+      const easy = textField(bodyOf(req).easy);
       const seen = asLearnersSee(standard, easy, view.content.images);
       res.json({ ...seen.preview, readability: seen.readability });
     },

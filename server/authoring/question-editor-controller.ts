@@ -1,5 +1,6 @@
 /** The quiz question editor: type, lesson, both variants of question, options and explanation. */
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import { canEditCourses } from '../auth/types';
 import type { QuestionContent } from '../courses/types';
 import { notFound } from '../http/errors';
@@ -7,7 +8,7 @@ import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import type { AuthoringService } from './authoring-service';
 import { questionSchema } from './authoring-validation';
-import { viewDraft } from './authoring-controller';
+import { bodyOf, textField, viewDraft } from './authoring-controller';
 import { DraftConflictError, type Draft } from './types';
 
 export const OPTION_ROWS = 6;
@@ -44,18 +45,20 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
 
   /** What was typed, so a refused save loses nothing. */
   function typedQuestion(req: Request, base: QuestionContent): QuestionContent {
-    const b = req.body ?? {};
-    const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+    const b = bodyOf(req);
+    const list = (v: unknown): string[] =>
+      (Array.isArray(v) ? (v as unknown[]) : [v]).filter((x): x is string => typeof x === 'string');
+    const types: QuestionContent['type'][] = ['single', 'multiple', 'truefalse'];
     const std = list(b.optionStandard);
     const easy = list(b.optionEasy);
     const ids = list(b.optionId);
     const correct = list(b.correct);
     return {
       ...base,
-      type: ['single', 'multiple', 'truefalse'].includes(b.type) ? b.type : base.type,
+      type: types.find((type) => type === b.type) ?? base.type,
       critical: b.critical === 'on' || b.critical === 'true' || undefined,
-      text: { standard: String(b.textStandard ?? ''), easy: String(b.textEasy ?? '') },
-      explanation: { standard: String(b.explanationStandard ?? ''), easy: String(b.explanationEasy ?? '') },
+      text: { standard: textField(b.textStandard), easy: textField(b.textEasy) },
+      explanation: { standard: textField(b.explanationStandard), easy: textField(b.explanationEasy) },
       options:
         b.type === 'truefalse'
           ? base.options
@@ -73,18 +76,18 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
     show: (req: Request, res: Response) => render(req, res),
 
     async add(req: Request, res: Response) {
-      const draft = await authoring.openDraft(slugOf(req), req.user!.id);
-      const id = await authoring.addQuestion(draft, req.user!.id);
+      const draft = await authoring.openDraft(slugOf(req), signedInUser(req).id);
+      const id = await authoring.addQuestion(draft, signedInUser(req).id);
       res.redirect(303, paths.authoringQuestion(slugOf(req), id));
     },
 
     async save(req: Request, res: Response) {
       const slug = slugOf(req);
-      const draft = await authoring.openDraft(slug, req.user!.id);
+      const draft = await authoring.openDraft(slug, signedInUser(req).id);
       if (!draft.content.questions.some((q) => q.id === questionOf(req)))
         throw notFound('authoring:errors.questionNotFound');
-      if (req.body?.action === 'remove') {
-        await authoring.removeQuestion(draft, questionOf(req), req.user!.id);
+      if (bodyOf(req).action === 'remove') {
+        await authoring.removeQuestion(draft, questionOf(req), signedInUser(req).id);
         res.redirect(303, `${paths.authoringCourse(slug)}#fragor`);
         return;
       }
@@ -103,7 +106,7 @@ export function questionEditorController(deps: { authoring: AuthoringService }) 
       if (form.data.type === 'truefalse' && !form.data.answer)
         return render(req, res, 400, { answer: 'authoring:question.chooseAnswer' });
       try {
-        await authoring.saveQuestion(draft, questionOf(req), form.data, req.user!.id);
+        await authoring.saveQuestion(draft, questionOf(req), form.data, signedInUser(req).id);
       } catch (error) {
         if (error instanceof DraftConflictError) return render(req, res, 409, {}, error.current);
         throw error;

@@ -1,26 +1,11 @@
 /** Editing the role tracks in the browser: see the effect (who gets a new required course) before saving. */
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import { signedInUser } from '../auth/policy';
 import { paths } from '../http/paths';
 import type { Requirement, TrackPlan, TracksService } from './tracks-service';
 
-export function tracksController(deps: { db: Knex; tracks: TracksService; jobRoles: JobRolesRepository }) {
-  const { db, tracks, jobRoles } = deps;
-
-  async function courseList() {
-    return db('courses as c')
-      .whereNull('c.retired_at')
-      .whereExists(db('course_versions as v').whereRaw('v.course_id = c.id'))
-      .orderBy('c.slug')
-      .select(
-        'c.id',
-        'c.slug',
-        db.raw(
-          "(select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1) as title",
-        ),
-      );
-  }
+export function tracksController(deps: { tracks: TracksService }) {
+  const { tracks } = deps;
 
   /** Reads the form: `req-<role>-<courseId>` = required | recommended | none, `repeat-<role>` = months. */
   function planFromForm(
@@ -53,8 +38,8 @@ export function tracksController(deps: { db: Knex; tracks: TracksService; jobRol
   ) {
     res.status(status).render('authoring/tracks', {
       title: req.t('authoring:tracks.title'),
-      roles: await jobRoles.list(),
-      courses: await courseList(),
+      roles: await tracks.roles(),
+      courses: await tracks.courses(),
       plan,
       effects: null,
       invalid: [],
@@ -69,19 +54,20 @@ export function tracksController(deps: { db: Knex; tracks: TracksService; jobRol
     },
 
     async save(req: Request, res: Response) {
-      const roles = (await jobRoles.list()).map((r) => r.id);
-      const courses = await courseList();
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const roles = (await tracks.roles()).map((r) => r.id);
+      const courses = await tracks.courses();
       const { plan, invalid } = planFromForm(
-        req.body ?? {},
+        body,
         roles,
-        courses.map((c: { id: number }) => c.id),
+        courses.map((c) => c.id),
       );
       if (invalid.length) return render(req, res, 400, plan, { invalid });
-      if (req.body?.action !== 'save') {
+      if (body.action !== 'save') {
         // First the effect, then the choice to save it.
         return render(req, res, 200, plan, { effects: await tracks.effect(plan) });
       }
-      await tracks.save(plan, req.user!.id);
+      await tracks.save(plan, signedInUser(req).id);
       res.redirect(303, `${paths.authoringTracks}?sparat=1`);
     },
   };

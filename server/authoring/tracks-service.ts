@@ -1,5 +1,8 @@
 /** Role tracks edited in the browser, with the effect shown before saving. */
-import type { Knex } from 'knex';
+import type { AuditService } from '../audit/audit-service';
+import type { AuthService } from '../auth/auth-service';
+import type { PublishingService } from '../courses/publishing-service';
+import type { InTransaction } from '../db/transaction';
 
 export type Requirement = 'required' | 'recommended' | 'none';
 
@@ -17,19 +20,28 @@ export interface TrackEffect {
   people: number;
 }
 
-export function tracksService(db: Knex) {
+/** A job role as the organisations feature lists it. */
+export interface JobRoleName {
+  id: string;
+  name: { sv: string; en: string };
+}
+
+export function tracksService(deps: {
+  transaction: InTransaction;
+  audit: AuditService;
+  /** The courses feature owns the tracks (track_courses) and the courses in them. */
+  publishing: Pick<PublishingService, 'trackRows' | 'replaceTrack' | 'listPublished'>;
+  people: Pick<AuthService, 'countActiveByJobRole'>;
+  jobRoles: { list(): Promise<JobRoleName[]> };
+}) {
+  const { transaction, audit, publishing, people } = deps;
+
   async function current(): Promise<TrackPlan> {
-    const rows = await db('track_courses').select('job_role', 'course_id', 'requirement', 'repeat_months');
     const plan: TrackPlan = { requirements: new Map(), repeatMonths: new Map() };
-    for (const r of rows as {
-      job_role: string;
-      course_id: number;
-      requirement: Requirement;
-      repeat_months: number | null;
-    }[]) {
-      if (!plan.requirements.has(r.job_role)) plan.requirements.set(r.job_role, new Map());
-      plan.requirements.get(r.job_role)!.set(r.course_id, r.requirement);
-      if (r.repeat_months) plan.repeatMonths.set(r.job_role, r.repeat_months);
+    for (const r of await publishing.trackRows()) {
+      const role = plan.requirements.get(r.jobRole) ?? new Map<number, Requirement>();
+      plan.requirements.set(r.jobRole, role.set(r.courseId, r.requirement));
+      if (r.repeatMonths) plan.repeatMonths.set(r.jobRole, r.repeatMonths);
     }
     return plan;
   }
@@ -37,19 +49,21 @@ export function tracksService(db: Knex) {
   return {
     current,
 
+    roles: () => deps.jobRoles.list(),
+
+    /** The courses a track can hold: every published course that is not retired, with its title. */
+    async courses(): Promise<{ id: number; slug: string; title: string }[]> {
+      return (await publishing.listPublished()).map((v) => ({
+        id: v.courseId,
+        slug: v.content.slug,
+        title: v.content.title.standard,
+      }));
+    },
+
     /** For each role: which courses become required or stop being so, and how many active people hold the role. */
     async effect(plan: TrackPlan): Promise<TrackEffect[]> {
       const before = await current();
-      const people = new Map(
-        (
-          await db('users')
-            .whereNull('disabled_at')
-            .whereNotNull('job_role')
-            .groupBy('job_role')
-            .select('job_role')
-            .count('* as n')
-        ).map((r) => [String(r.job_role), Number(r.n)]),
-      );
+      const counts = await people.countActiveByJobRole();
       const effects: TrackEffect[] = [];
       for (const [role, courses] of plan.requirements) {
         const old = before.requirements.get(role) ?? new Map<number, Requirement>();
@@ -60,34 +74,35 @@ export function tracksService(db: Knex) {
           .filter(([id, req]) => req === 'required' && courses.get(id) !== 'required')
           .map(([id]) => id);
         if (newlyRequired.length || noLongerRequired.length)
-          effects.push({ jobRole: role, newlyRequired, noLongerRequired, people: people.get(role) ?? 0 });
+          effects.push({ jobRole: role, newlyRequired, noLongerRequired, people: counts.get(role) ?? 0 });
       }
       return effects;
     },
 
     /** Replaces every track with the plan, in one transaction, and logs who did it. */
     async save(plan: TrackPlan, userId: number): Promise<void> {
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         for (const [role, courses] of plan.requirements) {
-          await trx('track_courses').where({ job_role: role }).delete();
           const rows = [...courses]
-            .filter(([, req]) => req !== 'none')
+            .filter((entry): entry is [number, 'required' | 'recommended'] => entry[1] !== 'none')
             .sort(([, a], [, b]) => (a === b ? 0 : a === 'required' ? -1 : 1))
-            .map(([courseId, req], position) => ({
-              job_role: role,
-              course_id: courseId,
-              requirement: req,
-              repeat_months: req === 'required' ? (plan.repeatMonths.get(role) ?? 12) : null,
+            .map(([courseId, requirement], position) => ({
+              courseId,
+              requirement,
+              repeatMonths: requirement === 'required' ? (plan.repeatMonths.get(role) ?? 12) : null,
               position,
             }));
-          if (rows.length) await trx('track_courses').insert(rows);
+          await publishing.replaceTrack(role, rows, trx);
         }
-        await trx('audit_log').insert({
-          actor_id: userId,
-          action: 'tracks.update',
-          subject: 'tracks',
-          details: JSON.stringify({ roles: [...plan.requirements.keys()] }),
-        });
+        await audit.record(
+          {
+            actorId: userId,
+            action: 'tracks.update',
+            subject: 'tracks',
+            details: { roles: [...plan.requirements.keys()] },
+          },
+          trx,
+        );
       });
     },
   };

@@ -25,7 +25,10 @@ const refuse = (status: ZipRefusal['status'], key: string, params: ZipRefusal['p
 function joined(chunks: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
-  for (const c of chunks) (out.set(c, at), (at += c.length));
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
@@ -37,7 +40,8 @@ export function unzipWithLimits(
   const files: Array<[string, Uint8Array]> = [];
   let entries = 0;
   let total = 0;
-  let failure: Refused | null = null;
+  // Set by the callbacks below (a plain `null` would let the compiler think it stays null).
+  let failure = null as Refused | null;
   const unzip = new Unzip((file) => {
     if (failure) return;
     try {
@@ -92,7 +96,7 @@ export function unzipWithLimits(
   return { ok: true, files };
 }
 
-if (parentPort && workerData?.zip) {
+if (parentPort && (workerData as { zip?: Uint8Array } | null)?.zip) {
   const { zip, limits } = workerData as { zip: Uint8Array; limits: ZipLimits };
   const result = unzipWithLimits(zip, limits, (name) => /(^|\/)images\//.test(name));
   parentPort.postMessage(

@@ -43,6 +43,7 @@ export function unsafeEntryName(name: string): boolean {
     name.startsWith('/') ||
     /^[A-Za-z]:/.test(name) ||
     name.includes('\\') ||
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what an entry name may not hold
     /[\u0000-\u001f]/.test(name)
   )
     return true;

@@ -104,7 +104,7 @@ function readLessonFile(file: string, problems: Problems, images: Set<string>): 
   const html = /<\/?[a-zA-Z][^>]*>/.exec(body);
   if (html) problems.add(file, bodyStart + lineOf(body, html.index), `HTML är inte tillåtet i lektionstext: ${html[0]}`);
   for (const m of body.matchAll(/!\[([^\]]*)\]\(([^)\s]*)\)/g)) {
-    const line = bodyStart + lineOf(body, m.index ?? 0);
+    const line = bodyStart + lineOf(body, m.index);
     if (m[1].trim().length === 0) problems.add(file, line, 'Bilden saknar alt-text');
     if (!images.has(m[2])) problems.add(file, line, `Bilden ${m[2]} finns inte i kursens images/-mapp`);
   }

@@ -1,31 +1,33 @@
 /** Mina kurser, course and lesson pages, the content variant switch and course images. */
 import type { Request, Response } from 'express';
-import { safeReturnPath } from '../auth/auth-controller';
-import type { UsersRepository } from '../auth/users-repository';
+import { signedInUser } from '../auth/policy';
+import type { AuthService } from '../auth/auth-service';
+import type { BookedTraining } from '../bookings/types';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
-import type { CoursesRepository } from './courses-repository';
+import { safeReturnPath } from '../http/return-path';
 import { byUrgency, type CoursesService } from './courses-service';
 import { renderPublishedLesson } from './markdown';
 import { isVariant } from './types';
 import type { VideosService } from '../videos/videos-service';
-import type { OrdersRepository } from '../bookings/orders-repository';
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
 
-export function coursesController(deps: {
+export interface CoursesControllerDeps {
   coursesService: CoursesService;
-  courses: CoursesRepository;
-  users: UsersRepository;
-  videosService: VideosService;
-  orders: Pick<OrdersRepository, 'upcomingForPeople'>;
-}) {
-  const { coursesService, courses, users, videosService, orders } = deps;
+  auth: Pick<AuthService, 'joinedAt' | 'setContentVariant'>;
+  videosService: Pick<VideosService, 'lessonFilm'>;
+  /** The bookings feature's trainings a person is booked on (shown on Mina kurser). */
+  orders: { upcomingForPeople(userIds: number[]): Promise<BookedTraining[]> };
+}
+
+export function coursesController(deps: CoursesControllerDeps) {
+  const { coursesService, auth, videosService, orders } = deps;
 
   return {
     async myCourses(req: Request, res: Response) {
-      const user = req.user!;
-      const [cards, booked] = await Promise.all([users.createdAt(user.id).then((joined) => coursesService.myCourses(user, joined)), orders.upcomingForPeople([user.id])]);
+      const user = signedInUser(req);
+      const [cards, booked] = await Promise.all([auth.joinedAt(user.id).then((joined) => coursesService.myCourses(user, joined)), orders.upcomingForPeople([user.id])]);
       res.render('courses/my-courses', {
         title: req.t('courses:my.title'),
         booked,
@@ -38,7 +40,7 @@ export function coursesController(deps: {
     },
 
     async course(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const progress = await coursesService.progressIn(user, param(req, 'slug'));
       const c = progress.version.content;
       res.render('courses/course', { title: c.title[user.contentVariant], progress, content: c, variant: user.contentVariant });
@@ -46,12 +48,12 @@ export function coursesController(deps: {
 
     async start(req: Request, res: Response) {
       const slug = param(req, 'slug');
-      const lesson = await coursesService.start(req.user!, slug);
+      const lesson = await coursesService.start(signedInUser(req), slug);
       res.redirect(303, lesson ? paths.lesson(slug, lesson.id) : paths.quizStart(slug));
     },
 
     async lesson(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const slug = param(req, 'slug');
       const view = await coursesService.lesson(user, slug, param(req, 'lesson'));
       const variant = user.contentVariant;
@@ -75,21 +77,21 @@ export function coursesController(deps: {
 
     async lessonDone(req: Request, res: Response) {
       const slug = param(req, 'slug');
-      const { next, allDone } = await coursesService.markLessonDone(req.user!, slug, param(req, 'lesson'));
+      const { next, allDone } = await coursesService.markLessonDone(signedInUser(req), slug, param(req, 'lesson'));
       res.redirect(303, allDone || !next ? paths.quizStart(slug) : paths.lesson(slug, next.id));
     },
 
     async setVariant(req: Request, res: Response) {
-      const variant = req.body?.variant;
-      if (isVariant(variant)) await users.setContentVariant(req.user!.id, variant);
-      res.redirect(303, safeReturnPath(req.body?.returnTo, paths.myCourses));
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (isVariant(body.variant)) await auth.setContentVariant(signedInUser(req).id, body.variant);
+      res.redirect(303, safeReturnPath(body.returnTo, paths.myCourses));
     },
 
     /** Course images are immutable (addressed by hash) and only for logged-in people. */
     async image(req: Request, res: Response) {
       const sha = param(req, 'sha');
       if (!/^[0-9a-f]{64}$/.test(sha)) throw notFound();
-      const asset = await courses.asset(sha);
+      const asset = await coursesService.asset(sha);
       if (!asset) throw notFound();
       res.set({
         'Content-Type': asset.contentType,

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { requireLogin } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { coursesController } from './courses-controller';
+import { coursesController, type CoursesControllerDeps } from './courses-controller';
 
-export function coursesRoutes(services: Services): Router {
+export function coursesRoutes(deps: CoursesControllerDeps): Router {
   const router = Router();
-  const courses = coursesController(services);
+  const courses = coursesController(deps);
   router.get(paths.myCourses, requireLogin, courses.myCourses);
   router.post(paths.variant, requireLogin, courses.setVariant);
   router.get(paths.course(), requireLogin, courses.course);

@@ -1,11 +1,15 @@
 /** The learner's view of courses: Mina kurser, course pages and lessons, and marking lessons done. */
 import type { CurrentUser } from '../auth/types';
+import { newVerificationCode } from '../certificates/verification-code';
+import type { Transaction } from '../db/transaction';
 import { notFound } from '../http/errors';
-import { courseStatus, type CourseStatus } from './course-status';
+import { addMonths, courseStatus, type CourseStatus } from './course-status';
 import type { CoursesRepository, CourseVersion, TrackEntry } from './courses-repository';
 import type { EnrolmentsRepository, Enrolment, Completion } from './enrolments-repository';
 import type { ProgressRepository } from './progress-repository';
 import type { LessonContent } from './types';
+
+export type { Completion, CourseVersion, Enrolment };
 
 export interface CourseCard {
   slug: string;
@@ -50,7 +54,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
     const facts = await deps.progress.factsFor(user.id, user.jobRole, slug);
     if (!facts) throw notFound('courses:errors.courseNotFound');
     const { enrolment, done, latestCompletion, track } = facts;
-    const [version] = await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId]);
+    const version = (await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId])).at(0);
     if (!version) throw notFound('courses:errors.courseNotFound');
     const status = courseStatus({
       now: new Date(),
@@ -63,6 +67,33 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
 
   return {
     progressIn,
+
+    /** A published version by id (an enrolment stays on the version it started on). */
+    versionById: (versionId: number) => courses.versionById(versionId),
+    /** The newest version of a course that is not retired. */
+    latestBySlug: (slug: string) => courses.latestBySlug(slug),
+    /** A course image by its hash. */
+    asset: (sha256: string) => courses.asset(sha256),
+    openEnrolment: (userId: number, courseId: number) => enrolments.openEnrolment(userId, courseId),
+    lessonsDone: (enrolmentId: number, trx?: Transaction) => enrolments.lessonsDone(enrolmentId, trx),
+    latestCompletion: (userId: number, courseId: number) => enrolments.latestCompletion(userId, courseId),
+
+    /**
+     * Completes the enrolment when every lesson of its version is done (the quiz was passed), in the
+     * caller's transaction; null when a lesson is left or the enrolment is completed already.
+     */
+    async completeEnrolment(enrolmentId: number, version: CourseVersion, trx: Transaction): Promise<Completion | null> {
+      const enrolment = await enrolments.findById(enrolmentId, trx);
+      const done = await enrolments.lessonsDone(enrolmentId, trx);
+      if (!enrolment || enrolment.completedAt || !version.content.lessons.every((l) => done.has(l.id))) return null;
+      const completedAt = new Date();
+      return enrolments.complete(trx, {
+        enrolment,
+        completedAt,
+        validUntil: addMonths(completedAt, version.content.validityMonths),
+        verificationCode: newVerificationCode(),
+      });
+    },
 
     /** Required and recommended courses of the person's job role, then every other course, each with status. */
     async myCourses(user: CurrentUser, joinedAt: Date | null = null): Promise<CourseCard[]> {

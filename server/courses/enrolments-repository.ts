@@ -66,12 +66,12 @@ type Db = Knex | Knex.Transaction;
 export function enrolmentsRepository(db: Knex) {
   return {
     async openEnrolment(userId: number, courseId: number, trx: Db = db): Promise<Enrolment | null> {
-      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first();
+      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first<EnrolmentRow | undefined>();
       return row ? toEnrolment(row) : null;
     },
 
     async findById(id: number, trx: Db = db): Promise<Enrolment | null> {
-      const row = await trx('enrolments').where({ id }).first();
+      const row = await trx('enrolments').where({ id }).first<EnrolmentRow | undefined>();
       return row ? toEnrolment(row) : null;
     },
 
@@ -82,13 +82,13 @@ export function enrolmentsRepository(db: Knex) {
          on conflict (user_id, course_id) where completed_at is null do nothing`,
         [userId, courseId, versionId],
       );
-      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first();
+      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first<EnrolmentRow>();
       return toEnrolment(row);
     },
 
     async lessonsDone(enrolmentId: number, trx: Db = db): Promise<Set<string>> {
-      const rows = await trx('lesson_progress').where({ enrolment_id: enrolmentId }).select('lesson_id');
-      return new Set(rows.map((r: { lesson_id: string }) => r.lesson_id));
+      const rows = await trx('lesson_progress').where({ enrolment_id: enrolmentId }).select<{ lesson_id: string }[]>('lesson_id');
+      return new Set(rows.map((r) => r.lesson_id));
     },
 
     async markLessonDone(enrolmentId: number, lessonId: string, trx: Db = db): Promise<void> {
@@ -102,30 +102,41 @@ export function enrolmentsRepository(db: Knex) {
         .where('e.user_id', userId)
         .whereNull('e.completed_at')
         .groupBy('e.id')
-        .select('e.*', db.raw('count(p.lesson_id)::int as lessons_done'));
-      const completionRows: CompletionRow[] = await db('completions')
+        .select<(EnrolmentRow & { lessons_done: number })[]>('e.*', db.raw('count(p.lesson_id)::int as lessons_done'));
+      const completionRows = await db('completions')
         .distinctOn('course_id')
         .where({ user_id: userId })
-        .orderBy([{ column: 'course_id' }, { column: 'completed_at', order: 'desc' }]);
+        .orderBy([{ column: 'course_id' }, { column: 'completed_at', order: 'desc' }])
+        .select<CompletionRow[]>('*');
       return {
-        open: new Map(openRows.map((r: EnrolmentRow & { lessons_done: number }) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }])),
+        open: new Map(openRows.map((r) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }])),
         latest: new Map(completionRows.map((r) => [r.course_id, toCompletion(r)])),
       };
     },
 
     async latestCompletion(userId: number, courseId: number, trx: Db = db): Promise<Completion | null> {
-      const row = await trx('completions').where({ user_id: userId, course_id: courseId }).orderBy('completed_at', 'desc').first();
+      const row = await trx('completions').where({ user_id: userId, course_id: courseId }).orderBy('completed_at', 'desc').first<CompletionRow | undefined>();
       return row ? toCompletion(row) : null;
     },
 
     async completionById(id: number): Promise<Completion | null> {
-      const row = await db('completions').where({ id }).first();
+      const row = await db('completions').where({ id }).first<CompletionRow | undefined>();
       return row ? toCompletion(row) : null;
     },
 
     async completionByCode(code: string): Promise<Completion | null> {
-      const row = await db('completions').where({ verification_code: code }).first();
+      const row = await db('completions').where({ verification_code: code }).first<CompletionRow | undefined>();
       return row ? toCompletion(row) : null;
+    },
+
+    /** Active people whose completion of the course is still valid (they are told of a significant change). */
+    async peopleWithValidCompletion(courseId: number, trx: Db = db): Promise<{ id: number; email: string; name: string }[]> {
+      return trx('completions as c')
+        .join('users as u', 'u.id', 'c.user_id')
+        .where('c.course_id', courseId)
+        .where('c.valid_until', '>', trx.fn.now())
+        .whereNull('u.disabled_at')
+        .distinct<{ id: number; email: string; name: string }[]>('u.id', 'u.email', 'u.name');
     },
 
     /** Closes the enrolment and records the completion, in the caller's transaction. */
@@ -142,7 +153,7 @@ export function enrolmentsRepository(db: Knex) {
           valid_until: c.validUntil,
           verification_code: c.verificationCode,
         })
-        .returning('*');
+        .returning<CompletionRow[]>('*');
       return toCompletion(row);
     },
 
@@ -154,7 +165,7 @@ export function enrolmentsRepository(db: Knex) {
         .whereNotNull('e.completed_at')
         .whereNull('ev.id')
         .orderBy('e.completed_at', 'desc')
-        .first('e.*');
+        .first<EnrolmentRow | undefined>('e.*');
       return row ? toEnrolment(row) : null;
     },
   };

@@ -10,7 +10,8 @@ import type { AssetRef } from './types';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
-const defaultLink = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+// markdown-it has no link_open rule of its own (its types say it has): render the token as it would.
+const defaultLink = (md.renderer.rules.link_open as typeof md.renderer.rules.link_open | undefined) ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const href = String(tokens[idx].attrGet('href') ?? '');
   if (/^https?:/i.test(href)) {

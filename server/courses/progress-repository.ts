@@ -16,11 +16,28 @@ export interface ProgressFacts {
   track: TrackEntry | null;
 }
 
+interface FactsRow {
+  version_id: number;
+  course_id: number;
+  e_id: number | null;
+  e_version_id: number;
+  e_started_at: Date;
+  e_done: string[];
+  c_id: number | null;
+  c_enrolment_id: number | null;
+  c_kind: Completion['kind'];
+  c_completed_at: Date;
+  c_valid_until: Date;
+  c_verification_code: string;
+  t_requirement: TrackEntry['requirement'] | null;
+  t_repeat_months: number | null;
+}
+
 export function progressRepository(db: Knex) {
   return {
     /** Null when no course that is not retired has the slug. */
     async factsFor(userId: number, jobRole: string | null, slug: string): Promise<ProgressFacts | null> {
-      const { rows } = await db.raw(
+      const { rows } = await db.raw<{ rows: FactsRow[] }>(
         `select v.id as version_id, v.course_id,
            e.id as e_id, e.course_version_id as e_version_id, e.started_at as e_started_at,
            (select coalesce(array_agg(p.lesson_id), '{}') from lesson_progress p where p.enrolment_id = e.id) as e_done,
@@ -35,7 +52,7 @@ export function progressRepository(db: Knex) {
          where c.slug = ? and c.retired_at is null`,
         [userId, userId, jobRole, slug],
       );
-      const r = rows[0];
+      const r = rows.at(0);
       if (!r) return null;
       return {
         latestVersionId: r.version_id,

@@ -1,12 +1,13 @@
 /** Quiz pages: intro, one question per page (works without JavaScript), review, submit and result. */
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import type { CoursesService } from '../courses/courses-service';
-import type { EnrolmentsRepository } from '../courses/enrolments-repository';
-import { badRequest, HttpError, notFound } from '../http/errors';
+import type { OptionContent, QuestionContent } from '../courses/types';
+import { badRequest, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
 import type { QuizRepository } from './quiz-repository';
-import type { QuizService } from './quiz-service';
+import { AlreadySubmittedError, type QuizService } from './quiz-service';
 
 function selectedFrom(body: Record<string, unknown>): string[] {
   const raw = body.selected;
@@ -20,21 +21,24 @@ function answeredAtFrom(value: unknown): Date | null {
   return Number.isFinite(ms) ? new Date(ms) : null;
 }
 
-const ALREADY_SUBMITTED = 'quiz:errors.alreadySubmitted';
-
 const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
 
-export function quizController(deps: {
+/** The drawn options in their drawn order (an option removed from the question since is left out). */
+const drawnOptions = (question: QuestionContent, ids: string[]): OptionContent[] =>
+  ids.flatMap((id) => question.options.find((o) => o.id === id) ?? []);
+
+export interface QuizControllerDeps {
   quizService: QuizService;
-  quiz: QuizRepository;
-  coursesService: CoursesService;
-  enrolments: Pick<EnrolmentsRepository, 'latestCompletion'>;
-}) {
-  const { quizService, quiz, coursesService, enrolments } = deps;
+  quiz: Pick<QuizRepository, 'openAttempt' | 'latestAttempt' | 'findAttempt' | 'answers'>;
+  coursesService: Pick<CoursesService, 'progressIn' | 'latestCompletion'>;
+}
+
+export function quizController(deps: QuizControllerDeps) {
+  const { quizService, quiz, coursesService } = deps;
 
   return {
     async intro(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const slug = String(req.params.slug);
       const progress = await coursesService.progressIn(user, slug);
       const content = progress.version.content;
@@ -57,10 +61,11 @@ export function quizController(deps: {
     },
 
     async start(req: Request, res: Response) {
-      const attemptId = await quizService.start(req.user!.id, String(req.params.slug));
+      const attemptId = await quizService.start(signedInUser(req).id, String(req.params.slug));
       const attempt = await quiz.findAttempt(attemptId);
       const answers = await quiz.answers(attemptId);
-      const firstOpen = attempt!.questions.findIndex((q) => !answers.has(q.id));
+      if (!attempt) throw notFound('quiz:errors.attemptNotFound');
+      const firstOpen = attempt.questions.findIndex((q) => !answers.has(q.id));
       res.redirect(
         303,
         firstOpen < 0 ? paths.quizSubmit(attemptId) : paths.quizQuestion(attemptId, firstOpen + 1),
@@ -68,7 +73,7 @@ export function quizController(deps: {
     },
 
     async question(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
       if (attempt.submittedAt) {
         res.redirect(paths.quizResult(attempt.id));
@@ -79,7 +84,7 @@ export function quizController(deps: {
       const drawn = attempt.questions[index - 1];
       const question = quizService.questionOf(version, drawn.id);
       const answers = await quiz.answers(attempt.id);
-      const options = drawn.options.map((id) => question.options.find((o) => o.id === id)!).filter(Boolean);
+      const options = drawnOptions(question, drawn.options);
       res.render('quiz/question', {
         title: req.t('quiz:question.title', { index, total: attempt.questions.length }),
         attempt,
@@ -95,9 +100,10 @@ export function quizController(deps: {
     },
 
     async answer(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const attemptId = idParam(req.params.attempt);
-      const questionId = req.body?.questionId;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const questionId = body.questionId;
       if (typeof questionId !== 'string') throw badRequest('quiz:errors.noQuestion');
       let saved: Awaited<ReturnType<QuizService['saveAnswer']>>;
       try {
@@ -105,13 +111,13 @@ export function quizController(deps: {
           user.id,
           attemptId,
           questionId,
-          selectedFrom(req.body),
-          answeredAtFrom(req.body?.answeredAt),
+          selectedFrom(body),
+          answeredAtFrom(body.answeredAt),
         );
       } catch (error) {
         // A form sent after the test was handed in (another tab, the back button): say so and lead to the
         // result. The script gets the same 409 as JSON from the error handler and shows its message.
-        if (!wantsJson(req) && error instanceof HttpError && error.messageKey === ALREADY_SUBMITTED) {
+        if (!wantsJson(req) && error instanceof AlreadySubmittedError) {
           res
             .status(409)
             .render('quiz/already-submitted', { title: req.t('quiz:alreadySubmitted.title'), attemptId });
@@ -120,9 +126,9 @@ export function quizController(deps: {
         throw error;
       }
       if (wantsJson(req)) return res.json({ saved: saved.saved });
-      const index = idParam(req.body?.index) ?? 1;
+      const index = idParam(body.index) ?? 1;
       const { attempt } = saved;
-      const target = req.body?.go === 'previous' ? index - 1 : index + 1;
+      const target = body.go === 'previous' ? index - 1 : index + 1;
       res.redirect(
         303,
         target < 1
@@ -134,7 +140,7 @@ export function quizController(deps: {
     },
 
     async review(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
       if (attempt.submittedAt) {
         res.redirect(paths.quizResult(attempt.id));
@@ -144,7 +150,7 @@ export function quizController(deps: {
       const items = attempt.questions.map((q, i) => ({
         index: i + 1,
         question: quizService.questionOf(version, q.id),
-        answered: answers.has(q.id) && answers.get(q.id)!.selected.length > 0,
+        answered: (answers.get(q.id)?.selected.length ?? 0) > 0,
       }));
       res.render('quiz/review', {
         title: req.t('quiz:review.title'),
@@ -156,27 +162,27 @@ export function quizController(deps: {
     },
 
     async submit(req: Request, res: Response) {
-      const outcome = await quizService.submit(req.user!.id, idParam(req.params.attempt));
+      const outcome = await quizService.submit(signedInUser(req).id, idParam(req.params.attempt));
       // A double click sends two submits; the browser shows the second answer, so both lead to the result.
       res.redirect(303, paths.quizResult(outcome.attempt.id));
     },
 
     async result(req: Request, res: Response) {
-      const user = req.user!;
+      const user = signedInUser(req);
       const { attempt, version } = await quizService.ownAttempt(idParam(req.params.attempt), user.id);
       if (!attempt.submittedAt) {
         res.redirect(paths.quizSubmit(attempt.id));
         return;
       }
       const answers = await quiz.answers(attempt.id);
-      const latestCompletion = await enrolments.latestCompletion(user.id, attempt.courseId);
+      const latestCompletion = await coursesService.latestCompletion(user.id, attempt.courseId);
       const items = attempt.questions.map((q, i) => {
         const question = quizService.questionOf(version, q.id);
         const selected = answers.get(q.id)?.selected ?? [];
         return {
           index: i + 1,
           question,
-          options: q.options.map((id) => question.options.find((o) => o.id === id)!).filter(Boolean),
+          options: drawnOptions(question, q.options),
           selected,
           correct: answers.get(q.id)?.isCorrect ?? false,
         };

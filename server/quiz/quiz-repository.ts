@@ -58,13 +58,13 @@ const toAttempt = (r: AttemptRow): Attempt => ({
 
 export function quizRepository(db: Knex) {
   const attempts = (trx: Db) =>
-    trx('quiz_attempts as a')
+    trx<AttemptRow>('quiz_attempts as a')
       .join('enrolments as e', 'e.id', 'a.enrolment_id')
       .select('a.*', 'e.user_id', 'e.course_id', 'e.course_version_id');
 
   return {
     async findAttempt(id: number, trx: Db = db, lock = false): Promise<Attempt | null> {
-      const q = attempts(trx).where('a.id', id).first();
+      const q = attempts(trx).where('a.id', id).first<AttemptRow | undefined>();
       const row = await (lock ? q.forUpdate() : q);
       return row ? toAttempt(row) : null;
     },
@@ -73,12 +73,15 @@ export function quizRepository(db: Knex) {
       const row = await attempts(trx)
         .where('a.enrolment_id', enrolmentId)
         .whereNull('a.submitted_at')
-        .first();
+        .first<AttemptRow | undefined>();
       return row ? toAttempt(row) : null;
     },
 
     async latestAttempt(enrolmentId: number): Promise<Attempt | null> {
-      const row = await attempts(db).where('a.enrolment_id', enrolmentId).orderBy('a.number', 'desc').first();
+      const row = await attempts(db)
+        .where('a.enrolment_id', enrolmentId)
+        .orderBy('a.number', 'desc')
+        .first<AttemptRow | undefined>();
       return row ? toAttempt(row) : null;
     },
 
@@ -92,13 +95,13 @@ export function quizRepository(db: Knex) {
       const open = await trx('quiz_attempts')
         .where({ enrolment_id: enrolmentId })
         .whereNull('submitted_at')
-        .first('id');
+        .first<{ id: number } | undefined>('id');
       if (open) return open.id;
       const last = await trx('quiz_attempts')
         .where({ enrolment_id: enrolmentId })
         .max('number as max')
-        .first();
-      const max = (last?.max as number | null) ?? 0;
+        .first<{ max: number | null } | undefined>();
+      const max = last?.max ?? 0;
       const [row] = await trx('quiz_attempts')
         .insert({
           enrolment_id: enrolmentId,
@@ -106,26 +109,29 @@ export function quizRepository(db: Knex) {
           questions: JSON.stringify(questions),
           question_count: questions.length,
         })
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       return row.id;
     },
 
     async answers(attemptId: number, trx: Db = db): Promise<Map<string, SavedAnswer>> {
       const rows = await trx('quiz_answers')
         .where({ attempt_id: attemptId })
-        .select('question_id', 'selected', 'answered_at', 'is_correct');
+        .select<{ question_id: string; selected: string[]; answered_at: Date; is_correct: boolean | null }[]>(
+          'question_id',
+          'selected',
+          'answered_at',
+          'is_correct',
+        );
       return new Map(
-        rows.map(
-          (r: { question_id: string; selected: string[]; answered_at: Date; is_correct: boolean | null }) => [
-            r.question_id,
-            {
-              questionId: r.question_id,
-              selected: r.selected,
-              answeredAt: r.answered_at,
-              isCorrect: r.is_correct,
-            },
-          ],
-        ),
+        rows.map((r) => [
+          r.question_id,
+          {
+            questionId: r.question_id,
+            selected: r.selected,
+            answeredAt: r.answered_at,
+            isCorrect: r.is_correct,
+          },
+        ]),
       );
     },
 
@@ -143,7 +149,7 @@ export function quizRepository(db: Knex) {
       selected: string[],
       answeredAt: Date,
     ): Promise<boolean> {
-      const result = await db.raw(
+      const result: { rowCount: number | null } = await db.raw(
         `with open_attempt as (select id from quiz_attempts where id = ? and submitted_at is null for share)
          insert into quiz_answers (attempt_id, question_id, selected, answered_at)
          select id, ?, ?::text[], ? from open_attempt
@@ -153,7 +159,7 @@ export function quizRepository(db: Knex) {
          returning 1`,
         [attemptId, questionId, selected, answeredAt],
       );
-      return result.rowCount > 0;
+      return (result.rowCount ?? 0) > 0;
     },
 
     /**
@@ -167,12 +173,13 @@ export function quizRepository(db: Knex) {
       correctCount: number,
       passed: boolean,
     ): Promise<Date | null> {
-      const [updated] = await trx('quiz_attempts')
+      const graded = await trx('quiz_attempts')
         .where({ id: attemptId })
         .whereNull('submitted_at')
         // The moment of grading, not the transaction's start: every answer it counted was saved before it.
         .update({ submitted_at: trx.raw('clock_timestamp()'), correct_count: correctCount, passed })
-        .returning('submitted_at');
+        .returning<{ submitted_at: Date }[]>('submitted_at');
+      const updated = graded.at(0);
       if (!updated) return null;
       await trx.raw(
         `update quiz_answers a set is_correct = r.correct

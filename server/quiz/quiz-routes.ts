@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { requireLogin } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { quizController } from './quiz-controller';
+import { quizController, type QuizControllerDeps } from './quiz-controller';
 
-export function quizRoutes(services: Services): Router {
+export function quizRoutes(deps: QuizControllerDeps): Router {
   const router = Router();
-  const quiz = quizController(services);
+  const quiz = quizController(deps);
   router.get(paths.quizStart(), requireLogin, quiz.intro);
   router.post(paths.quizStart(), requireLogin, quiz.start);
   router.get(paths.quizQuestion(), requireLogin, quiz.question);

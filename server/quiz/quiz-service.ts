@@ -1,26 +1,35 @@
 /** Quiz commands: start an attempt, save an answer the moment it is given, and submit (grade and maybe complete). */
-import type { Knex } from 'knex';
-import { newVerificationCode } from '../certificates/verification-code';
-import { addMonths } from '../courses/course-status';
-import type { CoursesRepository, CourseVersion } from '../courses/courses-repository';
-import type { EnrolmentsRepository, Completion } from '../courses/enrolments-repository';
+import type { Completion, CoursesService, CourseVersion } from '../courses/courses-service';
 import type { QuestionContent } from '../courses/types';
-import { conflict, forbidden, notFound } from '../http/errors';
+import type { InTransaction } from '../db/transaction';
+import { conflict, forbidden, HttpError, notFound } from '../http/errors';
 import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes } from './grading';
 import type { Attempt, QuizRepository } from './quiz-repository';
+
+/** An answer sent after the test was handed in (409): the page says so and leads to the result. */
+export class AlreadySubmittedError extends HttpError {
+  constructor() {
+    super(409, 'quiz:errors.alreadySubmitted');
+  }
+}
 
 export interface SubmitOutcome {
   attempt: Attempt;
   completion: Completion | null;
 }
 
+/** The courses feature owns versions, enrolments and completions: the quiz reads and completes them through it. */
+export type QuizCourses = Pick<
+  CoursesService,
+  'versionById' | 'latestBySlug' | 'openEnrolment' | 'lessonsDone' | 'completeEnrolment'
+>;
+
 export function quizService(deps: {
-  db: Knex;
-  courses: CoursesRepository;
-  enrolments: EnrolmentsRepository;
+  transaction: InTransaction;
+  courses: QuizCourses;
   quiz: QuizRepository;
 }) {
-  const { db, courses, enrolments, quiz } = deps;
+  const { transaction, courses, quiz } = deps;
 
   /** The attempt if it is this person's; 404 when unknown, 403 when it is someone else's. */
   async function ownAttempt(
@@ -49,17 +58,17 @@ export function quizService(deps: {
     async start(userId: number, slug: string): Promise<number> {
       const latest = await courses.latestBySlug(slug);
       if (!latest) throw notFound('courses:errors.courseNotFound');
-      const enrolment = await enrolments.openEnrolment(userId, latest.courseId);
+      const enrolment = await courses.openEnrolment(userId, latest.courseId);
       if (!enrolment) throw conflict('quiz:errors.lessonsFirst');
       const version = await courses.versionById(enrolment.courseVersionId);
       if (!version) throw notFound();
-      const done = await enrolments.lessonsDone(enrolment.id);
+      const done = await courses.lessonsDone(enrolment.id);
       if (version.content.lessons.some((l) => !done.has(l.id))) throw conflict('quiz:errors.lessonsFirst');
       const caseLessons = version.content.lessons.filter((l) => l.kind === 'case').map((l) => l.id);
       const drawn = drawQuestions(version.content.questions, version.content.questionsPerAttempt, {
         caseLessons,
       });
-      return db.transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
+      return transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
     },
 
     /** Saves one answer; a save older than the stored answer is ignored (saved: false). Returns the attempt too. */
@@ -71,22 +80,21 @@ export function quizService(deps: {
       answeredAt: Date | null,
     ): Promise<{ saved: boolean; attempt: Attempt }> {
       const { attempt, version } = await ownAttempt(attemptId, userId);
-      if (attempt.submittedAt) throw conflict('quiz:errors.alreadySubmitted');
+      if (attempt.submittedAt) throw new AlreadySubmittedError();
       if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
       const clean = cleanSelection(questionOf(version, questionId), selected);
       // The browser's clock orders saves, but never ahead of ours: a skewed clock cannot block later saves.
       const now = new Date();
       const when = answeredAt && answeredAt < now ? answeredAt : now;
       const saved = await quiz.saveAnswer(attempt.id, questionId, clean, when);
-      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt)
-        throw conflict('quiz:errors.alreadySubmitted');
+      if (!saved && (await quiz.findAttempt(attempt.id))?.submittedAt) throw new AlreadySubmittedError();
       return { saved, attempt };
     },
 
     /** Grades the attempt; when it passes and all lessons are done, completes the course. Idempotent. */
     async submit(userId: number, attemptId: number | null): Promise<SubmitOutcome> {
       const { attempt, version } = await ownAttempt(attemptId, userId);
-      const outcome = await db.transaction(async (trx) => {
+      const outcome = await transaction(async (trx) => {
         const locked = await quiz.findAttempt(attempt.id, trx, true);
         if (!locked || locked.submittedAt) return null;
         const answers = await quiz.answers(attempt.id, trx);
@@ -101,24 +109,11 @@ export function quizService(deps: {
           passes(correctCount, locked.questionCount, version.content.passMark) &&
           criticalMissed(version.content.questions, results).length === 0;
         const submittedAt = await quiz.grade(trx, attempt.id, results, correctCount, passed);
-        let completion: Completion | null = null;
-        if (passed) {
-          const enrolment = await enrolments.findById(locked.enrolmentId, trx);
-          const done = await enrolments.lessonsDone(locked.enrolmentId, trx);
-          if (enrolment && !enrolment.completedAt && version.content.lessons.every((l) => done.has(l.id))) {
-            const completedAt = new Date();
-            completion = await enrolments.complete(trx, {
-              enrolment,
-              completedAt,
-              validUntil: addMonths(completedAt, version.content.validityMonths),
-              verificationCode: newVerificationCode(),
-            });
-          }
-        }
+        const completion = passed ? await courses.completeEnrolment(locked.enrolmentId, version, trx) : null;
         return { graded: submittedAt ? { ...locked, submittedAt, correctCount, passed } : null, completion };
       });
       // Graded here: the attempt as recorded. Handed in before (a double click): read as it is.
-      const graded = outcome?.graded ?? ((await quiz.findAttempt(attempt.id)) as Attempt);
+      const graded = outcome?.graded ?? (await quiz.findAttempt(attempt.id)) ?? attempt;
       return { attempt: graded, completion: outcome?.completion ?? null };
     },
   };

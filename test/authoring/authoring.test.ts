@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { unzipSync } from 'fflate';
 import { courseToFiles } from '../../server/authoring/course-folder';
-import { importCourses } from '../../server/courses/content-import';
+import { importCourses } from '../../server/courses/courses-composition';
 import { toTemplate } from '../../server/courses/region';
 import { buildPerson, FIXTURE_COURSES, loginAs, startTestApp, type TestApp } from '../support/test-app';
 import { answer, completeLessons, FIXTURE_RIGHT, questionsOf, startQuiz } from '../support/journey';

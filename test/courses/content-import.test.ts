@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
-import { importCourses } from '../../server/courses/content-import';
+import { importCourses } from '../../server/courses/courses-composition';
 import { buildPerson, FIXTURE_COURSES, loginAs, startTestApp, type TestApp } from '../support/test-app';
 import { answer, completeLessons, startQuiz } from '../support/journey';
 

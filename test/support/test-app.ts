@@ -9,7 +9,7 @@ import { createApp } from '../../server/app';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Permission } from '../../server/auth/types';
 import { loadConfig } from '../../server/config';
-import { importCourses } from '../../server/courses/content-import';
+import { importCourses } from '../../server/courses/courses-composition';
 import { createLogger } from '../../server/logger';
 import { createServices, type Services } from '../../server/services';
 import { createTestDatabase } from './database';
