@@ -160,6 +160,8 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       // Nothing names them until finish() records the output key.
       await storage.putFile(posterKey, posterFile, 'image/jpeg');
       await storage.putFile(webKey, webFile, 'video/mp4');
+      // Scratch is cleared before the film is shown as ready (the finally below is the safety net).
+      await fs.rm(work, { recursive: true, force: true });
       recorded = await videos.finish(videoId, token, {
         outputKey: token,
         durationMs: web.durationMs,
