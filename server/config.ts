@@ -65,7 +65,6 @@ const schema = z.object({
     )
     .optional(),
   S3_ENDPOINT: z
-    .string()
     .url()
     .refine((v) => /^https?:\/\//.test(v), 'an http(s) URL')
     .optional(),

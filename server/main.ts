@@ -24,8 +24,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   // A missing bucket, a wrong endpoint or wrong keys stop the start here, before anything else (issue 15).
-  const media = await checkMediaStore(config).catch((error: Error) => {
-    logger.error(error.message);
+  const media = await checkMediaStore(config).catch((error: unknown) => {
+    logger.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });
   logger.info('Media store ready', { media });

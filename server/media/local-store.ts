@@ -104,6 +104,8 @@ export function localStore(mediaDir: string): MediaStore {
       return (await head(key)) ? pathOf(key) : null;
     },
 
-    close() {},
+    close() {
+      // Nothing to release: files are opened per read.
+    },
   };
 }

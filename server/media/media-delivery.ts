@@ -44,7 +44,8 @@ function requestedRange(req: Request, size: number, fresh: boolean): ByteRange |
   if (!fresh || ranges === undefined || ranges === -2) return null;
   if (ranges === -1) return 'unsatisfiable';
   // Several ranges are answered with the whole object, as `send` does.
-  return ranges.length === 1 && ranges[0] ? { start: ranges[0].start, end: ranges[0].end } : null;
+  const [only] = ranges;
+  return ranges.length === 1 ? { start: only.start, end: only.end } : null;
 }
 
 export async function sendStoredMedia(

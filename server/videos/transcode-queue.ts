@@ -121,7 +121,9 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
           // Another run holds the film now (this one was taken for dead): stop, write nothing.
           if (!alive) controller.abort();
         },
-        (error: Error) => logger.warn(`heartbeat failed: ${error.message}`, { videoId }),
+        (error: Error) => {
+          logger.warn(`heartbeat failed: ${error.message}`, { videoId });
+        },
       );
     }, HEARTBEAT_MS);
     const filmWork = workOf(videoId);
@@ -170,9 +172,9 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
         webBytes: stat.size,
       });
       if (recorded)
-        await removeStaleOutputs(videoId, token).catch((error: Error) =>
-          logger.warn(`old versions of a film not removed: ${error.message}`, { videoId }),
-        );
+        await removeStaleOutputs(videoId, token).catch((error: unknown) => {
+          logger.warn(`old versions of a film not removed: ${String(error)}`, { videoId });
+        });
       else for (const key of [posterKey, webKey]) await storage.delete(key);
       logger.info('video transcoded', { videoId, run: video.runs, recorded });
     } catch (error) {

@@ -136,11 +136,9 @@ export function videosService(deps: {
       const originalKey = mediaKeys.original(id);
       // Removes the stored original again; a store that is down now leaves an object no row names.
       const unstore = () =>
-        storage
-          .delete(originalKey)
-          .catch((error: Error) =>
-            logger.warn(`an unused original was not removed: ${error.message}`, { key: originalKey }),
-          );
+        storage.delete(originalKey).catch((error: unknown) => {
+          logger.warn(`an unused original was not removed: ${String(error)}`, { key: originalKey });
+        });
       try {
         // Outside the transaction: a large film may take minutes to reach a bucket.
         await storage.putFile(originalKey, file.path, 'application/octet-stream');

@@ -29,9 +29,9 @@ const KEYS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 const root = path.join(__dirname, '..', '..');
 
 /**
- * A TCP proxy in front of the S3 server, so a test can stop "S3" at an exact moment: once armed, the
- * first connection that has sent more than a few kilobytes (a body is flowing: an upload) makes it cut
- * every connection and stop listening, as a crashed store would. restart() listens on the same port again.
+ * A TCP proxy in front of the S3 server, so a test can stop "S3" at an exact moment: once armed, the first
+ * PUT whose body is flowing (more than 2 kB sent since its request line) makes it cut every connection and
+ * stop listening, as a crashed store would. listen(port) starts it again on the same port.
  */
 function s3Proxy(target: number) {
   const sockets = new Set<net.Socket>();
@@ -40,10 +40,12 @@ function s3Proxy(target: number) {
   const server = net.createServer((client) => {
     const upstream = net.connect(target, '127.0.0.1');
     sockets.add(client).add(upstream);
-    let sent = 0;
+    let putBytes = -1; // bytes of the PUT request in progress on this connection; -1: another request
     client.on('data', (chunk: Buffer) => {
-      sent += chunk.length;
-      if (armed && sent > 4096) {
+      const start = chunk.subarray(0, 8).toString('latin1');
+      if (/^(PUT|GET|HEAD|POST|DELETE) /.test(start)) putBytes = start.startsWith('PUT ') ? 0 : -1;
+      if (putBytes >= 0) putBytes += chunk.length;
+      if (armed && putBytes > 2048) {
         armed = false;
         state.stoppedMidUpload = true;
         stop();
@@ -63,12 +65,17 @@ function s3Proxy(target: number) {
   }
   const listen = (port = 0) =>
     new Promise<number>((resolve) =>
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+      server.listen(port, '127.0.0.1', () => {
+        resolve((server.address() as net.AddressInfo).port);
+      }),
     );
   return {
     state,
     listen,
-    stopDuringNextUpload: () => (armed = true),
+    stopDuringNextUpload: () => {
+      armed = true;
+      state.stoppedMidUpload = false;
+    },
     stop,
   };
 }
@@ -125,13 +132,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t?.services.transcodeQueue.stop();
-  t?.services.mediaStorage.close();
-  await t?.close();
-  bucket?.destroy();
-  proxy?.stop();
-  await s3?.close().catch(() => undefined);
-  for (const dir of [s3Dir, scratch, clips]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await t.services.transcodeQueue.stop();
+  t.services.mediaStorage.close();
+  await t.close();
+  bucket.destroy();
+  proxy.stop();
+  await s3.close().catch(() => undefined);
+  for (const dir of [s3Dir, scratch, clips]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The keys in the bucket under the app's prefix, as the app names them. */
@@ -148,8 +155,12 @@ async function object(key: string): Promise<Buffer> {
 const binary = (req: request.Test) =>
   req.buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
+    res.on('data', (c: Buffer) => {
+      chunks.push(c);
+    });
+    res.on('end', () => {
+      cb(null, Buffer.concat(chunks));
+    });
   });
 
 const upload = (slug: string, json = false) => {
@@ -242,6 +253,44 @@ describe('MEDIA_STORE=s3://bucket/prefix', () => {
       expect((await outsider.agent.get(url).set('Range', 'bytes=0-99')).status).toBe(404);
   });
 
+  it('runs a transcode again when the store fails while it stores the result, keeping no partial output', async () => {
+    const res = await upload('s3-omkorning', true);
+    expect(res.status).toBe(201);
+    const newId = Number(/\/filmer\/(\d+)/.exec(String(res.body.location))![1]);
+    // The run's first PUT is its poster: the store stops in the middle of it.
+    proxy.stopDuringNextUpload();
+    const failed = await eventually(
+      async () => {
+        const row = await t.db('videos').where({ id: newId }).first();
+        return row.error_key === 'storeUnavailable' ? row : null;
+      },
+      90_000,
+      'the run to fail on the store',
+    );
+    expect(proxy.state.stoppedMidUpload).toBe(true);
+    expect(failed.output_key).toBeNull();
+    expect(await stored(mediaKeys.folder(newId))).toEqual([mediaKeys.original(newId)]);
+    // The store is back before the queue's retry: the next run finishes the film, once.
+    await proxy.listen(proxyPort);
+    const ready = await eventually(
+      async () => {
+        const row = await t.db('videos').where({ id: newId }).first();
+        return row.state === 'ready' ? row : null;
+      },
+      90_000,
+      'the retried run',
+    );
+    expect(ready.runs).toBeGreaterThanOrEqual(2);
+    expect(await stored(mediaKeys.folder(newId))).toEqual(
+      [
+        mediaKeys.original(newId),
+        mediaKeys.poster(newId, ready.output_key),
+        mediaKeys.web(newId, ready.output_key),
+      ].sort(),
+    );
+    expect(fs.readdirSync(path.join(scratch, 'work', mediaKeys.folder(newId)))).toEqual([]);
+  });
+
   it('answers 503 in Swedish when the store stops during an upload, and keeps nothing of it', async () => {
     const before = await stored();
     proxy.stopDuringNextUpload();
@@ -282,11 +331,16 @@ describe('the start with MEDIA_STORE=s3://…', () => {
       },
     );
     let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    return new Promise<{ code: number | null; output: string }>((resolve) =>
-      child.once('exit', (code) => resolve({ code, output })),
-    );
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    return new Promise<{ code: number | null; output: string }>((resolve) => {
+      child.once('exit', (code) => {
+        resolve({ code, output });
+      });
+    });
   }
 
   it('stops with a clear message for a missing bucket, a wrong key and an endpoint that does not answer', async () => {
