@@ -112,7 +112,7 @@ export function s3Store(c: S3Config, mediaDir: string): MediaStore {
   }
 
   return {
-    description: `s3://${Bucket}/${c.prefix} at ${where}`,
+    description: `s3://${Bucket}${c.prefix ? `/${c.prefix}` : ''} at ${where}`,
     uploadsDir: path.join(root, 'uploads'),
     workDir: path.join(root, 'work'),
 
