@@ -59,7 +59,67 @@ const schema = z.object({
   // Sign-in through organisations (issue 16): our SAML key pair, PEM files (encrypted assertions, signed requests).
   SAML_SP_KEY_FILE: z.string().optional(),
   SAML_SP_CERT_FILE: z.string().optional(),
+  // Media in S3-compatible object storage (issue 15); unset: on local disk in MEDIA_DIR.
+  MEDIA_STORE: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()/-]*)?$/,
+      's3://bucket or s3://bucket/prefix (bucket: 3–63 lower-case letters, digits, dots and hyphens)',
+    )
+    .optional(),
+  S3_ENDPOINT: z
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'an http(s) URL')
+    .optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,40}$/, 'a region name such as eu-north-1')
+    .default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['yes', 'no']).optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
 });
+
+/** Where films, posters and originals are kept: this node's disk, or a bucket every node shares. */
+export type MediaStoreConfig =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Key prefix without slashes at either end ('' for the bucket's root). */
+      prefix: string;
+      endpoint: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      accessKeyId: string;
+      secretAccessKey: string;
+    };
+
+function mediaStoreConfig(e: z.infer<typeof schema>): MediaStoreConfig {
+  if (!e.MEDIA_STORE) {
+    const stray = (['S3_ENDPOINT', 'S3_FORCE_PATH_STYLE'] as const).filter((k) => e[k] !== undefined);
+    if (stray.length)
+      throw new Error(
+        `Invalid configuration: ${stray.join(' and ')} set but MEDIA_STORE is not (set MEDIA_STORE=s3://bucket to keep media in object storage)`,
+      );
+    return { kind: 'local' };
+  }
+  const missing = (['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
+  if (missing.length)
+    throw new Error(`Invalid configuration: MEDIA_STORE=${e.MEDIA_STORE} needs ${missing.join(' and ')}`);
+  const [bucket = '', ...rest] = e.MEDIA_STORE.slice('s3://'.length).split('/');
+  return {
+    kind: 's3',
+    bucket,
+    prefix: rest.filter(Boolean).join('/'),
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    // Self-hosted stores (MinIO, Ceph, Garage) want path-style addresses; AWS wants bucket host names.
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'yes' : e.S3_ENDPOINT !== undefined,
+    accessKeyId: e.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: e.AWS_SECRET_ACCESS_KEY ?? '',
+  };
+}
 
 export type Config = ReturnType<typeof loadConfig>;
 
@@ -93,7 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: e.DATABASE_URL,
     embeddedDatabase: !e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    /** Local disk: the media themselves with the default store, else only uploads and transcodes in progress. */
     mediaDir: e.MEDIA_DIR,
+    mediaStore: mediaStoreConfig(e),
     coursesDir: e.COURSES_DIR,
     // With the embedded database (and in tests) a fixed development secret keeps sessions across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use-0001',

@@ -16,12 +16,19 @@ import { createKnex, migrateLatest } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
 import { stopServer, type Lifecycle } from './http/lifecycle';
 import { createLogger } from './logger';
+import { checkMediaStore } from './media/media-store';
 import { startScheduledJobs } from './reminders/scheduled-jobs';
 import { createServices, type Services } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // A missing bucket, a wrong endpoint or wrong keys stop the start here, before anything else (issue 15).
+  const media = await checkMediaStore(config).catch((error: unknown) => {
+    logger.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+  logger.info('Media store ready', { media });
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {

@@ -6,12 +6,14 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
+import { MediaStoreError, type MediaStore } from '../media/media-store';
 import { MediaToolError, makePoster, probe, transcodeToWeb, webSize, type MediaTools } from './ffmpeg';
-import type { MediaStorage } from './media-storage';
+import { mediaKeys } from './media-keys';
 import type { TranscodeJobData } from './types';
 import type { VideosRepository } from './videos-repository';
 
@@ -49,7 +51,7 @@ export interface TranscodeQueueDeps {
   db: Knex;
   logger: Logger;
   videos: VideosRepository;
-  storage: MediaStorage;
+  storage: MediaStore;
   tools: MediaTools;
   timeoutSeconds: number;
   staleSeconds: number;
@@ -90,7 +92,23 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
     return started;
   }
 
-  /** One run of a job: claim it, transcode to a temporary name, rename, then record the result. */
+  /** Local scratch space of one film's runs; a run works in its own folder under it. */
+  const workOf = (videoId: number) => path.join(storage.workDir, mediaKeys.folder(videoId));
+
+  /** Removes every output of a film except the current one (older versions, leftovers of dead runs). */
+  async function removeStaleOutputs(videoId: number, keep: string): Promise<void> {
+    for (const key of await storage.list(mediaKeys.folder(videoId))) {
+      const name = key.slice(key.lastIndexOf('/') + 1);
+      if (/^(web|poster)-/.test(name) && (!name.includes(keep) || name.endsWith('.part')))
+        await storage.delete(key);
+    }
+  }
+
+  /**
+   * One run of a job: claim it, transcode in a local scratch folder, then store the poster and the web
+   * version (each whole or not at all) and record them. A run killed on the way leaves only its scratch
+   * folder on its own node and objects no row names; the next run clears both.
+   */
   async function runJob(job: PgBoss.JobWithMetadata<TranscodeJobData>): Promise<void> {
     const videoId = job.data.videoId;
     const token = crypto.randomUUID();
@@ -110,12 +128,18 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
         },
       );
     }, HEARTBEAT_MS);
-    const dir = storage.videoDir(videoId);
+    const filmWork = workOf(videoId);
+    const work = path.join(filmWork, token);
+    const webKey = mediaKeys.web(videoId, token);
+    const posterKey = mediaKeys.poster(videoId, token);
+    let recorded = false;
     try {
-      // Unfinished parts of a dead run are never served; clear them before starting afresh.
-      for (const name of await fs.readdir(dir).catch(() => [] as string[]))
-        if (name.endsWith('.part')) await fs.rm(`${dir}/${name}`, { force: true });
-      const original = storage.original(videoId);
+      // Scratch folders of dead runs of this film (on this node) are never used again.
+      for (const name of await fs.readdir(filmWork).catch(() => [] as string[]))
+        await fs.rm(path.join(filmWork, name), { recursive: true, force: true });
+      await fs.mkdir(work, { recursive: true });
+      const original = await storage.localCopy(mediaKeys.original(videoId), work);
+      if (!original) throw new PermanentFailure('originalMissing');
       const info = await probe(tools, original).catch((error: Error) => {
         throw error instanceof MediaToolError && /No such file/.test(error.stderr)
           ? new PermanentFailure('originalMissing')
@@ -123,34 +147,37 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       });
       if (!info.video) throw new PermanentFailure('noVideo');
       const size = webSize(info.video.width, info.video.height, info.video.rotation);
-      const partMp4 = storage.partial(videoId, token, 'mp4');
-      await transcodeToWeb(tools, original, partMp4, {
+      const webFile = path.join(work, 'web.mp4');
+      await transcodeToWeb(tools, original, webFile, {
         ...size,
         durationMs: info.durationMs,
         hasAudio: info.hasAudio,
         signal: controller.signal,
         onProgress: (f) => (progress = f),
       });
-      const web = await probe(tools, partMp4);
-      const partJpg = storage.partial(videoId, token, 'jpg');
-      await makePoster(tools, partMp4, partJpg, web.durationMs, controller.signal);
-      const stat = await fs.stat(partMp4);
+      const web = await probe(tools, webFile);
+      const posterFile = path.join(work, 'poster.jpg');
+      await makePoster(tools, webFile, posterFile, web.durationMs, controller.signal);
+      const stat = await fs.stat(webFile);
       if (controller.signal.aborted) throw new Error('superseded');
-      // Rename is atomic: a reader sees either no file or the whole file, never a half-written one.
-      await fs.rename(partJpg, storage.poster(videoId, token));
-      await fs.rename(partMp4, storage.web(videoId, token));
-      const recorded = await videos.finish(videoId, token, {
+      // Each put is atomic (a rename on disk, a PUT in a bucket): a reader sees all of a file or none.
+      // Nothing names them until finish() records the output key.
+      await storage.putFile(posterKey, posterFile, 'image/jpeg');
+      await storage.putFile(webKey, webFile, 'video/mp4');
+      // Scratch is cleared before the film is shown as ready (the finally below is the safety net).
+      await fs.rm(work, { recursive: true, force: true });
+      recorded = await videos.finish(videoId, token, {
         outputKey: token,
         durationMs: web.durationMs,
         width: size.width,
         height: size.height,
         webBytes: stat.size,
       });
-      if (recorded) await storage.removeStaleOutputs(videoId, token);
-      else {
-        await fs.rm(storage.poster(videoId, token), { force: true });
-        await fs.rm(storage.web(videoId, token), { force: true });
-      }
+      if (recorded)
+        await removeStaleOutputs(videoId, token).catch((error: unknown) => {
+          logger.warn(`old versions of a film not removed: ${String(error)}`, { videoId });
+        });
+      else for (const key of [posterKey, webKey]) await storage.delete(key);
       logger.info('video transcoded', { videoId, run: video.runs, recorded });
     } catch (error) {
       const permanent = error instanceof PermanentFailure;
@@ -161,7 +188,9 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
           ? 'interrupted'
           : controller.signal.aborted
             ? 'superseded'
-            : 'transcodeFailed';
+            : error instanceof MediaStoreError
+              ? 'storeUnavailable'
+              : 'transcodeFailed';
       const detail =
         error instanceof MediaToolError
           ? error.stderr || error.message
@@ -175,12 +204,13 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
         errorDetail: detail,
       });
       logger.warn('video transcode failed', { videoId, errorKey, willRetry, detail: detail.slice(-300) });
-      for (const ext of ['mp4', 'jpg'] as const)
-        await fs.rm(storage.partial(videoId, token, ext), { force: true });
+      // A poster stored before the film failed is named by no row: remove it (the next run would too).
+      if (!recorded) for (const key of [posterKey, webKey]) await storage.delete(key).catch(() => undefined);
       if (!permanent) throw error;
     } finally {
       clearInterval(beat);
       running.delete(controller);
+      await fs.rm(work, { recursive: true, force: true });
     }
   }
 

@@ -3,8 +3,8 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { captionsRepository } from './captions-repository';
+import { createMediaStore } from '../media/media-store';
 import { mediaTools } from './ffmpeg';
-import { mediaStorage } from './media-storage';
 import { transcodeQueue } from './transcode-queue';
 import { videosRepository } from './videos-repository';
 import { videosService } from './videos-service';
@@ -13,7 +13,8 @@ export function videoLibrary(deps: { config: Config; db: Knex; logger: Logger })
   const { config, db, logger } = deps;
   const videos = videosRepository(db);
   const captions = captionsRepository(db);
-  const storage = mediaStorage(config.mediaDir);
+  // Local disk (MEDIA_DIR) or an S3-compatible bucket (MEDIA_STORE), checked at start by server/main.ts.
+  const storage = createMediaStore(config);
   const tools = mediaTools(config);
   const queue = transcodeQueue({
     db,
@@ -30,6 +31,6 @@ export function videoLibrary(deps: { config: Config; db: Knex; logger: Logger })
     mediaStorage: storage,
     mediaTools: tools,
     transcodeQueue: queue,
-    videosService: videosService({ db, videos, captions, storage, tools, queue }),
+    videosService: videosService({ db, videos, captions, storage, tools, queue, logger }),
   };
 }

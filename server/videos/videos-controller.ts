@@ -4,15 +4,17 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Variant } from '../courses/types';
 import { isVariant } from '../courses/types';
 import { notFound } from '../http/errors';
+import { sendStoredMedia } from '../media/media-delivery';
 import { paths } from '../http/paths';
 import { errorMessage, idParam, parseForm, type FieldError, type FieldErrors } from '../http/validation';
 import type { Services } from '../services';
 import { formatTimestamp, toWebVtt, transcriptText, type CaptionProblem } from './captions-format';
+import { mediaKeys } from './media-keys';
 import type { Video } from './types';
 import { audioDescriptionSchema, cueSchema, uploadSchema } from './videos-validation';
 
@@ -154,48 +156,16 @@ export function videosController(services: Services) {
     });
   }
 
-  /** Sends a file from media storage with range support (206/416), ETag and private caching. */
-  function sendMedia(
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    file: string,
-    type: string,
-    immutable: boolean,
-  ) {
-    fs.stat(file, (statError, stat) => {
-      if (statError) {
-        next(notFound('videos:errors.notFound'));
-        return;
-      }
-      res.sendFile(
-        file,
-        {
-          cacheControl: false,
-          acceptRanges: true,
-          etag: true,
-          lastModified: true,
-          headers: {
-            'Content-Type': type,
-            'X-Content-Type-Options': 'nosniff',
-            // Only for people allowed to watch: never in a shared cache. A URL naming the current version never changes.
-            'Cache-Control': immutable ? 'private, max-age=31536000, immutable' : 'private, no-cache',
-          },
-        },
-        (err?: Error & { status?: number; statusCode?: number }) => {
-          if (!err) return;
-          const status = err.status ?? err.statusCode;
-          if (status === 416 && !res.headersSent) {
-            res
-              .status(416)
-              .set({ 'Content-Range': `bytes */${stat.size}`, 'Cache-Control': 'private, no-cache' })
-              .end();
-            return;
-          }
-          if (status === 412 || status === 304) return;
-          if (!res.headersSent) next(err);
-        },
-      );
+  /** Sends a film's file from the media store with range support (206/416), ETag and private caching. */
+  function sendMedia(req: Request, res: Response, key: string, type: string, immutable: boolean) {
+    return sendStoredMedia(req, res, {
+      store: mediaStorage,
+      key,
+      type,
+      // Only for people allowed to watch: never in a shared cache. A URL naming the current version never changes.
+      cacheControl: immutable ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+      unavailableKey: 'videos:errors.mediaUnavailable',
+      logger: services.logger,
     });
   }
 
@@ -271,7 +241,7 @@ export function videosController(services: Services) {
         originalName: file!.originalname,
         size: file!.size,
       });
-      if (!result.ok) return refuse(400, result.errors);
+      if (!result.ok) return refuse(result.status, result.errors);
       const location = `${paths.video(result.video.id)}?uppladdad=1`;
       if (wantsJson(req)) return res.status(201).json({ ok: true, location });
       res.redirect(303, location);
@@ -449,31 +419,29 @@ export function videosController(services: Services) {
 
     // --- Delivery: everyone allowed to watch --------------------------------------------------
 
-    async file(req: Request, res: Response, next: NextFunction) {
+    async file(req: Request, res: Response) {
       const id = idParam(req.params.id);
       if (!id) throw notFound();
       const video = await videosService.watchable(req.user!, id);
       if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      sendMedia(
+      await sendMedia(
         req,
         res,
-        next,
-        mediaStorage.web(video.id, video.outputKey),
+        mediaKeys.web(video.id, video.outputKey),
         'video/mp4',
         req.query.v === video.outputKey,
       );
     },
 
-    async poster(req: Request, res: Response, next: NextFunction) {
+    async poster(req: Request, res: Response) {
       const id = idParam(req.params.id);
       if (!id) throw notFound();
       const video = await videosService.watchable(req.user!, id);
       if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      sendMedia(
+      await sendMedia(
         req,
         res,
-        next,
-        mediaStorage.poster(video.id, video.outputKey),
+        mediaKeys.poster(video.id, video.outputKey),
         'image/jpeg',
         req.query.v === video.outputKey,
       );

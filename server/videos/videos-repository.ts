@@ -81,9 +81,18 @@ export interface FinishedOutput {
 
 export function videosRepository(db: Knex) {
   return {
-    async create(trx: Knex.Transaction, v: NewVideo): Promise<Video> {
+    /** A new film's id, taken before its row exists so its original can be stored under it first. */
+    async reserveId(): Promise<number> {
+      const { rows } = await db.raw<{ rows: { id: string }[] }>(
+        `select nextval(pg_get_serial_sequence('videos', 'id')) as id`,
+      );
+      return Number(rows[0]?.id);
+    },
+
+    async create(trx: Knex.Transaction, v: NewVideo & { id?: number }): Promise<Video> {
       const [row] = await trx('videos')
         .insert({
+          id: v.id,
           slug: v.slug,
           title: v.title,
           audience_organisation_id: v.audienceOrganisationId,

@@ -7,10 +7,12 @@ import type { Knex } from 'knex';
 import type { CurrentUser } from '../auth/types';
 import type { Variant } from '../courses/types';
 import { conflict, notFound } from '../http/errors';
+import type { Logger } from '../logger';
+import { MediaStoreError, type MediaStore } from '../media/media-store';
 import type { CaptionsRepository } from './captions-repository';
 import { cuePlainText, parseCaptions, type CaptionProblem } from './captions-format';
 import { checkVideo, type MediaTools } from './ffmpeg';
-import type { MediaStorage } from './media-storage';
+import { mediaKeys } from './media-keys';
 import type { TranscodeQueue } from './transcode-queue';
 import type { AudioDescription, Cue, PublishProblem, Video } from './types';
 import { inAudience, managesVideos, publishProblems } from './videos-policy';
@@ -22,7 +24,9 @@ export interface UploadedFile {
   size: number;
 }
 
-export type CreateResult = { ok: true; video: Video } | { ok: false; errors: Record<string, string> };
+/** A refusal carries its status: 400 for the educator's input, 503 when the media store failed. */
+export type CreateResult =
+  { ok: true; video: Video } | { ok: false; status: 400 | 503; errors: Record<string, string> };
 
 /** Everything the player and transcript need for one film. */
 export interface PlayerView {
@@ -37,11 +41,12 @@ export function videosService(deps: {
   db: Knex;
   videos: VideosRepository;
   captions: CaptionsRepository;
-  storage: MediaStorage;
+  storage: MediaStore;
   tools: MediaTools;
   queue: TranscodeQueue;
+  logger: Logger;
 }) {
-  const { db, videos, captions, storage, tools, queue } = deps;
+  const { db, videos, captions, storage, tools, queue, logger } = deps;
 
   async function captionVariants(videoId: number): Promise<Set<Variant>> {
     return new Set((await captions.tracks(videoId)).filter((t) => t.cueCount > 0).map((t) => t.variant));
@@ -107,8 +112,10 @@ export function videosService(deps: {
     },
 
     /**
-     * Creates a film from an uploaded file: checked by content (ffprobe + a test decode), then in one
-     * transaction the row, the original moved into place and the transcoding job queued.
+     * Creates a film from an uploaded file: checked by content (ffprobe + a test decode), the original
+     * stored under a reserved id, then in one transaction the row and its transcoding job. Whatever
+     * fails, nothing is left half saved: no row without its original, no original without its row, no
+     * upload file (a failed store answers 503, and the educator can send the same file again).
      */
     async createFromUpload(
       createdBy: number | null,
@@ -116,23 +123,35 @@ export function videosService(deps: {
       file: UploadedFile,
     ): Promise<CreateResult> {
       const discard = () => fs.rm(file.path, { force: true });
-      if (await videos.slugTaken(form.slug)) {
+      const refuse = async (field: string, key: string, status: 400 | 503 = 400): Promise<CreateResult> => {
         await discard();
-        return { ok: false, errors: { slug: 'videos:errors.slugTaken' } };
-      }
-      if (form.audience !== null && !(await db('organisations').where({ id: form.audience }).first('id'))) {
-        await discard();
-        return { ok: false, errors: { audience: 'videos:errors.audienceInvalid' } };
-      }
+        return { ok: false, status, errors: { [field]: key } };
+      };
+      if (await videos.slugTaken(form.slug)) return refuse('slug', 'videos:errors.slugTaken');
+      if (form.audience !== null && !(await db('organisations').where({ id: form.audience }).first('id')))
+        return refuse('audience', 'videos:errors.audienceInvalid');
       const check = await checkVideo(tools, file.path);
-      if (!check.ok) {
-        await discard();
-        return { ok: false, errors: { film: `videos:errors.file.${check.reason}` } };
+      if (!check.ok) return refuse('film', `videos:errors.file.${check.reason}`);
+      const id = await videos.reserveId();
+      const originalKey = mediaKeys.original(id);
+      // Removes the stored original again; a store that is down now leaves an object no row names.
+      const unstore = () =>
+        storage.delete(originalKey).catch((error: unknown) => {
+          logger.warn(`an unused original was not removed: ${String(error)}`, { key: originalKey });
+        });
+      try {
+        // Outside the transaction: a large film may take minutes to reach a bucket.
+        await storage.putFile(originalKey, file.path, 'application/octet-stream');
+      } catch (error) {
+        if (!(error instanceof MediaStoreError)) throw error;
+        logger.error(`film upload not stored: ${error.message}`);
+        await unstore();
+        return refuse('film', 'videos:errors.storeUnavailable', 503);
       }
-      let dir: string | null = null;
       try {
         const video = await db.transaction(async (trx) => {
           const created = await videos.create(trx, {
+            id,
             slug: form.slug,
             title: form.title,
             audienceOrganisationId: form.audience,
@@ -142,20 +161,16 @@ export function videosService(deps: {
             originalFormat: check.probe.formatName,
             createdBy,
           });
-          dir = storage.videoDir(created.id);
-          await fs.mkdir(dir, { recursive: true });
-          await fs.rename(file.path, storage.original(created.id));
           const jobId = await queue.enqueue(created.id, trx);
           await videos.setJob(trx, created.id, jobId);
           return created;
         });
         return { ok: true, video };
       } catch (error) {
-        await discard();
-        if (dir) await fs.rm(dir, { recursive: true, force: true });
+        await unstore();
         // Two uploads with the same slug at once: the unique index lets one through.
-        if ((error as { code?: string }).code === '23505')
-          return { ok: false, errors: { slug: 'videos:errors.slugTaken' } };
+        if ((error as { code?: string }).code === '23505') return refuse('slug', 'videos:errors.slugTaken');
+        await discard();
         throw error;
       }
     },

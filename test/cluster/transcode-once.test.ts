@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mediaKeys } from '../../server/videos/media-keys';
 import { eventually, makeClip, tempDir } from '../support/media';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 import { secondNode, type Node } from './second-node';
@@ -68,8 +69,12 @@ describe('transcoding with a worker on two nodes', () => {
         state: 'completed',
         retryCount: 0,
       });
-      expect(fs.readdirSync(a.services.mediaStorage.videoDir(v.id)).sort()).toEqual(
-        ['original', `poster-${v.output_key}.jpg`, `web-${v.output_key}.mp4`].sort(),
+      expect((await a.services.mediaStorage.list(mediaKeys.folder(v.id))).sort()).toEqual(
+        [
+          mediaKeys.original(v.id),
+          mediaKeys.poster(v.id, v.output_key),
+          mediaKeys.web(v.id, v.output_key),
+        ].sort(),
       );
     }
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createLogger } from '../../server/logger';
 import { createServices } from '../../server/services';
 import { mp4TopLevelBoxes, probe } from '../../server/videos/ffmpeg';
+import { mediaKeys } from '../../server/videos/media-keys';
 import { eventually, makeClip, tempDir, tools } from '../support/media';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 
@@ -50,7 +51,18 @@ async function uploadFilm(slug: string): Promise<number> {
 }
 
 const row = (id: number) => t.db('videos').where({ id }).first();
-const filesOf = (id: number) => fs.readdirSync(t.services.mediaStorage.videoDir(id)).sort();
+/** What the store (local disk here) holds of a film. */
+const filesOf = (id: number) => fs.readdirSync(path.join(media, mediaKeys.folder(id))).sort();
+/** The scratch files of a film's runs in progress: `<run token>/web.mp4` while ffmpeg writes. */
+const scratchOf = (id: number) =>
+  fs.readdirSync(path.join(media, 'work', mediaKeys.folder(id)), { recursive: true, encoding: 'utf8' });
+const encoding = (id: number) => {
+  try {
+    return scratchOf(id).some((f) => f.endsWith('web.mp4'));
+  } catch {
+    return false;
+  }
+};
 
 async function expectOneCompleteOutput(id: number) {
   const ready = await eventually(
@@ -64,7 +76,9 @@ async function expectOneCompleteOutput(id: number) {
   expect(filesOf(id)).toEqual(
     ['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort(),
   );
-  const web = t.services.mediaStorage.web(id, ready.output_key);
+  // Scratch folders of this run and of a dead one are gone.
+  expect(scratchOf(id)).toEqual([]);
+  const web = path.join(media, mediaKeys.web(id, ready.output_key));
   const info = await probe(tools, web);
   expect(info.durationMs).toBeGreaterThan(29_000);
   const boxes = await mp4TopLevelBoxes(web);
@@ -91,19 +105,15 @@ describe('a transcoding worker', () => {
       60_000,
       'the other process to start the job',
     );
-    await eventually(
-      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
-      30_000,
-      'ffmpeg to start writing',
-    );
+    await eventually(async () => encoding(id), 30_000, 'ffmpeg to start writing');
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((r) => child!.once('exit', r));
 
-    // Mid-job: only a temporary file, nothing recorded, nothing served.
+    // Mid-job: only a scratch file, nothing stored, nothing recorded, nothing served.
     const killed = await row(id);
     expect(killed.state).toBe('processing');
     expect(killed.output_key).toBeNull();
-    expect(filesOf(id).filter((f) => !f.endsWith('.part'))).toEqual(['original']);
+    expect(filesOf(id)).toEqual(['original']);
     expect((await educator.agent.get(`/filmer/${id}/film.mp4`)).status).toBe(404);
 
     // Another worker takes the dead run for lost once it stops reporting, and runs the job again.
@@ -120,16 +130,13 @@ describe('a transcoding worker', () => {
     const first = createServices(t.services.config, t.db, createLogger('silent'));
     await first.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
     const id = await uploadFilm('omstart');
-    await eventually(
-      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
-      60_000,
-      'the transcode to start',
-    );
+    await eventually(async () => encoding(id), 60_000, 'the transcode to start');
     await first.transcodeQueue.stop();
     const stopped = await row(id);
     expect(stopped.state).toBe('queued');
     expect(stopped.error_key).toBe('interrupted');
     expect(filesOf(id)).toEqual(['original']);
+    expect(scratchOf(id)).toEqual([]);
 
     const second = createServices(t.services.config, t.db, createLogger('silent'));
     await second.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { mp4TopLevelBoxes, probe, run } from '../../server/videos/ffmpeg';
+import { mediaKeys } from '../../server/videos/media-keys';
 import { coursesWithFilm, eventually, makeClip, tempDir, tools } from '../support/media';
 import {
   buildPerson,
@@ -36,6 +37,9 @@ beforeAll(async () => {
   const person = await buildPerson(t.db, { permissions: EDUCATOR });
   educator = await loginAs(t.app, person.email);
 });
+
+/** Where the default store (local disk) keeps an object. */
+const onDisk = (key: string) => path.join(media, key);
 
 afterAll(async () => {
   await t?.services.transcodeQueue.stop();
@@ -106,7 +110,7 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     expect(queued.rows).toHaveLength(1);
 
     const ready = await readyVideo('bromsfilm');
-    const web = t.services.mediaStorage.web(videoId, ready.output_key);
+    const web = onDisk(mediaKeys.web(videoId, ready.output_key));
     const boxes = await mp4TopLevelBoxes(web);
     expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
@@ -115,13 +119,14 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     expect(info.hasAudio).toBe(true);
     expect(ready.duration_ms).toBeGreaterThan(1800);
     expect(ready.duration_ms).toBeLessThan(2300);
-    expect(fs.existsSync(t.services.mediaStorage.poster(videoId, ready.output_key))).toBe(true);
-    expect(fs.existsSync(t.services.mediaStorage.original(videoId))).toBe(true);
-    // Only the finished files remain: no temporary part, nothing left in the upload folder.
-    expect(fs.readdirSync(t.services.mediaStorage.videoDir(videoId)).sort()).toEqual(
+    expect(fs.existsSync(onDisk(mediaKeys.poster(videoId, ready.output_key)))).toBe(true);
+    expect(fs.existsSync(onDisk(mediaKeys.original(videoId)))).toBe(true);
+    // Only the finished files remain: no scratch files of the run, nothing left in the upload folder.
+    expect(fs.readdirSync(onDisk(mediaKeys.folder(videoId))).sort()).toEqual(
       ['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort(),
     );
     expect(fs.readdirSync(t.services.mediaStorage.uploadsDir)).toEqual([]);
+    expect(fs.readdirSync(path.join(t.services.mediaStorage.workDir, mediaKeys.folder(videoId)))).toEqual([]);
     const audio = await run(tools.ffprobe, [
       '-v',
       'error',
@@ -226,7 +231,7 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     const id = Number(/\/filmer\/(\d+)/.exec(res.headers.location)![1]);
     await readyVideo('omforsok');
     // Break the job for real: the original disappears, the next run fails for good.
-    const original = t.services.mediaStorage.original(id);
+    const original = onDisk(mediaKeys.original(id));
     const kept = `${original}.kept`;
     fs.renameSync(original, kept);
     await t.db('videos').where({ id }).update({ state: 'failed' });
@@ -378,7 +383,7 @@ describe('POST /filmer (upload) and the transcoding job', () => {
     it('answers range requests: 206 with Content-Range, Accept-Ranges and an ETag; 416 for a range past the end', async () => {
       const learner = await loginAs(t.app, (await buildPerson(t.db)).email);
       const row = await t.db('videos').where({ id: videoId }).first();
-      const size = fs.statSync(t.services.mediaStorage.web(videoId, row.output_key)).size;
+      const size = fs.statSync(onDisk(mediaKeys.web(videoId, row.output_key))).size;
       const full = await learner.agent
         .get(`/filmer/${videoId}/film.mp4`)
         .buffer(true)
