@@ -11,6 +11,8 @@ import { rateLimits } from './auth/rate-limits';
 import { tokensRepository } from './auth/tokens-repository';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
+import { usersService } from './auth/users-service';
+import { sessionsRepository } from './auth/sessions-repository';
 import type { Config } from './config';
 import { coursesRepository } from './courses/courses-repository';
 import { coursesService } from './courses/courses-service';
@@ -21,6 +23,7 @@ import { mailService } from './mail/mail-service';
 import type { Logger } from './logger';
 import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
+import { organisationsService } from './organisations/organisations-service';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
@@ -30,6 +33,7 @@ import { videoLibrary } from './videos/video-library';
 import { auditRepository } from './audit/audit-repository';
 import { auditService } from './audit/audit-service';
 import { transactions } from './db/transaction';
+import { databaseHealth } from './db/health';
 import { bookingsFeature } from './bookings/bookings-composition';
 import { identityFeature } from './identity/identity-composition';
 
@@ -44,15 +48,23 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
   const limits = rateLimits(db);
   const tokens = tokensRepository(db);
+  const organisationsShared = organisationsService({ organisations, jobRoles });
   const account = accountService({
-    db,
+    users,
     tokens,
+    sessions: sessionsRepository(db),
+    transaction: transactions(db),
     mail,
     i18n,
     publicBaseUrl: config.publicBaseUrl,
     countResetMail: (email) => limits.hit(`reset:email:${email.toLowerCase()}`, 3600),
   });
-  const auth = authService({ db, users, organisations, jobRoles, account });
+  const auth = authService({
+    users,
+    organisationsService: organisationsShared,
+    account,
+    transaction: transactions(db),
+  });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
   const audit = auditService(auditRepository(db));
@@ -60,12 +72,15 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   return {
     config,
     db,
+    health: databaseHealth(db),
     audit,
     transaction,
     logger,
     i18n,
     users,
+    usersService: usersService(users),
     organisations,
+    organisationsService: organisationsShared,
     jobRoles,
     courses,
     enrolments,

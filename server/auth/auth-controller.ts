@@ -5,7 +5,7 @@ import type { PassportStatic } from 'passport';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import { isLanguage } from '../i18n/i18n';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import { accountPaths } from './account-service';
 import type { AuthService } from './auth-service';
 import type { RateLimits } from './rate-limits';
@@ -34,11 +34,11 @@ export function authController(deps: {
   passport: PassportStatic;
   auth: AuthService;
   users: UsersRepository;
-  jobRoles: JobRolesRepository;
+  organisationsService: Pick<OrganisationsService, 'listJobRoles'>;
   limits: RateLimits;
   config: { loginRateLimit: number };
 }) {
-  const { passport, auth, users, jobRoles, limits } = deps;
+  const { passport, auth, users, organisationsService, limits } = deps;
   const limit = deps.config.loginRateLimit;
 
   const renderLogin = (
@@ -67,7 +67,7 @@ export function authController(deps: {
       title: res.locals.t('auth:join.title'),
       values,
       errors,
-      jobRoles: await jobRoles.list(),
+      jobRoles: await organisationsService.listJobRoles(),
       passwordMin: PASSWORD_MIN,
     });
   };

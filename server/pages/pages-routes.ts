@@ -3,14 +3,14 @@ import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { paths } from '../http/paths';
 import { feedbackController } from './feedback';
-import type { Services } from '../services';
 import { landingPath } from '../auth/landing';
 
-export function healthRoutes(services: Services): Router {
+/** GET /health: `ping` resolves when the database answers (server/db/health.ts). */
+export function healthRoutes(deps: { health: { ping(): Promise<void> } }): Router {
   const router = Router();
   router.get(paths.health, async (_req, res) => {
     try {
-      await services.db.raw('select 1');
+      await deps.health.ping();
       res.set('Cache-Control', 'no-store').json({ status: 'ok', database: 'ok' });
     } catch {
       res
@@ -22,7 +22,8 @@ export function healthRoutes(services: Services): Router {
   return router;
 }
 
-export function pagesRoutes(services: Services): Router {
+/** The home page and the accessibility statement with its feedback form (the form's deps are its own). */
+export function pagesRoutes(deps: Parameters<typeof feedbackController>[0]): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
     if (req.user) {
@@ -31,7 +32,7 @@ export function pagesRoutes(services: Services): Router {
     }
     res.render('pages/home', { title: req.t('common:appName') });
   });
-  const feedback = feedbackController(services);
+  const feedback = feedbackController(deps);
   // Open to everyone, so limited per address.
   const feedbackLimit = rateLimit({
     windowMs: 15 * 60 * 1000,
