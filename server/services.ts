@@ -1,6 +1,13 @@
 /** The composition root: knex → repositories → services. Everything the routers need, built once. */
 import type { Knex } from 'knex';
 import { peopleRepository } from './admin/people-repository';
+import { peopleService } from './admin/people-service';
+import { feedbackRepository } from './pages/feedback-repository';
+import { personalDataRepository } from './privacy/personal-data-repository';
+import { personalDataService } from './privacy/personal-data';
+import { certificatesService } from './certificates/certificates-service';
+import { evaluationsRepository } from './evaluations/evaluations-repository';
+import { evaluationsService } from './evaluations/evaluations-service';
 import { authoringService } from './authoring/authoring-service';
 import { commentsRepository } from './authoring/comments-repository';
 import { draftsRepository } from './authoring/drafts-repository';
@@ -20,6 +27,7 @@ import { enrolmentsRepository } from './courses/enrolments-repository';
 import { progressRepository } from './courses/progress-repository';
 import { createI18n } from './i18n/i18n';
 import { mailService } from './mail/mail-service';
+import { outboxRepository } from './mail/outbox-repository';
 import type { Logger } from './logger';
 import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
@@ -45,10 +53,17 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
   const i18n = createI18n(config.localesDir);
-  const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const mail = mailService({
+    outbox: outboxRepository(db),
+    transaction: transactions(db),
+    logger,
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+  });
   const limits = rateLimits(db);
   const tokens = tokensRepository(db);
   const organisationsShared = organisationsService({ organisations, jobRoles });
+  const usersShared = usersService(users);
   const account = accountService({
     users,
     tokens,
@@ -78,14 +93,38 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     logger,
     i18n,
     users,
-    usersService: usersService(users),
+    usersService: usersShared,
     organisations,
     organisationsService: organisationsShared,
     jobRoles,
     courses,
     enrolments,
     quiz,
-    people: peopleRepository(db),
+    peopleService: peopleService({
+      people: peopleRepository(db),
+      usersService: usersShared,
+      organisationsService: organisationsShared,
+      account,
+      audit,
+      transaction,
+    }),
+    feedbackInbox: feedbackRepository(db),
+    personalData: personalDataService(personalDataRepository(db)),
+    certificates: certificatesService({
+      completions: {
+        completionById: enrolments.completionById,
+        completionByCode: enrolments.completionByCode,
+        titleOf: courses.titleOf,
+      },
+      usersService: usersShared,
+    }),
+    evaluationsService: evaluationsService({
+      courses: {
+        latestBySlug: courses.latestBySlug,
+        enrolmentAwaitingEvaluation: enrolments.enrolmentAwaitingEvaluation,
+      },
+      evaluations: evaluationsRepository(db),
+    }),
     auth,
     account,
     limits,

@@ -84,11 +84,11 @@ export function accountService(deps: {
     },
 
     /** An administrator sends a reset mail from the person's page; false when the person is disabled or unknown. */
-    async sendResetByAdmin(userId: number): Promise<boolean> {
-      const p = await users.findAccount(userId);
+    async sendResetByAdmin(userId: number, trx?: Transaction): Promise<boolean> {
+      const p = await users.findAccount(userId, trx);
       if (!p || p.disabled) return false;
-      const token = await tokens.issue(p.id, 'reset', p.email, ADMIN_RESET_LIFETIME_SECONDS);
-      await mailLink(p, 'adminReset', token);
+      const token = await tokens.issue(p.id, 'reset', p.email, ADMIN_RESET_LIFETIME_SECONDS, trx);
+      await mailLink(p, 'adminReset', token, trx);
       return true;
     },
 

@@ -24,6 +24,10 @@ export function usersService(users: UsersRepository) {
     /** Whether any account (disabled ones too) has this address. */
     emailRegistered: (email: string, trx?: Transaction): Promise<boolean> => users.emailTaken(email, trx),
 
+    /** Whether someone other than `personId` has this address (changing a person's address). */
+    emailUsedByOther: (email: string, personId: number): Promise<boolean> =>
+      users.emailTaken(email, undefined, personId),
+
     /** The account with this id, disabled ones included; null if unknown. */
     findAccount: (id: number, trx?: Transaction): Promise<Account | null> => users.findAccount(id, trx),
 

@@ -2,12 +2,11 @@ import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { requireLogin } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { certificatesController } from './certificates-controller';
+import { certificatesController, type CertificatesDeps } from './certificates-controller';
 
-export function certificatesRoutes(services: Services): Router {
+export function certificatesRoutes(deps: CertificatesDeps): Router {
   const router = Router();
-  const certificates = certificatesController(services);
+  const certificates = certificatesController(deps);
   // The public page must not become a way to guess codes.
   const verifyLimit = rateLimit({
     windowMs: 60 * 1000,

@@ -114,14 +114,14 @@ export function organisationsRepository(db: Knex) {
       return (await units().orderBy(['o.name', 'u.name'])).map(toUnit);
     },
 
-    async regenerateJoinCode(unitId: number): Promise<string> {
+    async regenerateJoinCode(unitId: number, trx: Knex = db): Promise<string> {
       const code = normaliseJoinCode(newJoinCode());
-      await db('units').where({ id: unitId }).update({ join_code: code, join_code_enabled: true });
+      await trx('units').where({ id: unitId }).update({ join_code: code, join_code_enabled: true });
       return code;
     },
 
-    async setJoinCodeEnabled(unitId: number, enabled: boolean): Promise<void> {
-      await db('units').where({ id: unitId }).update({ join_code_enabled: enabled });
+    async setJoinCodeEnabled(unitId: number, enabled: boolean, trx: Knex = db): Promise<void> {
+      await trx('units').where({ id: unitId }).update({ join_code_enabled: enabled });
     },
   };
 }
