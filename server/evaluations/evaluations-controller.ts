@@ -23,7 +23,8 @@ export function evaluationsController(deps: { evaluationsService: EvaluationsSer
   const evaluations = deps.evaluationsService;
 
   async function context(req: Request) {
-    const found = await evaluations.awaiting(signedInUser(req).id, req.params.slug ?? '');
+    const slug = req.params.slug;
+    const found = await evaluations.awaiting(signedInUser(req).id, typeof slug === 'string' ? slug : '');
     if (!found) throw notFound('courses:errors.courseNotFound');
     return found;
   }
