@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { accountPaths } from '../auth/account-service';
 import { signedInUser } from '../auth/policy';
 import type { Permission } from '../auth/types';
+import { formBody, formText } from '../http/body-parsing';
 import { conflict, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
@@ -128,11 +129,11 @@ export function adminController(deps: AdminDeps) {
 
     async createPerson(req: Request, res: Response) {
       const form = parseForm(newPersonSchema, req.body);
-      if (!form.ok) return renderPerson(req, res, 400, null, req.body ?? {}, form.errors);
+      if (!form.ok) return renderPerson(req, res, 400, null, formBody(req), form.errors);
       const errors = await checkScopes(form.data);
       if (await people.emailRegistered(form.data.email)) errors.email = 'auth:errors.emailTaken';
       if (Object.keys(errors).length)
-        return renderPerson(req, res, errors.email ? 409 : 400, null, req.body, errors);
+        return renderPerson(req, res, errors.email ? 409 : 400, null, formBody(req), errors);
       const id = await people.create(signedInUser(req).id, {
         email: form.data.email,
         name: form.data.name,
@@ -142,7 +143,7 @@ export function adminController(deps: AdminDeps) {
         permissions: permissionsFromForm(form.data),
       });
       if (id === null)
-        return renderPerson(req, res, 409, null, req.body, { email: 'auth:errors.emailTaken' });
+        return renderPerson(req, res, 409, null, formBody(req), { email: 'auth:errors.emailTaken' });
       res.redirect(303, `${paths.adminPerson(id)}?sparad=1`);
     },
 
@@ -172,7 +173,7 @@ export function adminController(deps: AdminDeps) {
       if (!person) throw notFound('admin:errors.personNotFound');
       const form = parseForm(personSchema, req.body);
       if (!form.ok)
-        return renderPerson(req, res, 400, person.id, req.body ?? {}, form.errors, !!person.disabledAt);
+        return renderPerson(req, res, 400, person.id, formBody(req), form.errors, !!person.disabledAt);
       const errors = await checkScopes(form.data);
       if (await people.emailUsedByOther(form.data.email, person.id)) errors.email = 'auth:errors.emailTaken';
       if (Object.keys(errors).length)
@@ -181,7 +182,7 @@ export function adminController(deps: AdminDeps) {
           res,
           errors.email ? 409 : 400,
           person.id,
-          req.body,
+          formBody(req),
           errors,
           !!person.disabledAt,
         );
@@ -203,7 +204,7 @@ export function adminController(deps: AdminDeps) {
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      await people.setDisabled(signedInUser(req).id, person.id, req.body?.disabled === 'true');
+      await people.setDisabled(signedInUser(req).id, person.id, formText(req, 'disabled') === 'true');
       res.redirect(303, `${paths.adminPerson(person.id)}?sparad=1`);
     },
 
@@ -223,7 +224,7 @@ export function adminController(deps: AdminDeps) {
     },
 
     async handleFeedback(req: Request, res: Response) {
-      const id = idParam(String(req.body?.id ?? ''));
+      const id = idParam(formText(req, 'id'));
       if (!id) throw notFound();
       await feedbackInbox.markHandled(id, signedInUser(req).id);
       res.redirect(303, paths.adminFeedback);
@@ -244,7 +245,7 @@ export function adminController(deps: AdminDeps) {
       await people.changeJoinCode(
         signedInUser(req).id,
         unit.id,
-        req.body?.action === 'disable' ? 'disable' : 'renew',
+        formText(req, 'action') === 'disable' ? 'disable' : 'renew',
       );
       res.redirect(303, paths.adminUnits);
     },

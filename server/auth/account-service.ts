@@ -6,7 +6,6 @@
 import type { i18n } from 'i18next';
 import type { InTransaction, Transaction } from '../db/transaction';
 import type { FieldErrors } from '../http/validation';
-import type { Language } from '../i18n/i18n';
 import type { MailService } from '../mail/mail-service';
 import { hashPassword, verifyPassword } from './passwords';
 import { passwordProblem } from './password-rules';

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
+import { formText } from '../http/body-parsing';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import { isLanguage } from '../i18n/i18n';
@@ -74,8 +75,9 @@ export function authController(deps: {
 
   const logIn = (req: Request, user: CurrentUser) =>
     new Promise<void>((resolve, reject) => {
-      req.login(user, (err) => {
-        err ? reject(err) : resolve();
+      req.login(user, (err: unknown) => {
+        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        else resolve();
       });
     });
 
@@ -95,12 +97,7 @@ export function authController(deps: {
     async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) {
-        renderLogin(
-          res,
-          400,
-          { email: typeof req.body?.email === 'string' ? req.body.email : '' },
-          form.errors,
-        );
+        renderLogin(res, 400, { email: formText(req, 'email') }, form.errors);
         return;
       }
       const address = clientAddress(req);
@@ -158,10 +155,10 @@ export function authController(deps: {
 
     async join(req: Request, res: Response) {
       const values = {
-        joinCode: req.body?.joinCode ?? '',
-        name: req.body?.name ?? '',
-        email: req.body?.email ?? '',
-        jobRole: req.body?.jobRole ?? '',
+        joinCode: formText(req, 'joinCode'),
+        name: formText(req, 'name'),
+        email: formText(req, 'email'),
+        jobRole: formText(req, 'jobRole'),
       };
       const form = parseForm(joinSchema, req.body);
       if (!form.ok) return renderJoin(res, 400, values, form.errors);
@@ -182,12 +179,12 @@ export function authController(deps: {
     },
 
     async setLanguage(req: Request, res: Response) {
-      const lng = req.body?.lang;
+      const lng = formText(req, 'lang');
       if (isLanguage(lng)) {
         req.session.lang = lng;
         if (req.user) await users.setUiLanguage(req.user.id, lng);
       }
-      res.redirect(303, safeReturnPath(req.body?.returnTo, paths.home));
+      res.redirect(303, safeReturnPath(formText(req, 'returnTo'), paths.home));
     },
   };
 }

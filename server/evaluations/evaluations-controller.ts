@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { signedInUser } from '../auth/policy';
 import type { Texts } from '../courses/types';
+import { formBody } from '../http/body-parsing';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
@@ -66,7 +67,7 @@ export function evaluationsController(deps: { evaluationsService: EvaluationsSer
       }
       const form = parseForm(evaluationSchema, req.body);
       if (!form.ok) {
-        render(req, res, 400, course, formValues(req.body), form.errors);
+        render(req, res, 400, course, formValues(formBody(req)), form.errors);
         return;
       }
       await evaluations.save(enrolmentId, {

@@ -121,12 +121,12 @@ export function allowList(spec: string): BlockList {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [address, prefix] = entry.split('/');
+    const [address = '', ...prefix] = entry.split('/');
     const type = isIPv6(address) ? 'ipv6' : 'ipv4';
     if (!isIPv4(address) && !isIPv6(address))
       throw new Error(`Invalid configuration: METRICS_ALLOW: "${entry}" is not an IP address or range`);
-    if (prefix === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(prefix), type);
+    if (prefix.length === 0) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix[0]), type);
   }
   return list;
 }
