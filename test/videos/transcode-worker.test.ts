@@ -18,6 +18,11 @@ let clip: string;
 let child: ChildProcess | null = null;
 let educator: Awaited<ReturnType<typeof loginAs>>;
 const ENV = { TRANSCODE_STALE_SECONDS: '3' };
+/** Each test's own limit; every wait inside it ends well before, with a message saying what it waited for. */
+const TEST_MS = 240_000;
+const JOB_DONE_MS = 120_000;
+/** The queues of the extra "apps" a test starts: stopped in afterAll even when the test fails half-way. */
+const extraQueues: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   media = tempDir('media');
@@ -32,6 +37,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  // A worker left running would take the next suite's jobs (and its database away): stop every one.
+  for (const queue of extraQueues) await queue.stop().catch(() => undefined);
   await t?.services.transcodeQueue.stop();
   await t?.close();
   fs.rmSync(media, { recursive: true, force: true });
@@ -52,15 +59,22 @@ async function uploadFilm(slug: string): Promise<number> {
 const row = (id: number) => t.db('videos').where({ id }).first();
 const filesOf = (id: number) => fs.readdirSync(t.services.mediaStorage.videoDir(id)).sort();
 
-async function expectOneCompleteOutput(id: number) {
-  const ready = await eventually(
+/** Waits for the job to end (ready or failed, so a failure shows at once with its reason, not as a timeout). */
+async function jobDone(id: number) {
+  const done = await eventually(
     async () => {
       const r = await row(id);
-      return r.state === 'ready' ? r : null;
+      return r.state === 'ready' || r.state === 'failed' ? r : null;
     },
-    120_000,
+    JOB_DONE_MS,
     'the job to finish',
   );
+  if (done.state === 'failed') throw new Error(`transcode failed: ${done.error_key} ${done.error_detail}`);
+  return done;
+}
+
+async function expectOneCompleteOutput(id: number) {
+  const ready = await jobDone(id);
   expect(filesOf(id)).toEqual(
     ['original', `poster-${ready.output_key}.jpg`, `web-${ready.output_key}.mp4`].sort(),
   );
@@ -75,69 +89,75 @@ async function expectOneCompleteOutput(id: number) {
 }
 
 describe('a transcoding worker', () => {
-  it('killed mid-job (with its ffmpeg) serves nothing half-written, and the job runs again elsewhere', async () => {
-    const id = await uploadFilm('dodad-arbetare');
-    child = spawn(
-      path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
-      [path.join(__dirname, '..', 'support', 'video-worker-child.ts')],
-      {
-        env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: media, ...ENV },
-        stdio: ['ignore', 'pipe', 'inherit'],
-        detached: true, // its own process group, so the kill takes ffmpeg with it, like a crashed machine
-      },
-    );
-    await eventually(
-      async () => (await row(id)).state === 'processing',
-      60_000,
-      'the other process to start the job',
-    );
-    await eventually(
-      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
-      30_000,
-      'ffmpeg to start writing',
-    );
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+  it(
+    'killed mid-job (with its ffmpeg) serves nothing half-written, and the job runs again elsewhere',
+    async () => {
+      const id = await uploadFilm('dodad-arbetare');
+      child = spawn(
+        path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
+        [path.join(__dirname, '..', 'support', 'video-worker-child.ts')],
+        {
+          env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: media, ...ENV },
+          stdio: ['ignore', 'pipe', 'inherit'],
+          detached: true, // its own process group, so the kill takes ffmpeg with it, like a crashed machine
+        },
+      );
+      await eventually(
+        async () => (await row(id)).state === 'processing',
+        45_000,
+        'the other process to start the job',
+      );
+      await eventually(
+        async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
+        30_000,
+        'ffmpeg to start writing',
+      );
+      process.kill(-child.pid!, 'SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
 
-    // Mid-job: only a temporary file, nothing recorded, nothing served.
-    const killed = await row(id);
-    expect(killed.state).toBe('processing');
-    expect(killed.output_key).toBeNull();
-    expect(filesOf(id).filter((f) => !f.endsWith('.part'))).toEqual(['original']);
-    expect((await educator.agent.get(`/filmer/${id}/film.mp4`)).status).toBe(404);
+      // Mid-job: only a temporary file, nothing recorded, nothing served.
+      const killed = await row(id);
+      expect(killed.state).toBe('processing');
+      expect(killed.output_key).toBeNull();
+      expect(filesOf(id).filter((f) => !f.endsWith('.part'))).toEqual(['original']);
+      expect((await educator.agent.get(`/filmer/${id}/film.mp4`)).status).toBe(404);
 
-    // Another worker takes the dead run for lost once it stops reporting, and runs the job again.
-    await t.services.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
-    const ready = await expectOneCompleteOutput(id);
-    expect(ready.runs).toBe(2);
-    const job = await t.services.transcodeQueue.job(ready.job_id);
-    expect(job).toMatchObject({ state: 'completed', retryCount: 1 });
-  });
-
-  it('stopping the app hands a running job back to the queue, and the next start finishes it', async () => {
-    // The worker of the test app is running from the test above; a second "app" will restart.
-    await t.services.transcodeQueue.stop();
-    const first = createServices(t.services.config, t.db, createLogger('silent'));
-    await first.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
-    const id = await uploadFilm('omstart');
-    await eventually(
-      async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
-      60_000,
-      'the transcode to start',
-    );
-    await first.transcodeQueue.stop();
-    const stopped = await row(id);
-    expect(stopped.state).toBe('queued');
-    expect(stopped.error_key).toBe('interrupted');
-    expect(filesOf(id)).toEqual(['original']);
-
-    const second = createServices(t.services.config, t.db, createLogger('silent'));
-    await second.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
-    try {
+      // Another worker takes the dead run for lost once it stops reporting, and runs the job again.
+      await t.services.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
       const ready = await expectOneCompleteOutput(id);
       expect(ready.runs).toBe(2);
-    } finally {
-      await second.transcodeQueue.stop();
-    }
-  });
+      const job = await t.services.transcodeQueue.job(ready.job_id);
+      expect(job).toMatchObject({ state: 'completed', retryCount: 1 });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'stopping the app hands a running job back to the queue, and the next start finishes it',
+    async () => {
+      // The worker of the test app is running from the test above; a second "app" will restart.
+      await t.services.transcodeQueue.stop();
+      const first = createServices(t.services.config, t.db, createLogger('silent'));
+      extraQueues.push(first.transcodeQueue);
+      await first.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
+      const id = await uploadFilm('omstart');
+      await eventually(
+        async () => filesOf(id).some((f) => f.endsWith('.mp4.part')),
+        45_000,
+        'the transcode to start',
+      );
+      await first.transcodeQueue.stop();
+      const stopped = await row(id);
+      expect(stopped.state).toBe('queued');
+      expect(stopped.error_key).toBe('interrupted');
+      expect(filesOf(id)).toEqual(['original']);
+
+      const second = createServices(t.services.config, t.db, createLogger('silent'));
+      extraQueues.push(second.transcodeQueue);
+      await second.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
+      const ready = await expectOneCompleteOutput(id);
+      expect(ready.runs).toBe(2);
+    },
+    TEST_MS,
+  );
 });
