@@ -1,5 +1,5 @@
 /** Login, logout, joining with a code, and the language switch. */
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
 import { formText } from '../http/body-parsing';
@@ -76,7 +76,7 @@ export function authController(deps: {
   const logIn = (req: Request, user: CurrentUser) =>
     new Promise<void>((resolve, reject) => {
       req.login(user, (err: unknown) => {
-        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        if (err) reject(err instanceof Error ? err : new Error('passport could not log the person in'));
         else resolve();
       });
     });
@@ -113,7 +113,8 @@ export function authController(deps: {
         return;
       }
       const returnTo = req.session.returnTo;
-      passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
+      // passport types its handler `any`: it is an Express handler.
+      const authenticate = passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
         if (err) {
           next(err);
           return;
@@ -133,7 +134,8 @@ export function authController(deps: {
           .then(() => {
             res.redirect(303, safeReturnPath(returnTo, landingPath(user)));
           }, next);
-      })(req, res, next);
+      }) as RequestHandler;
+      authenticate(req, res, next);
     },
 
     logout(req: Request, res: Response, next: NextFunction) {
