@@ -57,8 +57,8 @@ export function createApp(
     express.static(path.join(config.viewsDir, 'assets'), { maxAge: config.production ? '1d' : 0 }),
   );
   app.use(healthRoutes(services));
-  app.use(readinessRoutes(lifecycle, services.db));
-  app.use(metricsRoutes(metrics, allowList(config.metricsAllow), services.db, sessionPool));
+  app.use(readinessRoutes(lifecycle, services.health.ping));
+  app.use(metricsRoutes(metrics, allowList(config.metricsAllow), services.health, sessionPool));
   app.use(formBodies());
   const sessions = sessionMiddleware({
     pool: sessionPool,

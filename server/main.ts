@@ -120,8 +120,8 @@ async function main(): Promise<void> {
   // Regional figures, reminders and monthly summaries (issue 6).
   timers.push(mailTimer, startScheduledJobs(services));
   if (config.videoWorker) {
-    await services.transcodeQueue.startWorker().catch((error: Error) => {
-      logger.error(`Video worker did not start: ${error.message}`);
+    await services.transcodeQueue.startWorker().catch((error: unknown) => {
+      logger.error(`Video worker did not start: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
   // Express 5 calls this back with the error too when listening fails (the 'error' handler below deals with it).

@@ -1,6 +1,13 @@
 /** The composition root: knex → repositories → services. Everything the routers need, built once. */
 import type { Knex } from 'knex';
 import { peopleRepository } from './admin/people-repository';
+import { peopleService } from './admin/people-service';
+import { feedbackRepository } from './pages/feedback-repository';
+import { personalDataRepository } from './privacy/personal-data-repository';
+import { personalDataService } from './privacy/personal-data';
+import { certificatesService } from './certificates/certificates-service';
+import { evaluationsRepository } from './evaluations/evaluations-repository';
+import { evaluationsService } from './evaluations/evaluations-service';
 import { authoringService } from './authoring/authoring-service';
 import { commentsRepository } from './authoring/comments-repository';
 import { draftsRepository } from './authoring/drafts-repository';
@@ -11,6 +18,8 @@ import { rateLimits } from './auth/rate-limits';
 import { tokensRepository } from './auth/tokens-repository';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
+import { usersService } from './auth/users-service';
+import { sessionsRepository } from './auth/sessions-repository';
 import type { Config } from './config';
 import { coursesRepository } from './courses/courses-repository';
 import { coursesService } from './courses/courses-service';
@@ -19,9 +28,11 @@ import { progressRepository } from './courses/progress-repository';
 import { publishingService } from './courses/publishing-service';
 import { createI18n } from './i18n/i18n';
 import { mailService } from './mail/mail-service';
+import { outboxRepository } from './mail/outbox-repository';
 import type { Logger } from './logger';
 import { jobRolesRepository } from './organisations/job-roles-repository';
 import { organisationsRepository } from './organisations/organisations-repository';
+import { organisationsService } from './organisations/organisations-service';
 import { quizRepository } from './quiz/quiz-repository';
 import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
@@ -31,6 +42,7 @@ import { videoLibrary } from './videos/video-library';
 import { auditRepository } from './audit/audit-repository';
 import { auditService } from './audit/audit-service';
 import { transactions } from './db/transaction';
+import { databaseHealth } from './db/health';
 import { bookingsFeature } from './bookings/bookings-composition';
 import { identityFeature } from './identity/identity-composition';
 
@@ -42,18 +54,33 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const enrolments = enrolmentsRepository(db);
   const quiz = quizRepository(db);
   const i18n = createI18n(config.localesDir);
-  const mail = mailService({ db, logger, smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const mail = mailService({
+    outbox: outboxRepository(db),
+    transaction: transactions(db),
+    logger,
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+  });
   const limits = rateLimits(db);
   const tokens = tokensRepository(db);
+  const organisationsShared = organisationsService({ organisations, jobRoles });
+  const usersShared = usersService(users);
   const account = accountService({
-    db,
+    users,
     tokens,
+    sessions: sessionsRepository(db),
+    transaction: transactions(db),
     mail,
     i18n,
     publicBaseUrl: config.publicBaseUrl,
     countResetMail: (email) => limits.hit(`reset:email:${email.toLowerCase()}`, 3600),
   });
-  const auth = authService({ db, users, organisations, jobRoles, account });
+  const auth = authService({
+    users,
+    organisationsService: organisationsShared,
+    account,
+    transaction: transactions(db),
+  });
   const drafts = draftsRepository(db);
   const stats = statsRepository(db);
   const audit = auditService(auditRepository(db));
@@ -63,17 +90,44 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   return {
     config,
     db,
+    health: databaseHealth(db),
     audit,
     transaction,
     logger,
     i18n,
     users,
+    usersService: usersShared,
     organisations,
+    organisationsService: organisationsShared,
     jobRoles,
     courses,
     enrolments,
     quiz,
-    people: peopleRepository(db),
+    peopleService: peopleService({
+      people: peopleRepository(db),
+      usersService: usersShared,
+      organisationsService: organisationsShared,
+      account,
+      audit,
+      transaction,
+    }),
+    feedbackInbox: feedbackRepository(db),
+    personalData: personalDataService(personalDataRepository(db)),
+    certificates: certificatesService({
+      completions: {
+        completionById: enrolments.completionById,
+        completionByCode: enrolments.completionByCode,
+        titleOf: courses.titleOf,
+      },
+      usersService: usersShared,
+    }),
+    evaluationsService: evaluationsService({
+      courses: {
+        latestBySlug: courses.latestBySlug,
+        enrolmentAwaitingEvaluation: enrolments.enrolmentAwaitingEvaluation,
+      },
+      evaluations: evaluationsRepository(db),
+    }),
     auth,
     account,
     limits,

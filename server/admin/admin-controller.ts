@@ -1,17 +1,30 @@
 /** HMC administrators: people (create, disable, re-role) and units with their join codes. */
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
-import { accountPaths, type AccountService } from '../auth/account-service';
-import { hashPassword } from '../auth/passwords';
+import { accountPaths } from '../auth/account-service';
+import { signedInUser } from '../auth/policy';
 import type { Permission } from '../auth/types';
-import type { UsersRepository } from '../auth/users-repository';
+import { formBody, formText } from '../http/body-parsing';
 import { conflict, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
-import { displayJoinCode, type OrganisationsRepository } from '../organisations/organisations-repository';
+import { displayJoinCode, type OrganisationsService } from '../organisations/organisations-service';
 import { newPersonSchema, personSchema, type PersonForm } from './admin-validation';
-import type { PeopleRepository } from './people-repository';
+import type { PeopleService } from './people-service';
+
+/** The accessibility feedback inbox (the pages feature owns the messages). */
+export interface FeedbackInbox {
+  list(): Promise<unknown[]>;
+  markHandled(id: number, userId: number): Promise<void>;
+}
+
+export interface AdminDeps {
+  peopleService: PeopleService;
+  organisationsService: Pick<
+    OrganisationsService,
+    'listUnits' | 'findUnit' | 'listJobRoles' | 'jobRoleExists' | 'listOrganisations' | 'organisationExists'
+  >;
+  feedbackInbox: FeedbackInbox;
+}
 
 /** Turns the form's checkboxes and scope selects into permissions. */
 export function permissionsFromForm(form: PersonForm): Permission[] {
@@ -49,21 +62,14 @@ function formValues(
   };
 }
 
-export function adminController(deps: {
-  db: Knex;
-  people: PeopleRepository;
-  users: UsersRepository;
-  organisations: OrganisationsRepository;
-  jobRoles: JobRolesRepository;
-  account: AccountService;
-}) {
-  const { db, people, users, organisations, jobRoles, account } = deps;
+export function adminController(deps: AdminDeps) {
+  const { peopleService: people, organisationsService: organisations, feedbackInbox } = deps;
 
   async function formData() {
     const [units, roles, orgs] = await Promise.all([
       organisations.listUnits(),
-      jobRoles.list(),
-      db('organisations').orderBy('name').select('id', 'name'),
+      organisations.listJobRoles(),
+      organisations.listOrganisations(),
     ]);
     return { units, jobRoles: roles, organisations: orgs };
   }
@@ -91,19 +97,14 @@ export function adminController(deps: {
   async function checkScopes(form: PersonForm): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     if (form.unitId && !(await organisations.findUnit(form.unitId))) errors.unitId = 'admin:errors.scope';
-    if (form.jobRole && !(await jobRoles.exists(form.jobRole)))
+    if (form.jobRole && !(await organisations.jobRoleExists(form.jobRole)))
       errors.jobRole = 'auth:errors.jobRoleRequired';
     for (const [field, value] of [
       ['managerScope', form.managerScope],
       ['bookerScope', form.bookerScope],
     ] as const) {
       const [kind, id] = value.split(':');
-      if (
-        kind === 'org' &&
-        !(await db('organisations')
-          .where({ id: Number(id) })
-          .first('id'))
-      )
+      if (kind === 'org' && !(await organisations.organisationExists(Number(id))))
         errors[field] = 'admin:errors.scope';
       if (kind === 'unit' && !(await organisations.findUnit(Number(id))))
         errors[field] = 'admin:errors.scope';
@@ -118,7 +119,7 @@ export function adminController(deps: {
         title: req.t('admin:people.title'),
         query,
         people: await people.search(query),
-        jobRoles: await jobRoles.list(),
+        jobRoles: await organisations.listJobRoles(),
       });
     },
 
@@ -128,26 +129,22 @@ export function adminController(deps: {
 
     async createPerson(req: Request, res: Response) {
       const form = parseForm(newPersonSchema, req.body);
-      if (!form.ok) return renderPerson(req, res, 400, null, req.body ?? {}, form.errors);
+      if (!form.ok) return renderPerson(req, res, 400, null, formBody(req), form.errors);
       const errors = await checkScopes(form.data);
-      if (await users.emailTaken(form.data.email)) errors.email = 'auth:errors.emailTaken';
+      if (await people.emailRegistered(form.data.email)) errors.email = 'auth:errors.emailTaken';
       if (Object.keys(errors).length)
-        return renderPerson(req, res, errors.email ? 409 : 400, null, req.body, errors);
-      try {
-        const id = await users.create({
-          email: form.data.email,
-          name: form.data.name,
-          passwordHash: await hashPassword(form.data.password),
-          unitId: form.data.unitId,
-          jobRole: form.data.jobRole,
-          permissions: permissionsFromForm(form.data),
-        });
-        await people.log(req.user!.id, 'person.create', `user:${id}`);
-        res.redirect(303, `${paths.adminPerson(id)}?sparad=1`);
-      } catch (error) {
-        if ((error as { code?: string }).code !== '23505') throw error;
-        await renderPerson(req, res, 409, null, req.body, { email: 'auth:errors.emailTaken' });
-      }
+        return renderPerson(req, res, errors.email ? 409 : 400, null, formBody(req), errors);
+      const id = await people.create(signedInUser(req).id, {
+        email: form.data.email,
+        name: form.data.name,
+        password: form.data.password,
+        unitId: form.data.unitId,
+        jobRole: form.data.jobRole,
+        permissions: permissionsFromForm(form.data),
+      });
+      if (id === null)
+        return renderPerson(req, res, 409, null, formBody(req), { email: 'auth:errors.emailTaken' });
+      res.redirect(303, `${paths.adminPerson(id)}?sparad=1`);
     },
 
     async person(req: Request, res: Response) {
@@ -160,10 +157,10 @@ export function adminController(deps: {
         200,
         person.id,
         {
-          ...formValues(person, await users.permissionsOf(person.id)),
+          ...formValues(person, await people.permissionsOf(person.id)),
           saved: req.query.sparad === '1',
           resetSent: req.query.aterstallning === '1',
-          emailUnverified: !(await account.isVerified(person.id)),
+          emailUnverified: !(await people.isVerified(person.id)),
         },
         {},
         !!person.disabledAt,
@@ -176,25 +173,21 @@ export function adminController(deps: {
       if (!person) throw notFound('admin:errors.personNotFound');
       const form = parseForm(personSchema, req.body);
       if (!form.ok)
-        return renderPerson(req, res, 400, person.id, req.body ?? {}, form.errors, !!person.disabledAt);
+        return renderPerson(req, res, 400, person.id, formBody(req), form.errors, !!person.disabledAt);
       const errors = await checkScopes(form.data);
-      const other = await db('users')
-        .whereRaw('lower(email) = lower(?)', [form.data.email])
-        .whereNot({ id: person.id })
-        .first('id');
-      if (other) errors.email = 'auth:errors.emailTaken';
+      if (await people.emailUsedByOther(form.data.email, person.id)) errors.email = 'auth:errors.emailTaken';
       if (Object.keys(errors).length)
         return renderPerson(
           req,
           res,
           errors.email ? 409 : 400,
           person.id,
-          req.body,
+          formBody(req),
           errors,
           !!person.disabledAt,
         );
       await people.update(
-        req.user!.id,
+        signedInUser(req).id,
         person.id,
         {
           name: form.data.name,
@@ -211,7 +204,7 @@ export function adminController(deps: {
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      await people.setDisabled(req.user!.id, person.id, req.body?.disabled === 'true');
+      await people.setDisabled(signedInUser(req).id, person.id, formText(req, 'disabled') === 'true');
       res.redirect(303, `${paths.adminPerson(person.id)}?sparad=1`);
     },
 
@@ -220,30 +213,20 @@ export function adminController(deps: {
       const id = idParam(req.params.id);
       const person = id ? await people.find(id) : null;
       if (!person) throw notFound('admin:errors.personNotFound');
-      if (!(await account.sendResetByAdmin(person.id))) throw conflict('admin:errors.personDisabled');
-      await people.log(req.user!.id, 'person.passwordResetMail', `user:${person.id}`);
+      if (!(await people.sendReset(signedInUser(req).id, person.id)))
+        throw conflict('admin:errors.personDisabled');
       res.redirect(303, `${paths.adminPerson(person.id)}?aterstallning=1`);
     },
 
     async feedback(req: Request, res: Response) {
-      const items = await db('accessibility_feedback as f')
-        .leftJoin('users as u', 'u.id', 'f.handled_by')
-        .orderBy([
-          { column: 'f.handled_at', order: 'desc', nulls: 'first' },
-          { column: 'f.id', order: 'desc' },
-        ])
-        .limit(200)
-        .select('f.*', 'u.name as handled_by_name');
+      const items = await feedbackInbox.list();
       res.render('admin/feedback', { title: req.t('admin:feedback.title'), items });
     },
 
     async handleFeedback(req: Request, res: Response) {
-      const id = idParam(String(req.body?.id ?? ''));
+      const id = idParam(formText(req, 'id'));
       if (!id) throw notFound();
-      await db('accessibility_feedback')
-        .where({ id })
-        .whereNull('handled_at')
-        .update({ handled_at: db.fn.now(), handled_by: req.user!.id });
+      await feedbackInbox.markHandled(id, signedInUser(req).id);
       res.redirect(303, paths.adminFeedback);
     },
 
@@ -259,12 +242,10 @@ export function adminController(deps: {
       const id = idParam(req.params.id);
       const unit = id ? await organisations.findUnit(id) : null;
       if (!unit) throw notFound();
-      if (req.body?.action === 'disable') await organisations.setJoinCodeEnabled(unit.id, false);
-      else await organisations.regenerateJoinCode(unit.id);
-      await people.log(
-        req.user!.id,
-        `unit.joinCode.${req.body?.action === 'disable' ? 'disable' : 'renew'}`,
-        `unit:${unit.id}`,
+      await people.changeJoinCode(
+        signedInUser(req).id,
+        unit.id,
+        formText(req, 'action') === 'disable' ? 'disable' : 'renew',
       );
       res.redirect(303, paths.adminUnits);
     },

@@ -2,12 +2,11 @@ import { Router } from 'express';
 import { accountPaths } from '../auth/account-service';
 import { requireLogin, requirePermission } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { adminController } from './admin-controller';
+import { adminController, type AdminDeps } from './admin-controller';
 
-export function adminRoutes(services: Services): Router {
+export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
-  const admin = adminController(services);
+  const admin = adminController(deps);
   const adminOnly = [requireLogin, requirePermission('admin')];
   router.get(paths.admin, ...adminOnly, (_req, res) => {
     res.redirect(paths.adminPeople);

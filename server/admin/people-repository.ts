@@ -1,4 +1,4 @@
-/** The administrator's view of people: search, details, and changes that are logged. */
+/** The administrator's view of people: search, details, and changes (the service logs them). */
 import type { Knex } from 'knex';
 import type { Permission } from '../auth/types';
 
@@ -13,12 +13,31 @@ export interface PersonRow {
   disabledAt: Date | null;
 }
 
+interface PersonDbRow {
+  id: number;
+  name: string;
+  email: string;
+  unit_id: number | null;
+  unit_name: string | null;
+  organisation_name: string | null;
+  job_role: string | null;
+  disabled_at: Date | null;
+}
+
+/** What an administrator may change about a person (permissions apart). */
+export interface PersonFacts {
+  name: string;
+  email: string;
+  unitId: number | null;
+  jobRole: string | null;
+}
+
 export function peopleRepository(db: Knex) {
   const base = () =>
     db('users as u')
       .leftJoin('units as un', 'un.id', 'u.unit_id')
       .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
-      .select(
+      .select<PersonDbRow[]>(
         'u.id',
         'u.name',
         'u.email',
@@ -28,76 +47,53 @@ export function peopleRepository(db: Knex) {
         'u.job_role',
         'u.disabled_at',
       );
-  const toPerson = (r: Record<string, unknown>): PersonRow => ({
-    id: r.id as number,
-    name: r.name as string,
-    email: r.email as string,
-    unitId: r.unit_id as number | null,
-    unitName: r.unit_name as string | null,
-    organisationName: r.organisation_name as string | null,
-    jobRole: r.job_role as string | null,
-    disabledAt: r.disabled_at as Date | null,
+  const toPerson = (r: PersonDbRow): PersonRow => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    organisationName: r.organisation_name,
+    jobRole: r.job_role,
+    disabledAt: r.disabled_at,
   });
 
   return {
     /** Up to `limit` people matching a search on name or e-mail, sorted by name. */
     async search(query: string, limit = 50): Promise<PersonRow[]> {
       const q = base().orderBy('u.name').limit(limit);
-      if (query) q.where((w) => w.whereILike('u.name', `%${query}%`).orWhereILike('u.email', `%${query}%`));
+      if (query)
+        void q.where((w) => w.whereILike('u.name', `%${query}%`).orWhereILike('u.email', `%${query}%`));
       return (await q).map(toPerson);
     },
 
     async find(id: number): Promise<PersonRow | null> {
-      const row = await base().where('u.id', id).first();
+      const row = await base().where('u.id', id).first<PersonDbRow | undefined>();
       return row ? toPerson(row) : null;
     },
 
-    /** Updates a person's facts and replaces their permissions, logging who did it. */
-    async update(
-      actorId: number,
-      id: number,
-      facts: { name: string; email: string; unitId: number | null; jobRole: string | null },
-      permissions: Permission[],
-    ): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('users')
-          .where({ id })
-          .update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
-        // Reviewers are appointed per course in the authoring pages, not here: keep them.
-        await trx('permissions').where({ user_id: id }).whereNot({ kind: 'reviewer' }).delete();
-        if (permissions.length)
-          await trx('permissions').insert(
-            permissions.map((p) => ({
-              user_id: id,
-              kind: p.kind,
-              organisation_id: p.organisationId,
-              unit_id: p.unitId,
-            })),
-          );
-        await trx('audit_log').insert({
-          actor_id: actorId,
-          action: 'person.update',
-          subject: `user:${id}`,
-          details: JSON.stringify({ ...facts, permissions }),
-        });
-      });
+    /** Updates a person's facts and replaces their permissions (reviewers apart), in the caller's transaction. */
+    async update(id: number, facts: PersonFacts, permissions: Permission[], trx: Knex = db): Promise<void> {
+      await trx('users')
+        .where({ id })
+        .update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
+      // Reviewers are appointed per course in the authoring pages, not here: keep them.
+      await trx('permissions').where({ user_id: id }).whereNot({ kind: 'reviewer' }).delete();
+      if (permissions.length)
+        await trx('permissions').insert(
+          permissions.map((p) => ({
+            user_id: id,
+            kind: p.kind,
+            organisation_id: p.organisationId,
+            unit_id: p.unitId,
+          })),
+        );
     },
 
-    async setDisabled(actorId: number, id: number, disabled: boolean): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('users')
-          .where({ id })
-          .update({ disabled_at: disabled ? trx.fn.now() : null });
-        await trx('audit_log').insert({
-          actor_id: actorId,
-          action: disabled ? 'person.disable' : 'person.enable',
-          subject: `user:${id}`,
-        });
-      });
-    },
-
-    async log(actorId: number, action: string, subject: string, details: object = {}): Promise<void> {
-      await db('audit_log').insert({ actor_id: actorId, action, subject, details: JSON.stringify(details) });
+    async setDisabled(id: number, disabled: boolean, trx: Knex = db): Promise<void> {
+      await trx('users')
+        .where({ id })
+        .update({ disabled_at: disabled ? trx.fn.now() : null });
     },
   };
 }

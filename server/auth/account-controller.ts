@@ -1,9 +1,11 @@
 /** Forgotten password, reset link, changing one's password, and verifying one's address. */
 import type { Request, Response } from 'express';
+import { formText } from '../http/body-parsing';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import { accountPaths, type AccountService } from './account-service';
 import { clientAddress, tooManyAttempts } from './auth-controller';
+import { signedInUser } from './policy';
 import { changePasswordSchema, forgotSchema, newPasswordSchema, PASSWORD_MIN } from './auth-validation';
 import type { RateLimits } from './rate-limits';
 
@@ -18,7 +20,7 @@ export function accountController(deps: {
 }) {
   const { account, limits } = deps;
   const limit = deps.config.loginRateLimit;
-  const token = (req: Request) => String(req.params.token ?? '');
+  const token = (req: Request) => (typeof req.params.token === 'string' ? req.params.token : '');
 
   const renderForgot = (
     res: Response,
@@ -66,12 +68,7 @@ export function accountController(deps: {
     async forgot(req: Request, res: Response) {
       const form = parseForm(forgotSchema, req.body);
       if (!form.ok) {
-        renderForgot(
-          res,
-          400,
-          { email: typeof req.body?.email === 'string' ? req.body.email : '' },
-          form.errors,
-        );
+        renderForgot(res, 400, { email: formText(req, 'email') }, form.errors);
         return;
       }
       const address = clientAddress(req);
@@ -130,7 +127,7 @@ export function accountController(deps: {
         return;
       }
       const address = clientAddress(req);
-      const accountKey = req.user!.email.toLowerCase();
+      const accountKey = signedInUser(req).email.toLowerCase();
       if (await limits.addressBlocked('login', address, limit)) {
         tooManyAttempts(req, res);
         return;
@@ -140,7 +137,7 @@ export function accountController(deps: {
         return;
       }
       const result = await account.changePassword(
-        req.user!.id,
+        signedInUser(req).id,
         form.data.currentPassword,
         form.data.password,
         req.sessionID,
@@ -166,7 +163,7 @@ export function accountController(deps: {
     async showVerifySent(req: Request, res: Response) {
       res.render('auth/verify-sent', {
         title: req.t('auth:verify.sentTitle'),
-        verified: await account.isVerified(req.user!.id),
+        verified: await account.isVerified(signedInUser(req).id),
         resent: req.query.skickat === '1',
         action: accountPaths.verifyEmailSent,
       });
@@ -174,11 +171,11 @@ export function accountController(deps: {
 
     /** Another verification mail, at most five an hour per person. */
     async resendVerification(req: Request, res: Response) {
-      if ((await limits.hit(`verify:user:${req.user!.id}`, 3600)) > 5) {
+      if ((await limits.hit(`verify:user:${signedInUser(req).id}`, 3600)) > 5) {
         tooManyAttempts(req, res);
         return;
       }
-      await account.sendVerification(req.user!.id);
+      await account.sendVerification(signedInUser(req).id);
       res.redirect(303, `${accountPaths.verifyEmailSent}?skickat=1`);
     },
   };

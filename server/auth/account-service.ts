@@ -4,13 +4,15 @@
  * through the outbox, recorded as sent to that account.
  */
 import type { i18n } from 'i18next';
-import type { Knex } from 'knex';
-import type { FieldErrors } from '../http/validation';
+import type { InTransaction, Transaction } from '../db/transaction';
 import type { Language } from '../i18n/i18n';
+import type { FieldErrors } from '../http/validation';
 import type { MailService } from '../mail/mail-service';
 import { hashPassword, verifyPassword } from './passwords';
 import { passwordProblem } from './password-rules';
+import type { SessionsRepository } from './sessions-repository';
 import type { TokensRepository } from './tokens-repository';
+import type { Account, UsersRepository } from './users-repository';
 
 /** A link the person asked for lives an hour; one an administrator sends may wait for the next shift. */
 export const RESET_LIFETIME_SECONDS = 3600;
@@ -31,51 +33,23 @@ export const accountPaths = {
   adminSendReset: (id: number | string = ':id') => `/admin/personer/${id}/aterstallning`,
 };
 
-interface Person {
-  id: number;
-  email: string;
-  name: string;
-  uiLanguage: Language;
-  disabled: boolean;
-  verified: boolean;
-}
-
 export function accountService(deps: {
-  db: Knex;
+  users: UsersRepository;
   tokens: TokensRepository;
+  sessions: SessionsRepository;
+  transaction: InTransaction;
   mail: MailService;
   i18n: i18n;
   publicBaseUrl: string;
   countResetMail: (email: string) => Promise<number>;
 }) {
-  const { db, tokens, mail } = deps;
-
-  async function person(
-    where: { id: number } | { email: string },
-    trx: Knex | Knex.Transaction = db,
-  ): Promise<Person | null> {
-    const q = trx('users').first('id', 'email', 'name', 'ui_language', 'disabled_at', 'email_verified_at');
-    const row =
-      'id' in where
-        ? await q.where({ id: where.id })
-        : await q.whereRaw('lower(email) = lower(?)', [where.email.trim()]);
-    return row
-      ? {
-          id: row.id,
-          email: row.email,
-          name: row.name,
-          uiLanguage: row.ui_language,
-          disabled: !!row.disabled_at,
-          verified: !!row.email_verified_at,
-        }
-      : null;
-  }
+  const { users, tokens, sessions, transaction, mail } = deps;
 
   async function mailLink(
-    p: Person,
+    p: Account,
     kind: 'reset' | 'adminReset' | 'verify',
     token: string,
-    trx?: Knex.Transaction,
+    trx?: Transaction,
   ) {
     const t = deps.i18n.getFixedT(p.uiLanguage);
     const url = `${deps.publicBaseUrl}${kind === 'verify' ? accountPaths.verifyEmail(token) : accountPaths.resetPassword(token)}`;
@@ -96,14 +70,6 @@ export function accountService(deps: {
     );
   }
 
-  /** Ends every session of a person except the one given (after a password is set anew). */
-  async function endSessions(userId: number, keepSid: string | null, trx: Knex.Transaction) {
-    await trx('sessions')
-      .whereRaw(`(sess::jsonb -> 'passport' ->> 'user') = ?`, [String(userId)])
-      .whereNot('sid', keepSid ?? '')
-      .delete();
-  }
-
   return {
     accountPaths,
 
@@ -112,7 +78,7 @@ export function accountService(deps: {
      * way; a few mails per hour per address at most, so the form cannot be used to flood a mailbox.
      */
     async requestReset(email: string): Promise<void> {
-      const p = await person({ email });
+      const p = await users.findAccountByEmail(email);
       if (!p || p.disabled) return;
       if ((await deps.countResetMail(p.email)) > RESET_MAILS_PER_HOUR) return;
       const token = await tokens.issue(p.id, 'reset', p.email, RESET_LIFETIME_SECONDS);
@@ -120,18 +86,18 @@ export function accountService(deps: {
     },
 
     /** An administrator sends a reset mail from the person's page; false when the person is disabled or unknown. */
-    async sendResetByAdmin(userId: number): Promise<boolean> {
-      const p = await person({ id: userId });
+    async sendResetByAdmin(userId: number, trx?: Transaction): Promise<boolean> {
+      const p = await users.findAccount(userId, trx);
       if (!p || p.disabled) return false;
-      const token = await tokens.issue(p.id, 'reset', p.email, ADMIN_RESET_LIFETIME_SECONDS);
-      await mailLink(p, 'adminReset', token);
+      const token = await tokens.issue(p.id, 'reset', p.email, ADMIN_RESET_LIFETIME_SECONDS, trx);
+      await mailLink(p, 'adminReset', token, trx);
       return true;
     },
 
     /** Whether a reset link can still be used (for showing the form or the "link no longer works" page). */
     async resetLinkValid(token: string): Promise<boolean> {
       const found = await tokens.findValid(token, 'reset');
-      const p = found && (await person({ id: found.userId }));
+      const p = found && (await users.findAccount(found.userId));
       return !!p && !p.disabled && p.email.toLowerCase() === found.email.toLowerCase();
     },
 
@@ -148,19 +114,18 @@ export function accountService(deps: {
       | { ok: false; gone: false; errors: FieldErrors }
     > {
       const found = await tokens.findValid(token, 'reset');
-      const p = found && (await person({ id: found.userId }));
+      const p = found && (await users.findAccount(found.userId));
       if (!found || !p || p.disabled || p.email.toLowerCase() !== found.email.toLowerCase())
         return { ok: false, gone: true };
       const problem = passwordProblem(password, p);
       if (problem) return { ok: false, gone: false, errors: { password: problem } };
       const hash = await hashPassword(password);
-      const done = await db.transaction(async (trx) => {
+      const done = await transaction(async (trx) => {
         if (!(await tokens.use(found.id, trx))) return false;
         await tokens.useAll(p.id, 'reset', trx);
-        await trx('users')
-          .where({ id: p.id })
-          .update({ password_hash: hash, email_verified_at: trx.raw('coalesce(email_verified_at, now())') });
-        await endSessions(p.id, null, trx);
+        // The link reached the person's mailbox: the address is theirs.
+        await users.setPasswordHash(p.id, hash, { verifyEmail: true }, trx);
+        await sessions.endAllOf(p.id, null, trx);
         return true;
       });
       return done ? { ok: true, userId: p.id } : { ok: false, gone: true };
@@ -173,24 +138,24 @@ export function accountService(deps: {
       password: string,
       keepSid: string,
     ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
-      const row = await db('users').where({ id: userId }).first('password_hash');
-      const p = await person({ id: userId });
-      if (!row || !p || !(await verifyPassword(row.password_hash, current)))
+      const storedHash = await users.passwordHash(userId);
+      const p = await users.findAccount(userId);
+      if (storedHash === null || !p || !(await verifyPassword(storedHash, current)))
         return { ok: false, errors: { currentPassword: 'auth:errors.currentPasswordWrong' } };
       const problem = passwordProblem(password, p);
       if (problem) return { ok: false, errors: { password: problem } };
       const hash = await hashPassword(password);
-      await db.transaction(async (trx) => {
-        await trx('users').where({ id: userId }).update({ password_hash: hash });
+      await transaction(async (trx) => {
+        await users.setPasswordHash(userId, hash, { verifyEmail: false }, trx);
         await tokens.useAll(userId, 'reset', trx);
-        await endSessions(userId, keepSid, trx);
+        await sessions.endAllOf(userId, keepSid, trx);
       });
       return { ok: true };
     },
 
     /** Mails the link that proves the address is the person's (after joining, or when asked again). */
-    async sendVerification(userId: number, trx?: Knex.Transaction): Promise<void> {
-      const p = await person({ id: userId }, trx);
+    async sendVerification(userId: number, trx?: Transaction): Promise<void> {
+      const p = await users.findAccount(userId, trx);
       if (!p || p.verified || p.disabled) return;
       const token = await tokens.issue(p.id, 'verify', p.email, VERIFY_LIFETIME_SECONDS, trx);
       await mailLink(p, 'verify', token, trx);
@@ -198,15 +163,12 @@ export function accountService(deps: {
 
     /** Opens a verification link: the account now owns its address. False when the link is used, expired or for an old address. */
     async verifyEmail(token: string): Promise<boolean> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const found = await tokens.findValid(token, 'verify', trx);
-        const p = found && (await person({ id: found.userId }, trx));
+        const p = found && (await users.findAccount(found.userId, trx));
         if (!found || !p || p.email.toLowerCase() !== found.email.toLowerCase()) return false;
         if (!(await tokens.use(found.id, trx))) return false;
-        await trx('users')
-          .where({ id: p.id })
-          .whereNull('email_verified_at')
-          .update({ email_verified_at: trx.fn.now() });
+        await users.markEmailVerified(p.id, trx);
         return true;
       });
     },
@@ -219,9 +181,9 @@ export function accountService(deps: {
       userId: number,
       compose: (p: { token: string; name: string; language: Language }) => { subject: string; text: string },
     ): Promise<boolean> {
-      const p = await person({ id: userId });
+      const p = await users.findAccount(userId);
       if (!p || p.disabled) return false;
-      await db.transaction(async (trx) => {
+      await transaction(async (trx) => {
         const token = await tokens.issue(p.id, 'sso-link', p.email, SSO_LINK_LIFETIME_SECONDS, trx);
         const mailText = compose({ token, name: p.name, language: p.uiLanguage });
         await mail.send({ to: p.email, userId: p.id, ...mailText }, { trx });
@@ -236,25 +198,23 @@ export function accountService(deps: {
      * and its sessions end. With `check` the link is only looked at.
      */
     async useSsoLink(token: string, userId: number, check = false): Promise<boolean> {
-      return db.transaction(async (trx) => {
+      return transaction(async (trx) => {
         const found = await tokens.findValid(token, 'sso-link', trx);
-        const p = found && (await person({ id: found.userId }, trx));
+        const p = found && (await users.findAccount(found.userId, trx));
         if (!found || !p || p.id !== userId || p.disabled) return false;
         if (p.email.toLowerCase() !== found.email.toLowerCase()) return false;
         if (check) return true;
         if (!(await tokens.use(found.id, trx))) return false;
         if (!p.verified) {
-          await trx('users')
-            .where({ id: p.id })
-            .update({ email_verified_at: trx.fn.now(), password_hash: '!sso' });
-          await endSessions(p.id, null, trx);
+          await users.setPasswordHash(p.id, '!sso', { verifyEmail: true }, trx);
+          await sessions.endAllOf(p.id, null, trx);
         }
         return true;
       });
     },
 
     async isVerified(userId: number): Promise<boolean> {
-      return !!(await person({ id: userId }))?.verified;
+      return !!(await users.findAccount(userId))?.verified;
     },
   };
 }

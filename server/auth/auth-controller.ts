@@ -1,11 +1,12 @@
 /** Login, logout, joining with a code, and the language switch. */
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { PassportStatic } from 'passport';
+import { formText } from '../http/body-parsing';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
 import { isLanguage } from '../i18n/i18n';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import { accountPaths } from './account-service';
 import type { AuthService } from './auth-service';
 import type { RateLimits } from './rate-limits';
@@ -34,11 +35,11 @@ export function authController(deps: {
   passport: PassportStatic;
   auth: AuthService;
   users: UsersRepository;
-  jobRoles: JobRolesRepository;
+  organisationsService: Pick<OrganisationsService, 'listJobRoles'>;
   limits: RateLimits;
   config: { loginRateLimit: number };
 }) {
-  const { passport, auth, users, jobRoles, limits } = deps;
+  const { passport, auth, users, organisationsService, limits } = deps;
   const limit = deps.config.loginRateLimit;
 
   const renderLogin = (
@@ -67,15 +68,16 @@ export function authController(deps: {
       title: res.locals.t('auth:join.title'),
       values,
       errors,
-      jobRoles: await jobRoles.list(),
+      jobRoles: await organisationsService.listJobRoles(),
       passwordMin: PASSWORD_MIN,
     });
   };
 
   const logIn = (req: Request, user: CurrentUser) =>
     new Promise<void>((resolve, reject) => {
-      req.login(user, (err) => {
-        err ? reject(err) : resolve();
+      req.login(user, (err: unknown) => {
+        if (err) reject(err instanceof Error ? err : new Error('passport could not log the person in'));
+        else resolve();
       });
     });
 
@@ -95,12 +97,7 @@ export function authController(deps: {
     async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) {
-        renderLogin(
-          res,
-          400,
-          { email: typeof req.body?.email === 'string' ? req.body.email : '' },
-          form.errors,
-        );
+        renderLogin(res, 400, { email: formText(req, 'email') }, form.errors);
         return;
       }
       const address = clientAddress(req);
@@ -116,7 +113,8 @@ export function authController(deps: {
         return;
       }
       const returnTo = req.session.returnTo;
-      passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
+      // passport types its handler `any`: it is an Express handler.
+      const authenticate = passport.authenticate('local', (err: unknown, user: CurrentUser | false) => {
         if (err) {
           next(err);
           return;
@@ -136,7 +134,8 @@ export function authController(deps: {
           .then(() => {
             res.redirect(303, safeReturnPath(returnTo, landingPath(user)));
           }, next);
-      })(req, res, next);
+      }) as RequestHandler;
+      authenticate(req, res, next);
     },
 
     logout(req: Request, res: Response, next: NextFunction) {
@@ -158,10 +157,10 @@ export function authController(deps: {
 
     async join(req: Request, res: Response) {
       const values = {
-        joinCode: req.body?.joinCode ?? '',
-        name: req.body?.name ?? '',
-        email: req.body?.email ?? '',
-        jobRole: req.body?.jobRole ?? '',
+        joinCode: formText(req, 'joinCode'),
+        name: formText(req, 'name'),
+        email: formText(req, 'email'),
+        jobRole: formText(req, 'jobRole'),
       };
       const form = parseForm(joinSchema, req.body);
       if (!form.ok) return renderJoin(res, 400, values, form.errors);
@@ -182,12 +181,12 @@ export function authController(deps: {
     },
 
     async setLanguage(req: Request, res: Response) {
-      const lng = req.body?.lang;
+      const lng = formText(req, 'lang');
       if (isLanguage(lng)) {
         req.session.lang = lng;
         if (req.user) await users.setUiLanguage(req.user.id, lng);
       }
-      res.redirect(303, safeReturnPath(req.body?.returnTo, paths.home));
+      res.redirect(303, safeReturnPath(formText(req, 'returnTo'), paths.home));
     },
   };
 }

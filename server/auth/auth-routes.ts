@@ -1,15 +1,17 @@
 import { Router } from 'express';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
 import { accountController } from './account-controller';
 import { accountPaths } from './account-service';
 import { authController } from './auth-controller';
 import { requireLogin } from './policy';
 
-export function authRoutes(services: Services): Router {
+/** What the login, joining and account pages use. */
+export type AuthDeps = Parameters<typeof authController>[0] & Parameters<typeof accountController>[0];
+
+export function authRoutes(deps: AuthDeps): Router {
   const router = Router();
-  const auth = authController(services);
-  const account = accountController(services);
+  const auth = authController(deps);
+  const account = accountController(deps);
   router.get(paths.login, auth.showLogin);
   router.post(paths.login, auth.login);
   router.post(paths.logout, requireLogin, auth.logout);

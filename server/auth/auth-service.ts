@@ -1,7 +1,6 @@
 /** Logging in, and joining a unit with the join code the employer handed out. */
-import type { Knex } from 'knex';
-import type { OrganisationsRepository } from '../organisations/organisations-repository';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { InTransaction, Transaction } from '../db/transaction';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import type { FieldErrors } from '../http/validation';
 import { hashPassword, verifyPassword } from './passwords';
 import type { UsersRepository } from './users-repository';
@@ -9,16 +8,14 @@ import type { JoinForm } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { AccountService } from './account-service';
 import type { Variant } from '../courses/types';
-import type { Transaction } from '../db/transaction';
 
 export function authService(deps: {
-  db: Knex;
   users: UsersRepository;
-  organisations: OrganisationsRepository;
-  jobRoles: JobRolesRepository;
+  organisationsService: Pick<OrganisationsService, 'findUnitByJoinCode' | 'jobRoleExists'>;
   account: AccountService;
+  transaction: InTransaction;
 }) {
-  const { db, users, organisations, jobRoles, account } = deps;
+  const { users, organisationsService: organisations, account, transaction } = deps;
   return {
     /** The person for an e-mail and password, or null; disabled people cannot log in. */
     async authenticate(email: string, password: string): Promise<CurrentUser | null> {
@@ -37,11 +34,11 @@ export function authService(deps: {
     async join(form: JoinForm): Promise<{ ok: true; userId: number } | { ok: false; errors: FieldErrors }> {
       const unit = await organisations.findUnitByJoinCode(form.joinCode);
       if (!unit) return { ok: false, errors: { joinCode: 'auth:errors.joinCodeUnknown' } };
-      if (!(await jobRoles.exists(form.jobRole)))
+      if (!(await organisations.jobRoleExists(form.jobRole)))
         return { ok: false, errors: { jobRole: 'auth:errors.jobRoleRequired' } };
       const passwordHash = await hashPassword(form.password);
       try {
-        const userId = await db.transaction(async (trx) => {
+        const userId = await transaction(async (trx) => {
           if (await users.emailTaken(form.email, trx)) return null;
           const id = await users.create(
             {
@@ -68,8 +65,8 @@ export function authService(deps: {
       }
     },
 
-    /** The account with an e-mail address (case-insensitive), or null; other features match people by it. */
-    findAccountByEmail: (email: string, trx?: Knex.Transaction) => users.findAccountByEmail(email, trx),
+    /** Where the account with an e-mail address (case-insensitive) belongs, or null; bookings match guests by it. */
+    membershipByEmail: (email: string, trx?: Transaction) => users.membershipByEmail(email, trx),
     // Added for courses and authoring (issue 12): what they ask of people, through this service.
     /** When the person's account was made (the start of their introduction), or null. */
     joinedAt: (userId: number) => users.createdAt(userId),

@@ -36,7 +36,8 @@ export function passwordProblem(
   password: string,
   person: { email?: string | null; name?: string | null },
 ): string | null {
-  if ([...password].length < PASSWORD_MIN) return 'auth:errors.passwordTooShort';
+  // Characters as people count them on a keyboard: code points, so å or an emoji is one (NIST SP 800-63B).
+  if (Array.from(password).length < PASSWORD_MIN) return 'auth:errors.passwordTooShort';
   if (password.length > PASSWORD_MAX) return 'auth:errors.passwordTooLong';
   if (commonPasswords().has(normal(password))) return 'auth:errors.passwordCommon';
   const pw = bare(password);

@@ -10,7 +10,7 @@ export const requireLogin: RequestHandler = (req, res, next) => {
     next();
     return;
   }
-  if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
   if (req.method !== 'GET' || (req.headers.accept ?? '').includes('application/json')) {
     res.status(401).render('errors/error', {
       title: req.t('errors:title.401'),
@@ -25,7 +25,8 @@ export const requireLogin: RequestHandler = (req, res, next) => {
 /** Requires any of the named permissions (403 otherwise). */
 export function requirePermission(...kinds: PermissionKind[]): RequestHandler {
   return (req, _res, next) => {
-    kinds.some((k) => hasPermission(req.user, k)) ? next() : next(forbidden());
+    if (kinds.some((k) => hasPermission(req.user, k))) next();
+    else next(forbidden());
   };
 }
 

@@ -59,7 +59,7 @@ export function tokensRepository(db: Knex) {
         .where({ token_hash: hashToken(token), purpose })
         .whereNull('used_at')
         .where('expires_at', '>', trx.fn.now())
-        .first('id', 'user_id', 'email');
+        .first<{ id: string | number; user_id: number; email: string } | undefined>('id', 'user_id', 'email');
       return row ? { id: Number(row.id), userId: row.user_id, email: row.email } : null;
     },
 

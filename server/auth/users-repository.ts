@@ -30,6 +30,45 @@ export interface NewUser {
   emailVerified?: boolean;
 }
 
+/** A person's account as the account pages and mails need it (no password hash, no permissions). */
+export interface Account {
+  id: number;
+  email: string;
+  name: string;
+  uiLanguage: Language;
+  disabled: boolean;
+  /** The address has been proved to be the person's (a link mailed to it was opened). */
+  verified: boolean;
+}
+
+interface AccountRow {
+  id: number;
+  email: string;
+  name: string;
+  ui_language: Language;
+  disabled_at: Date | null;
+  email_verified_at: Date | null;
+}
+
+interface PermissionRow {
+  kind: PermissionKind;
+  organisation_id: number | null;
+  unit_id: number | null;
+  course_id: number | null;
+}
+
+const toAccount = (row: AccountRow): Account => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  uiLanguage: row.ui_language,
+  disabled: row.disabled_at !== null,
+  verified: row.email_verified_at !== null,
+});
+
+/** The one way an e-mail address is matched to a person: trimmed, without case. */
+const byEmail = (email: string) => ['lower(email) = lower(?)', [email.trim()]] as const;
+
 function selectUsers(db: Knex | Knex.Transaction) {
   return db('users as u')
     .leftJoin('units as un', 'un.id', 'u.unit_id')
@@ -58,53 +97,81 @@ export function usersRepository(db: Knex) {
     const rows = await trx('permissions')
       .where({ user_id: userId })
       .orderBy('id')
-      .select('kind', 'organisation_id', 'unit_id', 'course_id');
-    return rows.map(
-      (r: {
-        kind: PermissionKind;
-        organisation_id: number | null;
-        unit_id: number | null;
-        course_id: number | null;
-      }) => ({
-        kind: r.kind,
-        organisationId: r.organisation_id,
-        unitId: r.unit_id,
-        courseId: r.course_id,
-      }),
-    );
+      .select<PermissionRow[]>('kind', 'organisation_id', 'unit_id', 'course_id');
+    return rows.map((r) => ({
+      kind: r.kind,
+      organisationId: r.organisation_id,
+      unitId: r.unit_id,
+      courseId: r.course_id,
+    }));
   }
+
+  const accounts = (trx: Knex | Knex.Transaction) =>
+    trx('users').select<AccountRow[]>(
+      'id',
+      'email',
+      'name',
+      'ui_language',
+      'disabled_at',
+      'email_verified_at',
+    );
 
   return {
     /** When the person's account was made (the start of their introduction), or null for an unknown id. */
     async createdAt(id: number): Promise<Date | null> {
-      const row = await db('users').where({ id }).first('created_at');
+      const row = await db('users').where({ id }).first<{ created_at: Date } | undefined>('created_at');
       return row ? row.created_at : null;
     },
 
     /** An active person by id, with permissions; null when unknown or disabled. */
     async findActiveById(id: number): Promise<CurrentUser | null> {
       // Every logged-in request asks this: the permissions come in the same query.
-      const row: (UserRow & { permission_list: Permission[] }) | undefined = await selectUsers(db)
+      const row = await selectUsers(db)
         .select(
           db.raw(`coalesce((select json_agg(json_build_object('kind', p.kind, 'organisationId', p.organisation_id, 'unitId', p.unit_id, 'courseId', p.course_id) order by p.id)
             from permissions p where p.user_id = u.id), '[]') as permission_list`),
         )
         .where('u.id', id)
         .whereNull('u.disabled_at')
-        .first();
+        .first<(UserRow & { permission_list: Permission[] }) | undefined>();
       return row ? toUser(row, row.permission_list) : null;
     },
 
     /** The login record for an e-mail address (case-insensitive), disabled people included. */
     async findLogin(email: string): Promise<{ id: number; passwordHash: string; disabled: boolean } | null> {
       const row = await db('users')
-        .whereRaw('lower(email) = lower(?)', [email.trim()])
-        .first('id', 'password_hash', 'disabled_at');
+        .whereRaw(...byEmail(email))
+        .first<Pick<UserRow, 'id' | 'password_hash' | 'disabled_at'> | undefined>(
+          'id',
+          'password_hash',
+          'disabled_at',
+        );
       return row ? { id: row.id, passwordHash: row.password_hash, disabled: row.disabled_at !== null } : null;
     },
 
-    async emailTaken(email: string, trx: Knex | Knex.Transaction = db): Promise<boolean> {
-      return !!(await trx('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first('id'));
+    /** The account with this id, disabled ones included. */
+    async findAccount(id: number, trx: Knex | Knex.Transaction = db): Promise<Account | null> {
+      const row = await accounts(trx).where({ id }).first<AccountRow | undefined>();
+      return row ? toAccount(row) : null;
+    },
+
+    /** The account an e-mail address belongs to (case-insensitive), disabled ones included. */
+    async findAccountByEmail(email: string, trx: Knex | Knex.Transaction = db): Promise<Account | null> {
+      const row = await accounts(trx)
+        .whereRaw(...byEmail(email))
+        .first<AccountRow | undefined>();
+      return row ? toAccount(row) : null;
+    },
+
+    /** Whether an address is in use (case-insensitive), by anyone but `exceptId` when given. */
+    async emailTaken(
+      email: string,
+      trx: Knex | Knex.Transaction = db,
+      exceptId: number | null = null,
+    ): Promise<boolean> {
+      const q = trx('users').whereRaw(...byEmail(email));
+      if (exceptId !== null) void q.whereNot({ id: exceptId });
+      return (await q.first<{ id: number } | undefined>('id')) !== undefined;
     },
 
     /** Creates a person with permissions; the unique e-mail index turns a double submit into one person. */
@@ -118,7 +185,7 @@ export function usersRepository(db: Knex) {
           job_role: user.jobRole,
           email_verified_at: user.emailVerified === false ? null : trx.fn.now(),
         })
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       if (user.permissions.length) {
         await trx('permissions').insert(
           user.permissions.map((p) => ({
@@ -131,6 +198,39 @@ export function usersRepository(db: Knex) {
         );
       }
       return row.id;
+    },
+
+    /** The stored password hash, or null for an unknown id. */
+    async passwordHash(id: number): Promise<string | null> {
+      const row = await db('users')
+        .where({ id })
+        .first<{ password_hash: string } | undefined>('password_hash');
+      return row ? row.password_hash : null;
+    },
+
+    /** Sets a new password hash; `verifyEmail` when a mailed link proved the address is the person's. */
+    async setPasswordHash(
+      id: number,
+      hash: string,
+      options: { verifyEmail: boolean },
+      trx: Knex | Knex.Transaction = db,
+    ): Promise<void> {
+      await trx('users')
+        .where({ id })
+        .update({
+          password_hash: hash,
+          ...(options.verifyEmail
+            ? { email_verified_at: trx.raw('coalesce(email_verified_at, now())') }
+            : {}),
+        });
+    },
+
+    /** The address is the person's from now on (kept as it was if verified before). */
+    async markEmailVerified(id: number, trx: Knex | Knex.Transaction = db): Promise<void> {
+      await trx('users')
+        .where({ id })
+        .whereNull('email_verified_at')
+        .update({ email_verified_at: trx.fn.now() });
     },
 
     async touchLogin(id: number): Promise<void> {
@@ -148,7 +248,7 @@ export function usersRepository(db: Knex) {
     permissionsOf,
 
     /** The account with this address (case-insensitive): its organisation, and whether it is verified and active. */
-    async findAccountByEmail(
+    async membershipByEmail(
       email: string,
       trx: Knex | Knex.Transaction = db,
     ): Promise<AccountByEmail | null> {
@@ -226,7 +326,7 @@ export function usersRepository(db: Knex) {
   };
 }
 
-/** An account found by its e-mail address (findAccountByEmail). */
+/** Where an account with an e-mail address belongs (membershipByEmail): bookings match guests by it. */
 export interface AccountByEmail {
   id: number;
   organisationId: number | null;

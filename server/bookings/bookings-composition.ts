@@ -29,7 +29,7 @@ export function bookingsFeature(deps: {
   i18n: i18n;
   mail: MailService;
   audit: AuditService;
-  auth: Pick<AuthService, 'findAccountByEmail'>;
+  auth: Pick<AuthService, 'membershipByEmail'>;
   transaction: InTransaction;
 }) {
   const { db, config, transaction } = deps;

@@ -43,7 +43,7 @@ export function bookingsService(deps: {
   orders: OrdersRepository;
   people: PeopleRepository;
   billing: BillingService;
-  auth: Pick<AuthService, 'findAccountByEmail'>;
+  auth: Pick<AuthService, 'membershipByEmail'>;
   audit: AuditService;
   mail: MailService;
   publicBaseUrl: string;
@@ -73,7 +73,7 @@ export function bookingsService(deps: {
     email: string,
     organisationId: number,
   ): Promise<number | null> {
-    const account = await auth.findAccountByEmail(email, trx);
+    const account = await auth.membershipByEmail(email, trx);
     return account?.organisationId === organisationId && account.verified && account.active
       ? account.id
       : null;
@@ -107,7 +107,7 @@ export function bookingsService(deps: {
       (invitation.userId !== null && invitation.userId !== user.id)
     )
       throw forbidden('bookings:guest.notYours');
-    const account = await auth.findAccountByEmail(user.email, trx);
+    const account = await auth.membershipByEmail(user.email, trx);
     return { invitation, verified: account?.id === user.id && account.verified };
   }
 
@@ -447,7 +447,7 @@ export function bookingsService(deps: {
           });
           if (p) added.push(p);
           // Someone with an account elsewhere (or an unverified one) is asked to confirm it is them.
-          if (p && account === null && (await auth.findAccountByEmail(p.email, trx)))
+          if (p && account === null && (await auth.membershipByEmail(p.email, trx)))
             await mailGuestConfirmation(trx, { mail, t: sv, publicBaseUrl: deps.publicBaseUrl }, p, order);
         }
         if (order.status === 'confirmed') await mailParticipants(trx, order, added, 'invite');

@@ -1,47 +1,36 @@
 /** The certificate PDF for its owner, and the public verification page that shows only name, course and dates. */
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
-import type { Config } from '../config';
-import type { CoursesRepository } from '../courses/courses-repository';
-import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import { signedInUser } from '../auth/policy';
 import { forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
 import { formatDate } from '../i18n/i18n';
 import { certificatePdf } from './certificate-pdf';
+import type { CertificatesService } from './certificates-service';
+
+export interface CertificatesDeps {
+  certificates: CertificatesService;
+  config: { publicBaseUrl: string };
+}
 
 /** Codes are typed from paper: compare without case, spaces or dashes, then format as XXXX-XXXX-XXXX. */
 export function normaliseCode(raw: unknown): string | null {
-  const compact = String(raw ?? '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, '');
+  const compact = (typeof raw === 'string' ? raw : '').toUpperCase().replace(/[^A-Z0-9]/g, '');
   return /^[A-Z0-9]{12}$/.test(compact)
     ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}`
     : null;
 }
 
-export function certificatesController(deps: {
-  db: Knex;
-  config: Config;
-  enrolments: EnrolmentsRepository;
-  courses: CoursesRepository;
-}) {
-  const { db, config, enrolments, courses } = deps;
-
-  async function describe(completion: { userId: number; courseId: number }) {
-    const user = await db('users').where({ id: completion.userId }).first('name');
-    const course = await db('courses').where({ id: completion.courseId }).first('slug');
-    const version = course ? await courses.latestBySlug(course.slug) : null;
-    return { name: user?.name ?? '', courseTitle: version?.content.title.standard ?? course?.slug ?? '' };
-  }
+export function certificatesController(deps: CertificatesDeps) {
+  const { certificates, config } = deps;
 
   return {
     async pdf(req: Request, res: Response) {
       const id = idParam(String(req.params.id).replace(/\.pdf$/, ''));
-      const completion = id === null ? null : await enrolments.completionById(id);
+      const completion = id === null ? null : await certificates.byId(id);
       if (!completion) throw notFound('certificates:errors.notFound');
-      if (completion.userId !== req.user!.id) throw forbidden('certificates:errors.notYours');
-      const { name, courseTitle } = await describe(completion);
+      if (completion.userId !== signedInUser(req).id) throw forbidden('certificates:errors.notYours');
+      const { name, courseTitle } = completion;
       const t = req.t;
       const pdf = await certificatePdf({
         name,
@@ -69,7 +58,7 @@ export function certificatesController(deps: {
       res.send(pdf);
     },
 
-    async verifyForm(req: Request, res: Response) {
+    verifyForm(req: Request, res: Response) {
       if (req.query.kod !== undefined) {
         const code = normaliseCode(req.query.kod);
         if (code) {
@@ -79,7 +68,7 @@ export function certificatesController(deps: {
         res.status(400).render('certificates/verify-form', {
           title: req.t('certificates:verify.title'),
           errors: { kod: 'certificates:errors.codeFormat' },
-          value: String(req.query.kod),
+          value: typeof req.query.kod === 'string' ? req.query.kod : '',
         });
         return;
       }
@@ -92,7 +81,7 @@ export function certificatesController(deps: {
 
     async verify(req: Request, res: Response) {
       const code = normaliseCode(req.params.code);
-      const completion = code ? await enrolments.completionByCode(code) : null;
+      const completion = code ? await certificates.byCode(code) : null;
       if (!completion) {
         res.status(404);
         res.render('certificates/verify', {
@@ -102,7 +91,7 @@ export function certificatesController(deps: {
         });
         return;
       }
-      const { name, courseTitle } = await describe(completion);
+      const { name, courseTitle } = completion;
       res.set('Cache-Control', 'no-store');
       res.set('X-Robots-Tag', 'noindex');
       res.render('certificates/verify', {

@@ -1,17 +1,19 @@
 import { Router } from 'express';
 import { requireLogin } from '../auth/policy';
+import type { RateLimits } from '../auth/rate-limits';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { certificatesController } from './certificates-controller';
+import { certificatesController, type CertificatesDeps } from './certificates-controller';
 
 /** Certificate checks per client address in a minute. */
 export const VERIFY_LIMIT = 60;
 
-export function certificatesRoutes(services: Services): Router {
+export function certificatesRoutes(
+  deps: CertificatesDeps & { limits: Pick<RateLimits, 'perAddress'> },
+): Router {
   const router = Router();
-  const certificates = certificatesController(services);
+  const certificates = certificatesController(deps);
   // The public page must not become a way to guess codes (counted in PostgreSQL: the same limit on every node).
-  const verifyLimit = services.limits.perAddress({
+  const verifyLimit = deps.limits.perAddress({
     kind: 'verify',
     limit: VERIFY_LIMIT,
     windowSeconds: 60,

@@ -297,6 +297,14 @@ export function coursesRepository(db: Knex) {
       const row = await db('course_assets').where({ sha256 }).first<{ content_type: string; bytes: Buffer } | undefined>('content_type', 'bytes');
       return row ? { contentType: row.content_type, bytes: row.bytes } : null;
     },
+
+    /** The course's title now (its newest version, standard variant), its slug once retired; null if unknown. */
+    async titleOf(courseId: number): Promise<string | null> {
+      const row = await latest().where('c.id', courseId).first<{ id: number } | undefined>();
+      if (row) return (await versionsById([row.id]))[0]?.content.title.standard ?? null;
+      const course = await db('courses').where({ id: courseId }).first<{ slug: string } | undefined>('slug');
+      return course?.slug ?? null;
+    },
   };
 }
 

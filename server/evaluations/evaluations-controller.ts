@@ -1,42 +1,47 @@
 /** The short evaluation after a completed course: two statements on a 4-step scale and a comment. */
 import type { Request, Response } from 'express';
-import type { Knex } from 'knex';
-import type { CoursesRepository } from '../courses/courses-repository';
-import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import { signedInUser } from '../auth/policy';
+import type { Texts } from '../courses/types';
+import { formBody } from '../http/body-parsing';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
+import type { EvaluationsService } from './evaluations-service';
 import { evaluationSchema } from './evaluations-validation';
 
 /** The scale of the region's course follow-up (DOMAIN.md), 4 = agrees completely. */
 export const SCALE = [4, 3, 2, 1] as const;
 
-export function evaluationsController(deps: {
-  db: Knex;
-  courses: CoursesRepository;
-  enrolments: EnrolmentsRepository;
-}) {
-  const { db, courses, enrolments } = deps;
+/** The submitted fields as strings, to show the form again as it was sent. */
+function formValues(body: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (typeof body === 'object' && body !== null)
+    for (const [key, value] of Object.entries(body)) if (typeof value === 'string') values[key] = value;
+  return values;
+}
+
+export function evaluationsController(deps: { evaluationsService: EvaluationsService }) {
+  const evaluations = deps.evaluationsService;
 
   async function context(req: Request) {
-    const version = await courses.latestBySlug(String(req.params.slug));
-    if (!version) throw notFound('courses:errors.courseNotFound');
-    const enrolment = await enrolments.enrolmentAwaitingEvaluation(req.user!.id, version.courseId);
-    return { version, enrolment };
+    const slug = req.params.slug;
+    const found = await evaluations.awaiting(signedInUser(req).id, typeof slug === 'string' ? slug : '');
+    if (!found) throw notFound('courses:errors.courseNotFound');
+    return found;
   }
 
   const render = (
     req: Request,
     res: Response,
     status: number,
-    version: { content: { slug: string; title: Record<string, string> } },
+    course: { slug: string; title: Texts },
     values: Record<string, string>,
     errors: FieldErrors,
   ) => {
     res.status(status).render('evaluations/form', {
       title: req.t('evaluations:title'),
-      slug: version.content.slug,
-      courseTitle: version.content.title[req.user!.contentVariant],
+      slug: course.slug,
+      courseTitle: course.title[signedInUser(req).contentVariant],
       scale: SCALE,
       values,
       errors,
@@ -45,36 +50,32 @@ export function evaluationsController(deps: {
 
   return {
     async show(req: Request, res: Response) {
-      const { version, enrolment } = await context(req);
-      if (!enrolment) {
-        res.redirect(paths.course(version.content.slug));
+      const { course, enrolmentId } = await context(req);
+      if (enrolmentId === null) {
+        res.redirect(paths.course(course.slug));
         return;
       }
-      render(req, res, 200, version, {}, {});
+      render(req, res, 200, course, {}, {});
     },
 
     async save(req: Request, res: Response) {
-      const { version, enrolment } = await context(req);
+      const { course, enrolmentId } = await context(req);
       // Already answered (a double click, or a second tab): nothing to save twice.
-      if (!enrolment) {
-        res.redirect(303, `${paths.course(version.content.slug)}?tack=1`);
+      if (enrolmentId === null) {
+        res.redirect(303, `${paths.course(course.slug)}?tack=1`);
         return;
       }
       const form = parseForm(evaluationSchema, req.body);
       if (!form.ok) {
-        render(req, res, 400, version, req.body ?? {}, form.errors);
+        render(req, res, 400, course, formValues(formBody(req)), form.errors);
         return;
       }
-      await db('evaluations')
-        .insert({
-          enrolment_id: enrolment.id,
-          useful: form.data.useful,
-          matches_description: form.data.matchesDescription,
-          comment: form.data.comment || null,
-        })
-        .onConflict('enrolment_id')
-        .ignore();
-      res.redirect(303, `${paths.course(version.content.slug)}?tack=1`);
+      await evaluations.save(enrolmentId, {
+        useful: form.data.useful,
+        matchesDescription: form.data.matchesDescription,
+        comment: form.data.comment || null,
+      });
+      res.redirect(303, `${paths.course(course.slug)}?tack=1`);
     },
   };
 }

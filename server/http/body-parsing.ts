@@ -3,7 +3,7 @@
  * its route); nothing else is read, so a JSON object can never arrive where a form field's string is
  * expected. Text with a NUL byte (which PostgreSQL cannot store) is refused before any handler runs.
  */
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { HttpError } from './errors';
 import { paths } from './paths';
 
@@ -52,11 +52,24 @@ export const refuseNul: RequestHandler = (req, _res, next) => {
 };
 
 export function formBodies(): RequestHandler[] {
-  const parser = (limit: string) =>
+  const parser = (limit: string): RequestHandler =>
     express.urlencoded({ extended: false, limit, parameterLimit: MAX_FORM_FIELDS });
   const authoringParser = parser(AUTHORING_FORM_LIMIT);
   const authoring: RequestHandler = (req, res, next) => {
-    req.path.startsWith(`${paths.authoring}/`) ? authoringParser(req, res, next) : next();
+    if (req.path.startsWith(`${paths.authoring}/`)) authoringParser(req, res, next);
+    else next();
   };
   return [formsOnly, authoring, parser(FORM_LIMIT), refuseNul];
+}
+
+/** The parsed form body as an object of unknown values (Express types it `any`): what forms re-render from. */
+export function formBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+}
+
+/** One form field as text: '' when it is missing or not text (a repeated field arrives as an array). */
+export function formText(req: Request, name: string): string {
+  const value = formBody(req)[name];
+  return typeof value === 'string' ? value : '';
 }

@@ -4,6 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { formText } from './body-parsing';
 import { HttpError } from './errors';
 import { paths } from './paths';
 
@@ -13,7 +14,7 @@ const isMultipart = (contentType: string | undefined) => /^multipart\/form-data/
 
 const { generateToken, csrfSynchronisedProtection } = csrfSync({
   getTokenFromRequest: (req) =>
-    (req.body?._csrf as string | undefined) ??
+    (formText(req, '_csrf') || undefined) ??
     (req.headers['x-csrf-token'] as string | undefined) ??
     (isMultipart(req.headers['content-type']) && typeof req.query._csrf === 'string'
       ? req.query._csrf
@@ -58,6 +59,7 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
     return;
   }
   csrfSynchronisedProtection(req, res, (err?: unknown) => {
-    err ? next(new HttpError(403, 'errors:csrf')) : next();
+    if (err) next(new HttpError(403, 'errors:csrf'));
+    else next();
   });
 };

@@ -23,7 +23,7 @@ interface FrameworkError {
   limit?: number;
 }
 
-const MULTER: Record<string, [number, string]> = {
+const MULTER: Partial<Record<string, [number, string]>> = {
   LIMIT_FILE_SIZE: [413, 'errors:upload.fileTooLarge'],
   LIMIT_FILE_COUNT: [400, 'errors:upload.tooManyFiles'],
   LIMIT_UNEXPECTED_FILE: [400, 'errors:upload.unexpectedField'],
@@ -34,7 +34,7 @@ const MULTER: Record<string, [number, string]> = {
   MISSING_FIELD_NAME: [400, 'errors:upload.broken'],
 };
 
-const BODY_PARSER: Record<string, [number, string]> = {
+const BODY_PARSER: Partial<Record<string, [number, string]>> = {
   'entity.too.large': [413, 'errors:tooLarge'],
   'parameters.too.many': [413, 'errors:tooManyFields'],
   'entity.parse.failed': [400, 'errors:badRequest'],
@@ -53,8 +53,10 @@ export function toHttpError(err: unknown): HttpError {
   const e = (err ?? {}) as FrameworkError;
   if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token')
     return new HttpError(403, 'errors:csrf');
-  if (e.type && BODY_PARSER[e.type]) return new HttpError(...BODY_PARSER[e.type]);
-  if (e.name === 'MulterError' && e.code && MULTER[e.code]) return new HttpError(...MULTER[e.code]);
+  const parserRefusal = e.type === undefined ? undefined : BODY_PARSER[e.type];
+  if (parserRefusal) return new HttpError(...parserRefusal);
+  const multerRefusal = e.name === 'MulterError' && e.code !== undefined ? MULTER[e.code] : undefined;
+  if (multerRefusal) return new HttpError(...multerRefusal);
   // A path with a broken %-escape (the router cannot decode the parameter).
   if (err instanceof URIError || /^Failed to decode param/.test(e.message ?? ''))
     return new HttpError(400, 'errors:badAddress');
@@ -87,7 +89,7 @@ export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
     else logger.info('request refused', { ...context, reason: error.messageKey });
     if (res.headersSent) return;
     // A body the parsers refused never reached the language middleware: Swedish, never a bare key.
-    const t: TFunction = res.locals.t ?? i18n.getFixedT('sv');
+    const t: TFunction = (res.locals as Partial<Record<'t', TFunction>>).t ?? i18n.getFixedT('sv');
     const message = t(error.messageKey, error.params);
     res.status(error.status);
     if (wantsJson(req.headers.accept)) {
@@ -108,7 +110,7 @@ export function errorHandler(logger: Logger, i18n: I18n): ErrorRequestHandler {
     res.render(
       'errors/error',
       { ...fallback, ...res.locals, title, message, status: error.status },
-      (renderError, html) => {
+      (renderError: Error | null, html: string) => {
         if (!renderError) return res.send(html);
         // The error page itself failed: plain text, still no stack trace.
         logger.error(`Error page failed: ${renderError.message}`, context);

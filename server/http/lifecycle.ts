@@ -5,7 +5,6 @@
  */
 import type { Server } from 'node:http';
 import { Router, type RequestHandler } from 'express';
-import type { Knex } from 'knex';
 
 export interface Lifecycle {
   /** Set once the start-up work (migrations, course import) is done. */
@@ -13,14 +12,15 @@ export interface Lifecycle {
   shuttingDown: boolean;
 }
 
-export function readinessRoutes(lifecycle: Lifecycle, db: Knex): Router {
+/** `ping` resolves when the database answers (server/db/health.ts). */
+export function readinessRoutes(lifecycle: Lifecycle, ping: () => Promise<void>): Router {
   const router = Router();
   router.get('/readyz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
     if (lifecycle.shuttingDown) return void res.status(503).json({ status: 'shutting-down' });
     if (!lifecycle.ready) return void res.status(503).json({ status: 'starting' });
     try {
-      await db.raw('select 1');
+      await ping();
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });

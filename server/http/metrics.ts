@@ -6,7 +6,6 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
-import type { Knex } from 'knex';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -81,44 +80,34 @@ export class HttpMetrics {
 
 const labelValue = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
+/** What the gauges read from the database at scrape time (server/db/health.ts provides it). */
+export interface DatabaseGauges {
+  queuedJobs(): Promise<{ name: string; state: string; n: number }[]>;
+  appPool(): { used: number; idle: number; waiting: number } | null;
 }
 
 /** Gauges read at scrape time: jobs waiting or running per queue, and each pool's connections. */
-async function gauges(db: Knex, sessionPool: Pool): Promise<string> {
+async function gauges(database: DatabaseGauges, sessionPool: Pool): Promise<string> {
   const lines = [
     '# HELP pgboss_jobs Jobs in the pg-boss queue by queue and state (created, retry, active).',
     '# TYPE pgboss_jobs gauge',
   ];
-  try {
-    const rows = (
-      await db.raw(
-        `select name, state::text as state, count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active') group by 1, 2 order by 1, 2`,
-      )
-    ).rows as { name: string; state: string; n: number }[];
-    for (const r of rows) lines.push(`pgboss_jobs{queue="${labelValue(r.name)}",state="${r.state}"} ${r.n}`);
-  } catch {
-    // No queue yet (the worker has never started on this database): nothing to report.
-  }
-  const tarn = (db.client as { pool?: TarnPool }).pool;
+  for (const r of await database.queuedJobs())
+    lines.push(`pgboss_jobs{queue="${labelValue(r.name)}",state="${r.state}"} ${r.n}`);
   lines.push(
     '# HELP db_pool_connections Database connections by pool and state.',
     '# TYPE db_pool_connections gauge',
   );
-  if (tarn) {
+  const app = database.appPool();
+  if (app) {
     lines.push(
-      `db_pool_connections{pool="app",state="used"} ${tarn.numUsed()}`,
-      `db_pool_connections{pool="app",state="idle"} ${tarn.numFree()}`,
+      `db_pool_connections{pool="app",state="used"} ${app.used}`,
+      `db_pool_connections{pool="app",state="idle"} ${app.idle}`,
+      `db_pool_connections{pool="app",state="waiting"} ${app.waiting}`,
     );
-    lines.push(`db_pool_connections{pool="app",state="waiting"} ${tarn.numPendingAcquires()}`);
   }
   lines.push(
     `db_pool_connections{pool="sessions",state="used"} ${sessionPool.totalCount - sessionPool.idleCount}`,
-  );
-  lines.push(
     `db_pool_connections{pool="sessions",state="idle"} ${sessionPool.idleCount}`,
     `db_pool_connections{pool="sessions",state="waiting"} ${sessionPool.waitingCount}`,
   );
@@ -132,12 +121,12 @@ export function allowList(spec: string): BlockList {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [address, prefix] = entry.split('/');
+    const [address = '', ...prefix] = entry.split('/');
     const type = isIPv6(address) ? 'ipv6' : 'ipv4';
     if (!isIPv4(address) && !isIPv6(address))
       throw new Error(`Invalid configuration: METRICS_ALLOW: "${entry}" is not an IP address or range`);
-    if (prefix === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(prefix), type);
+    if (prefix.length === 0) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix[0]), type);
   }
   return list;
 }
@@ -148,14 +137,19 @@ export function allowed(list: BlockList, ip: string | undefined): boolean {
   return list.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
 }
 
-export function metricsRoutes(metrics: HttpMetrics, allow: BlockList, db: Knex, sessionPool: Pool): Router {
+export function metricsRoutes(
+  metrics: HttpMetrics,
+  allow: BlockList,
+  database: DatabaseGauges,
+  sessionPool: Pool,
+): Router {
   const router = Router();
   router.get('/metrics', async (req, res, next) => {
     if (!allowed(allow, req.ip)) {
       next();
       return;
     } // the ordinary 404 page, as if there were nothing here
-    const body = `${metrics.text()}\n${await gauges(db, sessionPool)}\n`;
+    const body = `${metrics.text()}\n${await gauges(database, sessionPool)}\n`;
     res.set('Cache-Control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(body);
   });
   return router;

@@ -37,8 +37,9 @@ export function sessionMiddleware(options: { pool: Pool; secret: string; secureC
   });
   return Object.assign(middleware, {
     store,
-    close: async () => {
-      await store.close();
+    close: (): Promise<void> => {
+      store.close();
+      return Promise.resolve();
     },
   });
 }

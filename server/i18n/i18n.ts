@@ -22,7 +22,7 @@ export function createI18n(localesDir: string): i18n {
     for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : []) {
       const ns = path.basename(file, '.json');
       namespaces.add(ns);
-      resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object;
     }
   }
   const instance = i18next.createInstance();
@@ -93,7 +93,7 @@ export function languageMiddleware(i18n: i18n): RequestHandler {
     LANGUAGES.map((lng) => [lng, rememberingT(i18n.getFixedT(lng))]),
   ) as Record<Language, TFunction>;
   return (req, res, next) => {
-    const chosen = req.user?.uiLanguage ?? req.session?.lang;
+    const chosen = req.user?.uiLanguage ?? req.session.lang;
     const lng: Language = isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;
     const t: TFunction = fixed[lng];
     req.lng = lng;

@@ -4,9 +4,12 @@ import { requireLogin, requirePermission } from '../auth/policy';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
-import type { Services } from '../services';
+import type { MailService } from './mail-service';
 
-export function mailRoutes(services: Services): Router {
+export function mailRoutes(services: {
+  mail: Pick<MailService, 'list' | 'find'>;
+  config: { smtpUrl: string | undefined };
+}): Router {
   const router = Router();
   const adminOnly = [requireLogin, requirePermission('admin')];
   router.get(paths.adminOutbox, ...adminOnly, async (req, res) => {

@@ -4,16 +4,12 @@
  * SMTP when SMTP_URL is configured, and otherwise keeps it in the local outbox that administrators read
  * in the app (embedded mode). An event key makes a message once-only, whatever retries happen.
  */
-import type { Knex } from 'knex';
 import nodemailer from 'nodemailer';
+import type { InTransaction, Transaction } from '../db/transaction';
 import type { Logger } from '../logger';
+import type { MailAttachment, OutboxRepository } from './outbox-repository';
 
-export interface MailAttachment {
-  filename: string;
-  contentType: string;
-  /** Text content (e.g. an .ics calendar file). */
-  content: string;
-}
+export type { MailAttachment, OutboxMessage } from './outbox-repository';
 
 export interface MailMessage {
   to: string;
@@ -22,18 +18,6 @@ export interface MailMessage {
   subject: string;
   text: string;
   attachments?: MailAttachment[];
-}
-
-export interface OutboxMessage {
-  id: number;
-  to: string;
-  subject: string;
-  text: string;
-  attachments: MailAttachment[];
-  status: 'queued' | 'sent' | 'kept' | 'failed';
-  error: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
 }
 
 interface Transport {
@@ -49,83 +33,68 @@ interface Transport {
 
 const MAX_ATTEMPTS = 5;
 
-export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | undefined; from: string }) {
-  const { db, logger, from } = deps;
+export function mailService(deps: {
+  outbox: OutboxRepository;
+  transaction: InTransaction;
+  logger: Logger;
+  smtpUrl: string | undefined;
+  from: string;
+}) {
+  const { outbox, transaction, logger, from } = deps;
   // One Message-ID per outbox row: if a node dies after the SMTP server took a message but before the row
   // was marked sent, another node sends it again (never lost), and the copy is recognisably the same mail.
   const idDomain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'hjalpmedelsskolan.invalid';
   const transport: Transport | null = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : null;
 
-  const toMessage = (r: Record<string, unknown>): OutboxMessage => ({
-    id: Number(r.id),
-    to: r.to_address as string,
-    subject: r.subject as string,
-    text: r.text_body as string,
-    attachments: r.attachments as MailAttachment[],
-    status: r.status as OutboxMessage['status'],
-    error: (r.error as string | null) ?? null,
-    createdAt: r.created_at as Date,
-    sentAt: (r.sent_at as Date | null) ?? null,
-  });
-
   return {
     /** Queues a message; with an event key, a second send of the same event does nothing (returns false). */
     async send(
       message: MailMessage,
-      options: { eventKey?: string; trx?: Knex.Transaction } = {},
+      options: { eventKey?: string; trx?: Transaction } = {},
     ): Promise<boolean> {
-      const rows = await (options.trx ?? db)('outbox_messages')
-        .insert({
-          to_address: message.to,
-          user_id: message.userId ?? null,
+      return outbox.queue(
+        {
+          to: message.to,
+          userId: message.userId ?? null,
           subject: message.subject,
-          text_body: message.text,
-          attachments: JSON.stringify(message.attachments ?? []),
-          event_key: options.eventKey ?? null,
-        })
-        .onConflict('event_key')
-        .ignore()
-        .returning('id');
-      return rows.length > 0;
+          text: message.text,
+          attachments: message.attachments ?? [],
+          eventKey: options.eventKey ?? null,
+        },
+        options.trx,
+      );
     },
 
     /** Sends queued messages over SMTP, or keeps them in the local outbox when no SMTP is configured. */
     async deliverQueued(limit = 50): Promise<number> {
       let handled = 0;
       for (;;) {
-        const done = await db.transaction(async (trx) => {
-          const row = await trx('outbox_messages')
-            .where({ status: 'queued' })
-            .orderBy('id')
-            .forUpdate()
-            .skipLocked()
-            .first();
-          if (!row) return false;
+        const done = await transaction(async (trx) => {
+          const message = await outbox.lockNextQueued(trx);
+          if (!message) return false;
           if (!transport) {
-            await trx('outbox_messages')
-              .where({ id: row.id })
-              .update({ status: 'kept', sent_at: trx.fn.now() });
+            await outbox.recordAttempt(message.id, { status: 'kept' }, trx);
             return true;
           }
+          const attempts = message.attempts + 1;
           try {
             await transport.sendMail({
               from,
-              to: row.to_address,
-              subject: row.subject,
-              text: row.text_body,
-              attachments: row.attachments,
-              messageId: `<outbox-${row.id}@${idDomain}>`,
+              to: message.to,
+              subject: message.subject,
+              text: message.text,
+              attachments: message.attachments,
+              messageId: `<outbox-${message.id}@${idDomain}>`,
             });
-            await trx('outbox_messages')
-              .where({ id: row.id })
-              .update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1, error: null });
+            await outbox.recordAttempt(message.id, { status: 'sent', attempts, error: null }, trx);
           } catch (error) {
-            const attempts = row.attempts + 1;
-            const message = error instanceof Error ? error.message : String(error);
-            logger.warn('Mail delivery failed', { id: row.id, attempts, error: message });
-            await trx('outbox_messages')
-              .where({ id: row.id })
-              .update({ status: attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', attempts, error: message });
+            const reason = error instanceof Error ? error.message : String(error);
+            logger.warn('Mail delivery failed', { id: message.id, attempts, error: reason });
+            await outbox.recordAttempt(
+              message.id,
+              { status: attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', attempts, error: reason },
+              trx,
+            );
             return 'stop';
           }
           return true;
@@ -137,14 +106,8 @@ export function mailService(deps: { db: Knex; logger: Logger; smtpUrl: string | 
       return handled;
     },
 
-    async list(limit = 100): Promise<OutboxMessage[]> {
-      return (await db('outbox_messages').orderBy('id', 'desc').limit(limit)).map(toMessage);
-    },
-
-    async find(id: number): Promise<OutboxMessage | null> {
-      const row = await db('outbox_messages').where({ id }).first();
-      return row ? toMessage(row) : null;
-    },
+    list: (limit?: number) => outbox.list(limit),
+    find: (id: number) => outbox.find(id),
   };
 }
 

@@ -10,14 +10,16 @@ export interface JobRole {
 export function jobRolesRepository(db: Knex) {
   return {
     async list(): Promise<JobRole[]> {
-      const rows = await db('job_roles').orderBy(['sort', 'id']).select('id', 'name_sv', 'name_en');
-      return rows.map((r: { id: string; name_sv: string; name_en: string }) => ({
+      const rows = await db('job_roles')
+        .orderBy(['sort', 'id'])
+        .select<{ id: string; name_sv: string; name_en: string }[]>('id', 'name_sv', 'name_en');
+      return rows.map((r) => ({
         id: r.id,
         name: { sv: r.name_sv, en: r.name_en },
       }));
     },
     async exists(id: string): Promise<boolean> {
-      return !!(await db('job_roles').where({ id }).first('id'));
+      return (await db('job_roles').where({ id }).first<{ id: string } | undefined>('id')) !== undefined;
     },
   };
 }

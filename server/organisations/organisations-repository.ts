@@ -13,6 +13,12 @@ export interface Unit {
 
 export type OrganisationKind = 'region' | 'municipality' | 'private';
 
+/** An organisation as lists and selects show it. */
+export interface OrganisationName {
+  id: number;
+  name: string;
+}
+
 interface UnitRow {
   id: number;
   name: string;
@@ -50,16 +56,27 @@ export function organisationsRepository(db: Knex) {
   const units = () =>
     db('units as u')
       .join('organisations as o', 'o.id', 'u.organisation_id')
-      .select('u.*', 'o.name as organisation_name');
+      .select<UnitRow[]>('u.*', 'o.name as organisation_name');
 
   return {
+    /** Every organisation by name: the one list the admin, billing, statistics and video pages choose from. */
+    async listOrganisations(): Promise<OrganisationName[]> {
+      return db('organisations').orderBy('name').select<OrganisationName[]>('id', 'name');
+    },
+
+    async findOrganisation(id: number): Promise<OrganisationName | null> {
+      return (
+        (await db('organisations').where({ id }).first<OrganisationName | undefined>('id', 'name')) ?? null
+      );
+    },
+
     async createOrganisation(
       o: { name: string; kind: OrganisationKind; orgNumber?: string | null },
       trx: Knex | Knex.Transaction = db,
     ): Promise<number> {
       const [row] = await trx('organisations')
         .insert({ name: o.name, kind: o.kind, org_number: o.orgNumber ?? null })
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       return row.id;
     },
 
@@ -73,7 +90,7 @@ export function organisationsRepository(db: Knex) {
           name: u.name,
           join_code: normaliseJoinCode(u.joinCode ?? newJoinCode()),
         })
-        .returning('id');
+        .returning<{ id: number }[]>('id');
       return row.id;
     },
 
@@ -81,12 +98,15 @@ export function organisationsRepository(db: Knex) {
     async findUnitByJoinCode(code: string): Promise<Unit | null> {
       const normalised = normaliseJoinCode(code);
       if (!normalised) return null;
-      const row = await units().where('u.join_code', normalised).where('u.join_code_enabled', true).first();
+      const row = await units()
+        .where('u.join_code', normalised)
+        .where('u.join_code_enabled', true)
+        .first<UnitRow | undefined>();
       return row ? toUnit(row) : null;
     },
 
     async findUnit(id: number): Promise<Unit | null> {
-      const row = await units().where('u.id', id).first();
+      const row = await units().where('u.id', id).first<UnitRow | undefined>();
       return row ? toUnit(row) : null;
     },
 
@@ -94,14 +114,14 @@ export function organisationsRepository(db: Knex) {
       return (await units().orderBy(['o.name', 'u.name'])).map(toUnit);
     },
 
-    async regenerateJoinCode(unitId: number): Promise<string> {
+    async regenerateJoinCode(unitId: number, trx: Knex = db): Promise<string> {
       const code = normaliseJoinCode(newJoinCode());
-      await db('units').where({ id: unitId }).update({ join_code: code, join_code_enabled: true });
+      await trx('units').where({ id: unitId }).update({ join_code: code, join_code_enabled: true });
       return code;
     },
 
-    async setJoinCodeEnabled(unitId: number, enabled: boolean): Promise<void> {
-      await db('units').where({ id: unitId }).update({ join_code_enabled: enabled });
+    async setJoinCodeEnabled(unitId: number, enabled: boolean, trx: Knex = db): Promise<void> {
+      await trx('units').where({ id: unitId }).update({ join_code_enabled: enabled });
     },
   };
 }

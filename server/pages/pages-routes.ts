@@ -1,15 +1,16 @@
 /** Health check, the home page and the accessibility statement. */
 import { Router } from 'express';
+import type { RateLimits } from '../auth/rate-limits';
 import { paths } from '../http/paths';
 import { feedbackController } from './feedback';
-import type { Services } from '../services';
 import { landingPath } from '../auth/landing';
 
-export function healthRoutes(services: Services): Router {
+/** GET /health: `ping` resolves when the database answers (server/db/health.ts). */
+export function healthRoutes(deps: { health: { ping(): Promise<void> } }): Router {
   const router = Router();
   router.get(paths.health, async (_req, res) => {
     try {
-      await services.db.raw('select 1');
+      await deps.health.ping();
       res.set('Cache-Control', 'no-store').json({ status: 'ok', database: 'ok' });
     } catch {
       res
@@ -24,7 +25,9 @@ export function healthRoutes(services: Services): Router {
 /** Feedback messages per client address in 15 minutes. */
 export const FEEDBACK_LIMIT = 10;
 
-export function pagesRoutes(services: Services): Router {
+export function pagesRoutes(
+  deps: Parameters<typeof feedbackController>[0] & { limits: Pick<RateLimits, 'perAddress'> },
+): Router {
   const router = Router();
   router.get(paths.home, (req, res) => {
     if (req.user) {
@@ -33,9 +36,9 @@ export function pagesRoutes(services: Services): Router {
     }
     res.render('pages/home', { title: req.t('common:appName') });
   });
-  const feedback = feedbackController(services);
+  const feedback = feedbackController(deps);
   // Open to everyone, so limited per address (counted in PostgreSQL: the same limit on every node).
-  const feedbackLimit = services.limits.perAddress({
+  const feedbackLimit = deps.limits.perAddress({
     kind: 'feedback',
     limit: FEEDBACK_LIMIT,
     windowSeconds: 15 * 60,

@@ -1,95 +1,13 @@
-/**
- * Everything the platform holds about one person (GDPR right of access): a free, self-service copy.
- * Each feature that stores personal data adds a section here, so the export stays complete.
- */
-import type { Knex } from 'knex';
+/** The person's copy of their data (GDPR right of access), free and self-service. */
+import type { PersonalDataRepository } from './personal-data-repository';
 
-type Section = (db: Knex, userId: number) => Promise<unknown>;
-
-export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
-  person: (db, id) =>
-    db('users as u')
-      .leftJoin('units as un', 'un.id', 'u.unit_id')
-      .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
-      .where('u.id', id)
-      .first(
-        'u.name',
-        'u.email',
-        'u.job_role',
-        'u.content_variant',
-        'u.ui_language',
-        'u.created_at',
-        'u.email_verified_at',
-        'u.last_login_at',
-        'un.name as unit',
-        'o.name as organisation',
-      ),
-  permissions: (db, id) =>
-    db('permissions')
-      .where({ user_id: id })
-      .select('kind', 'organisation_id', 'unit_id', 'course_id', 'created_at'),
-  enrolments: (db, id) =>
-    db('enrolments as e')
-      .join('courses as c', 'c.id', 'e.course_id')
-      .where('e.user_id', id)
-      .orderBy('e.id')
-      .select('e.id', 'c.slug as course', 'e.started_at', 'e.completed_at'),
-  lessonProgress: (db, id) =>
-    db('lesson_progress as p')
-      .join('enrolments as e', 'e.id', 'p.enrolment_id')
-      .where('e.user_id', id)
-      .orderBy(['p.enrolment_id', 'p.completed_at'])
-      .select('p.enrolment_id', 'p.lesson_id', 'p.completed_at'),
-  quizAttempts: (db, id) =>
-    db('quiz_attempts as a')
-      .join('enrolments as e', 'e.id', 'a.enrolment_id')
-      .where('e.user_id', id)
-      .orderBy('a.id')
-      .select(
-        'a.id',
-        'a.enrolment_id',
-        'a.number',
-        'a.started_at',
-        'a.submitted_at',
-        'a.correct_count',
-        'a.question_count',
-        'a.passed',
-      ),
-  quizAnswers: (db, id) =>
-    db('quiz_answers as q')
-      .join('quiz_attempts as a', 'a.id', 'q.attempt_id')
-      .join('enrolments as e', 'e.id', 'a.enrolment_id')
-      .where('e.user_id', id)
-      .orderBy(['q.attempt_id', 'q.question_id'])
-      .select('q.attempt_id', 'q.question_id', 'q.selected', 'q.answered_at', 'q.is_correct'),
-  completions: (db, id) =>
-    db('completions as c')
-      .join('courses as co', 'co.id', 'c.course_id')
-      .where('c.user_id', id)
-      .orderBy('c.id')
-      .select('co.slug as course', 'c.kind', 'c.completed_at', 'c.valid_until', 'c.verification_code'),
-  evaluations: (db, id) =>
-    db('evaluations as ev')
-      .join('enrolments as e', 'e.id', 'ev.enrolment_id')
-      .where('e.user_id', id)
-      .select('ev.enrolment_id', 'ev.useful', 'ev.matches_description', 'ev.comment', 'ev.created_at'),
-  lessonComments: (db, id) =>
-    db('lesson_comments').where({ author_id: id }).select('course_id', 'lesson_id', 'body', 'created_at'),
-  accessibilityFeedback: (db, id) =>
-    db('accessibility_feedback').where({ user_id: id }).select('message', 'page', 'contact', 'created_at'),
-  // Only what was sent to this account: an address can have belonged to someone else, or been claimed
-  // by someone who never proved it was theirs (old mails without an account are not exported).
-  emails: (db, id) =>
-    db('outbox_messages')
-      .where({ user_id: id })
-      .orderBy('id')
-      .select('to_address', 'subject', 'text_body', 'status', 'created_at'),
-};
-
-/** All sections for one person, with when the copy was made. */
-export async function personalData(db: Knex, userId: number): Promise<Record<string, unknown>> {
-  const result: Record<string, unknown> = { exportedAt: new Date().toISOString() };
-  for (const [name, section] of Object.entries(PERSONAL_DATA_SECTIONS))
-    result[name] = await section(db, userId);
-  return result;
+export function personalDataService(repo: PersonalDataRepository) {
+  return {
+    /** All sections for one person, with when the copy was made. */
+    async exportFor(userId: number): Promise<Record<string, unknown>> {
+      return { exportedAt: new Date().toISOString(), ...(await repo.sectionsFor(userId)) };
+    },
+  };
 }
+
+export type PersonalDataService = ReturnType<typeof personalDataService>;

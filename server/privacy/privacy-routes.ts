@@ -1,12 +1,11 @@
 /** Mina uppgifter: what we store about you, and a copy of it to download. */
 import { Router } from 'express';
 import { accountPaths } from '../auth/account-service';
-import { requireLogin } from '../auth/policy';
+import { requireLogin, signedInUser } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { personalData } from './personal-data';
+import type { PersonalDataService } from './personal-data';
 
-export function privacyRoutes(services: Services): Router {
+export function privacyRoutes(deps: { personalData: PersonalDataService }): Router {
   const router = Router();
   router.get(paths.myData, requireLogin, (req, res) => {
     res.render('privacy/my-data', {
@@ -16,7 +15,7 @@ export function privacyRoutes(services: Services): Router {
     });
   });
   router.get(paths.myDataExport, requireLogin, async (req, res) => {
-    const data = await personalData(services.db, req.user!.id);
+    const data = await deps.personalData.exportFor(signedInUser(req).id);
     res.set({
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': 'attachment; filename="mina-uppgifter.json"',

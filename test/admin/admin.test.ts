@@ -131,4 +131,61 @@ describe('administration of people', () => {
     expect(row.join_code).not.toBe(unit.joinCode);
     expect(await t.services.organisations.findUnitByJoinCode(unit.joinCode)).toBeNull();
   });
+
+  it('logs who created a person, with the person, in the audit log', async () => {
+    const email = `loggad-${Date.now()}@test.se`;
+    const res = await admin.agent.post('/admin/personer').type('form').send({
+      _csrf: admin.csrf,
+      name: 'Loggad Person',
+      email,
+      password: PASSWORD,
+      unitId: '',
+      jobRole: '',
+      learner: 'on',
+      managerScope: '',
+      bookerScope: '',
+    });
+    expect(res.status).toBe(303);
+    const created = await t.services.usersService.findByEmail(email.toUpperCase());
+    expect(created).toMatchObject({ name: 'Loggad Person', disabled: false });
+    const [entry] = await t.services.audit.forSubjects([`user:${created?.id}`], {
+      actions: ['person.create'],
+    });
+    expect(entry).toMatchObject({ action: 'person.create', actorName: expect.any(String) });
+  });
+
+  it('refuses a second person with the same address in another case (409), and keeps one', async () => {
+    const existing = await buildPerson(t.db, { email: `samma-${Date.now()}@test.se` });
+    const res = await admin.agent.post('/admin/personer').type('form').send({
+      _csrf: admin.csrf,
+      name: 'Dubblett',
+      email: existing.email.toUpperCase(),
+      password: PASSWORD,
+      unitId: '',
+      jobRole: '',
+      learner: 'on',
+      managerScope: '',
+      bookerScope: '',
+    });
+    expect(res.status).toBe(409);
+    expect(await t.db('users').whereRaw('lower(email) = lower(?)', [existing.email]).count('* as n')).toEqual(
+      [{ n: 1 }],
+    );
+  });
+});
+
+describe('usersService (the users table for other features)', () => {
+  it('finds an account by address without case or spaces, and knows a disabled one is not active', async () => {
+    const person = await buildPerson(t.db, { email: `Blandad-${Date.now()}@Test.se` });
+    expect(await t.services.usersService.findByEmail(`  ${person.email.toLowerCase()} `)).toMatchObject({
+      id: person.id,
+      disabled: false,
+    });
+    expect(await t.services.usersService.activeIdByEmail(person.email.toUpperCase())).toBe(person.id);
+    expect(await t.services.usersService.emailUsedByOther(person.email, person.id)).toBe(false);
+    expect(await t.services.usersService.emailUsedByOther(person.email, person.id + 1)).toBe(true);
+    await t.db('users').where({ id: person.id }).update({ disabled_at: t.db.fn.now() });
+    expect(await t.services.usersService.activeIdByEmail(person.email)).toBeNull();
+    expect(await t.services.usersService.emailRegistered(person.email)).toBe(true);
+  });
 });

@@ -109,11 +109,13 @@ describe('sessions', () => {
     const cookie = (await agent.get('/mina-kurser')).request.cookies;
     expect(await t.db('sessions').count('* as n').first()).toMatchObject({ n: expect.any(Number) });
     const pool = new Pool({ connectionString: t.url, max: 1 });
+    const second = createApp(t.services, pool);
     try {
-      const second = createApp(t.services, pool);
       const res = await request(second).get('/mina-kurser').set('Cookie', cookie);
       expect(res.status).toBe(200);
     } finally {
+      // The second app's session store has its own clean-up timer: stop it, or jest waits on it.
+      await second.closeSessions();
       await pool.end();
     }
   });

@@ -133,8 +133,8 @@ describe('shared counters', () => {
   it('are seen by a second app process on the same database', async () => {
     const db2 = knex({ client: 'pg', connection: t.url, pool: { min: 0, max: 2 } });
     const pool = new Pool({ connectionString: t.url, max: 1 });
+    const second = createApp(createServices(t.services.config, db2, createLogger('silent')), pool);
     try {
-      const second = createApp(createServices(t.services.config, db2, createLogger('silent')), pool);
       const from = newAddress();
       const person = await buildPerson(t.db);
       // Alternate between the two processes: the sixth failure from this address is refused by either.
@@ -146,6 +146,7 @@ describe('shared counters', () => {
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
       expect((await tryLogin(second, person.email, PASSWORD, from)).status).toBe(429);
     } finally {
+      await second.closeSessions();
       await pool.end();
       await db2.destroy();
     }

@@ -20,7 +20,8 @@ beforeAll(async () => {
   ({ t, base, browser, violations } = s);
   d = await buildHandMadeData(t.db);
   await t.services.stats.refreshViews();
-});
+  // Chromium, the shipped courses and the hand-made data: as slow as the journey itself on a busy machine.
+}, 240_000);
 
 afterAll(async () => s?.close());
 
