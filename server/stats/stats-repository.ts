@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
+import { refreshStats, type RefreshReport } from './stats-refresh';
 import { currentMonth } from './stats-validation';
 import {
   STATES,
@@ -21,7 +22,7 @@ import {
   type UnitCourseFigures,
 } from './types';
 
-/** HMC's regional views, in refresh order. */
+/** HMC's regional tables (kept up to date by stats-refresh.ts). */
 export const HMC_VIEWS = [
   'stats_course_months',
   'stats_quiz_months',
@@ -33,14 +34,14 @@ export const HMC_VIEWS = [
   'stats_quiz_totals',
   'stats_evaluation_totals',
 ] as const;
-/** Organisation-wide manager figures (migration 202611221600000), in refresh order: each reads those before it. */
+/** Organisation-wide manager figures (tables, migration 202612021000000). */
 export const MANAGER_VIEWS = [
   'stats_manager_states',
   'stats_manager_staff',
   'stats_manager_completions',
   'stats_manager_counts',
 ] as const;
-/** Every view the scheduled job refreshes, in refresh order. */
+/** Every table the scheduled job keeps up to date. */
 export const STATS_VIEWS = [...HMC_VIEWS, ...MANAGER_VIEWS] as const;
 
 /**
@@ -599,7 +600,12 @@ export function statsRepository(db: Knex) {
     async questions(courseId: number): Promise<{ questionId: string; answers: number; correct: number }[]> {
       const rows = await db('stats_question_answers')
         .where({ course_id: courseId })
-        .select('question_id', 'answers', 'correct');
+        .groupBy('question_id')
+        .select(
+          'question_id',
+          db.raw('sum(answers)::int as answers'),
+          db.raw('sum(correct)::int as correct'),
+        );
       return rows.map((r: { question_id: string; answers: number; correct: number }) => ({
         questionId: r.question_id,
         answers: r.answers,
@@ -636,23 +642,12 @@ export function statsRepository(db: Knex) {
       }));
     },
 
-    /** Refreshes every view (concurrently, so pages keep reading the old figures meanwhile) and records when. */
-    async refreshViews(): Promise<{ view: string; ms: number }[]> {
-      const result: { view: string; ms: number }[] = [];
-      for (const view of STATS_VIEWS) {
-        const started = Date.now();
-        // A view never filled (fresh migration) cannot be refreshed concurrently.
-        const populated = await db.raw(`select ispopulated from pg_matviews where matviewname = ?`, [view]);
-        const concurrently = populated.rows[0]?.ispopulated ? 'concurrently' : '';
-        await db.raw(`refresh materialized view ${concurrently} ${view}`);
-        const ms = Date.now() - started;
-        await db('stats_refreshes')
-          .insert({ view_name: view, refreshed_at: db.fn.now(), duration_ms: ms })
-          .onConflict('view_name')
-          .merge();
-        result.push({ view, ms });
-      }
-      return result;
+    /**
+     * Brings the regional figures up to date: recomputes only the courses, months and units whose facts
+     * changed since the last run (server/stats/stats-refresh.ts), or everything the first time or if `full`.
+     */
+    async refreshViews(opts: { full?: boolean; now?: Date } = {}): Promise<RefreshReport> {
+      return refreshStats(db, opts);
     },
 
     async subscribed(userId: number): Promise<boolean> {
