@@ -175,20 +175,35 @@ export function statsRepository(db: Knex) {
   }
 
   return {
-    /** The units a manager's permissions reach (organisation scopes expanded to their units). */
+    /**
+     * The units a manager's permissions reach (organisation scopes expanded to their units), with their
+     * names, in one query; and whether the scope is whole organisations.
+     */
     async managerScope(
       permissions: { kind: string; organisationId: number | null; unitId: number | null }[],
     ): Promise<ManagerScope> {
       const managed = permissions.filter((p) => p.kind === 'manager');
       const unitIds = managed.flatMap((p) => (p.unitId ? [p.unitId] : []));
       const orgIds = managed.flatMap((p) => (p.organisationId ? [p.organisationId] : []));
-      const fromOrgs: { id: number }[] = orgIds.length
-        ? await db('units').whereIn('organisation_id', orgIds).select('id')
-        : [];
-      return { unitIds: [...new Set([...unitIds, ...fromOrgs.map((u) => u.id)])].sort((a, b) => a - b) };
+      if (!unitIds.length && !orgIds.length) return { unitIds: [], units: [] };
+      const rows = (
+        await db.raw(
+          `select u.id, u.name, o.name as organisation_name, u.organisation_id = any(?::int[]) as whole
+           from units u join organisations o on o.id = u.organisation_id
+           where u.id = any(?::int[]) or u.organisation_id = any(?::int[])
+           order by o.name, u.name`,
+          [`{${orgIds.join(',')}}`, `{${unitIds.join(',')}}`, `{${orgIds.join(',')}}`],
+        )
+      ).rows as { id: number; name: string; organisation_name: string; whole: boolean }[];
+      return {
+        unitIds: rows.map((r) => r.id).sort((a, b) => a - b),
+        ...(rows.length && rows.every((r) => r.whole) ? { wholeOrganisationIds: [...new Set(orgIds)] } : {}),
+        units: rows.map((r) => ({ id: r.id, name: r.name, organisationName: r.organisation_name })),
+      };
     },
 
     async unitsIn(scope: ManagerScope): Promise<{ id: number; name: string; organisationName: string }[]> {
+      if (scope.units) return scope.units;
       const rows = await db('units as u')
         .join('organisations as o', 'o.id', 'u.organisation_id')
         .whereIn('u.id', scope.unitIds)
@@ -270,11 +285,13 @@ export function statsRepository(db: Knex) {
       // The organisations in view, and whether the view is their every unit (an organisation manager's):
       // then the list is read in name order from its index and stops after a page.
       const orgRows = (
-        await db.raw(
-          `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
+        !f.unitId && scope.wholeOrganisationIds
+          ? { rows: scope.wholeOrganisationIds.map((id) => ({ id, whole: true })) }
+          : await db.raw(
+              `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
            where organisation_id in (select organisation_id from units where id = any(?::int[])) group by 1`,
-          [units, units],
-        )
+              [units, units],
+            )
       ).rows as { id: number; whole: boolean }[];
       const wholeOrganisations = orgRows.every((o) => o.whole);
       const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
