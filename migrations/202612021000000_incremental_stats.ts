@@ -71,19 +71,30 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     'create index stats_manager_states_until on stats_manager_states (effective_until) where effective_until is not null',
   );
-  await knex.raw(`create table stats_manager_staff (unit_id int not null, job_role text, people int not null,
-    lacking_people int not null)`);
+  // The manager tables carry the organisation, so an organisation's page reads by it (one index range,
+  // not a list of 200 units the planner must estimate).
+  await knex.raw(
+    'create index stats_manager_states_organisation on stats_manager_states (organisation_id, job_role, course_id)',
+  );
+  await knex.raw(`create table stats_manager_staff (unit_id int not null, organisation_id int not null, job_role text,
+    people int not null, lacking_people int not null)`);
+  await knex.raw('create index stats_manager_staff_organisation on stats_manager_staff (organisation_id)');
   await knex.raw(
     'create unique index stats_manager_staff_key on stats_manager_staff (unit_id, job_role) nulls not distinct',
   );
-  await knex.raw(`create table stats_manager_completions (unit_id int not null, job_role text not null, course_id int not null,
-    month date not null, completed int not null)`);
+  await knex.raw(`create table stats_manager_completions (unit_id int not null, organisation_id int not null,
+    job_role text not null, course_id int not null, month date not null, completed int not null)`);
+  await knex.raw(
+    'create index stats_manager_completions_organisation on stats_manager_completions (organisation_id, month)',
+  );
   await knex.raw(
     'create unique index stats_manager_completions_key on stats_manager_completions (unit_id, month, job_role, course_id) include (completed)',
   );
-  await knex.raw(`create table stats_manager_counts (unit_id int not null, course_id int not null, completed int not null,
+  await knex.raw(`create table stats_manager_counts (unit_id int not null, organisation_id int not null,
+    course_id int not null, completed int not null,
     expiring int not null, expired int not null, in_progress int not null, not_started int not null,
     completed_last_12_months int not null, last_12_months_from date not null, primary key (unit_id, course_id))`);
+  await knex.raw('create index stats_manager_counts_organisation on stats_manager_counts (organisation_id)');
 
   // What changed since the last run, and when that was (the clock of the time-dependent states).
   await knex.raw('create table stats_dirty_course_months (course_id int not null, month date not null)');

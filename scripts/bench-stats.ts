@@ -6,6 +6,7 @@
  *   npm run bench:stats                 30 timed requests per page after 3 warm-ups
  *   npm run bench:stats -- --runs=100
  *   npm run bench:stats -- --only=export   only the pages whose name contains "export"
+ *   npm run bench:stats -- --no-view-cache EJS compiling templates on every request (development mode)
  *
  * Then the regional figures' refresh: its CPU (the database cluster's processes, read from /proc, when the
  * database runs on this machine, plus this process) for a full recomputation, and for the incremental
@@ -138,6 +139,9 @@ async function main() {
   const pool = new Pool({ connectionString: url, max: 4 });
   const services = createServices({ ...config, logLevel: 'silent' }, db, createLogger('silent'));
   const app = createApp(services, pool);
+  // As in production (Express turns the template cache on with NODE_ENV=production): EJS compiles each
+  // template once. (Before issue 13 the benchmark compiled them on every request; see docs/stats.md.)
+  if (!process.argv.includes('--no-view-cache')) app.enable('view cache');
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -192,47 +192,48 @@ function managerSteps(keyed: boolean, now: Date): { view: string; sql: string[] 
       view: 'stats_manager_staff',
       sql: [
         del('stats_manager_staff'),
-        `insert into stats_manager_staff (unit_id, job_role, people, lacking_people)
-         select s.unit_id, s.job_role, count(*)::int,
+        `insert into stats_manager_staff (unit_id, organisation_id, job_role, people, lacking_people)
+         select s.unit_id, un.organisation_id, s.job_role, count(*)::int,
                 count(*) filter (where exists (select 1 from stats_manager_states m where m.user_id = s.id and m.state <> 'completed'))::int
-         from (${staffSql(keyed)}) s group by 1, 2`,
+         from (${staffSql(keyed)}) s join units un on un.id = s.unit_id group by 1, 2, 3`,
       ],
     },
     {
       view: 'stats_manager_completions',
       sql: [
         del('stats_manager_completions'),
-        `insert into stats_manager_completions (unit_id, job_role, course_id, month, completed)
-         select s.unit_id, s.job_role, c.course_id, stats_month(c.completed_at), count(*)::int
+        `insert into stats_manager_completions (unit_id, organisation_id, job_role, course_id, month, completed)
+         select s.unit_id, un.organisation_id, s.job_role, c.course_id, stats_month(c.completed_at), count(*)::int
          from (${staffSql(keyed)}) s
+         join units un on un.id = s.unit_id
          join completions c on c.user_id = s.id
          join track_courses tc on tc.job_role = s.job_role and tc.course_id = c.course_id and tc.requirement = 'required'
-         group by 1, 2, 3, 4`,
+         group by 1, 2, 3, 4, 5`,
       ],
     },
     {
       view: 'stats_manager_counts',
       sql: [
         del('stats_manager_counts'),
-        `insert into stats_manager_counts (unit_id, course_id, completed, expiring, expired, in_progress, not_started,
-                                           completed_last_12_months, last_12_months_from)
+        `insert into stats_manager_counts (unit_id, organisation_id, course_id, completed, expiring, expired, in_progress,
+                                           not_started, completed_last_12_months, last_12_months_from)
          with s as (
-           select unit_id, course_id,
+           select unit_id, organisation_id, course_id,
                   count(*) filter (where state = 'completed')::int as completed,
                   count(*) filter (where state = 'expiring')::int as expiring,
                   count(*) filter (where state = 'expired')::int as expired,
                   count(*) filter (where state = 'in_progress')::int as in_progress,
                   count(*) filter (where state = 'not_started')::int as not_started
-           from stats_manager_states where ${units} group by 1, 2
+           from stats_manager_states where ${units} group by 1, 2, 3
          ),
          period as (select (stats_month(${at(now)}) - interval '11 months')::date as first_month, stats_month(${at(now)}) as last_month),
          p as (
-           select unit_id, course_id, sum(completed)::int as completed
+           select unit_id, organisation_id, course_id, sum(completed)::int as completed
            from stats_manager_completions, period
            where ${units} and month between period.first_month and period.last_month
-           group by 1, 2
+           group by 1, 2, 3
          )
-         select coalesce(s.unit_id, p.unit_id), coalesce(s.course_id, p.course_id),
+         select coalesce(s.unit_id, p.unit_id), coalesce(s.organisation_id, p.organisation_id), coalesce(s.course_id, p.course_id),
                 coalesce(s.completed, 0), coalesce(s.expiring, 0), coalesce(s.expired, 0),
                 coalesce(s.in_progress, 0), coalesce(s.not_started, 0),
                 coalesce(p.completed, 0), (select first_month from period)
