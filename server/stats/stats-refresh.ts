@@ -37,17 +37,20 @@ const unitFilter = (keyed: boolean) =>
 /** The facts of the course-months being refreshed (or all of them). */
 const sources = (keyed: boolean) => ({
   enrolments: keyed
-    ? `select e.course_id, e.user_id, e.started_at from stats_refresh_keys k
-       join enrolments e on e.course_id = k.course_id and e.started_at >= k.from_ts and e.started_at < k.to_ts`
+    ? `select e.course_id, e.user_id, e.started_at from stats_refresh_keys k cross join lateral (
+         select course_id, user_id, started_at from enrolments e
+         where e.course_id = k.course_id and e.started_at >= k.from_ts and e.started_at < k.to_ts) e`
     : 'select course_id, user_id, started_at from enrolments',
   completions: keyed
-    ? `select c.course_id, c.user_id, c.completed_at from stats_refresh_keys k
-       join completions c on c.course_id = k.course_id and c.completed_at >= k.from_ts and c.completed_at < k.to_ts`
+    ? `select c.course_id, c.user_id, c.completed_at from stats_refresh_keys k cross join lateral (
+         select course_id, user_id, completed_at from completions c
+         where c.course_id = k.course_id and c.completed_at >= k.from_ts and c.completed_at < k.to_ts) c`
     : 'select course_id, user_id, completed_at from completions',
   attempts: keyed
     ? `select a.id, a.submitted_at, a.passed, e.course_id, e.user_id, e.completed_at
        from (select distinct month, from_ts, to_ts from stats_refresh_keys) m
-       join quiz_attempts a on a.submitted_at >= m.from_ts and a.submitted_at < m.to_ts
+       cross join lateral (select id, enrolment_id, submitted_at, passed from quiz_attempts a
+                           where a.submitted_at >= m.from_ts and a.submitted_at < m.to_ts) a
        join enrolments e on e.id = a.enrolment_id
        join stats_refresh_keys k on k.course_id = e.course_id and k.month = m.month`
     : `select a.id, a.submitted_at, a.passed, e.course_id, e.user_id, e.completed_at
@@ -55,7 +58,8 @@ const sources = (keyed: boolean) => ({
   evaluations: keyed
     ? `select v.id, v.created_at, v.useful, v.matches_description, v.comment, e.course_id, e.user_id
        from (select distinct month, from_ts, to_ts from stats_refresh_keys) m
-       join evaluations v on v.created_at >= m.from_ts and v.created_at < m.to_ts
+       cross join lateral (select id, enrolment_id, created_at, useful, matches_description, comment from evaluations v
+                           where v.created_at >= m.from_ts and v.created_at < m.to_ts) v
        join enrolments e on e.id = v.enrolment_id
        join stats_refresh_keys k on k.course_id = e.course_id and k.month = m.month`
     : `select v.id, v.created_at, v.useful, v.matches_description, v.comment, e.course_id, e.user_id
@@ -296,6 +300,9 @@ export async function refreshStats(
          on conflict do nothing`,
       );
       units = Number((await trx.raw('select count(*)::int as n from stats_refresh_units')).rows[0].n);
+      // Temporary tables have no statistics until analysed; the plans go by index from these keys.
+      await trx.raw('analyze stats_refresh_keys');
+      await trx.raw('analyze stats_refresh_units');
       if (courseMonths) await run(hmcSteps(true));
       if (units) await run(managerSteps(true, now));
     }
