@@ -126,10 +126,13 @@ export async function up(knex: Knex): Promise<void> {
   // Enrolments: started (its month), and attempts_to_pass of its attempts when it is completed or reopened.
   await knex.raw(`create function stats_enrolments_trigger() returns trigger language plpgsql as $$
     begin
-      if tg_op in ('UPDATE', 'DELETE') then
+      -- Started counts change only when a round is added, removed or moved (not when it is completed).
+      if tg_op = 'DELETE' or (tg_op = 'UPDATE' and (old.started_at, old.course_id, old.user_id) is distinct from
+                                                    (new.started_at, new.course_id, new.user_id)) then
         insert into stats_dirty_course_months values (old.course_id, stats_month(old.started_at));
       end if;
-      if tg_op in ('INSERT', 'UPDATE') then
+      if tg_op = 'INSERT' or (tg_op = 'UPDATE' and (old.started_at, old.course_id, old.user_id) is distinct from
+                                                    (new.started_at, new.course_id, new.user_id)) then
         insert into stats_dirty_course_months values (new.course_id, stats_month(new.started_at));
       end if;
       -- Its attempts and evaluation (before a delete, while they are still there).
