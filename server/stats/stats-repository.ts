@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
+import { refreshStats, type RefreshReport } from './stats-refresh';
 import { currentMonth } from './stats-validation';
 import {
   STATES,
@@ -21,7 +22,7 @@ import {
   type UnitCourseFigures,
 } from './types';
 
-/** HMC's regional views, in refresh order. */
+/** HMC's regional tables (kept up to date by stats-refresh.ts). */
 export const HMC_VIEWS = [
   'stats_course_months',
   'stats_quiz_months',
@@ -33,14 +34,14 @@ export const HMC_VIEWS = [
   'stats_quiz_totals',
   'stats_evaluation_totals',
 ] as const;
-/** Organisation-wide manager figures (migration 202611221600000), in refresh order: each reads those before it. */
+/** Organisation-wide manager figures (tables, migration 202612021000000). */
 export const MANAGER_VIEWS = [
   'stats_manager_states',
   'stats_manager_staff',
   'stats_manager_completions',
   'stats_manager_counts',
 ] as const;
-/** Every view the scheduled job refreshes, in refresh order. */
+/** Every table the scheduled job keeps up to date. */
 export const STATS_VIEWS = [...HMC_VIEWS, ...MANAGER_VIEWS] as const;
 
 /**
@@ -174,20 +175,35 @@ export function statsRepository(db: Knex) {
   }
 
   return {
-    /** The units a manager's permissions reach (organisation scopes expanded to their units). */
+    /**
+     * The units a manager's permissions reach (organisation scopes expanded to their units), with their
+     * names, in one query; and whether the scope is whole organisations.
+     */
     async managerScope(
       permissions: { kind: string; organisationId: number | null; unitId: number | null }[],
     ): Promise<ManagerScope> {
       const managed = permissions.filter((p) => p.kind === 'manager');
       const unitIds = managed.flatMap((p) => (p.unitId ? [p.unitId] : []));
       const orgIds = managed.flatMap((p) => (p.organisationId ? [p.organisationId] : []));
-      const fromOrgs: { id: number }[] = orgIds.length
-        ? await db('units').whereIn('organisation_id', orgIds).select('id')
-        : [];
-      return { unitIds: [...new Set([...unitIds, ...fromOrgs.map((u) => u.id)])].sort((a, b) => a - b) };
+      if (!unitIds.length && !orgIds.length) return { unitIds: [], units: [] };
+      const rows = (
+        await db.raw(
+          `select u.id, u.name, o.name as organisation_name, u.organisation_id = any(?::int[]) as whole
+           from units u join organisations o on o.id = u.organisation_id
+           where u.id = any(?::int[]) or u.organisation_id = any(?::int[])
+           order by o.name, u.name`,
+          [`{${orgIds.join(',')}}`, `{${unitIds.join(',')}}`, `{${orgIds.join(',')}}`],
+        )
+      ).rows as { id: number; name: string; organisation_name: string; whole: boolean }[];
+      return {
+        unitIds: rows.map((r) => r.id).sort((a, b) => a - b),
+        ...(rows.length && rows.every((r) => r.whole) ? { wholeOrganisationIds: [...new Set(orgIds)] } : {}),
+        units: rows.map((r) => ({ id: r.id, name: r.name, organisationName: r.organisation_name })),
+      };
     },
 
     async unitsIn(scope: ManagerScope): Promise<{ id: number; name: string; organisationName: string }[]> {
+      if (scope.units) return scope.units;
       const rows = await db('units as u')
         .join('organisations as o', 'o.id', 'u.organisation_id')
         .whereIn('u.id', scope.unitIds)
@@ -269,19 +285,29 @@ export function statsRepository(db: Knex) {
       // The organisations in view, and whether the view is their every unit (an organisation manager's):
       // then the list is read in name order from its index and stops after a page.
       const orgRows = (
-        await db.raw(
-          `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
+        !f.unitId && scope.wholeOrganisationIds
+          ? { rows: scope.wholeOrganisationIds.map((id) => ({ id, whole: true })) }
+          : await db.raw(
+              `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
            where organisation_id in (select organisation_id from units where id = any(?::int[])) group by 1`,
-          [units, units],
-        )
+              [units, units],
+            )
       ).rows as { id: number; whole: boolean }[];
       const wholeOrganisations = orgRows.every((o) => o.whole);
       const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
-      // A part's filter: the units, then the role and course filters where the part has them.
+      // Every table has the organisation: whole organisations are read by it (an index range; a list of
+      // 200 units costs planning time and misleads the estimates). `= ?` for one organisation: the planner
+      // reads an index in order (the list of people) only for a plain equality.
+      const [scopeSql, scopeBinding]: [string, Knex.RawBinding] = !wholeOrganisations
+        ? ['unit_id = any(?::int[])', units]
+        : orgRows.length === 1
+          ? ['organisation_id = ?', orgRows[0].id]
+          : ['organisation_id = any(?::int[])', orgs];
+      // A part's filter: the scope, then the role and course filters where the part has them.
       const where = (
         o: { role: boolean; course: boolean },
-        unitsSql = 'unit_id = any(?::int[])',
-        unitsBinding: Knex.RawBinding = units,
+        unitsSql = scopeSql,
+        unitsBinding: Knex.RawBinding = scopeBinding,
       ) => {
         let sql = unitsSql;
         const b: Knex.RawBinding[] = [unitsBinding];
@@ -297,12 +323,7 @@ export function statsRepository(db: Knex) {
       };
       const staff = where({ role: true, course: false });
       const states = where({ role: true, course: true });
-      // (`= ?` for one organisation: the planner reads an index in order only for a plain equality.)
-      const list = !wholeOrganisations
-        ? states
-        : orgRows.length === 1
-          ? where({ role: true, course: true }, 'organisation_id = ?', orgRows[0].id)
-          : where({ role: true, course: true }, 'organisation_id = any(?::int[])', orgs);
+      const list = states;
       // The default period (12 months up to the month of the refresh) is summed in stats_manager_counts.
       const { from, toExclusive } = periodBounds(f.period);
       const recent =
@@ -599,7 +620,12 @@ export function statsRepository(db: Knex) {
     async questions(courseId: number): Promise<{ questionId: string; answers: number; correct: number }[]> {
       const rows = await db('stats_question_answers')
         .where({ course_id: courseId })
-        .select('question_id', 'answers', 'correct');
+        .groupBy('question_id')
+        .select(
+          'question_id',
+          db.raw('sum(answers)::int as answers'),
+          db.raw('sum(correct)::int as correct'),
+        );
       return rows.map((r: { question_id: string; answers: number; correct: number }) => ({
         questionId: r.question_id,
         answers: r.answers,
@@ -636,23 +662,12 @@ export function statsRepository(db: Knex) {
       }));
     },
 
-    /** Refreshes every view (concurrently, so pages keep reading the old figures meanwhile) and records when. */
-    async refreshViews(): Promise<{ view: string; ms: number }[]> {
-      const result: { view: string; ms: number }[] = [];
-      for (const view of STATS_VIEWS) {
-        const started = Date.now();
-        // A view never filled (fresh migration) cannot be refreshed concurrently.
-        const populated = await db.raw(`select ispopulated from pg_matviews where matviewname = ?`, [view]);
-        const concurrently = populated.rows[0]?.ispopulated ? 'concurrently' : '';
-        await db.raw(`refresh materialized view ${concurrently} ${view}`);
-        const ms = Date.now() - started;
-        await db('stats_refreshes')
-          .insert({ view_name: view, refreshed_at: db.fn.now(), duration_ms: ms })
-          .onConflict('view_name')
-          .merge();
-        result.push({ view, ms });
-      }
-      return result;
+    /**
+     * Brings the regional figures up to date: recomputes only the courses, months and units whose facts
+     * changed since the last run (server/stats/stats-refresh.ts), or everything the first time or if `full`.
+     */
+    async refreshViews(opts: { full?: boolean; now?: Date } = {}): Promise<RefreshReport> {
+      return refreshStats(db, opts);
     },
 
     async subscribed(userId: number): Promise<boolean> {

@@ -10,6 +10,10 @@ export const LACKING_STATES: CourseState[] = ['expiring', 'expired', 'in_progres
 /** The units a manager may see: the union of their manager permissions. */
 export interface ManagerScope {
   unitIds: number[];
+  /** Set when every unit in scope lies in an organisation the manager has whole (organisation scopes). */
+  wholeOrganisationIds?: number[];
+  /** The units' names, when read together with the scope (sorted by organisation and unit name). */
+  units?: { id: number; name: string; organisationName: string }[];
 }
 
 /** A month as `YYYY-MM`, inclusive at both ends of a period. */
