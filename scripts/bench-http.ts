@@ -99,7 +99,8 @@ async function stopApp(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(25_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+  // exitCode is set by the 'exit' event the race above may have waited for.
+  if ((child.exitCode as number | null) === null) child.kill('SIGKILL');
 }
 
 function rssMb(pid: number): number {

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     } catch (error) {
       throw new Error(
         `Could not start the embedded PostgreSQL in ${config.dataDir} (is the app running? stop it, or set DATABASE_URL): ${(error as Error).message}`,
+        { cause: error },
       );
     }
     url = embedded.url;

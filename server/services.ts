@@ -15,6 +15,7 @@ import { tracksService } from './authoring/tracks-service';
 import { accountService } from './auth/account-service';
 import { authService } from './auth/auth-service';
 import { rateLimits } from './auth/rate-limits';
+import { rateLimitsRepository } from './auth/rate-limits-repository';
 import { tokensRepository } from './auth/tokens-repository';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
@@ -61,7 +62,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
   });
-  const limits = rateLimits(db);
+  const limits = rateLimits(rateLimitsRepository(db));
   const tokens = tokensRepository(db);
   const organisationsShared = organisationsService({ organisations, jobRoles });
   const usersShared = usersService(users);

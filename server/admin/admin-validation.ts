@@ -16,7 +16,7 @@ const scope = z.preprocess(
 
 export const personSchema = z.object({
   name: formString('auth:errors.nameRequired').pipe(z.string().max(200, 'auth:errors.nameTooLong')),
-  email: formString('auth:errors.emailRequired').pipe(z.string().max(254).email('auth:errors.emailInvalid')),
+  email: formString('auth:errors.emailRequired').pipe(z.email('auth:errors.emailInvalid').max(254)),
   unitId: optionalId,
   jobRole: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : null), z.string().nullable()),
   learner: flag,

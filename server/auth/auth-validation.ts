@@ -9,7 +9,7 @@ const newPassword = z
   .min(PASSWORD_MIN, 'auth:errors.passwordTooShort')
   .max(PASSWORD_MAX, 'auth:errors.passwordTooLong');
 const emailField = formString('auth:errors.emailRequired').pipe(
-  z.string().max(254, 'auth:errors.emailInvalid').email('auth:errors.emailInvalid'),
+  z.email('auth:errors.emailInvalid').max(254, 'auth:errors.emailInvalid'),
 );
 
 export const loginSchema = z.object({
@@ -42,7 +42,7 @@ export const newPasswordSchema = z
   .object({ password: newPassword, passwordAgain: z.string({ error: 'auth:errors.passwordMismatch' }) })
   .refine((f) => f.password === f.passwordAgain, {
     path: ['passwordAgain'],
-    message: 'auth:errors.passwordMismatch',
+    error: 'auth:errors.passwordMismatch',
   });
 
 export const changePasswordSchema = z
@@ -55,5 +55,5 @@ export const changePasswordSchema = z
   })
   .refine((f) => f.password === f.passwordAgain, {
     path: ['passwordAgain'],
-    message: 'auth:errors.passwordMismatch',
+    error: 'auth:errors.passwordMismatch',
   });

@@ -10,7 +10,7 @@
  */
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import type { Knex } from 'knex';
+import type { RateLimitsRepository } from './rate-limits-repository';
 
 export const FREE_ACCOUNT_FAILURES = 5;
 export const MAX_DELAY_SECONDS = 60;
@@ -19,34 +19,17 @@ const ACCOUNT_WINDOW_SECONDS = 15 * 60;
 const KEEP_SECONDS = 24 * 3600;
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 
-export function rateLimits(db: Knex) {
+export function rateLimits(counters: RateLimitsRepository) {
   let lastCleanup = 0;
+
+  async function take(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }> {
+    const taken = await counters.take(key, windowSeconds);
+    maybeCleanup();
+    return taken;
+  }
 
   async function hit(key: string, windowSeconds: number): Promise<number> {
     return (await take(key, windowSeconds)).count;
-  }
-
-  /** Counts one hit (atomically, whichever process sends it); returns the count and the seconds left in the window. */
-  async function take(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }> {
-    const { rows } = await db.raw(
-      `insert into rate_limit_counters as c (key, count, window_started_at, last_hit_at) values (?, 1, now(), now())
-       on conflict (key) do update set
-         count = case when c.window_started_at <= now() - make_interval(secs => ?) then 1 else c.count + 1 end,
-         window_started_at = case when c.window_started_at <= now() - make_interval(secs => ?) then now() else c.window_started_at end,
-         last_hit_at = now()
-       returning count, ceil(extract(epoch from window_started_at + make_interval(secs => ?) - now()))::int as reset`,
-      [key, windowSeconds, windowSeconds, windowSeconds],
-    );
-    maybeCleanup();
-    return { count: rows[0].count as number, resetSeconds: Math.max(1, rows[0].reset as number) };
-  }
-
-  async function count(key: string, windowSeconds: number): Promise<number> {
-    const row = await db('rate_limit_counters')
-      .where({ key })
-      .whereRaw('window_started_at > now() - make_interval(secs => ?)', [windowSeconds])
-      .first('count');
-    return row?.count ?? 0;
   }
 
   function maybeCleanup() {
@@ -56,10 +39,8 @@ export function rateLimits(db: Knex) {
   }
 
   /** Removes counters nobody has touched for a day; returns how many. */
-  async function cleanup(): Promise<number> {
-    return db('rate_limit_counters')
-      .whereRaw('last_hit_at < now() - make_interval(secs => ?)', [KEEP_SECONDS])
-      .delete();
+  function cleanup(): Promise<number> {
+    return counters.removeOlderThan(KEEP_SECONDS);
   }
 
   return {
@@ -70,7 +51,7 @@ export function rateLimits(db: Knex) {
       limit: number,
       windowSeconds = 15 * 60,
     ): Promise<boolean> {
-      return (await count(`${kind}:address:${address}`, windowSeconds)) >= limit;
+      return (await counters.count(`${kind}:address:${address}`, windowSeconds)) >= limit;
     },
     /** Counts one attempt of a kind from an address; returns the count in the window. */
     addressHit: (kind: string, address: string, windowSeconds = 15 * 60) =>
@@ -78,19 +59,14 @@ export function rateLimits(db: Knex) {
 
     /** Seconds an account must wait before its next login attempt is checked (0 when it may try now). */
     async accountDelay(account: string): Promise<number> {
-      const row = await db('rate_limit_counters')
-        .where({ key: `login:account:${account}` })
-        .whereRaw('window_started_at > now() - make_interval(secs => ?)', [ACCOUNT_WINDOW_SECONDS])
-        .first('count', db.raw('extract(epoch from now() - last_hit_at)::float as since'));
+      const row = await counters.countAndSince(`login:account:${account}`, ACCOUNT_WINDOW_SECONDS);
       if (!row || row.count < FREE_ACCOUNT_FAILURES) return 0;
       const delay = Math.min(MAX_DELAY_SECONDS, 2 ** (row.count - FREE_ACCOUNT_FAILURES));
       return Math.max(0, Math.ceil(delay - row.since));
     },
     accountFailed: (account: string) => hit(`login:account:${account}`, ACCOUNT_WINDOW_SECONDS),
     async accountSucceeded(account: string): Promise<void> {
-      await db('rate_limit_counters')
-        .where({ key: `login:account:${account}` })
-        .delete();
+      await counters.remove(`login:account:${account}`);
     },
 
     /** How many times something was done in a window, counting this time (e.g. reset mails to one address). */
@@ -114,7 +90,10 @@ export function rateLimits(db: Knex) {
           ({ count, resetSeconds }) => {
             res.set('RateLimit-Policy', policy);
             res.set('RateLimit', `"${o.kind}";r=${Math.max(0, o.limit - count)};t=${resetSeconds}`);
-            if (count <= o.limit) return next();
+            if (count <= o.limit) {
+              next();
+              return;
+            }
             res.set('Retry-After', String(resetSeconds));
             res.status(429).render('errors/error', {
               title: req.t('errors:title.429'),

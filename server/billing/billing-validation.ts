@@ -78,7 +78,7 @@ export const partySchema = z.object({
   peppolId: optionalText(50),
   invoiceEmail: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
-    z.string().email('billing:errors.emailInvalid').nullable(),
+    z.email('billing:errors.emailInvalid').nullable(),
   ),
   contactName: optionalText(200),
   contactPhone: optionalText(40),

@@ -13,7 +13,7 @@ const optionalText = (max: number, key: string) =>
 const flag = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
 const email = (requiredKey: string) =>
   formString(requiredKey).pipe(
-    z.string().max(254, 'bookings:errors.emailInvalid').email('bookings:errors.emailInvalid'),
+    z.email('bookings:errors.emailInvalid').max(254, 'bookings:errors.emailInvalid'),
   );
 /** Repeated form fields arrive as an array, a single one as a string, none as undefined. */
 export const asArray = (v: unknown): string[] =>
@@ -39,7 +39,7 @@ export const orderSchema = z.object({
     (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined),
     z.number({ error: 'bookings:errors.organisationRequired' }),
   ),
-  requestToken: z.string({ error: 'errors:badRequest' }).uuid('errors:badRequest'),
+  requestToken: z.uuid({ error: 'errors:badRequest' }),
   date1: optionalDate,
   date2: optionalDate,
   date3: optionalDate,
@@ -105,8 +105,12 @@ function checkDates(form: DateFields, today: string): { errors: FieldErrors; dat
   const given = (['date1', 'date2', 'date3'] as const).filter((k) => form[k]);
   for (const k of given) if ((form[k] as string) <= today) errors[k] = 'bookings:errors.datePast';
   const dates = given.map((k) => form[k] as string);
-  if (dates.length < 2) errors[given.length === 0 ? 'date1' : 'date2'] ??= 'bookings:errors.twoDates';
-  else if (new Set(dates).size !== dates.length) errors.date2 ??= 'bookings:errors.datesDiffer';
+  const missing = given.length === 0 ? 'date1' : 'date2';
+  if (dates.length < 2) {
+    if (!(missing in errors)) errors[missing] = 'bookings:errors.twoDates';
+  } else if (new Set(dates).size !== dates.length && !('date2' in errors)) {
+    errors.date2 = 'bookings:errors.datesDiffer';
+  }
   return { errors, dates };
 }
 
@@ -171,7 +175,7 @@ export const participantsSchema = z
     guestName: optionalText(200, 'bookings:errors.tooLong'),
     guestEmail: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
-      z.string().max(254, 'bookings:errors.emailInvalid').email('bookings:errors.emailInvalid').nullable(),
+      z.email('bookings:errors.emailInvalid').max(254, 'bookings:errors.emailInvalid').nullable(),
     ),
   })
   .superRefine((v, ctx) => {

@@ -46,7 +46,9 @@ export function freePort(): Promise<number> {
 
 function asError(reason: unknown, what: string): Error {
   if (reason instanceof Error) return reason;
-  return new Error(`${what} failed${reason === undefined ? '' : `: ${String(reason)}`}`);
+  return new Error(
+    `${what} failed${reason === undefined ? '' : `: ${typeof reason === 'string' ? reason : JSON.stringify(reason)}`}`,
+  );
 }
 
 /** Starts (initialising on first use) a cluster in `dataDir` on a free port and creates `database`. */
@@ -71,7 +73,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     // Root (CI, containers) may not run postgres; the package then creates a system user for it.
     createPostgresUser: runningAsRoot(),
-    onLog: (m) => options.log?.(String(m).trim()),
+    onLog: (m) => options.log?.(m.trim()),
     onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trim()),
   });
   fs.mkdirSync(options.dataDir, { recursive: true });

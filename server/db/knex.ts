@@ -3,14 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import knexFactory from 'knex';
+import { createRequire } from 'node:module';
 import { types } from 'pg';
 
 // Return bigint counts as numbers (our counts fit) and dates as strings we parse deliberately.
-types.setTypeParser(20, (v) => Number(v));
-types.setTypeParser(1700, (v) => Number(v));
-types.setTypeParser(1082, (v) => v);
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+types.setTypeParser(types.builtins.NUMERIC, (v) => Number(v));
+types.setTypeParser(types.builtins.DATE, (v) => v);
 
 export type Db = Knex;
+
+const loadModule = createRequire(__filename);
 
 /** A connection pool for `url`. */
 export function createKnex(url: string, poolMax = 10): Knex {
@@ -23,15 +26,19 @@ export function createKnex(url: string, poolMax = 10): Knex {
  */
 function migrationSource(directory: string, extension: string): Knex.MigrationSource<string> {
   return {
-    async getMigrations() {
-      return fs
-        .readdirSync(directory)
-        .filter((f) => f.endsWith(extension) && !f.endsWith(`.d${extension}`))
-        .map((f) => f.slice(0, -extension.length))
-        .sort();
+    getMigrations() {
+      return Promise.resolve(
+        fs
+          .readdirSync(directory)
+          .filter((f) => f.endsWith(extension) && !f.endsWith(`.d${extension}`))
+          .map((f) => f.slice(0, -extension.length))
+          .sort(),
+      );
     },
     getMigrationName: (name) => name,
-    getMigration: async (name) => require(path.join(directory, `${name}${extension}`)) as Knex.Migration,
+    // Migrations are CommonJS modules next to the code (compiled .js or .ts under tsx/ts-jest).
+    getMigration: (name) =>
+      Promise.resolve(loadModule(path.join(directory, `${name}${extension}`)) as Knex.Migration),
   };
 }
 
@@ -44,6 +51,6 @@ export async function migrateLatest(db: Knex, directory: string, extension: stri
     return applied;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`Database migration failed, the app will not start: ${message}`);
+    throw new Error(`Database migration failed, the app will not start: ${message}`, { cause: error });
   }
 }

@@ -16,6 +16,17 @@ export interface FeedbackItem {
 
 export function feedbackRepository(db: Knex) {
   return {
+    /** Stores one message (in the transaction that also queues its mail); returns its id. */
+    async add(
+      item: { message: string; page: string | null; contact: string | null; userId: number | null },
+      trx: Knex = db,
+    ): Promise<number> {
+      const [row] = await trx('accessibility_feedback')
+        .insert({ message: item.message, page: item.page, contact: item.contact, user_id: item.userId })
+        .returning<{ id: number }[]>('id');
+      return row.id;
+    },
+
     /** The newest messages, unhandled ones first. */
     async list(limit = 200): Promise<FeedbackItem[]> {
       return db('accessibility_feedback as f')

@@ -3,7 +3,18 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { paths } from '../http/paths';
 import { parseForm, type FieldErrors } from '../http/validation';
-import type { Services } from '../services';
+import type { InTransaction } from '../db/transaction';
+import { formBody } from '../http/body-parsing';
+import type { MailService } from '../mail/mail-service';
+import type { FeedbackRepository } from './feedback-repository';
+
+/** What the feedback form needs: where the messages are kept and mailed to. */
+export interface FeedbackDeps {
+  feedbackInbox: Pick<FeedbackRepository, 'add'>;
+  mail: Pick<MailService, 'send'>;
+  transaction: InTransaction;
+  config: { feedbackTo: string };
+}
 
 const trimmed = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(max, 'pages:feedback.tooLong'));
@@ -14,7 +25,7 @@ export const feedbackSchema = z.object({
   contact: trimmed(254),
 });
 
-export function feedbackController(services: Services) {
+export function feedbackController(deps: FeedbackDeps) {
   const render = (
     req: Request,
     res: Response,
@@ -44,22 +55,27 @@ export function feedbackController(services: Services) {
     async send(req: Request, res: Response) {
       const form = parseForm(feedbackSchema, req.body);
       if (!form.ok) {
-        render(req, res, 400, req.body ?? {}, form.errors);
+        const body = formBody(req);
+        const values = Object.fromEntries(
+          ['message', 'page', 'contact'].map((k) => [k, typeof body[k] === 'string' ? body[k] : '']),
+        );
+        render(req, res, 400, values, form.errors);
         return;
       }
-      await services.db.transaction(async (trx) => {
-        const [row] = await trx('accessibility_feedback')
-          .insert({
+      await deps.transaction(async (trx) => {
+        const id = await deps.feedbackInbox.add(
+          {
             message: form.data.message,
             page: form.data.page || null,
             contact: form.data.contact || null,
-            user_id: req.user?.id ?? null,
-          })
-          .returning('id');
-        await services.mail.send(
+            userId: req.user?.id ?? null,
+          },
+          trx,
+        );
+        await deps.mail.send(
           {
-            to: services.config.feedbackTo,
-            subject: `Synpunkt på tillgängligheten (#${row.id})`,
+            to: deps.config.feedbackTo,
+            subject: `Synpunkt på tillgängligheten (#${id})`,
             text: `${form.data.message}\n\nSida: ${form.data.page || '–'}\nKontakt: ${form.data.contact || '–'}`,
           },
           { trx },

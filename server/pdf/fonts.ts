@@ -3,6 +3,7 @@
  * "Goran Petrović" printed as "Goran Petrovip"; DejaVu Sans covers the names of everyone who takes a course
  * (Latin Extended, Greek, Cyrillic …) and is embedded as a subset.
  */
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 
 export const BODY = 'Body';
@@ -25,7 +26,8 @@ interface ParsedFont {
 let parsed: Record<string, ParsedFont> | null = null;
 function parsedFonts(): Record<string, ParsedFont> {
   if (!parsed) {
-    const fontkit = require(require.resolve('fontkit', { paths: [require.resolve('pdfkit')] })) as {
+    const load = createRequire(__filename);
+    const fontkit = load(load.resolve('fontkit', { paths: [load.resolve('pdfkit')] })) as {
       create(bytes: Buffer): ParsedFont;
     };
     parsed = Object.fromEntries(

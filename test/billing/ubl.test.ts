@@ -104,7 +104,7 @@ const value = (doc: string, path: string) => {
   const node = (
     select(path, new DOMParser().parseFromString(doc, 'text/xml') as unknown as Node) as Node[]
   )[0];
-  return node ? node.textContent : null;
+  return (node as Node | undefined)?.textContent ?? null;
 };
 
 describe('the Peppol UBL invoice', () => {

@@ -39,6 +39,7 @@ describe('icsCalendar with line breaks in what people typed', () => {
     for (const field of ['location', 'summary', 'description'] as const) {
       const ics = icsCalendar({ ...event, [field]: `Storgatan 1${injection}` });
       expect(properties(ics)).toEqual(clean);
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point of this check
       expect(ics).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
       expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     }

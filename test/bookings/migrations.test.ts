@@ -1,8 +1,11 @@
 /** The bookings and billing migrations roll back and forward cleanly (each has a working `down`). */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const loadModule = createRequire(__filename);
 
 const dir = path.join(__dirname, '..', '..', 'migrations');
 const ours = fs
@@ -49,11 +52,12 @@ describe('migrations 20261122120*', () => {
       'billing_settings',
     ];
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
-    for (const file of [...ours].reverse()) await (require(path.join(dir, file)) as Knex.Migration).down!(db);
+    for (const file of [...ours].reverse())
+      await (loadModule(path.join(dir, file)) as Required<Knex.Migration>).down(db);
     const after = await tables(db);
     expect(after.filter((name: string) => mine.includes(name))).toEqual([]);
     expect(after).toEqual(expect.arrayContaining(['organisations', 'completions', 'outbox_messages']));
-    for (const file of ours) await (require(path.join(dir, file)) as Knex.Migration).up(db);
+    for (const file of ours) await (loadModule(path.join(dir, file)) as Knex.Migration).up(db);
     expect(await tables(db)).toEqual(expect.arrayContaining(mine));
     expect((await db('price_list_entries').where({ article_code: 'full_day' }).first()).unit_price_ore).toBe(
       500000,

@@ -4,6 +4,7 @@
  * note; early and late cancellation; who may see what.
  */
 import * as cheerio from 'cheerio';
+import type { Test as SupertestRequest } from 'supertest';
 import { addDays, swedishDate } from '../../server/bookings/dates';
 import { checkUbl } from '../../server/billing/ubl-rules';
 import {
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const binary = (res: { body: Buffer }) => res.body;
-const asBuffer = (r: import('supertest').Test) =>
+const asBuffer = (r: SupertestRequest) =>
   r.buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));

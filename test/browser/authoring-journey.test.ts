@@ -9,7 +9,10 @@ let s: BrowserSession;
 beforeAll(async () => {
   s = await startBrowserSession('authoring');
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 describe('an educator in Chromium', () => {
   it('writes a lesson in both variants, sees the LIX, publishes, and a learner reads it', async () => {
@@ -45,7 +48,7 @@ describe('an educator in Chromium', () => {
     expect(lixEasy).toBeLessThan(20);
     expect(lixStandard).toBeGreaterThan(lixEasy + 8);
     await page.waitForFunction(() =>
-      document.querySelector('[data-preview="easy"]')?.textContent?.includes('Då faller ingen.'),
+      document.querySelector('[data-preview="easy"]')?.textContent.includes('Då faller ingen.'),
     );
     await s.visit(page, 'lesson-typed');
 

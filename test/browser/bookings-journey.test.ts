@@ -29,7 +29,10 @@ beforeAll(async () => {
   await configureSeller(t.db);
 });
 
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 const visit = (page: Page, name: string) => s.visit(page, name);
 const login = (page: Page, email: string) => s.logIn(page, email);
@@ -40,7 +43,7 @@ describe('an orderer and HMC in Chromium', () => {
     const orderer = await buildBooker(t.db, customer);
     const staff = await buildPerson(t.db, { unitId: customer.unitId, name: 'Amina Yusuf' });
     const hmcAdmin = await buildPerson(t.db, { jobRole: null, permissions: admin, name: 'Lena Ström' });
-    const offering = await buildOffering(t.db, { max: 12 });
+    await buildOffering(t.db, { max: 12 });
     const today = swedishDate(new Date());
 
     // The orderer, on a phone.

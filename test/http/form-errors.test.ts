@@ -34,7 +34,9 @@ function expectAccessibleErrors(html: string, ids: string[]): Record<string, str
     // A group (fieldset) points at its message; its inputs carry aria-invalid.
     const invalid = field.is('fieldset') ? field.find('input') : field;
     expect(invalid.length).toBeGreaterThan(0);
-    invalid.each((_i, el) => expect($(el).attr('aria-invalid')).toBe('true'));
+    invalid.each((_i, el) => {
+      expect($(el).attr('aria-invalid')).toBe('true');
+    });
     expect(field.closest('.field').hasClass('field--error')).toBe(true);
     messages[id] = error.text();
   }
