@@ -165,7 +165,17 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     ...videoLibrary({ config, db, logger }),
     ...bookingsFeature({ db, config, i18n, mail, audit, auth, transaction }),
     // Issue 16: identity providers per organisation (OIDC, SAML).
-    identity: identityFeature({ db, users, config, account, i18n, limits }),
+    identity: identityFeature({
+      db,
+      usersService: usersShared,
+      organisationsService: organisationsShared,
+      account,
+      audit,
+      transaction,
+      config,
+      i18n,
+      limits,
+    }),
   };
 }
 

@@ -1,44 +1,45 @@
 /** Signing in through an organisation's provider: finding it, the redirect, the answer, and the steps after. */
 import type { NextFunction, Request, Response } from 'express';
+import type { AuditService } from '../audit/audit-service';
 import { landingPath } from '../auth/landing';
 import { hasPermission, type CurrentUser } from '../auth/types';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import { formBody, formText } from '../http/body-parsing';
 import { paths } from '../http/paths';
 import { idParam } from '../http/validation';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import type { Logger } from '../logger';
 import type { OidcClient } from './oidc-client';
 import type { IdentityProvider, ProvidersRepository } from './providers-repository';
 import type { SamlClient } from './saml-client';
 import { SsoError } from './sso-errors';
-import { mailLinkPath, personFromClaims, type SsoService } from './sso-service';
+import { identityPaths, providerAdminPaths } from './identity-paths';
+import { personFromClaims, type SsoService } from './sso-service';
 import type { ExternalPerson, SignedInWith } from './sso-session';
-
-export const identityPaths = {
-  find: '/logga-in/organisation',
-  start: (id: number | string = ':id') => `/sso/${id}/start`,
-  oidcCallback: (id: number | string = ':id') => `/sso/${id}/oidc`,
-  samlAcs: (id: number | string = ':id') => `/sso/${id}/saml`,
-  samlLogout: (id: number | string = ':id') => `/sso/${id}/saml/logout`,
-  samlMetadata: (id: number | string = ':id') => `/sso/${id}/saml/metadata`,
-  complete: '/sso/valj-enhet',
-  link: '/sso/koppla',
-  linkMail: '/sso/koppla/skicka-lank',
-  linkByMail: mailLinkPath,
-};
 
 export function identityController(deps: {
   providers: ProvidersRepository;
   sso: SsoService;
   oidc: OidcClient;
   saml: SamlClient;
-  jobRoles: JobRolesRepository;
+  audit: AuditService;
+  organisations: Pick<OrganisationsService, 'listJobRoles' | 'jobRoleExists'>;
   logger: Logger;
   config: { publicBaseUrl: string };
 }) {
-  const { providers, sso, oidc, saml, jobRoles, logger } = deps;
+  const { providers, sso, oidc, saml, audit, organisations, logger } = deps;
 
+  /** Settles when passport or the session store calls back. */
+  const settled = (run: (done: (err: unknown) => void) => void) =>
+    new Promise<void>((resolve, reject) => {
+      run((err) => {
+        if (err) reject(err instanceof Error ? err : new Error('session callback failed', { cause: err }));
+        else resolve();
+      });
+    });
   const logIn = (req: Request, user: CurrentUser) =>
-    new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    settled((done) => {
+      req.login(user, done);
+    });
 
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
@@ -53,8 +54,13 @@ export function identityController(deps: {
               .join(': ')
           : undefined,
     });
-    await providers.audit(null, 'sso.refused', `idp:${providerId ?? 'unknown'}`, { reason: error.reason });
-    if (req.session?.sso) delete req.session.sso.oidc;
+    await audit.record({
+      actorId: null,
+      action: 'sso.refused',
+      subject: `idp:${providerId ?? 'unknown'}`,
+      details: { reason: error.reason },
+    });
+    if (req.session.sso) delete req.session.sso.oidc;
     res.status(400).render('identity/error', {
       title: req.t('identity:error.title'),
       reason: error.reason,
@@ -82,16 +88,26 @@ export function identityController(deps: {
     signedInWith: SignedInWith,
   ) {
     if (test) {
-      await providers.audit(req.user?.id ?? null, 'idp.try', `idp:${provider.id}`, { email: person.email });
-      return res.render('identity/tried', {
+      await audit.record({
+        actorId: req.user?.id ?? null,
+        action: 'idp.try',
+        subject: `idp:${provider.id}`,
+        details: { email: person.email },
+      });
+      res.render('identity/tried', {
         title: req.t('identity:tried.title'),
         provider,
         person,
-        jobRoles: await jobRoles.list(),
+        jobRoles: await organisations.listJobRoles(),
+        providerAdminPaths,
       });
+      return;
     }
     const result = await sso.signIn(provider, person);
-    if (result.kind === 'user') return signIn(req, res, result.user, signedInWith);
+    if (result.kind === 'user') {
+      await signIn(req, res, result.user, signedInWith);
+      return;
+    }
     req.session.sso = { pending: { ...person, step: result.kind }, signedInWith };
     res.redirect(303, result.kind === 'link' ? identityPaths.link : identityPaths.complete);
   }
@@ -121,15 +137,35 @@ export function identityController(deps: {
     provider: IdentityProvider,
     values: Record<string, string>,
     errors: Record<string, string> = {},
-  ) =>
+  ) => {
     res.status(status).render('identity/complete', {
       title: req.t('identity:complete.title'),
       provider,
       units: await sso.unitChoices(provider),
-      jobRoles: await jobRoles.list(),
+      jobRoles: await organisations.listJobRoles(),
       values,
       errors,
+      identityPaths,
     });
+  };
+
+  const renderLink = (
+    req: Request,
+    res: Response,
+    status: number,
+    p: { provider: IdentityProvider; person: ExternalPerson },
+    mailSent: boolean,
+    errors: Record<string, string>,
+  ) => {
+    res.status(status).render('identity/link', {
+      title: req.t('identity:link.title'),
+      provider: p.provider,
+      email: p.person.email,
+      mailSent,
+      errors,
+      identityPaths,
+    });
+  };
 
   return {
     /** Login page form (GET, works without JavaScript): an organisation chosen, or the domain of a work address. */
@@ -137,7 +173,7 @@ export function identityController(deps: {
       const org = idParam(req.query.org);
       const email = typeof req.query.epost === 'string' ? req.query.epost.trim() : '';
       const enabled = await providers.listEnabled();
-      const domain = email.includes('@') ? email.split('@').pop()! : email;
+      const domain = email.slice(email.lastIndexOf('@') + 1);
       const provider = org
         ? enabled.find((p) => p.organisationId === org || p.id === org)
         : domain
@@ -150,6 +186,7 @@ export function identityController(deps: {
         values: { epost: email, org: String(org ?? '') },
         match: provider ? { name: provider.organisationName, href: identityPaths.start(provider.id) } : null,
         notFound: !provider && !!(org || email),
+        identityPaths,
       });
     },
 
@@ -161,10 +198,11 @@ export function identityController(deps: {
         if (provider.kind === 'oidc') {
           const { url, checks } = await oidc.authorizeUrl(provider, test);
           req.session.sso = { ...req.session.sso, oidc: checks };
-          await new Promise<void>((resolve, reject) =>
-            req.session.save((err) => (err ? reject(err) : resolve())),
-          );
-          return res.redirect(303, url);
+          await settled((done) => {
+            req.session.save(done);
+          });
+          res.redirect(303, url);
+          return;
         }
         res.redirect(303, await saml.authorizeUrl(provider, test));
       } catch (error) {
@@ -175,9 +213,10 @@ export function identityController(deps: {
     async oidcCallback(req: Request, res: Response) {
       const id = idParam(req.params.id);
       try {
-        const checks = req.session.sso?.oidc;
-        if (!checks || checks.providerId !== id) throw new SsoError('state');
-        delete req.session.sso!.oidc; // one answer per redirect
+        const session = req.session.sso;
+        const checks = session?.oidc;
+        if (!session || !checks || checks.providerId !== id) throw new SsoError('state');
+        delete session.oidc; // one answer per redirect
         const provider = await providerFor(req, checks.test);
         const currentUrl = new URL(req.originalUrl, deps.config.publicBaseUrl);
         const { claims, idToken } = await oidc.callback(provider, currentUrl, checks);
@@ -200,8 +239,8 @@ export function identityController(deps: {
       try {
         const provider = id ? await providers.find(id) : null;
         if (!provider) throw new SsoError('unknownProvider');
-        const response = req.body?.SAMLResponse;
-        if (typeof response !== 'string' || !response) throw new SsoError('invalid');
+        const response = formText(req, 'SAMLResponse');
+        if (!response) throw new SsoError('invalid');
         const { profile, request } = await saml.verify(provider, response);
         if (!provider.enabled && !request.test) throw new SsoError('unknownProvider');
         const attributes = { ...(profile.attributes as Record<string, unknown> | undefined), ...profile };
@@ -227,64 +266,60 @@ export function identityController(deps: {
 
     async showComplete(req: Request, res: Response) {
       const p = await pending(req, 'complete');
-      if (!p) return res.redirect(paths.login);
+      if (!p) {
+        res.redirect(paths.login);
+        return;
+      }
       await renderComplete(req, res, 200, p.provider, { name: p.person.name });
     },
 
     async complete(req: Request, res: Response, next: NextFunction) {
       const p = await pending(req, 'complete');
-      if (!p) return res.redirect(303, paths.login);
-      const unitId = idParam(req.body?.unitId);
-      const jobRole = typeof req.body?.jobRole === 'string' ? req.body.jobRole : '';
+      if (!p) {
+        res.redirect(303, paths.login);
+        return;
+      }
+      const unitId = idParam(formBody(req).unitId);
+      const jobRole = formText(req, 'jobRole');
       const errors: Record<string, string> = {};
       if (!unitId || !(await sso.isUnitOf(p.provider, unitId)))
         errors.unitId = 'identity:complete.unitRequired';
-      if (!(await jobRoles.exists(jobRole))) errors.jobRole = 'identity:complete.jobRoleRequired';
-      if (Object.keys(errors).length)
-        return renderComplete(
-          req,
-          res,
-          400,
-          p.provider,
-          { unitId: String(req.body?.unitId ?? ''), jobRole },
-          errors,
-        );
+      if (!(await organisations.jobRoleExists(jobRole))) errors.jobRole = 'identity:complete.jobRoleRequired';
+      if (!unitId || Object.keys(errors).length) {
+        await renderComplete(req, res, 400, p.provider, { unitId: formText(req, 'unitId'), jobRole }, errors);
+        return;
+      }
       try {
-        const user = await sso.createAccount(p.provider, p.person, unitId!, jobRole);
+        const user = await sso.createAccount(p.provider, p.person, unitId, jobRole);
         await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
-        if ((error as { code?: string }).code === '23505') return res.redirect(303, paths.login); // the same answer submitted twice
-        if (error instanceof SsoError) return refuse(req, res, error, p.provider.id);
-        next(error);
+        // The same answer submitted twice.
+        if ((error as { code?: string }).code === '23505') res.redirect(303, paths.login);
+        else if (error instanceof SsoError) await refuse(req, res, error, p.provider.id);
+        else next(error);
       }
     },
 
     async showLink(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) return res.redirect(paths.login);
-      res.render('identity/link', {
-        title: req.t('identity:link.title'),
-        provider: p.provider,
-        email: p.person.email,
-        mailSent: req.query.skickat === '1',
-        errors: {},
-      });
+      if (!p) {
+        res.redirect(paths.login);
+        return;
+      }
+      renderLink(req, res, 200, p, req.query.skickat === '1', {});
     },
 
     /** The other proof: a single-use link mailed to the account's address, opened in this browser. */
     async sendLinkMail(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) return res.redirect(303, paths.login);
+      if (!p) {
+        res.redirect(303, paths.login);
+        return;
+      }
       try {
         if ((await sso.sendLinkMail(p.provider, p.person)) === 'limited')
-          return res.status(429).render('identity/link', {
-            title: req.t('identity:link.title'),
-            provider: p.provider,
-            email: p.person.email,
-            mailSent: false,
-            errors: { mail: 'identity:link.tooManyMails' },
-          });
-        res.redirect(303, `${identityPaths.link}?skickat=1`);
+          renderLink(req, res, 429, p, false, { mail: 'identity:link.tooManyMails' });
+        else res.redirect(303, identityPaths.linkMailSent);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
       }
@@ -323,18 +358,17 @@ export function identityController(deps: {
 
     async link(req: Request, res: Response) {
       const p = await pending(req, 'link');
-      if (!p) return res.redirect(303, paths.login);
-      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      if (!p) {
+        res.redirect(303, paths.login);
+        return;
+      }
+      const password = formText(req, 'password');
       try {
         const user = password ? await sso.linkWithPassword(p.provider, p.person, password) : null;
-        if (!user)
-          return res.status(401).render('identity/link', {
-            title: req.t('identity:link.title'),
-            provider: p.provider,
-            email: p.person.email,
-            mailSent: false,
-            errors: { password: 'identity:link.wrongPassword' },
-          });
+        if (!user) {
+          renderLink(req, res, 401, p, false, { password: 'identity:link.wrongPassword' });
+          return;
+        }
         await signIn(req, res, user, req.session.sso?.signedInWith);
       } catch (error) {
         await refuse(req, res, error, p.provider.id);
@@ -362,24 +396,34 @@ export function identityController(deps: {
           logger.warn('saml logout request failed', { providerId: provider.id, error: String(error) });
           return null;
         });
-      if (!endUrl || !provider) return next();
+      if (!endUrl || !provider) {
+        next();
+        return;
+      }
       const userId = req.user?.id ?? null;
       req.logout((err) => {
-        if (err) return next(err);
+        if (err) {
+          next(err);
+          return;
+        }
         req.session.destroy(() => {
           res.clearCookie('hms.sid');
           res.locals.user = null;
-          void providers
-            .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: provider.kind })
-            .then(() =>
+          audit
+            .record({
+              actorId: userId,
+              action: 'sso.logout',
+              subject: `idp:${provider.id}`,
+              details: { kind: provider.kind },
+            })
+            .then(() => {
               res.render('identity/logged-out', {
                 title: req.t('identity:loggedOut.title'),
                 endUrl,
                 refreshTo: endUrl,
                 providerName: provider.displayName,
-              }),
-            )
-            .catch(next);
+              });
+            }, next);
         });
       });
     },
@@ -397,21 +441,34 @@ export function identityController(deps: {
         if (!provider || provider.kind !== 'saml') throw new SsoError('unknownProvider');
         if (req.query.SAMLRequest !== undefined) {
           const request = await saml.verifyLogoutRequest(provider, req.query, originalQuery);
-          const mine = req.session?.sso?.signedInWith;
+          const mine = req.session.sso?.signedInWith;
           const relayState = typeof req.query.RelayState === 'string' ? req.query.RelayState : '';
           const answer = (await saml.logoutResponseUrl(provider, request, relayState)) ?? paths.home;
-          if (mine?.providerId !== provider.id || mine.saml?.nameID !== request.nameID)
-            return res.redirect(303, answer);
+          if (mine?.providerId !== provider.id || mine.saml?.nameID !== request.nameID) {
+            res.redirect(303, answer);
+            return;
+          }
           const userId = req.user?.id ?? null;
-          return req.logout((err) => {
-            if (err) return next(err);
+          req.logout((err) => {
+            if (err) {
+              next(err);
+              return;
+            }
             req.session.destroy(() => {
               res.clearCookie('hms.sid');
-              void providers
-                .audit(userId, 'sso.logout', `idp:${provider.id}`, { kind: 'saml', by: 'idp' })
-                .then(() => res.redirect(303, answer), next);
+              audit
+                .record({
+                  actorId: userId,
+                  action: 'sso.logout',
+                  subject: `idp:${provider.id}`,
+                  details: { kind: 'saml', by: 'idp' },
+                })
+                .then(() => {
+                  res.redirect(303, answer);
+                }, next);
             });
           });
+          return;
         }
         await saml.verifyLogoutResponse(provider, req.query, originalQuery);
         res.redirect(303, paths.home);
@@ -432,7 +489,10 @@ export function identityController(deps: {
     async samlMetadata(req: Request, res: Response) {
       const id = idParam(req.params.id);
       const provider = id ? await providers.find(id) : null;
-      if (!provider || provider.kind !== 'saml') return res.status(404).type('text/plain').send('Not found');
+      if (!provider || provider.kind !== 'saml') {
+        res.status(404).type('text/plain').send('Not found');
+        return;
+      }
       res.type('application/samlmetadata+xml').send(saml.spMetadata(provider));
     },
   };

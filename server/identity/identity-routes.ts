@@ -1,24 +1,42 @@
 /** Issue 16: sign in with the organisation's identity provider, and its administration. */
 import { Router } from 'express';
+import type { AuditService } from '../audit/audit-service';
 import { requireLogin, requirePermission } from '../auth/policy';
-import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { identityController, identityPaths } from './identity-controller';
 import { refuseNul } from '../http/body-parsing';
-import { metadataUpload, providerAdmin, providerAdminPaths } from './provider-admin';
+import { paths } from '../http/paths';
+import type { Logger } from '../logger';
+import type { OrganisationsService } from '../organisations/organisations-service';
+import type { IdentityFeature } from './identity-composition';
+import { identityController } from './identity-controller';
+import { identityPaths, providerAdminPaths } from './identity-paths';
+import { metadataUpload, providerAdmin } from './provider-admin';
 
-export function identityRoutes(services: Services): Router {
+/** What the identity routes use: the feature's own parts and the services of the features it calls. */
+export interface IdentityDeps {
+  identity: IdentityFeature;
+  organisationsService: OrganisationsService;
+  audit: AuditService;
+  logger: Logger;
+  config: { publicBaseUrl: string };
+}
+
+export function identityRoutes(deps: IdentityDeps): Router {
   const router = Router();
+  const { identity } = deps;
   const sso = identityController({
-    ...services.identity,
-    jobRoles: services.jobRoles,
-    logger: services.logger,
-    config: services.config,
+    providers: identity.providers,
+    sso: identity.sso,
+    oidc: identity.oidc,
+    saml: identity.saml,
+    audit: deps.audit,
+    organisations: deps.organisationsService,
+    logger: deps.logger,
+    config: deps.config,
   });
   const admin = providerAdmin({
-    db: services.db,
-    providers: services.identity.providers,
-    publicBaseUrl: services.config.publicBaseUrl,
+    providers: identity.admin,
+    organisations: deps.organisationsService,
+    publicBaseUrl: deps.config.publicBaseUrl,
   });
   const adminOnly = [requireLogin, requirePermission('admin')];
   router.post(paths.logout, requireLogin, sso.logout);

@@ -3,12 +3,15 @@
  * session, the ID token verified against the provider's keys (issuer, audience, expiry, nonce).
  * openid-client is an ES module; Node ≥ 20.19 requires it as CommonJS, and the type import names its mode.
  */
+import { identityPaths } from './identity-paths';
 import type { IdentityProvider } from './providers-repository';
 import { SsoError, type SsoReason } from './sso-errors';
 
-type OpenIdClient = typeof import('openid-client', { with: { 'resolution-mode': 'import' } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const client: OpenIdClient = require('openid-client');
+import type * as OpenIdClientModule from 'openid-client' with { 'resolution-mode': 'import' };
+
+type OpenIdClient = typeof OpenIdClientModule;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an ES module, required as CommonJS (see above)
+const client = require('openid-client') as OpenIdClient;
 
 /** What the callback needs to check the answer: kept in the session between the redirect and the callback. */
 export interface OidcChecks {
@@ -28,7 +31,8 @@ export type OidcClient = ReturnType<typeof oidcClient>;
 
 export function oidcClient(deps: { publicBaseUrl: string }) {
   const configs = new Map<string, Promise<InstanceType<OpenIdClient['Configuration']>>>();
-  const callbackUrl = (providerId: number) => `${deps.publicBaseUrl}/sso/${providerId}/oidc`;
+  const callbackUrl = (providerId: number) =>
+    `${deps.publicBaseUrl}${identityPaths.oidcCallback(providerId)}`;
 
   /** The provider's discovered configuration, fetched once per provider version (a changed setting refetches). */
   function configuration(provider: IdentityProvider) {
@@ -37,6 +41,7 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
     if (!config) {
       const issuer = new URL(provider.metadataUrl || provider.issuer);
       // Plain http only for a provider on this machine (tests, a local broker); never across a network.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only as a warning sign; loopback only
       const options = isLoopback(issuer) ? { execute: [client.allowInsecureRequests] } : undefined;
       // The issue allows a minute of clock skew, as for SAML (openid-client's default is 30 s).
       const metadata = {
@@ -135,7 +140,9 @@ export function oidcClient(deps: { publicBaseUrl: string }) {
 function oidcReason(error: unknown): SsoReason {
   // openid-client wraps oauth4webapi's error, whose message says what was wrong.
   const cause = error instanceof Error ? error.cause : undefined;
-  const message = [error, cause].map((e) => (e instanceof Error ? e.message : String(e ?? ''))).join(' / ');
+  const message = [error, cause]
+    .map((e) => (e instanceof Error ? e.message : typeof e === 'string' ? e : ''))
+    .join(' / ');
   const code = (error as { code?: string }).code ?? '';
   if (/"state"/.test(message)) return 'state';
   if (/nonce/.test(message)) return 'nonce';

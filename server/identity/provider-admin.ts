@@ -2,18 +2,15 @@
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import type { Knex } from 'knex';
 import { notFound } from '../http/errors';
 import { formString, idParam, parseForm, type FieldErrors } from '../http/validation';
-import { identityPaths } from './identity-controller';
-import type { IdentityProvider, ProviderInput, ProvidersRepository } from './providers-repository';
+import { signedInUser } from '../auth/policy';
+import { formBody, formText } from '../http/body-parsing';
+import type { OrganisationsService } from '../organisations/organisations-service';
+import { identityPaths, providerAdminPaths } from './identity-paths';
+import type { IdentityProvider, ProviderInput } from './providers-repository';
+import type { ProvidersService } from './providers-service';
 import { fetchIdpMetadata, MAX_METADATA_BYTES, MetadataError, parseIdpMetadata } from './saml-metadata';
-
-export const providerAdminPaths = {
-  list: '/admin/inloggning',
-  provider: (id: number | string = ':id') => `/admin/inloggning/${id}`,
-  status: (id: number | string = ':id') => `/admin/inloggning/${id}/status`,
-};
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -85,7 +82,6 @@ const optional = z.preprocess(
 const url = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
   z
-    .string()
     .url('identity:admin.errors.url')
     .refine((u) => /^https?:\/\//.test(u), 'identity:admin.errors.url')
     .nullable(),
@@ -192,8 +188,12 @@ const formValues = (body: Record<string, unknown> | undefined): Record<string, s
     ),
   ) as Record<string, string>;
 
-export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; publicBaseUrl: string }) {
-  const { db, providers } = deps;
+export function providerAdmin(deps: {
+  providers: ProvidersService;
+  organisations: Pick<OrganisationsService, 'listOrganisations'>;
+  publicBaseUrl: string;
+}) {
+  const { providers, organisations } = deps;
 
   async function render(
     req: Request,
@@ -208,8 +208,8 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
       provider,
       values,
       errors,
-      organisations: await db('organisations').orderBy('name').select('id', 'name'),
-      tryPath: provider ? `${identityPaths.start(provider.id)}?prova=1` : null,
+      organisations: await organisations.listOrganisations(),
+      tryPath: provider ? identityPaths.tryStart(provider.id) : null,
       callbackUrls: provider
         ? {
             oidc: `${deps.publicBaseUrl}${identityPaths.oidcCallback(provider.id)}`,
@@ -218,7 +218,9 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
             samlMetadata: `${deps.publicBaseUrl}${identityPaths.samlMetadata(provider.id)}`,
           }
         : null,
-      spEntityId: `${deps.publicBaseUrl}/sso/saml`,
+      spEntityId: `${deps.publicBaseUrl}${identityPaths.samlEntity}`,
+      identityPaths,
+      providerAdminPaths,
     });
   }
 
@@ -228,7 +230,7 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
   ): Promise<{ ok: true; body: Body } | { ok: false; errors: FieldErrors }> {
     const uploadError = (req.res?.locals.metadataUploadError as string | undefined) ?? null;
     if (uploadError) return { ok: false, errors: { metadataFile: uploadError } };
-    const result = await withMetadata((req.body ?? {}) as Body, req.file);
+    const result = await withMetadata(formBody(req), req.file);
     return 'errors' in result ? { ok: false, errors: result.errors } : { ok: true, body: result.body };
   }
 
@@ -246,14 +248,15 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
       res.render('identity/admin-providers', {
         title: req.t('identity:admin.title'),
         providers: await providers.list(),
+        providerAdminPaths,
       });
     },
     async create(req: Request, res: Response) {
       const read = await readForm(req);
-      if (!read.ok) return render(req, res, 400, null, formValues(req.body), read.errors);
+      if (!read.ok) return render(req, res, 400, null, formValues(formBody(req)), read.errors);
       const form = parseForm(providerSchema, read.body);
       if (!form.ok) return render(req, res, 400, null, formValues(read.body), form.errors);
-      const id = await providers.create(toInput(form.data), req.user!.id);
+      const id = await providers.create(toInput(form.data), signedInUser(req).id);
       res.redirect(303, providerAdminPaths.provider(id));
     },
     async show(req: Request, res: Response) {
@@ -263,15 +266,15 @@ export function providerAdmin(deps: { db: Knex; providers: ProvidersRepository; 
     async update(req: Request, res: Response) {
       const provider = await found(req);
       const read = await readForm(req);
-      if (!read.ok) return render(req, res, 400, provider, formValues(req.body), read.errors);
+      if (!read.ok) return render(req, res, 400, provider, formValues(formBody(req)), read.errors);
       const form = parseForm(providerSchema, read.body);
       if (!form.ok) return render(req, res, 400, provider, formValues(read.body), form.errors);
-      await providers.update(provider.id, toInput(form.data), req.user!.id);
+      await providers.update(provider.id, toInput(form.data), signedInUser(req).id);
       res.redirect(303, providerAdminPaths.provider(provider.id));
     },
     async setEnabled(req: Request, res: Response) {
       const provider = await found(req);
-      await providers.setEnabled(provider.id, req.body?.enabled === '1', req.user!.id);
+      await providers.setEnabled(provider.id, formText(req, 'enabled') === '1', signedInUser(req).id);
       res.redirect(303, providerAdminPaths.provider(provider.id));
     },
   };

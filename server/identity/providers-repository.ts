@@ -92,83 +92,68 @@ const toRow = (p: ProviderInput) => ({
 });
 
 export function providersRepository(db: Knex) {
-  const select = () =>
-    db('identity_providers as p')
+  const select = (q: Knex = db) =>
+    q<Row>('identity_providers as p')
       .join('organisations as o', 'o.id', 'p.organisation_id')
       .select('p.*', 'o.name as organisation_name');
   return {
     async find(id: number): Promise<IdentityProvider | null> {
-      const row: Row | undefined = await select().where('p.id', id).first();
+      const row = await select().where('p.id', id).first<Row | undefined>();
       return row ? toProvider(row) : null;
     },
     async list(): Promise<IdentityProvider[]> {
-      return (await select().orderBy(['o.name', 'p.id'])).map(toProvider);
+      return (await select().orderBy(['o.name', 'p.id']).select<Row[]>()).map(toProvider);
     },
     /** Organisations that sign their people in with a provider, for the login page's list. */
     async listEnabled(): Promise<IdentityProvider[]> {
-      return (await select().where('p.enabled', true).orderBy(['o.name', 'p.id'])).map(toProvider);
+      return (await select().where('p.enabled', true).orderBy(['o.name', 'p.id']).select<Row[]>()).map(
+        toProvider,
+      );
     },
     async findEnabledByDomain(domain: string): Promise<IdentityProvider | null> {
-      const row: Row | undefined = await select()
+      const row = await select()
         .where('p.enabled', true)
         .whereRaw('? = any(p.email_domains)', [domain.toLowerCase()])
         .orderBy('p.id')
-        .first();
+        .first<Row | undefined>();
       return row ? toProvider(row) : null;
     },
-    async create(p: ProviderInput, actorId: number): Promise<number> {
-      return db.transaction(async (trx) => {
-        const [row] = await trx('identity_providers')
-          .insert({ ...toRow(p), client_secret: p.clientSecret })
-          .returning('id');
-        await trx('audit_log').insert({
-          actor_id: actorId,
-          action: 'idp.create',
-          subject: `idp:${row.id}`,
-          details: JSON.stringify({ organisationId: p.organisationId, kind: p.kind }),
-        });
-        return row.id as number;
-      });
+    async create(p: ProviderInput, trx: Knex = db): Promise<number> {
+      const [row] = await trx('identity_providers')
+        .insert({ ...toRow(p), client_secret: p.clientSecret })
+        .returning<{ id: number }[]>('id');
+      return row.id;
     },
     /** An empty secret keeps the stored one (it is never shown, so the form cannot send it back). */
-    async update(id: number, p: ProviderInput, actorId: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('identity_providers')
-          .where({ id })
-          .update({
-            ...toRow(p),
-            ...(p.clientSecret ? { client_secret: p.clientSecret } : {}),
-            updated_at: trx.fn.now(),
-          });
-        await trx('audit_log').insert({ actor_id: actorId, action: 'idp.update', subject: `idp:${id}` });
-      });
-    },
-    async setEnabled(id: number, enabled: boolean, actorId: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('identity_providers').where({ id }).update({ enabled, updated_at: trx.fn.now() });
-        await trx('audit_log').insert({
-          actor_id: actorId,
-          action: enabled ? 'idp.enable' : 'idp.disable',
-          subject: `idp:${id}`,
+    async update(id: number, p: ProviderInput, trx: Knex = db): Promise<void> {
+      await trx('identity_providers')
+        .where({ id })
+        .update({
+          ...toRow(p),
+          ...(p.clientSecret ? { client_secret: p.clientSecret } : {}),
+          updated_at: trx.fn.now(),
         });
-      });
+    },
+    async setEnabled(id: number, enabled: boolean, trx: Knex = db): Promise<void> {
+      await trx('identity_providers').where({ id }).update({ enabled, updated_at: trx.fn.now() });
     },
     async userFor(providerId: number, subject: string): Promise<number | null> {
       const row = await db('external_identities')
         .where({ provider_id: providerId, subject })
-        .first('user_id');
+        .first<{ user_id: number } | undefined>('user_id');
       return row ? row.user_id : null;
     },
-    async link(
-      providerId: number,
-      subject: string,
-      userId: number,
-      trx: Knex | Knex.Transaction = db,
-    ): Promise<void> {
+    async link(providerId: number, subject: string, userId: number, trx: Knex = db): Promise<void> {
       await trx('external_identities')
         .insert({ provider_id: providerId, subject, user_id: userId, last_login_at: trx.fn.now() })
         .onConflict(['provider_id', 'subject'])
         .ignore();
+    },
+    /** Notes when the person last signed in through the provider. */
+    async touchLogin(providerId: number, userId: number): Promise<void> {
+      await db('external_identities')
+        .where({ provider_id: providerId, user_id: userId })
+        .update({ last_login_at: db.fn.now() });
     },
     /** Records an assertion id; false when it was already used (a replayed response). */
     async useAssertion(providerId: number, assertionId: string): Promise<boolean> {
@@ -176,16 +161,8 @@ export function providersRepository(db: Knex) {
         .insert({ provider_id: providerId, assertion_id: assertionId })
         .onConflict(['provider_id', 'assertion_id'])
         .ignore()
-        .returning('assertion_id');
+        .returning<{ assertion_id: string }[]>('assertion_id');
       return rows.length === 1;
-    },
-    async audit(
-      actorId: number | null,
-      action: string,
-      subject: string,
-      details: Record<string, unknown>,
-    ): Promise<void> {
-      await db('audit_log').insert({ actor_id: actorId, action, subject, details: JSON.stringify(details) });
     },
   };
 }

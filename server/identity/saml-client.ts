@@ -5,50 +5,40 @@
  */
 import { promisify } from 'node:util';
 import { inflateRaw } from 'node:zlib';
-import type { Knex } from 'knex';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import type { ParsedQs } from 'qs';
-import type { IdentityProvider } from './providers-repository';
+import { identityPaths } from './identity-paths';
+import type { IdentityProvider, ProvidersRepository } from './providers-repository';
+import type { SamlRequestState, SamlRequestsRepository } from './saml-requests-repository';
 import type { SamlSubject } from './sso-session';
 import { certificatesOf } from './saml-metadata';
 import { SsoError, type SsoReason } from './sso-errors';
 
 export const CLOCK_SKEW_MS = 60_000;
 const inflateRawAsync = promisify(inflateRaw);
-const REQUEST_LIFETIME_MINUTES = 10;
+/** How long an AuthnRequest can be answered. */
+export const REQUEST_LIFETIME_MINUTES = 10;
 
-/** What the AuthnRequest was for: signing in, or an administrator trying the provider. */
-export interface SamlRequestState {
-  providerId: number;
-  test: boolean;
-}
-
-/** AuthnRequest ids in PostgreSQL (shared by every app process); the value says which provider and why. */
+/** AuthnRequest ids for node-saml (kept by the repository); the value says which provider and why. */
 function requestStore(
-  db: Knex,
+  requests: SamlRequestsRepository,
   state: SamlRequestState | null,
   removed: { value: SamlRequestState | null },
 ): CacheProvider {
   return {
     async saveAsync(key) {
-      const [row] = await db('sso_saml_requests')
-        .insert({ id: key, state: JSON.stringify(state) })
-        .returning('created_at');
-      return { value: row.created_at.toISOString(), createdAt: row.created_at.getTime() };
+      const createdAt = await requests.save(key, state);
+      return { value: createdAt.toISOString(), createdAt: createdAt.getTime() };
     },
     // node-saml reads the value as the time the request was made.
     async getAsync(key) {
-      const row = await db('sso_saml_requests')
-        .where({ id: key })
-        .where('created_at', '>', db.raw(`now() - interval '${REQUEST_LIFETIME_MINUTES} minutes'`))
-        .first('created_at');
-      return row ? row.created_at.toISOString() : null;
+      return (await requests.madeAt(key))?.toISOString() ?? null;
     },
     async removeAsync(key) {
       if (!key) return null;
-      const rows = await db('sso_saml_requests').where({ id: key }).del().returning(['state', 'created_at']);
-      if (rows[0]) removed.value = rows[0].state as SamlRequestState;
-      return rows[0] ? rows[0].created_at.toISOString() : null;
+      const row = await requests.remove(key);
+      if (row) removed.value = row.state;
+      return row ? row.created_at.toISOString() : null;
     },
   };
 }
@@ -61,11 +51,16 @@ export interface SpKeys {
   cert: string;
 }
 
-export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKeys | null }) {
-  const { db } = deps;
-  const spEntityId = `${deps.publicBaseUrl}/sso/saml`;
-  const acsUrl = (providerId: number) => `${deps.publicBaseUrl}/sso/${providerId}/saml`;
-  const sloUrl = (providerId: number) => `${deps.publicBaseUrl}/sso/${providerId}/saml/logout`;
+export function samlClient(deps: {
+  requests: SamlRequestsRepository;
+  providers: ProvidersRepository;
+  publicBaseUrl: string;
+  spKeys: SpKeys | null;
+}) {
+  const { requests, providers } = deps;
+  const spEntityId = `${deps.publicBaseUrl}${identityPaths.samlEntity}`;
+  const acsUrl = (providerId: number) => `${deps.publicBaseUrl}${identityPaths.samlAcs(providerId)}`;
+  const sloUrl = (providerId: number) => `${deps.publicBaseUrl}${identityPaths.samlLogout(providerId)}`;
 
   function saml(provider: IdentityProvider, cacheProvider: CacheProvider): SAML {
     return new SAML({
@@ -127,7 +122,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
     /** The LogoutRequest (HTTP-Redirect) that ends the person's session at the IdP; null when the IdP has no logout address. */
     async logoutUrl(provider: IdentityProvider, subject: SamlSubject): Promise<string | null> {
       if (!provider.logoutUrl) return null;
-      const store = requestStore(db, { providerId: provider.id, test: false }, { value: null });
+      const store = requestStore(requests, { providerId: provider.id, test: false }, { value: null });
       const profile = { issuer: provider.issuer, ...subject } as Profile;
       return saml(provider, store).getLogoutUrlAsync(profile, '', {});
     },
@@ -146,7 +141,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       try {
         const { profile } = await saml(
           provider,
-          requestStore(db, null, { value: null }),
+          requestStore(requests, null, { value: null }),
         ).validateRedirectAsync(query, originalQuery);
         if (!profile) throw new SsoError('invalid');
         return profile;
@@ -162,7 +157,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       relayState: string,
     ): Promise<string | null> {
       if (!provider.logoutUrl) return null;
-      return saml(provider, requestStore(db, null, { value: null })).getLogoutResponseUrlAsync(
+      return saml(provider, requestStore(requests, null, { value: null })).getLogoutResponseUrlAsync(
         request,
         relayState,
         {},
@@ -177,7 +172,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       originalQuery: string,
     ): Promise<void> {
       const removed: { value: SamlRequestState | null } = { value: null };
-      const store = requestStore(db, null, removed);
+      const store = requestStore(requests, null, removed);
       try {
         if (typeof query.SAMLResponse !== 'string') throw new SsoError('invalid');
         const result = await saml(provider, store).validateRedirectAsync(query, originalQuery);
@@ -191,7 +186,11 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
 
     async authorizeUrl(provider: IdentityProvider, test: boolean): Promise<string> {
       const state = { providerId: provider.id, test };
-      return saml(provider, requestStore(db, state, { value: null })).getAuthorizeUrlAsync('', undefined, {});
+      return saml(provider, requestStore(requests, state, { value: null })).getAuthorizeUrlAsync(
+        '',
+        undefined,
+        {},
+      );
     },
 
     /** The verified profile and what its request was for; SsoError for every reason to refuse. */
@@ -202,7 +201,7 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       const removed: { value: SamlRequestState | null } = { value: null };
       let profile: Profile | null;
       try {
-        ({ profile } = await saml(provider, requestStore(db, null, removed)).validatePostResponseAsync({
+        ({ profile } = await saml(provider, requestStore(requests, null, removed)).validatePostResponseAsync({
           SAMLResponse: samlResponse,
         }));
       } catch (error) {
@@ -214,7 +213,8 @@ export function samlClient(deps: { db: Knex; publicBaseUrl: string; spKeys: SpKe
       if (profile.issuer !== provider.issuer)
         throw new SsoError('issuer', new Error(`issuer ${profile.issuer}`));
       const assertionId = assertionIdOf(profile);
-      if (!assertionId || !(await usedOnce(db, provider.id, assertionId))) throw new SsoError('replay');
+      if (!assertionId || !(await providers.useAssertion(provider.id, assertionId)))
+        throw new SsoError('replay');
       return { profile, request: removed.value };
     },
   };
@@ -227,15 +227,6 @@ async function inflate(message: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-async function usedOnce(db: Knex, providerId: number, assertionId: string): Promise<boolean> {
-  const rows = await db('sso_used_assertions')
-    .insert({ provider_id: providerId, assertion_id: assertionId })
-    .onConflict(['provider_id', 'assertion_id'])
-    .ignore()
-    .returning('assertion_id');
-  return rows.length === 1;
 }
 
 function assertionIdOf(profile: Profile): string | null {

@@ -4,12 +4,15 @@
  * proves it is theirs. Disabled people are refused. Every sign-in and refusal is in the audit log.
  */
 import type { i18n } from 'i18next';
-import type { Knex } from 'knex';
+import type { AuditService } from '../audit/audit-service';
 import type { AccountService } from '../auth/account-service';
 import type { RateLimits } from '../auth/rate-limits';
 import type { CurrentUser } from '../auth/types';
-import type { UsersRepository } from '../auth/users-repository';
+import type { UsersService } from '../auth/users-service';
 import { verifyPassword } from '../auth/passwords';
+import type { InTransaction } from '../db/transaction';
+import type { OrganisationsService, Unit } from '../organisations/organisations-service';
+import { identityPaths } from './identity-paths';
 import type { IdentityProvider, ProvidersRepository } from './providers-repository';
 import type { ExternalPerson } from './sso-session';
 import { SsoError } from './sso-errors';
@@ -18,9 +21,6 @@ import { SsoError } from './sso-errors';
 const NO_PASSWORD = '!sso';
 /** Link mails to one address per hour, so the page cannot be used to flood a mailbox. */
 const LINK_MAILS_PER_HOUR = 3;
-
-/** The mailed link that proves the address (opened in the browser where the provider sign-in waits). */
-export const mailLinkPath = (token = ':token') => `/sso/koppla/lank/${token}`;
 
 export type SignInResult =
   | { kind: 'user'; user: CurrentUser }
@@ -53,48 +53,55 @@ export function personFromClaims(
 }
 
 export function ssoService(deps: {
-  db: Knex;
-  users: UsersRepository;
+  users: UsersService;
+  organisations: OrganisationsService;
   providers: ProvidersRepository;
   account: AccountService;
+  audit: AuditService;
+  transaction: InTransaction;
   limits: RateLimits;
   i18n: i18n;
   publicBaseUrl: string;
 }) {
-  const { db, users, providers, account } = deps;
+  const { users, organisations, providers, account, audit } = deps;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-  async function unitIn(organisationId: number, name: string | null): Promise<number | null> {
+  async function unitsOf(provider: IdentityProvider): Promise<Unit[]> {
+    return (await organisations.listUnits()).filter((u) => u.organisationId === provider.organisationId);
+  }
+
+  async function unitIn(provider: IdentityProvider, name: string | null): Promise<number | null> {
     if (!name) return null;
-    const row = await db('units')
-      .where({ organisation_id: organisationId })
-      .whereRaw('lower(name) = lower(?)', [name])
-      .first('id');
-    return row ? row.id : null;
+    return (await unitsOf(provider)).find((u) => same(u.name, name))?.id ?? null;
   }
 
   async function jobRoleFor(claim: string | null): Promise<string | null> {
     if (!claim) return null;
-    const row = await db('job_roles')
-      .whereRaw('lower(id) = lower(?) or lower(name_sv) = lower(?) or lower(name_en) = lower(?)', [
-        claim,
-        claim,
-        claim,
-      ])
-      .first('id');
-    return row ? row.id : null;
+    const roles = await organisations.listJobRoles();
+    return (
+      roles.find((r) => same(r.id, claim) || same(r.name.sv, claim) || same(r.name.en, claim))?.id ?? null
+    );
   }
 
   async function signedIn(userId: number, provider: IdentityProvider, how: string): Promise<CurrentUser> {
     const user = await users.findActiveById(userId);
     if (!user) {
-      await providers.audit(userId, 'sso.refused', `idp:${provider.id}`, { reason: 'disabled' });
+      await audit.record({
+        actorId: userId,
+        action: 'sso.refused',
+        subject: `idp:${provider.id}`,
+        details: { reason: 'disabled' },
+      });
       throw new SsoError('disabled');
     }
     await users.touchLogin(userId);
-    await db('external_identities')
-      .where({ provider_id: provider.id, user_id: userId })
-      .update({ last_login_at: db.fn.now() });
-    await providers.audit(userId, 'sso.login', `user:${userId}`, { providerId: provider.id, how });
+    await providers.touchLogin(provider.id, userId);
+    await audit.record({
+      actorId: userId,
+      action: 'sso.login',
+      subject: `user:${userId}`,
+      details: { providerId: provider.id, how },
+    });
     return user;
   }
 
@@ -104,12 +111,17 @@ export function ssoService(deps: {
       if (linked) return { kind: 'user', user: await signedIn(linked, provider, 'linked') };
       const existing = await users.findLogin(person.email);
       if (existing?.disabled) {
-        await providers.audit(existing.id, 'sso.refused', `idp:${provider.id}`, { reason: 'disabled' });
+        await audit.record({
+          actorId: existing.id,
+          action: 'sso.refused',
+          subject: `idp:${provider.id}`,
+          details: { reason: 'disabled' },
+        });
         throw new SsoError('disabled');
       }
       if (existing) return { kind: 'link', person };
       const [unitId, jobRole] = await Promise.all([
-        unitIn(provider.organisationId, person.unitName),
+        unitIn(provider, person.unitName),
         jobRoleFor(person.jobRole),
       ]);
       if (unitId && jobRole)
@@ -124,7 +136,7 @@ export function ssoService(deps: {
       unitId: number,
       jobRole: string,
     ): Promise<CurrentUser> {
-      const userId = await db.transaction(async (trx) => {
+      const userId = await deps.transaction(async (trx) => {
         const id = await users.create(
           {
             email: person.email,
@@ -138,28 +150,26 @@ export function ssoService(deps: {
           trx,
         );
         await providers.link(provider.id, person.subject, id, trx);
-        await trx('audit_log').insert({
-          actor_id: id,
-          action: 'sso.account.create',
-          subject: `user:${id}`,
-          details: JSON.stringify({ providerId: provider.id, unitId, jobRole }),
-        });
+        await audit.record(
+          {
+            actorId: id,
+            action: 'sso.account.create',
+            subject: `user:${id}`,
+            details: { providerId: provider.id, unitId, jobRole },
+          },
+          trx,
+        );
         return id;
       });
       return signedIn(userId, provider, 'created');
     },
 
     async unitChoices(provider: IdentityProvider): Promise<{ id: number; name: string }[]> {
-      return db('units')
-        .where({ organisation_id: provider.organisationId })
-        .orderBy('name')
-        .select('id', 'name');
+      return (await unitsOf(provider)).map(({ id, name }) => ({ id, name }));
     },
 
     async isUnitOf(provider: IdentityProvider, unitId: number): Promise<boolean> {
-      return !!(await db('units')
-        .where({ id: unitId, organisation_id: provider.organisationId })
-        .first('id'));
+      return (await organisations.findUnit(unitId))?.organisationId === provider.organisationId;
     },
 
     /** Links the provider's identity to the account with the same address once its password is given. */
@@ -170,14 +180,24 @@ export function ssoService(deps: {
     ): Promise<CurrentUser | null> {
       const login = await users.findLogin(person.email);
       if (!login || !(await verifyPassword(login.passwordHash, password))) {
-        await providers.audit(login?.id ?? null, 'sso.link.refused', `idp:${provider.id}`, {
-          reason: 'password',
+        await audit.record({
+          actorId: login?.id ?? null,
+          action: 'sso.link.refused',
+          subject: `idp:${provider.id}`,
+          details: {
+            reason: 'password',
+          },
         });
         return null;
       }
       if (login.disabled) throw new SsoError('disabled');
       await providers.link(provider.id, person.subject, login.id);
-      await providers.audit(login.id, 'sso.link', `user:${login.id}`, { providerId: provider.id });
+      await audit.record({
+        actorId: login.id,
+        action: 'sso.link',
+        subject: `user:${login.id}`,
+        details: { providerId: provider.id },
+      });
       return signedIn(login.id, provider, 'linked-now');
     },
 
@@ -195,11 +215,16 @@ export function ssoService(deps: {
         const vars = {
           name,
           organisation: provider.displayName,
-          url: `${deps.publicBaseUrl}${mailLinkPath(token)}`,
+          url: `${deps.publicBaseUrl}${identityPaths.linkByMail(token)}`,
         };
         return { subject: t('identity:mail.link.subject', vars), text: t('identity:mail.link.text', vars) };
       });
-      await providers.audit(login.id, 'sso.link.mail', `user:${login.id}`, { providerId: provider.id });
+      await audit.record({
+        actorId: login.id,
+        action: 'sso.link.mail',
+        subject: `user:${login.id}`,
+        details: { providerId: provider.id },
+      });
       return 'sent';
     },
 
@@ -217,15 +242,25 @@ export function ssoService(deps: {
     ): Promise<CurrentUser | null> {
       const login = await users.findLogin(person.email);
       if (!login || !(await account.useSsoLink(token, login.id))) {
-        await providers.audit(login?.id ?? null, 'sso.link.refused', `idp:${provider.id}`, {
-          reason: 'mailLink',
+        await audit.record({
+          actorId: login?.id ?? null,
+          action: 'sso.link.refused',
+          subject: `idp:${provider.id}`,
+          details: {
+            reason: 'mailLink',
+          },
         });
         return null;
       }
       await providers.link(provider.id, person.subject, login.id);
-      await providers.audit(login.id, 'sso.link', `user:${login.id}`, {
-        providerId: provider.id,
-        how: 'mail',
+      await audit.record({
+        actorId: login.id,
+        action: 'sso.link',
+        subject: `user:${login.id}`,
+        details: {
+          providerId: provider.id,
+          how: 'mail',
+        },
       });
       return signedIn(login.id, provider, 'linked-now');
     },

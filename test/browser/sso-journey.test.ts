@@ -22,12 +22,16 @@ let samlId: number;
 let orebro: { id: number; organisationId: number };
 let vasteras: { id: number; organisationId: number };
 const violations: string[] = [];
+/** What beforeAll opened, closed newest first in afterAll (also when beforeAll failed halfway). */
+const opened: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   t = await startTestApp({ env: { PUBLIC_BASE_URL: base } });
+  opened.push(() => t.close());
   server = t.app.listen(port, '127.0.0.1');
+  opened.push(() => new Promise((r) => server.close(r)));
   await new Promise((r) => server.once('listening', r));
   orebro = await buildUnit(t.db, { name: 'Hemtjänst Väster' });
   await t.db('organisations').where({ id: orebro.organisationId }).update({ name: 'Örebro kommun' });
@@ -63,8 +67,10 @@ beforeAll(async () => {
       },
     },
   });
+  opened.push(() => op.close());
   await t.db('identity_providers').where({ id: oidcId }).update({ issuer: op.issuer });
   idp = await startSamlIdp();
+  opened.push(() => idp.close());
   idp.person = {
     nameId: 'saga-1',
     attributes: {
@@ -98,14 +104,11 @@ beforeAll(async () => {
     .update({ logout_url: idp.ssoUrl.replace(/\/sso$/, '/slo') });
   idp.spLogoutUrl = `${base}/sso/${samlId}/saml/logout`;
   browser = await launchBrowser();
+  opened.push(() => browser.close());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await op?.close();
-  await idp?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
+  for (const close of opened.reverse()) await close();
 });
 
 /** axe on our pages only (the providers' pages are theirs). */

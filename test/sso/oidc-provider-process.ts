@@ -25,9 +25,13 @@ export async function startOidcProvider(o: {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let errors = '';
-  child.stderr.on('data', (d) => (errors += String(d)));
+  child.stderr.on('data', (d) => {
+    errors += String(d);
+  });
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('ready')) resolve();
+    });
     child.once('exit', (code) => {
       reject(new Error(`oidc-provider exited (${code}): ${errors}`));
     });

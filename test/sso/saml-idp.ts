@@ -24,7 +24,8 @@ export type Fault =
 
 export interface SamlPerson {
   nameId: string;
-  attributes: Record<string, string>;
+  /** Attribute name → value; a test may leave any out (the e-mail address too). */
+  attributes: Partial<Record<string, string>>;
 }
 
 export interface AuthnRequest {
@@ -66,7 +67,7 @@ export function samlResponse(
   const attributes = Object.entries(person.attributes)
     .map(
       ([k, v]) =>
-        `<saml:Attribute Name="${esc(k)}"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`,
+        `<saml:Attribute Name="${esc(k)}"><saml:AttributeValue>${esc(v ?? '')}</saml:AttributeValue></saml:Attribute>`,
     )
     .join('');
   const assertion =
@@ -164,7 +165,7 @@ export async function startSamlIdp(): Promise<{
     metadataUrl: '',
     spLogoutUrl: '',
     loggedOut: [] as string[],
-    person: { nameId: 'anna-1', attributes: {} } as SamlPerson,
+    person: { nameId: 'anna-1', attributes: {} },
     next: 'none' as Fault,
     responses: [] as { acsUrl: string; samlResponse: string }[],
     close: async () => {},
@@ -200,7 +201,12 @@ export async function startSamlIdp(): Promise<{
   state.entityId = `${base}/idp`;
   state.ssoUrl = `${base}/sso`;
   state.metadataUrl = `${base}/metadata`;
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
   return state;
 }
 

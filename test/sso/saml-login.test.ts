@@ -353,6 +353,17 @@ test('an administrator configures a provider, the secret is never shown back, tr
   await agent.post(`/admin/inloggning/${id}/status`).type('form').send({ _csrf: csrf, enabled: '1' });
   expect(await t.db('identity_providers').where({ id }).first('enabled')).toEqual({ enabled: true });
   expect((await request(t.app).get(`/sso/${id}/start`)).status).toBe(303);
+  // Each change is in the audit log under the administrator's name, with the try in between.
+  const logged = await t
+    .db('audit_log')
+    .where({ subject: `idp:${id}` })
+    .orderBy('id')
+    .select('actor_id', 'action');
+  expect(logged).toEqual([
+    { actor_id: admin.id, action: 'idp.create' },
+    { actor_id: admin.id, action: 'idp.try' },
+    { actor_id: admin.id, action: 'idp.enable' },
+  ]);
 });
 
 test('an OIDC callback without the state we sent is refused, never a login', async () => {

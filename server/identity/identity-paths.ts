@@ -1,0 +1,28 @@
+/** The identity feature's addresses: routes, views, redirects and the URLs given to providers are built from these. */
+type Id = number | string;
+
+export const identityPaths = {
+  find: '/logga-in/organisation',
+  start: (id: Id = ':id') => `/sso/${id}/start`,
+  /** An administrator trying a provider before it is turned on. */
+  tryStart: (id: Id) => `/sso/${id}/start?prova=1`,
+  oidcCallback: (id: Id = ':id') => `/sso/${id}/oidc`,
+  samlAcs: (id: Id = ':id') => `/sso/${id}/saml`,
+  samlLogout: (id: Id = ':id') => `/sso/${id}/saml/logout`,
+  samlMetadata: (id: Id = ':id') => `/sso/${id}/saml/metadata`,
+  /** Our SAML entity id (a URL, never served). */
+  samlEntity: '/sso/saml',
+  complete: '/sso/valj-enhet',
+  link: '/sso/koppla',
+  linkMailSent: '/sso/koppla?skickat=1',
+  linkMail: '/sso/koppla/skicka-lank',
+  /** The mailed link that proves the address (opened in the browser where the provider sign-in waits). */
+  linkByMail: (token = ':token') => `/sso/koppla/lank/${token}`,
+};
+
+export const providerAdminPaths = {
+  list: '/admin/inloggning',
+  add: '/admin/inloggning?ny=1',
+  provider: (id: Id = ':id') => `/admin/inloggning/${id}`,
+  status: (id: Id = ':id') => `/admin/inloggning/${id}/status`,
+};
