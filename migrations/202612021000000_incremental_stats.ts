@@ -269,7 +269,7 @@ export async function up(knex: Knex): Promise<void> {
     when (old.retired_at is distinct from new.retired_at) execute function stats_courses_trigger()`);
 }
 
-export async function down(): Promise<void> {
+export function down(): Promise<void> {
   // The materialised views and their figures cannot be brought back from here (roll back further).
-  throw new Error('202612021000000_incremental_stats cannot be rolled back');
+  return Promise.reject(new Error('202612021000000_incremental_stats cannot be rolled back'));
 }

@@ -1,10 +1,11 @@
 /** The account-safety migration rolls back and applies again, and counts existing accounts as verified. */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { buildPerson } from '../support/test-app';
 
-const migration = require(
+const migration = createRequire(__filename)(
   path.join(__dirname, '..', '..', 'migrations', '202612020500000_account_safety.ts'),
 ) as Knex.Migration;
 

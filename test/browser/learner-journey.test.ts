@@ -23,7 +23,10 @@ beforeAll(async () => {
   s = await startBrowserSession('journey', { coursesDir: SHIPPED_COURSES });
 });
 
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 const visit = (page: Page, name: string) => s.visit(page, name);
 

@@ -7,7 +7,10 @@ let s: BrowserSession;
 beforeAll(async () => {
   s = await startBrowserSession('lesson-unsaved');
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 describe('the lesson editor', () => {
   it('warns before leaving with changed text, and lets the person leave freely once it is saved', async () => {

@@ -21,7 +21,10 @@ beforeAll(async () => {
   await configureSeller(t.db);
 }, 120_000);
 
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 /** How far the page is wider than the screen (0 when everything reflows). */
 const overflow = (page: Page) =>

@@ -11,7 +11,10 @@ let s: BrowserSession;
 beforeAll(async () => {
   s = await startBrowserSession('account');
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 const visit = (page: Page, name: string) => s.visit(page, name);
 

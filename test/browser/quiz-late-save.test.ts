@@ -10,7 +10,10 @@ let s: BrowserSession;
 beforeAll(async () => {
   s = await startBrowserSession('quiz-late-save');
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 describe('the quiz page after the test was handed in elsewhere', () => {
   it('shows the refusal and a link to the result when an answer is chosen', async () => {

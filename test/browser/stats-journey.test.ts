@@ -23,7 +23,10 @@ beforeAll(async () => {
   // Chromium, the shipped courses and the hand-made data: as slow as the journey itself on a busy machine.
 }, 240_000);
 
-afterAll(async () => s?.close());
+afterAll(async () => {
+  // beforeAll may have failed before the browser started.
+  await (s as BrowserSession | undefined)?.close();
+});
 
 const visit = (page: Page, name: string) => s.visit(page, name);
 const login = (page: Page, email: string) => s.logIn(page, email);

@@ -5,6 +5,7 @@ import { loadCourse } from '../../server/courses/content-loader';
 import { ContentImportError, lessonReadability, loadCoursesFolder } from '../../server/courses/content-import';
 import { readability } from '../../server/courses/lix';
 import { placeholdersUsed, readRegion, toTemplate } from '../../server/courses/region';
+import type { CourseContent } from '../../server/courses/types';
 import { FIXTURE_COURSES } from '../support/test-app';
 
 /** A copy of the fixture courses to break on purpose. */
@@ -103,7 +104,7 @@ describe('regional facts ({{region:KEY}} and region.yaml)', () => {
   });
 
   it('counts LIX on the text with the region value in place', () => {
-    const c = (loadCourse(path.join(FIXTURE_COURSES, 'test-kurs'), FIXTURE_COURSES) as { value: { content: import('../../server/courses/types').CourseContent } }).value.content;
+    const c = (loadCourse(path.join(FIXTURE_COURSES, 'test-kurs'), FIXTURE_COURSES) as { value: { content: CourseContent } }).value.content;
     const row = lessonReadability(c).find((r) => r.lesson === 'fallet-ali')!;
     expect(row.standard).toBe(readability(c.lessons[1].body.standard).lix);
     expect(row.standard).not.toBe(readability(toTemplate(c).lessons[1].body.standard).lix);

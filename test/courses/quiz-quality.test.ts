@@ -82,7 +82,10 @@ describe('npm run courses:check', () => {
   const run = (folder: string) =>
     promisify(execFile)('npx', ['tsx', 'scripts/courses-check.ts', path.join(QUALITY, folder)], { cwd: path.join(__dirname, '..', '..') }).then(
       (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      (error: unknown) => {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      },
     );
 
   it('prints a table per course and exits 0 when every rule holds', async () => {

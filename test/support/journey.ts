@@ -20,7 +20,8 @@ export async function completeLessons(
 /** Starts a quiz attempt and returns its id. */
 export async function startQuiz(agent: request.Agent, csrf: string, slug: string): Promise<number> {
   const res = await agent.post(`/kurser/${slug}/quiz`).type('form').send({ _csrf: csrf });
-  const match = /\/quiz\/(\d+)\//.exec(res.headers.location ?? '');
+  const location: unknown = res.headers.location;
+  const match = /\/quiz\/(\d+)\//.exec(typeof location === 'string' ? location : '');
   if (!match) throw new Error(`quiz start: ${res.status} ${res.headers.location}`);
   return Number(match[1]);
 }

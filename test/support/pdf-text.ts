@@ -28,9 +28,8 @@ export function pdfText(pdf: Buffer): Promise<string> {
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (code) => {
-      code === 0
-        ? resolve(Buffer.concat(out).toString('utf8'))
-        : reject(new Error(`pdf-parse failed: ${Buffer.concat(err).toString()}`));
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`pdf-parse failed: ${Buffer.concat(err).toString()}`));
     });
     child.stdin.end(pdf);
   });
