@@ -39,7 +39,7 @@ import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
 import { managerRemindersService } from './reminders/manager-reminders';
-import { videoLibrary } from './videos/video-library';
+import { videosComposition } from './videos/videos-composition';
 import { auditRepository } from './audit/audit-repository';
 import { auditService } from './audit/audit-service';
 import { transactions } from './db/transaction';
@@ -162,7 +162,7 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
       publicBaseUrl: config.publicBaseUrl,
     }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.
-    ...videoLibrary({ config, db, logger }),
+    ...videosComposition({ config, db, logger, organisationsService: organisationsShared }),
     ...bookingsFeature({ db, config, i18n, mail, audit, auth, transaction }),
     // Issue 16: identity providers per organisation (OIDC, SAML).
     identity: identityFeature({

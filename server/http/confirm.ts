@@ -14,6 +14,12 @@ export interface ConfirmText {
   confirmLabel: string;
   /** Where "Nej, gå tillbaka" leads. */
   backHref: string;
+  /** Another label for the back link, e.g. "Nej, behåll repliken" (already translated). */
+  backLabel?: string;
+  /** Links above the heading, e.g. the library and the film the action concerns. */
+  breadcrumb?: { href: string; label: string }[];
+  /** What the action concerns, quoted as it is (e.g. a caption cue's times and text), one paragraph each. */
+  quote?: string[];
 }
 
 export function confirmedOrAsk(req: Request, res: Response, text: ConfirmText): boolean {

@@ -39,7 +39,9 @@ const SRT_TIME = /^(\d{1,3}):([0-5]\d):([0-5]\d)[,.](\d{3})$/;
 const TIMING = /^(\S+)[ \t]+-->[ \t]+(\S+)(?:[ \t]+.*)?$/;
 
 function toMs(match: RegExpExecArray): number {
-  const [, h, m, s, ms] = match;
+  const [, , m, s, ms] = match;
+  // An optional group that did not match is undefined (the hours of a short WebVTT time).
+  const h = match.at(1);
   return ((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(ms);
 }
 
@@ -56,7 +58,9 @@ export function formatTimestamp(ms: number): string {
 export function parseEditorTime(value: string): number | null {
   const m = /^(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?$/.exec(value.trim());
   if (!m) return null;
-  const [, h, min, s, frac] = m;
+  const [, , min, s] = m;
+  // Hours and fractions are optional: undefined when not typed.
+  const [h, frac] = [m.at(1), m.at(4)];
   return ((Number(h ?? 0) * 60 + Number(min)) * 60 + Number(s)) * 1000 + Number((frac ?? '0').padEnd(3, '0'));
 }
 
@@ -122,7 +126,7 @@ function parseBlocks(lines: string[], format: 'vtt' | 'srt'): CaptionParseResult
     if (format === 'vtt' && /^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(head)) continue;
     // An optional identifier (WebVTT) or the cue number (SRT) comes before the timing line.
     const timingIndex = head.includes('-->') ? 0 : 1;
-    const timingLine = block[timingIndex];
+    const timingLine = block.at(timingIndex);
     const lineNo = blockStart + timingIndex + 1;
     if (timingLine === undefined || !timingLine.includes('-->')) {
       // A line that starts like a time but has no proper arrow is a broken timing line, not an identifier.
@@ -206,7 +210,7 @@ export function cuePlainText(text: string): string {
     .replace(
       /&(amp|lt|gt|nbsp|lrm|rlm);|&#(\d+);|&#x([0-9a-fA-F]+);/g,
       (_m, name: string | undefined, dec: string | undefined, hex: string | undefined) =>
-        name ? ENTITIES[name] : String.fromCodePoint(dec ? Number(dec) : parseInt(hex!, 16)),
+        name ? ENTITIES[name] : String.fromCodePoint(dec ? Number(dec) : parseInt(hex ?? '', 16)),
     )
     .replace(/\s*\n\s*/g, ' ')
     .trim();

@@ -4,6 +4,15 @@ import type { Variant } from '../courses/types';
 import { overlappingCue, type ParsedCue } from './captions-format';
 import type { CaptionTrack, Cue } from './types';
 
+interface CueRow {
+  id: number;
+  start_ms: number;
+  end_ms: number;
+  text: string;
+}
+
+const toCue = (r: CueRow): Cue => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text });
+
 export function captionsRepository(db: Knex) {
   return {
     /** Replaces a track's cues in one transaction; a second upload at the same moment waits for the first. */
@@ -47,23 +56,27 @@ export function captionsRepository(db: Knex) {
           ),
         )
         .orderBy('c.variant', 'desc');
-      return rows.map(
-        (r: { variant: Variant; source_format: 'vtt' | 'srt'; updated_at: Date; cue_count: number }) => ({
-          variant: r.variant,
-          sourceFormat: r.source_format,
-          updatedAt: r.updated_at,
-          cueCount: r.cue_count,
-        }),
-      );
+      return (
+        rows as { variant: Variant; source_format: 'vtt' | 'srt'; updated_at: Date; cue_count: number }[]
+      ).map((r) => ({
+        variant: r.variant,
+        sourceFormat: r.source_format,
+        updatedAt: r.updated_at,
+        cueCount: r.cue_count,
+      }));
     },
 
     /** Caption tracks of many films at once (for the library list): videoId → variants with cues. */
     async variantsByVideo(): Promise<Map<number, Set<Variant>>> {
-      const rows = await db('video_cues').distinct('video_id', 'variant');
+      const rows: { video_id: number; variant: Variant }[] = await db('video_cues').distinct(
+        'video_id',
+        'variant',
+      );
       const map = new Map<number, Set<Variant>>();
-      for (const r of rows as { video_id: number; variant: Variant }[]) {
-        if (!map.has(r.video_id)) map.set(r.video_id, new Set());
-        map.get(r.video_id)!.add(r.variant);
+      for (const r of rows) {
+        const variants = map.get(r.video_id) ?? new Set<Variant>();
+        variants.add(r.variant);
+        map.set(r.video_id, variants);
       }
       return map;
     },
@@ -73,20 +86,15 @@ export function captionsRepository(db: Knex) {
         .where({ video_id: videoId, variant })
         .orderBy('start_ms')
         .orderBy('id')
-        .select('id', 'start_ms', 'end_ms', 'text');
-      return rows.map((r: { id: number; start_ms: number; end_ms: number; text: string }) => ({
-        id: r.id,
-        startMs: r.start_ms,
-        endMs: r.end_ms,
-        text: r.text,
-      }));
+        .select<CueRow[]>('id', 'start_ms', 'end_ms', 'text');
+      return rows.map(toCue);
     },
 
     async cue(videoId: number, variant: Variant, cueId: number): Promise<Cue | null> {
       const r = await db('video_cues')
         .where({ id: cueId, video_id: videoId, variant })
-        .first('id', 'start_ms', 'end_ms', 'text');
-      return r ? { id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text } : null;
+        .first<CueRow | undefined>('id', 'start_ms', 'end_ms', 'text');
+      return r ? toCue(r) : null;
     },
 
     /** Changes one cue (only when it belongs to this film and track) and stamps the track as changed. */
@@ -119,21 +127,21 @@ export function captionsRepository(db: Knex) {
           .onConflict(['video_id', 'variant'])
           .ignore();
         await trx('video_captions').where({ video_id: videoId, variant }).forUpdate().first('video_id');
-        const rows: { id: number; start_ms: number; end_ms: number; text: string }[] = await trx('video_cues')
+        const rows = await trx('video_cues')
           .where({ video_id: videoId, variant })
           .orderBy('start_ms')
           .orderBy('id')
-          .select('id', 'start_ms', 'end_ms', 'text');
-        const existing = rows.map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, text: r.text }));
+          .select<CueRow[]>('id', 'start_ms', 'end_ms', 'text');
+        const existing = rows.map(toCue);
         const overlaps = overlappingCue(existing, c.startMs, c.endMs);
         if (overlaps) return { ok: false as const, overlaps, position: existing.indexOf(overlaps) + 1 };
         const [row] = await trx('video_cues')
           .insert({ video_id: videoId, variant, start_ms: c.startMs, end_ms: c.endMs, text: c.text })
-          .returning('id');
+          .returning<{ id: number }[]>('id');
         await trx('video_captions')
           .where({ video_id: videoId, variant })
           .update({ updated_at: trx.fn.now() });
-        return { ok: true as const, id: row.id as number };
+        return { ok: true as const, id: row.id };
       });
     },
 
@@ -150,7 +158,9 @@ export function captionsRepository(db: Knex) {
     },
 
     async updatedAt(videoId: number, variant: Variant): Promise<Date | null> {
-      const r = await db('video_captions').where({ video_id: videoId, variant }).first('updated_at');
+      const r = await db('video_captions')
+        .where({ video_id: videoId, variant })
+        .first<{ updated_at: Date } | undefined>('updated_at');
       return r ? r.updated_at : null;
     },
   };

@@ -200,7 +200,7 @@ function save(cmd: Ffmpeg.FfmpegCommand, output: string, signal?: AbortSignal): 
         reject(
           new MediaToolError(
             signal?.aborted ? 'aborted' : `ffmpeg failed: ${error.message}`,
-            String(stderr ?? '').slice(-8000),
+            (stderr ?? '').slice(-8000),
             null,
           ),
         );

@@ -155,6 +155,9 @@ export async function renderSampleFilm(
   o: { font: string; speak?: Speak },
 ): Promise<{ film: string; vtt: { standard: string; easy: string } }> {
   const speak = o.speak ?? swedishSpeaker();
+  /** ffmpeg quietly, overwriting, with the first input of the given format (`-f`). */
+  const ffmpeg = (inputFormat: string, ...args: string[]) =>
+    run(tools.ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-f', inputFormat, ...args]);
   fs.mkdirSync(workDir, { recursive: true });
   const banner = path.join(workDir, 'banner.txt');
   fs.writeFileSync(banner, SAMPLE_BANNER);
@@ -181,13 +184,7 @@ export async function renderSampleFilm(
       `drawtext=fontfile=${o.font}:textfile=${footer}:fontcolor=0xffbf47:fontsize=24:x=(w-text_w)/2:y=h-60[v]`,
       `[1:a]aresample=48000,apad,atrim=0:${seconds}[a]`,
     ].join(',');
-    await run(tools.ffmpeg, [
-      '-hide_banner',
-      '-nostdin',
-      '-y',
-      '-v',
-      'error',
-      '-f',
+    await ffmpeg(
       'lavfi',
       '-i',
       `color=c=0x005a8c:s=1280x720:r=25:d=${seconds}`,
@@ -214,29 +211,12 @@ export async function renderSampleFilm(
       '-f',
       'mp4',
       segment,
-    ]);
+    );
     segments.push(segment);
   }
   const list = path.join(workDir, 'segments.txt');
   fs.writeFileSync(list, segments.map((s) => `file '${s.replace(/'/g, "'\\''")}'`).join('\n'));
   const film = path.join(workDir, `${sampleSlug(course.slug)}.mp4`);
-  await run(tools.ffmpeg, [
-    '-hide_banner',
-    '-nostdin',
-    '-y',
-    '-v',
-    'error',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    list,
-    '-c',
-    'copy',
-    '-f',
-    'mp4',
-    film,
-  ]);
+  await ffmpeg('concat', '-safe', '0', '-i', list, '-c', 'copy', '-f', 'mp4', film);
   return { film, vtt: captionsFor(cards, speechMs, pauseMs) };
 }

@@ -7,9 +7,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Knex } from 'knex';
-import type { PoolClient } from 'pg';
 import PgBoss from 'pg-boss';
+import type { Transaction } from '../db/transaction';
 import type { Logger } from '../logger';
 import { MediaStoreError, type MediaStore } from '../media/media-store';
 import { MediaToolError, makePoster, probe, transcodeToWeb, webSize, type MediaTools } from './ffmpeg';
@@ -22,33 +21,14 @@ export const TRANSCODE_QUEUE = 'video-transcode';
 const RETRY_LIMIT = 2;
 const HEARTBEAT_MS = 2000;
 
-/**
- * pg-boss's database adapter over knex: the statement runs on a connection of knex's pool, or on the
- * transaction's own connection when given a transaction (knex's transaction client hands out that one).
- * pg's own parameter handling is used as is, so pg-boss's `$1` placeholders, arrays and JSON work unchanged.
- */
-function knexAdapter(db: Knex | Knex.Transaction): PgBoss.Db {
-  const client = db.client as {
-    acquireConnection(): Promise<PoolClient>;
-    releaseConnection(c: PoolClient): Promise<unknown>;
-  };
-  return {
-    async executeSql(text: string, values?: unknown[]) {
-      const connection = await client.acquireConnection();
-      try {
-        return await connection.query(text, values);
-      } finally {
-        await client.releaseConnection(connection);
-      }
-    },
-  };
-}
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A failure that another run would not fix (the original is gone or holds no video): no retry. */
 class PermanentFailure extends Error {}
 
 export interface TranscodeQueueDeps {
-  db: Knex;
+  /** pg-boss's connection: the app's pool, or a transaction's own connection when given one. */
+  sql: (trx?: Transaction) => PgBoss.Db;
   logger: Logger;
   videos: VideosRepository;
   storage: MediaStore;
@@ -58,9 +38,9 @@ export interface TranscodeQueueDeps {
 }
 
 export function transcodeQueue(deps: TranscodeQueueDeps) {
-  const { db, logger, videos, storage, tools } = deps;
+  const { sql, logger, videos, storage, tools } = deps;
   const boss = new PgBoss({
-    db: knexAdapter(db),
+    db: sql(),
     schema: 'pgboss',
     supervise: true,
     schedule: false,
@@ -123,8 +103,8 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
           // Another run holds the film now (this one was taken for dead): stop, write nothing.
           if (!alive) controller.abort();
         },
-        (error: Error) => {
-          logger.warn(`heartbeat failed: ${error.message}`, { videoId });
+        (error: unknown) => {
+          logger.warn(`heartbeat failed: ${messageOf(error)}`, { videoId });
         },
       );
     }, HEARTBEAT_MS);
@@ -140,7 +120,7 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       await fs.mkdir(work, { recursive: true });
       const original = await storage.localCopy(mediaKeys.original(videoId), work);
       if (!original) throw new PermanentFailure('originalMissing');
-      const info = await probe(tools, original).catch((error: Error) => {
+      const info = await probe(tools, original).catch((error: unknown) => {
         throw error instanceof MediaToolError && /No such file/.test(error.stderr)
           ? new PermanentFailure('originalMissing')
           : error;
@@ -235,12 +215,12 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
 
   return {
     /** Queues a transcode; with `trx`, in that transaction (the job exists exactly when the film does). */
-    async enqueue(videoId: number, trx?: Knex.Transaction): Promise<string> {
+    async enqueue(videoId: number, trx?: Transaction): Promise<string> {
       await ensureStarted();
       const id = await boss.send(
         TRANSCODE_QUEUE,
         { videoId } satisfies TranscodeJobData,
-        trx ? { db: knexAdapter(trx) } : {},
+        trx ? { db: sql(trx) } : {},
       );
       if (!id) throw new Error('the job queue refused the job');
       return id;
@@ -261,8 +241,8 @@ export function transcodeQueue(deps: TranscodeQueueDeps) {
       const every = Math.max(1, Math.floor(deps.staleSeconds / 3)) * 1000;
       watchdog = setInterval(
         () =>
-          void reclaimStaleRuns().catch((e: Error) => {
-            logger.error(`watchdog: ${e.message}`);
+          void reclaimStaleRuns().catch((e: unknown) => {
+            logger.error(`watchdog: ${messageOf(e)}`);
           }),
         every,
       );

@@ -6,19 +6,30 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { signedInUser } from '../auth/policy';
+import type { Config } from '../config';
+import type { CoursesService } from '../courses/courses-service';
 import type { Variant } from '../courses/types';
 import { isVariant } from '../courses/types';
+import { formBody, formText } from '../http/body-parsing';
+import { confirmedOrAsk } from '../http/confirm';
 import { notFound } from '../http/errors';
-import { sendStoredMedia } from '../media/media-delivery';
 import { paths } from '../http/paths';
 import { errorMessage, idParam, parseForm, type FieldError, type FieldErrors } from '../http/validation';
-import type { Services } from '../services';
+import type { Logger } from '../logger';
+import { sendStoredMedia } from '../media/media-delivery';
+import type { MediaStore } from '../media/media-store';
+import type { OrganisationsService } from '../organisations/organisations-service';
+import type { CaptionsRepository } from './captions-repository';
 import { formatTimestamp, toWebVtt, transcriptText, type CaptionProblem } from './captions-format';
 import { mediaKeys } from './media-keys';
+import type { TranscodeQueue } from './transcode-queue';
 import type { Video } from './types';
 import { audioDescriptionSchema, cueSchema, uploadSchema } from './videos-validation';
+import type { VideosRepository } from './videos-repository';
+import type { VideosService } from './videos-service';
 
-const param = (req: Request, name: string) => String(req.params[name] ?? '');
+const param = (req: Request, name: string) => req.params[name] ?? '';
 
 /** Whether the page's script asked for a JSON answer (Accept: application/json) rather than a page. */
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
@@ -31,8 +42,28 @@ const problemMessage = (p: CaptionProblem): FieldError => ({
   params: { line: p.line, value: p.value ?? '' },
 });
 
-export function videosController(services: Services) {
-  const { videos, captions, videosService, mediaStorage, config } = services;
+/** What the video library's pages and media delivery use. */
+export interface VideosDeps {
+  videos: VideosRepository;
+  captions: CaptionsRepository;
+  videosService: VideosService;
+  mediaStorage: MediaStore;
+  transcodeQueue: Pick<TranscodeQueue, 'job'>;
+  organisationsService: Pick<OrganisationsService, 'listOrganisations'>;
+  coursesService: Pick<CoursesService, 'latestBySlug'>;
+  config: Pick<Config, 'maxUploadBytes'>;
+  logger: Logger;
+}
+
+/** The cue editor's three text fields as posted, for re-rendering a refused form. */
+const cueValues = (req: Request) => ({
+  start: formText(req, 'start'),
+  end: formText(req, 'end'),
+  text: formText(req, 'text'),
+});
+
+export function videosController(deps: VideosDeps) {
+  const { videos, captions, videosService, mediaStorage, config, organisationsService } = deps;
 
   const diskUpload = multer({
     storage: multer.diskStorage({
@@ -56,12 +87,12 @@ export function videosController(services: Services) {
   const receive =
     (upload: RequestHandler): RequestHandler =>
     (req, res, next) => {
-      fs.promises
-        .mkdir(mediaStorage.uploadsDir, { recursive: true })
-        .then(
-          () => upload(req, res, (err?: unknown) => ((res.locals.uploadError = err ?? null), next())),
-          next,
-        );
+      fs.promises.mkdir(mediaStorage.uploadsDir, { recursive: true }).then(() => {
+        upload(req, res, (err?: unknown) => {
+          res.locals.uploadError = err ?? null;
+          next();
+        });
+      }, next);
     };
 
   async function videoFrom(req: Request): Promise<Video> {
@@ -77,6 +108,16 @@ export function videosController(services: Services) {
     return v;
   }
 
+  /** The film, track and cue the URL names; 404 when the cue is not in that film's track. */
+  async function cueFrom(req: Request) {
+    const video = await videoFrom(req);
+    const variant = variantFrom(req);
+    const cueId = idParam(req.params.cue);
+    const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
+    if (!cue) throw notFound('videos:errors.cueNotFound');
+    return { video, variant, cue };
+  }
+
   async function renderUploadForm(
     req: Request,
     res: Response,
@@ -88,7 +129,7 @@ export function videosController(services: Services) {
       title: req.t('videos:new.title'),
       values,
       errors,
-      organisations: await videos.organisations(),
+      organisations: await organisationsService.listOrganisations(),
       maxUploadBytes: config.maxUploadBytes,
     });
   }
@@ -105,14 +146,16 @@ export function videosController(services: Services) {
       captions.tracks(video.id),
       videosService.problemsOf(video),
       videos.readyOthers(video.id),
-      video.jobId ? services.transcodeQueue.job(video.jobId).catch(() => null) : null,
+      video.jobId ? deps.transcodeQueue.job(video.jobId).catch(() => null) : null,
     ]);
     const described = video.describedVideoId ? await videos.byId(video.describedVideoId) : null;
     const audience = video.audienceOrganisationId
-      ? ((await videos.organisations()).find((o) => o.id === video.audienceOrganisationId) ?? null)
+      ? ((await organisationsService.listOrganisations()).find(
+          (o) => o.id === video.audienceOrganisationId,
+        ) ?? null)
       : null;
     const player =
-      video.state === 'ready' ? await videosService.playerFor(video, req.user!.contentVariant) : null;
+      video.state === 'ready' ? await videosService.playerFor(video, signedInUser(req).contentVariant) : null;
     res.status(status).render('videos/film', {
       title: video.title,
       player,
@@ -165,8 +208,34 @@ export function videosController(services: Services) {
       // Only for people allowed to watch: never in a shared cache. A URL naming the current version never changes.
       cacheControl: immutable ? 'private, max-age=31536000, immutable' : 'private, no-cache',
       unavailableKey: 'videos:errors.mediaUnavailable',
-      logger: services.logger,
+      logger: deps.logger,
     });
+  }
+
+  /** A film's file for everyone allowed to watch it, once it is ready. */
+  async function sendFilmFile(req: Request, res: Response, file: 'web' | 'poster') {
+    const id = idParam(req.params.id);
+    if (!id) throw notFound();
+    const video = await videosService.watchable(signedInUser(req), id);
+    if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
+    await sendMedia(
+      req,
+      res,
+      mediaKeys[file](video.id, video.outputKey),
+      file === 'web' ? 'video/mp4' : 'image/jpeg',
+      req.query.v === video.outputKey,
+    );
+  }
+
+  /** The cues of a track of a film the person may watch; 404 when the track has none. */
+  async function watchableCues(req: Request) {
+    const id = idParam(req.params.id);
+    const variant = param(req, 'variant');
+    if (!id || !isVariant(variant)) throw notFound();
+    const video = await videosService.watchable(signedInUser(req), id);
+    const cues = await captions.cues(video.id, variant);
+    if (!cues.length) throw notFound('videos:errors.noCaptions');
+    return { video, variant, cues };
   }
 
   return {
@@ -196,11 +265,12 @@ export function videosController(services: Services) {
 
     async newForm(req: Request, res: Response) {
       const course =
-        typeof req.query.kurs === 'string' ? await services.courses.latestBySlug(req.query.kurs) : null;
+        typeof req.query.kurs === 'string' ? await deps.coursesService.latestBySlug(req.query.kurs) : null;
       const lesson = course?.content.lessons.find((l) => l.id === req.query.lektion) ?? null;
-      const values = lesson
-        ? { slug: lesson.video ?? `${course!.content.slug}-${lesson.id}`, title: lesson.title.standard }
-        : {};
+      const values =
+        course && lesson
+          ? { slug: lesson.video ?? `${course.content.slug}-${lesson.id}`, title: lesson.title.standard }
+          : {};
       await renderUploadForm(req, res, 200, values, {});
     },
 
@@ -211,7 +281,7 @@ export function videosController(services: Services) {
     async create(req: Request, res: Response) {
       const uploadError = res.locals.uploadError as (Error & { code?: string }) | null;
       const file = req.file;
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = formBody(req);
       const refuse = async (status: number, errors: Messages) => {
         if (file) await fs.promises.rm(file.path, { force: true });
         if (!wantsJson(req)) return renderUploadForm(req, res, status, body, errors);
@@ -235,11 +305,11 @@ export function videosController(services: Services) {
       const form = parseForm(uploadSchema, body);
       const errors: Messages = form.ok ? {} : form.errors;
       if (!file || file.size === 0) errors.film = { key: 'videos:errors.file.missing' };
-      if (!form.ok || errors.film) return refuse(400, errors);
-      const result = await videosService.createFromUpload(req.user!.id, form.data, {
-        path: file!.path,
-        originalName: file!.originalname,
-        size: file!.size,
+      if (!form.ok || !file || errors.film) return refuse(400, errors);
+      const result = await videosService.createFromUpload(signedInUser(req).id, form.data, {
+        path: file.path,
+        originalName: file.originalname,
+        size: file.size,
       });
       if (!result.ok) return refuse(result.status, result.errors);
       const location = `${paths.video(result.video.id)}?uppladdad=1`;
@@ -270,8 +340,8 @@ export function videosController(services: Services) {
 
     async audioDescription(req: Request, res: Response) {
       const video = await videoFrom(req);
-      const form = parseForm(audioDescriptionSchema, req.body);
-      if (!form.ok) return renderFilm(req, res, video, 400, form.errors, req.body ?? {});
+      const form = parseForm(audioDescriptionSchema, formBody(req));
+      if (!form.ok) return renderFilm(req, res, video, 400, form.errors, formBody(req));
       const result = await videosService.setAudioDescription(
         video,
         form.data.audioDescription,
@@ -284,7 +354,7 @@ export function videosController(services: Services) {
           video,
           400,
           { describedVideoId: { key: 'videos:errors.describedVideoRequired' } },
-          req.body ?? {},
+          formBody(req),
         );
       res.redirect(303, `${paths.video(video.id)}?sparat=syntolkning`);
     },
@@ -309,7 +379,12 @@ export function videosController(services: Services) {
         return renderCaptions(req, res, video, variant, 400, {
           captions: { key: 'videos:captions.errors.missing' },
         });
-      const result = await videosService.uploadCaptions(req.user!.id, video.id, variant, req.file.buffer);
+      const result = await videosService.uploadCaptions(
+        signedInUser(req).id,
+        video.id,
+        variant,
+        req.file.buffer,
+      );
       if (!result.ok) {
         const [first, ...rest] = result.problems;
         return renderCaptions(req, res, video, variant, 400, {
@@ -321,14 +396,9 @@ export function videosController(services: Services) {
     },
 
     async updateCue(req: Request, res: Response) {
-      const video = await videoFrom(req);
-      const variant = variantFrom(req);
-      const cueId = idParam(req.params.cue);
-      const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
-      if (!cue) throw notFound('videos:errors.cueNotFound');
-      const form = parseForm(cueSchema, req.body);
-      if (!form.ok) {
-        const body = (req.body ?? {}) as Record<string, string>;
+      const { video, variant, cue } = await cueFrom(req);
+      const form = parseForm(cueSchema, formBody(req));
+      if (!form.ok)
         return renderCaptions(
           req,
           res,
@@ -339,14 +409,9 @@ export function videosController(services: Services) {
           {
             id: cue.id,
             errors: form.errors,
-            values: {
-              start: String(body.start ?? ''),
-              end: String(body.end ?? ''),
-              text: String(body.text ?? ''),
-            },
+            values: cueValues(req),
           },
         );
-      }
       await videosService.updateCue(video.id, variant, cue.id, {
         startMs: form.data.start,
         endMs: form.data.end,
@@ -359,15 +424,9 @@ export function videosController(services: Services) {
     async addCue(req: Request, res: Response) {
       const video = await videoFrom(req);
       const variant = variantFrom(req);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = {
-        start: String(body.start ?? ''),
-        end: String(body.end ?? ''),
-        text: String(body.text ?? ''),
-      };
       const refuse = (errors: Messages) =>
-        renderCaptions(req, res, video, variant, 400, {}, null, { errors, values });
-      const form = parseForm(cueSchema, body);
+        renderCaptions(req, res, video, variant, 400, {}, null, { errors, values: cueValues(req) });
+      const form = parseForm(cueSchema, formBody(req));
       if (!form.ok) return refuse(form.errors);
       if (video.durationMs !== null && form.data.end > video.durationMs) {
         return refuse({
@@ -378,7 +437,7 @@ export function videosController(services: Services) {
         video.id,
         variant,
         { startMs: form.data.start, endMs: form.data.end, text: form.data.text },
-        req.user!.id,
+        signedInUser(req).id,
       );
       if (!result.ok) {
         const { overlaps, position } = result;
@@ -398,21 +457,20 @@ export function videosController(services: Services) {
 
     /** Deletes a cue after a confirmation page (works without JavaScript: the page re-posts with confirmed=ja). */
     async deleteCue(req: Request, res: Response) {
-      const video = await videoFrom(req);
-      const variant = variantFrom(req);
-      const cueId = idParam(req.params.cue);
-      const cue = cueId ? await captions.cue(video.id, variant, cueId) : null;
-      if (!cue) throw notFound('videos:errors.cueNotFound');
-      if ((req.body as Record<string, unknown> | undefined)?.confirmed !== 'ja') {
-        res.render('videos/cue-delete', {
-          title: req.t('videos:captions.deleteTitle'),
-          video,
-          variant,
-          cue,
-          formatTimestamp,
-        });
-        return;
-      }
+      const { video, variant, cue } = await cueFrom(req);
+      const confirmed = confirmedOrAsk(req, res, {
+        title: req.t('videos:captions.deleteTitle'),
+        consequence: req.t('videos:captions.deleteLead', { variant: req.t(`videos:variant.${variant}`) }),
+        confirmLabel: req.t('videos:captions.deleteConfirm'),
+        backHref: `${paths.videoCaptions(video.id, variant)}#cue-${cue.id}`,
+        backLabel: req.t('videos:captions.deleteCancel'),
+        breadcrumb: [
+          { href: paths.videos, label: req.t('videos:library.title') },
+          { href: paths.video(video.id), label: video.title },
+        ],
+        quote: [`${formatTimestamp(cue.startMs)} – ${formatTimestamp(cue.endMs)}`, cue.text],
+      });
+      if (!confirmed) return;
       await captions.deleteCue(video.id, variant, cue.id);
       res.redirect(303, `${paths.videoCaptions(video.id, variant)}?borttagen=1`);
     },
@@ -420,40 +478,15 @@ export function videosController(services: Services) {
     // --- Delivery: everyone allowed to watch --------------------------------------------------
 
     async file(req: Request, res: Response) {
-      const id = idParam(req.params.id);
-      if (!id) throw notFound();
-      const video = await videosService.watchable(req.user!, id);
-      if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      await sendMedia(
-        req,
-        res,
-        mediaKeys.web(video.id, video.outputKey),
-        'video/mp4',
-        req.query.v === video.outputKey,
-      );
+      await sendFilmFile(req, res, 'web');
     },
 
     async poster(req: Request, res: Response) {
-      const id = idParam(req.params.id);
-      if (!id) throw notFound();
-      const video = await videosService.watchable(req.user!, id);
-      if (video.state !== 'ready' || !video.outputKey) throw notFound('videos:errors.notFound');
-      await sendMedia(
-        req,
-        res,
-        mediaKeys.poster(video.id, video.outputKey),
-        'image/jpeg',
-        req.query.v === video.outputKey,
-      );
+      await sendFilmFile(req, res, 'poster');
     },
 
     async track(req: Request, res: Response) {
-      const id = idParam(req.params.id);
-      const variant = param(req, 'variant');
-      if (!id || !isVariant(variant)) throw notFound();
-      const video = await videosService.watchable(req.user!, id);
-      const cues = await captions.cues(video.id, variant);
-      if (!cues.length) throw notFound('videos:errors.noCaptions');
+      const { cues } = await watchableCues(req);
       // Express answers 304 from the ETag of the body when nothing changed.
       res
         .set({
@@ -465,12 +498,7 @@ export function videosController(services: Services) {
     },
 
     async transcript(req: Request, res: Response) {
-      const id = idParam(req.params.id);
-      const variant = param(req, 'variant');
-      if (!id || !isVariant(variant)) throw notFound();
-      const video = await videosService.watchable(req.user!, id);
-      const cues = await captions.cues(video.id, variant);
-      if (!cues.length) throw notFound('videos:errors.noCaptions');
+      const { video, variant, cues } = await watchableCues(req);
       res
         .set({
           'Content-Type': 'text/plain; charset=utf-8',

@@ -1,5 +1,6 @@
 /** Films in the video library and the state of their transcoding runs. */
 import type { Knex } from 'knex';
+import type { Transaction } from '../db/transaction';
 import type { AudioDescription, Video, VideoState } from './types';
 
 interface VideoRow {
@@ -60,15 +61,22 @@ const toVideo = (r: VideoRow): Video => ({
   updatedAt: r.updated_at,
 });
 
-export interface NewVideo {
-  slug: string;
-  title: string;
-  audienceOrganisationId: number | null;
-  placeholder: boolean;
-  originalName: string;
-  originalBytes: number;
-  originalFormat: string;
-  createdBy: number | null;
+export type NewVideo = Pick<
+  Video,
+  | 'slug'
+  | 'title'
+  | 'audienceOrganisationId'
+  | 'placeholder'
+  | 'originalName'
+  | 'originalBytes'
+  | 'originalFormat'
+> & { createdBy: number | null };
+
+/** A lesson of a course version's content that names a film. */
+interface LessonContent {
+  id: string;
+  video?: string | null;
+  title: { standard: string };
 }
 
 export interface FinishedOutput {
@@ -89,7 +97,7 @@ export function videosRepository(db: Knex) {
       return Number(rows[0]?.id);
     },
 
-    async create(trx: Knex.Transaction, v: NewVideo & { id?: number }): Promise<Video> {
+    async create(trx: Transaction, v: NewVideo & { id?: number }): Promise<Video> {
       const [row] = await trx('videos')
         .insert({
           id: v.id,
@@ -102,11 +110,20 @@ export function videosRepository(db: Knex) {
           original_format: v.originalFormat,
           created_by: v.createdBy,
         })
-        .returning('*');
+        .returning<VideoRow[]>('*');
       return toVideo(row);
     },
 
-    async setJob(trx: Knex | Knex.Transaction, id: number, jobId: string): Promise<void> {
+    /** A film's state, its row locked until the transaction ends (null: no such film). */
+    async lockedState(id: number, trx: Transaction): Promise<VideoState | null> {
+      const row = await trx('videos')
+        .where({ id })
+        .forUpdate()
+        .first<Pick<VideoRow, 'state'> | undefined>('state');
+      return row?.state ?? null;
+    },
+
+    async setJob(trx: Knex, id: number, jobId: string): Promise<void> {
       await trx('videos').where({ id }).update({
         job_id: jobId,
         state: 'queued',
@@ -117,13 +134,13 @@ export function videosRepository(db: Knex) {
       });
     },
 
-    async byId(id: number, trx: Knex | Knex.Transaction = db): Promise<Video | null> {
-      const row = await trx('videos').where({ id }).first();
+    async byId(id: number, trx: Knex = db): Promise<Video | null> {
+      const row = await trx('videos').where({ id }).first<VideoRow | undefined>();
       return row ? toVideo(row) : null;
     },
 
     async bySlug(slug: string): Promise<Video | null> {
-      const row = await db('videos').where({ slug }).first();
+      const row = await db('videos').where({ slug }).first<VideoRow | undefined>();
       return row ? toVideo(row) : null;
     },
 
@@ -132,24 +149,28 @@ export function videosRepository(db: Knex) {
     },
 
     async list(): Promise<Video[]> {
-      return (await db('videos').orderBy('title').orderBy('id')).map(toVideo);
+      return (await db('videos').orderBy('title').orderBy('id').select<VideoRow[]>()).map(toVideo);
     },
 
     /** Ready films other than `exceptId`, for choosing an audio-described version. */
     async readyOthers(exceptId: number): Promise<Video[]> {
-      return (await db('videos').where({ state: 'ready' }).whereNot({ id: exceptId }).orderBy('title')).map(
-        toVideo,
-      );
+      return (
+        await db('videos')
+          .where({ state: 'ready' })
+          .whereNot({ id: exceptId })
+          .orderBy('title')
+          .select<VideoRow[]>()
+      ).map(toVideo);
     },
 
     /** Films that name `id` as their audio-described version. */
     async describing(id: number): Promise<Video[]> {
-      return (await db('videos').where({ described_video_id: id })).map(toVideo);
+      return (await db('videos').where({ described_video_id: id }).select<VideoRow[]>()).map(toVideo);
     },
 
     /** Starts a run of the job: a new token, so that only this run may report progress or write the result. */
     async claimRun(id: number, jobId: string, token: string): Promise<Video | null> {
-      const [row] = await db('videos')
+      const rows = await db('videos')
         .where({ id })
         .update({
           state: 'processing',
@@ -162,7 +183,8 @@ export function videosRepository(db: Knex) {
           error_detail: null,
           updated_at: db.fn.now(),
         })
-        .returning('*');
+        .returning<VideoRow[]>('*');
+      const row = rows.at(0);
       return row ? toVideo(row) : null;
     },
 
@@ -218,8 +240,8 @@ export function videosRepository(db: Knex) {
       const rows = await db('videos')
         .where({ state: 'processing' })
         .where('heartbeat_at', '<', db.raw(`now() - make_interval(secs => ?)`, [seconds]))
-        .select('id', 'job_id', 'run_token');
-      return rows.map((r: { id: number; job_id: string | null; run_token: string }) => ({
+        .select<{ id: number; job_id: string | null; run_token: string }[]>('id', 'job_id', 'run_token');
+      return rows.map((r) => ({
         id: r.id,
         jobId: r.job_id,
         runToken: r.run_token,
@@ -245,13 +267,8 @@ export function videosRepository(db: Knex) {
         .join('courses as c', 'c.id', 'v.course_id')
         .whereNull('c.retired_at')
         .whereRaw(`v.content -> 'lessons' @> ?::jsonb`, [JSON.stringify([{ video: slug }])])
-        .first('v.id');
+        .first<{ id: number } | undefined>('v.id');
       return !!row;
-    },
-
-    /** Organisations a film can be restricted to, by name. */
-    async organisations(): Promise<{ id: number; name: string }[]> {
-      return db('organisations').orderBy('name').select('id', 'name');
     },
 
     /** Lessons of the newest course versions that name a film, with the film's slug. */
@@ -262,25 +279,25 @@ export function videosRepository(db: Knex) {
         .join('courses as c', 'c.id', 'v.course_id')
         .whereNull('c.retired_at')
         .whereRaw('v.version = (select max(version) from course_versions where course_id = v.course_id)')
-        .select('c.slug', 'v.content')
+        .select<{ slug: string; content: { title: { standard: string }; lessons: LessonContent[] } }[]>(
+          'c.slug',
+          'v.content',
+        )
         .orderBy('c.slug');
-      return rows.flatMap(
-        (r: {
-          slug: string;
-          content: {
-            title: { standard: string };
-            lessons: { id: string; video?: string | null; title: { standard: string } }[];
-          };
-        }) =>
-          r.content.lessons
-            .filter((l) => l.video)
-            .map((l) => ({
-              courseSlug: r.slug,
-              courseTitle: r.content.title.standard,
-              lessonId: l.id,
-              lessonTitle: l.title.standard,
-              videoSlug: l.video!,
-            })),
+      return rows.flatMap((r) =>
+        r.content.lessons.flatMap((l) =>
+          l.video
+            ? [
+                {
+                  courseSlug: r.slug,
+                  courseTitle: r.content.title.standard,
+                  lessonId: l.id,
+                  lessonTitle: l.title.standard,
+                  videoSlug: l.video,
+                },
+              ]
+            : [],
+        ),
       );
     },
   };

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { requireLogin, requirePermission } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { videosController } from './videos-controller';
+import { videosController, type VideosDeps } from './videos-controller';
 
-export function videosRoutes(services: Services): Router {
+export function videosRoutes(deps: VideosDeps): Router {
   const router = Router();
-  const v = videosController(services);
+  const v = videosController(deps);
   const educator = [requireLogin, requirePermission('educator', 'admin')];
   router.get(paths.videos, ...educator, v.library);
   router.get(paths.videoNew, ...educator, v.newForm);

@@ -3,12 +3,13 @@
  * retry, captions (upload and cue edits), the WCAG 1.2.5 statement, and what a person may watch.
  */
 import fs from 'node:fs/promises';
-import type { Knex } from 'knex';
 import type { CurrentUser } from '../auth/types';
 import type { Variant } from '../courses/types';
+import type { InTransaction } from '../db/transaction';
 import { conflict, notFound } from '../http/errors';
 import type { Logger } from '../logger';
 import { MediaStoreError, type MediaStore } from '../media/media-store';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import type { CaptionsRepository } from './captions-repository';
 import { cuePlainText, parseCaptions, type CaptionProblem } from './captions-format';
 import { checkVideo, type MediaTools } from './ffmpeg';
@@ -38,7 +39,8 @@ export interface PlayerView {
 }
 
 export function videosService(deps: {
-  db: Knex;
+  transaction: InTransaction;
+  organisations: Pick<OrganisationsService, 'organisationExists'>;
   videos: VideosRepository;
   captions: CaptionsRepository;
   storage: MediaStore;
@@ -46,7 +48,7 @@ export function videosService(deps: {
   queue: TranscodeQueue;
   logger: Logger;
 }) {
-  const { db, videos, captions, storage, tools, queue, logger } = deps;
+  const { transaction, organisations, videos, captions, storage, tools, queue, logger } = deps;
 
   async function captionVariants(videoId: number): Promise<Set<Variant>> {
     return new Set((await captions.tracks(videoId)).filter((t) => t.cueCount > 0).map((t) => t.variant));
@@ -104,6 +106,9 @@ export function videosService(deps: {
     canWatch,
     captionVariants,
 
+    /** Every film in the library by title (the lesson editor attaches one of them to a lesson). */
+    list: (): Promise<Video[]> => videos.list(),
+
     /** A film that exists and that the person may watch; 404 otherwise (others' films are not revealed). */
     async watchable(user: CurrentUser, id: number): Promise<Video> {
       const video = await videos.byId(id);
@@ -128,7 +133,7 @@ export function videosService(deps: {
         return { ok: false, status, errors: { [field]: key } };
       };
       if (await videos.slugTaken(form.slug)) return refuse('slug', 'videos:errors.slugTaken');
-      if (form.audience !== null && !(await db('organisations').where({ id: form.audience }).first('id')))
+      if (form.audience !== null && !(await organisations.organisationExists(form.audience)))
         return refuse('audience', 'videos:errors.audienceInvalid');
       const check = await checkVideo(tools, file.path);
       if (!check.ok) return refuse('film', `videos:errors.file.${check.reason}`);
@@ -149,7 +154,7 @@ export function videosService(deps: {
         return refuse('film', 'videos:errors.storeUnavailable', 503);
       }
       try {
-        const video = await db.transaction(async (trx) => {
+        const video = await transaction(async (trx) => {
           const created = await videos.create(trx, {
             id,
             slug: form.slug,
@@ -177,10 +182,10 @@ export function videosService(deps: {
 
     /** Queues a failed film again; a second click (or a film not failed) changes nothing. */
     async retry(id: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        const row = await trx('videos').where({ id }).forUpdate().first('state');
-        if (!row) throw notFound('videos:errors.notFound');
-        if (row.state !== 'failed') return;
+      await transaction(async (trx) => {
+        const state = await videos.lockedState(id, trx);
+        if (!state) throw notFound('videos:errors.notFound');
+        if (state !== 'failed') return;
         const jobId = await queue.enqueue(id, trx);
         await videos.setJob(trx, id, jobId);
       });

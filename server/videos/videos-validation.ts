@@ -45,7 +45,7 @@ export const cueSchema = z
       z.string({ error: 'videos:errors.cueTextRequired' }).max(MAX_CUE_TEXT, 'videos:errors.cueTextTooLong'),
     ),
   })
-  .refine((c) => c.end > c.start, { path: ['end'], message: 'videos:errors.cueEndBeforeStart' });
+  .refine((c) => c.end > c.start, { path: ['end'], error: 'videos:errors.cueEndBeforeStart' });
 
 /** The WCAG 1.2.5 statement: all visual information is in the sound, or a described version is attached. */
 export const audioDescriptionSchema = z
@@ -58,5 +58,5 @@ export const audioDescriptionSchema = z
   })
   .refine((d) => d.audioDescription !== 'described_version' || d.describedVideoId !== null, {
     path: ['describedVideoId'],
-    message: 'videos:errors.describedVideoRequired',
+    error: 'videos:errors.describedVideoRequired',
   });

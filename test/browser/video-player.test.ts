@@ -59,10 +59,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await t?.services.transcodeQueue.stop();
-  await t?.close();
+  await browser.close();
+  await new Promise((r) => server.close(r));
+  await t.services.transcodeQueue.stop();
+  await t.close();
   if (media) fs.rmSync(media, { recursive: true, force: true });
 });
 

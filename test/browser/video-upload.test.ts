@@ -26,8 +26,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The upload queued a transcoding job: stop the queue so the test run can end.
-  await s?.t.services.transcodeQueue.stop();
-  await s?.close();
+  await s.t.services.transcodeQueue.stop();
+  await s.close();
   for (const d of [dir, media]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -40,14 +40,14 @@ async function recordProgress(page: Page): Promise<{ text: string; value: number
   await page.addInitScript(() => {
     document.addEventListener('DOMContentLoaded', () => {
       const bytes = document.querySelector('[data-upload-bytes]');
-      const bar = document.querySelector('form[data-upload] progress') as HTMLProgressElement | null;
+      const bar = document.querySelector<HTMLProgressElement>('form[data-upload] progress');
       const status = document.querySelector('[data-upload-status]');
       if (!bytes || !bar || !status) return;
       const record = () => {
         (window as unknown as { recordProgress: (t: string, v: number, s: string) => void }).recordProgress(
-          bytes.textContent ?? '',
+          bytes.textContent,
           bar.value,
-          status.textContent ?? '',
+          status.textContent,
         );
       };
       new MutationObserver(record).observe(bytes, { childList: true, characterData: true, subtree: true });

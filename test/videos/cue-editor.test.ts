@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t?.close();
+  await t.close();
 });
 
 const add = (variant: string, fields: Record<string, string>, who = educator) =>

@@ -40,8 +40,8 @@ afterAll(async () => {
   if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   // A worker left running would take the next suite's jobs (and its database away): stop every one.
   for (const queue of extraQueues) await queue.stop().catch(() => undefined);
-  await t?.services.transcodeQueue.stop();
-  await t?.close();
+  await t.services.transcodeQueue.stop();
+  await t.close();
   fs.rmSync(media, { recursive: true, force: true });
   if (clip) fs.rmSync(path.dirname(clip), { recursive: true, force: true });
 });
@@ -121,7 +121,7 @@ describe('a transcoding worker', () => {
         45_000,
         'the other process to start the job',
       );
-      await eventually(async () => encoding(id), 30_000, 'ffmpeg to start writing');
+      await eventually(() => Promise.resolve(encoding(id)), 30_000, 'ffmpeg to start writing');
       process.kill(-child.pid!, 'SIGKILL');
       await new Promise((r) => child!.once('exit', r));
 
@@ -151,7 +151,7 @@ describe('a transcoding worker', () => {
       extraQueues.push(first.transcodeQueue);
       await first.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 });
       const id = await uploadFilm('omstart');
-      await eventually(async () => encoding(id), 45_000, 'the transcode to start');
+      await eventually(() => Promise.resolve(encoding(id)), 45_000, 'the transcode to start');
       await first.transcodeQueue.stop();
       const stopped = await row(id);
       expect(stopped.state).toBe('queued');

@@ -25,8 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The successful upload queued a transcoding job: stop the queue so the test run can end.
-  await t?.services.transcodeQueue.stop();
-  await t?.close();
+  await t.services.transcodeQueue.stop();
+  await t.close();
   fs.rmSync(media, { recursive: true, force: true });
   fs.rmSync(clips, { recursive: true, force: true });
 });

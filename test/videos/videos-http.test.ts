@@ -42,8 +42,8 @@ beforeAll(async () => {
 const onDisk = (key: string) => path.join(media, key);
 
 afterAll(async () => {
-  await t?.services.transcodeQueue.stop();
-  await t?.close();
+  await t.services.transcodeQueue.stop();
+  await t.close();
   fs.rmSync(media, { recursive: true, force: true });
   fs.rmSync(clips, { recursive: true, force: true });
 });
