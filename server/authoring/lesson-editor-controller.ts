@@ -5,7 +5,6 @@ import { canEditCourses } from '../auth/types';
 import { renderLesson } from '../courses/markdown';
 import { substitute } from '../courses/region';
 import type { LessonContent, Variant } from '../courses/types';
-import type { Video } from '../videos/types';
 import type { VideosService } from '../videos/videos-service';
 import { badRequest, notFound, payloadTooLarge } from '../http/errors';
 import { paths } from '../http/paths';
@@ -33,17 +32,16 @@ export interface FilmChoice {
 export interface LessonEditorDeps {
   authoring: AuthoringService;
   comments: Pick<CommentsRepository, 'forLesson' | 'add' | 'resolve'>;
-  /** The video library's films (the videos feature's list), to attach one to a lesson. */
-  videos: { list(): Promise<Video[]> };
-  videosService: Pick<VideosService, 'captionVariants' | 'problemsOf'>;
+  /** The video library's films come from its service (list), to attach one to a lesson. */
+  videosService: Pick<VideosService, 'list' | 'captionVariants' | 'problemsOf'>;
 }
 
 export function lessonEditorController(deps: LessonEditorDeps) {
-  const { authoring, comments, videos, videosService } = deps;
+  const { authoring, comments, videosService } = deps;
 
   /** Every film in the library with its caption status, for attaching one to the lesson. */
   async function filmChoices(): Promise<FilmChoice[]> {
-    const films = await videos.list();
+    const films = await videosService.list();
     return Promise.all(
       films.map(async (v) => ({
         id: v.id,

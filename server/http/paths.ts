@@ -3,6 +3,8 @@ export const paths = {
   home: '/',
   health: '/healthz',
   login: '/logga-in',
+  /** Sign-in through one's organisation (the identity feature serves it). */
+  organisationLogin: '/logga-in/organisation',
   logout: '/logga-ut',
   join: '/ga-med',
   language: '/sprak',
@@ -35,6 +37,8 @@ export const paths = {
   adminUnitCode: (id: number | string = ':id') => `/admin/enheter/${id}/kod`,
   adminOutbox: '/admin/utkorg',
   adminFeedback: '/admin/synpunkter',
+  /** The identity providers' admin list (the identity feature serves it). */
+  adminSignIn: '/admin/inloggning',
   adminOutboxMessage: (id: number | string = ':id') => `/admin/utkorg/${id}`,
   adminOutboxAttachment: (id: number | string = ':id', index: number | string = ':index') =>
     `/admin/utkorg/${id}/bilaga/${index}`,

@@ -1,8 +1,10 @@
 /** The identity feature's addresses: routes, views, redirects and the URLs given to providers are built from these. */
+import { paths } from '../http/paths';
+
 type Id = number | string;
 
 export const identityPaths = {
-  find: '/logga-in/organisation',
+  find: paths.organisationLogin,
   start: (id: Id = ':id') => `/sso/${id}/start`,
   /** An administrator trying a provider before it is turned on. */
   tryStart: (id: Id) => `/sso/${id}/start?prova=1`,
@@ -21,8 +23,8 @@ export const identityPaths = {
 };
 
 export const providerAdminPaths = {
-  list: '/admin/inloggning',
-  add: '/admin/inloggning?ny=1',
-  provider: (id: Id = ':id') => `/admin/inloggning/${id}`,
-  status: (id: Id = ':id') => `/admin/inloggning/${id}/status`,
+  list: paths.adminSignIn,
+  add: `${paths.adminSignIn}?ny=1`,
+  provider: (id: Id = ':id') => `${paths.adminSignIn}/${id}`,
+  status: (id: Id = ':id') => `${paths.adminSignIn}/${id}/status`,
 };
