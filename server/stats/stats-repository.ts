@@ -9,6 +9,7 @@ import { refreshStats, type RefreshReport } from './stats-refresh';
 import { currentMonth } from './stats-validation';
 import {
   STATES,
+  type ClassroomRow,
   type CourseMonth,
   type EvaluationFigures,
   type HmcFilters,
@@ -406,6 +407,13 @@ export function statsRepository(db: Knex) {
     },
 
     /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */
+    async unitOf(userId: number): Promise<number | null> {
+      const row = await db('users')
+        .where({ id: userId })
+        .first<{ unit_id: number | null } | undefined>('unit_id');
+      return row?.unit_id ?? null;
+    },
+
     async personInScope(scope: ManagerScope, userId: number): Promise<boolean> {
       if (!scope.unitIds.length) return false;
       return !!(await db('users').where({ id: userId }).whereIn('unit_id', scope.unitIds).first('id'));
@@ -645,6 +653,35 @@ export function statsRepository(db: Knex) {
         .count('* as n')
         .first();
       return row && Number(row.n) === views.length ? (row.at as Date) : null;
+    },
+
+    /** Classroom trainings delivered, participants who attended and the amount invoiced, per organisation. */
+    async classroomByOrganisation(filters: HmcFilters): Promise<ClassroomRow[]> {
+      const { from, toExclusive: until } = periodBounds(filters.period);
+      const org = filters.organisationId;
+      const result = await db.raw<{ rows: (ClassroomRow & { invoiced_ore: string | number })[] }>(
+        `with delivered as (
+           select o.organisation_id, count(*)::int as trainings,
+                  coalesce(sum((select count(*) from training_participants p where p.order_id = o.id and p.attended)), 0)::int as participants
+           from training_orders o
+           where o.status = 'delivered' and o.ends_at >= ? and o.ends_at < ? and (?::int is null or o.organisation_id = ?)
+           group by o.organisation_id),
+         invoiced as (
+           select i.organisation_id,
+                  sum(case when i.kind = 'credit_note' then -i.payable_ore else i.payable_ore end)::bigint as invoiced_ore
+           from invoices i
+           where i.status = 'issued' and i.issue_date >= ? and i.issue_date < ? and (?::int is null or i.organisation_id = ?)
+           group by i.organisation_id)
+         select org.name as organisation, coalesce(d.trainings, 0) as trainings, coalesce(d.participants, 0) as participants,
+                coalesce(v.invoiced_ore, 0) as invoiced_ore
+         from organisations org
+         left join delivered d on d.organisation_id = org.id
+         left join invoiced v on v.organisation_id = org.id
+         where d.organisation_id is not null or v.organisation_id is not null
+         order by org.name`,
+        [from, until, org, org, from, until, org, org],
+      );
+      return result.rows.map((r) => ({ ...r, invoiced_ore: Number(r.invoiced_ore) }));
     },
 
     /** The titles of the courses that are not retired, by id (without loading every course's content). */

@@ -5,12 +5,11 @@
 import type { TFunction } from 'i18next';
 import type { CurrentUser } from '../auth/types';
 import { courseStatus, type CourseStatus } from '../courses/course-status';
-import type { CoursesRepository } from '../courses/courses-repository';
-import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import type { Completion, CourseVersion, Enrolment } from '../courses/courses-service';
 import { forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import type { Language } from '../i18n/i18n';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import { columnChart, stackedBarChart } from './charts';
 import { formatters, share } from './format';
 import { HMC_VIEWS, MANAGER_VIEWS, type StatsRepository } from './stats-repository';
@@ -56,14 +55,26 @@ const monthsBetween = (from: string, to: string): string[] => {
   return out;
 };
 
+/** What the statistics read from the courses feature (server/services.ts hands in its functions). */
+export interface StatsCourses {
+  listLatest(): Promise<CourseVersion[]>;
+  latestBySlug(slug: string): Promise<CourseVersion | null>;
+  trackFor(
+    jobRole: string | null,
+  ): Promise<{ courseId: number; requirement: 'required' | 'recommended'; repeatMonths: number | null }[]>;
+  overview(userId: number): Promise<{
+    open: Map<number, { enrolment: Enrolment; lessonsDone: number }>;
+    latest: Map<number, Completion>;
+  }>;
+}
+
 export function statsService(deps: {
   stats: StatsRepository;
-  courses: CoursesRepository;
-  enrolments: EnrolmentsRepository;
-  jobRoles: JobRolesRepository;
+  courses: StatsCourses;
+  organisationsService: Pick<OrganisationsService, 'listJobRoles'>;
   liveMaxUnits?: number;
 }) {
-  const { stats, courses, enrolments, jobRoles } = deps;
+  const { stats, courses } = deps;
   const liveMaxUnits = deps.liveMaxUnits ?? LIVE_MAX_UNITS;
 
   async function courseTitles(): Promise<{
@@ -76,7 +87,7 @@ export function statsService(deps: {
   }
 
   async function roleNames(lng: Language) {
-    const roles = await jobRoles.list();
+    const roles = await deps.organisationsService.listJobRoles();
     const byId = new Map(roles.map((r) => [r.id, r.name[lng]]));
     return { roles, name: (id: string | null) => (id === null ? '' : (byId.get(id) ?? '')) };
   }
@@ -97,6 +108,25 @@ export function statsService(deps: {
 
   return {
     scopeOf,
+
+    /** The units a manager's permissions cover (reminders: the monthly summary's scope). */
+    managerScope: stats.managerScope,
+    /** Whether a person belongs to a unit in the scope. */
+    personInScope: stats.personInScope,
+    /** Live figures for a scope (reminders: who lacks a course, the monthly summary). */
+    managerFigures: stats.managerFigures,
+    /** The unit a person belongs to, or null. */
+    unitOf: stats.unitOf,
+    /** The titles and slugs of the courses that are not retired. */
+    courseTitles: stats.courseTitles,
+    /** When the regional figures were last refreshed, and refreshing them (the scheduled job). */
+    refreshedAt: stats.refreshedAt,
+    refreshViews: stats.refreshViews,
+    /** Whether the manager gets the monthly summary, and turning it on or off. */
+    subscribed: stats.subscribed,
+    setSubscribed: stats.setSubscribed,
+    /** Classroom trainings per organisation for HMC's overview. */
+    classroomByOrganisation: stats.classroomByOrganisation,
 
     managerContext,
 
@@ -137,7 +167,10 @@ export function statsService(deps: {
         const sorted = [...new Set(ids)].sort((a, b) => bySv(name(a), name(b)));
         const ranks = new Map<number, number>();
         sorted.forEach((id, i) =>
-          ranks.set(id, i > 0 && bySv(name(sorted[i - 1]), name(id)) === 0 ? ranks.get(sorted[i - 1])! : i),
+          ranks.set(
+            id,
+            i > 0 && bySv(name(sorted[i - 1]), name(id)) === 0 ? (ranks.get(sorted[i - 1]) ?? i) : i,
+          ),
         );
         return ranks;
       };
@@ -183,7 +216,8 @@ export function statsService(deps: {
         ]),
       );
       for (const r of figures.byUnitCourse) {
-        const c = perCourseById.get(r.courseId)!;
+        const c = perCourseById.get(r.courseId);
+        if (!c) continue;
         for (const s of STATES) c.counts[s] += r.counts[s];
         c.completedInPeriod += r.completedInPeriod;
       }
@@ -294,7 +328,7 @@ export function statsService(deps: {
       const [all, track, overview, history] = await Promise.all([
         courses.listLatest(),
         courses.trackFor(person.jobRole),
-        enrolments.overview(personId),
+        courses.overview(personId),
         stats.completionsOf(personId),
       ]);
       const now = new Date();

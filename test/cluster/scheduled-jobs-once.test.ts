@@ -32,12 +32,12 @@ afterAll(async () => {
 
 const reminders = (s: Services) =>
   remindersService({
-    db: s.db,
+    transaction: s.transaction,
     mail: s.mail,
     i18n: s.i18n,
-    courses: s.courses,
-    stats: s.stats,
-    users: s.users,
+    stats: s.statsService,
+    usersService: s.usersService,
+    remindersRepository: s.remindersRepository,
     publicBaseUrl: s.config.publicBaseUrl,
   });
 const outboxTo = (emails: string[]) =>

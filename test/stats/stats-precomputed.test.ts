@@ -136,9 +136,8 @@ describe('precomputed manager figures', () => {
     // With a higher limit the same organisation is live, and the figures agree.
     const liveService = statsService({
       stats: t.services.stats,
-      courses: t.services.courses,
-      enrolments: t.services.enrolments,
-      jobRoles: t.services.jobRoles,
+      courses: { ...t.services.courses, overview: t.services.enrolments.overview },
+      organisationsService: t.services.organisationsService,
       liveMaxUnits: 100,
     });
     const live = await liveService.managerDashboard(manager, filters(), lang, { forExport: true });
