@@ -121,6 +121,7 @@ export function remindersService(deps: {
             ([courseId, c]) =>
               `- ${titles.get(courseId) ?? courseId}: ${STATES.map((s) => `${t(`stats:state.${s}`)} ${c[s]}`).join(', ')}`,
           );
+        const summaryLink = { link: `${publicBaseUrl}${paths.statsManager}` };
         const text = [
           t('reminders:greeting', { name: m.name }),
           '',
@@ -128,7 +129,7 @@ export function remindersService(deps: {
           '',
           ...lines,
           '',
-          t('reminders:summary.link', { link: `${publicBaseUrl}${paths.statsManager}` }),
+          t('reminders:summary.link', summaryLink),
           t('reminders:summary.unsubscribe'),
           '',
           t('reminders:signature'),

@@ -43,7 +43,7 @@ async function sendExport(
   } else {
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .send(await toXlsx(tables, { title }));
+      .send(toXlsx(tables, { title }));
   }
 }
 

@@ -37,6 +37,7 @@ const STYLE_SHARE = 4;
 /** Characters XML 1.0 does not allow are dropped; the rest escaped. */
 const escapeXml = (s: string) =>
   s
+    // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 

@@ -63,7 +63,7 @@ describe('XLSX export', () => {
   ];
 
   it('writes one sheet per table with numbers, shares and Swedish dates that a spreadsheet reads back', async () => {
-    const bytes = await toXlsx(tables, { title: 'Utbildning & status' });
+    const bytes = toXlsx(tables, { title: 'Utbildning & status' });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
