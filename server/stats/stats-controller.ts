@@ -26,7 +26,7 @@ function formatOf(req: Request): Format {
   return f as Format;
 }
 
-async function sendExport(
+function sendExport(
   req: Request,
   res: Response,
   format: Format,
@@ -131,7 +131,7 @@ export function statsController(deps: StatsDeps) {
       const d = await statsService.managerDashboard(signedInUser(req), parsed.filters, lang(req), {
         forExport: true,
       });
-      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [
+      sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [
         d.tables.lacking,
         d.tables.byCourse,
         d.tables.byUnit,
@@ -236,7 +236,7 @@ export function statsController(deps: StatsDeps) {
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const o = await statsService.hmcOverview(parsed.filters, lang(req));
       const classroom = classroomTable(await statsService.classroomByOrganisation(parsed.filters), req.t);
-      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [
+      sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [
         o.tables.courses,
         o.tables.years,
         classroom,
@@ -263,7 +263,7 @@ export function statsController(deps: StatsDeps) {
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const c = await statsService.hmcCourse(String(req.params.slug), parsed.filters, lang(req));
       const tb = c.tables;
-      await sendExport(
+      sendExport(
         req,
         res,
         format,

@@ -25,9 +25,9 @@ beforeAll(async () => {
   c = await courseIds(a.db);
 });
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
-  await sink?.close();
+  await (b as Node | undefined)?.close();
+  await (a as TestApp | undefined)?.close();
+  await (sink as SmtpSink | undefined)?.close();
 });
 
 const reminders = (s: Services) =>

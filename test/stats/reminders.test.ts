@@ -14,7 +14,9 @@ beforeAll(async () => {
   });
   c = await courseIds(t.db);
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const service = () =>
   remindersService({

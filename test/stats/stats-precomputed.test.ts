@@ -61,7 +61,9 @@ beforeAll(async () => {
   big = { orgId: first.organisationId, units, manager, p1, p2 };
   await t.services.stats.refreshViews();
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const filters = (q: Record<string, string | number> = {}): ManagerFilters => {
   const parsed = parseManagerFilters(Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])));
