@@ -45,7 +45,9 @@ const sleep = (ms: number) =>
   new Promise((r) => {
     setTimeout(r, ms);
   });
-const log = (line: string) => console.log(line);
+const log = (line: string) => {
+  console.log(line);
+};
 
 // ---------------------------------------------------------------------------------------------- build
 

@@ -4,6 +4,7 @@
  */
 import type { TFunction } from 'i18next';
 import type { ClassroomRow, DataTable } from './types';
+import { countColumns } from './columns';
 
 /** The table shown on the page and written to the exports. */
 export function classroomTable(rows: ClassroomRow[], t: TFunction): DataTable {
@@ -18,12 +19,7 @@ export function classroomTable(rows: ClassroomRow[], t: TFunction): DataTable {
   return {
     id: 'classroom',
     caption: t('stats:hmc.classroomCaption'),
-    columns: [
-      { label: t('stats:col.organisation') },
-      { label: t('stats:col.trainingsDelivered'), numeric: true },
-      { label: t('stats:col.participantsAttended'), numeric: true },
-      { label: t('stats:col.invoicedKr'), numeric: true },
-    ],
+    columns: countColumns(t, 'organisation', ['trainingsDelivered', 'participantsAttended', 'invoicedKr']),
     rows: [
       ...rows.map((r) => [r.organisation, r.trainings, r.participants, r.invoiced_ore / 100]),
       ...(rows.length > 1 ? [[t('stats:total'), total.trainings, total.participants, total.ore / 100]] : []),

@@ -11,6 +11,7 @@ import { paths } from '../http/paths';
 import type { Language } from '../i18n/i18n';
 import type { OrganisationsService } from '../organisations/organisations-service';
 import { columnChart, stackedBarChart } from './charts';
+import { countColumns } from './columns';
 import { formatters, share } from './format';
 import { HMC_VIEWS, MANAGER_VIEWS, type StatsRepository } from './stats-repository';
 import { STATES, type Cell, type DataTable, type HmcFilters, type ManagerFilters } from './types';
@@ -384,15 +385,14 @@ export function statsService(deps: {
       const courseTable: DataTable & { links: string[] } = {
         id: 'courses',
         caption: t('stats:hmc.coursesCaption'),
-        columns: [
-          { label: t('stats:col.course') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-          { label: t('stats:col.passRate'), numeric: true },
-          { label: t('stats:col.avgAttempts'), numeric: true },
-          { label: t('stats:col.evaluations'), numeric: true },
-          { label: t('stats:col.usefulAgree'), numeric: true },
-        ],
+        columns: countColumns(t, 'course', [
+          'started',
+          'completed',
+          'passRate',
+          'avgAttempts',
+          'evaluations',
+          'usefulAgree',
+        ]),
         rows: list.map((v) => {
           const q = quiz.get(v.courseId);
           const e = evaluations.get(v.courseId);
@@ -411,11 +411,7 @@ export function statsService(deps: {
       const yearTable: DataTable = {
         id: 'years',
         caption: t('stats:hmc.yearsCaption'),
-        columns: [
-          { label: t('stats:col.year') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'year', ['started', 'completed']),
         rows: perYear.map((y) => [String(y.key), y.started, y.completed]),
       };
       const chart = stackedBarChart(
@@ -468,11 +464,7 @@ export function statsService(deps: {
       const byOrganisation: DataTable = {
         id: 'organisations',
         caption: t('stats:course.orgCaption'),
-        columns: [
-          { label: t('stats:col.organisation') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'organisation', ['started', 'completed']),
         rows: [
           ...orgRows.map((r) => [orgName(Number(r.key)), r.started, r.completed] as Cell[]),
           [t('stats:total'), total(perOrganisation, 'started'), total(perOrganisation, 'completed')],
@@ -484,22 +476,14 @@ export function statsService(deps: {
       const byMonth: DataTable = {
         id: 'months',
         caption: t('stats:course.monthCaption'),
-        columns: [
-          { label: t('stats:col.month') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'month', ['started', 'completed']),
         rows: monthList.map((m) => [fmt.month(m), ofMonth(m).started, ofMonth(m).completed]),
       };
       const years = [...new Set(monthList.map((m) => m.slice(0, 4)))];
       const byYear: DataTable = {
         id: 'years',
         caption: t('stats:course.yearCaption'),
-        columns: [
-          { label: t('stats:col.year') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'year', ['started', 'completed']),
         rows: years.map((y) => {
           const ms = monthList.filter((m) => m.startsWith(y)).map(ofMonth);
           return [y, total(ms, 'started'), total(ms, 'completed')];
@@ -582,11 +566,7 @@ export function statsService(deps: {
       const lessonTable: DataTable = {
         id: 'lessons',
         caption: t('stats:course.lessonsCaption'),
-        columns: [
-          { label: t('stats:col.lesson') },
-          { label: t('stats:col.answers'), numeric: true },
-          { label: t('stats:col.rightShare'), numeric: true },
-        ],
+        columns: countColumns(t, 'lesson', ['answers', 'rightShare']),
         rows: lessonRows.map((l) => [l.title, l.answers, share(l.correct, l.answers)]),
       };
       const commentTable: DataTable = {

@@ -23,8 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await (b as Node | undefined)?.close();
-  await a?.services.transcodeQueue.stop();
-  await (a as TestApp | undefined)?.close();
+  const app = a as TestApp | undefined;
+  await app?.services.transcodeQueue.stop();
+  await app?.close();
   fs.rmSync(media, { recursive: true, force: true });
   fs.rmSync(clips, { recursive: true, force: true });
 });
