@@ -41,8 +41,13 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (line: string) => console.log(line);
+const sleep = (ms: number) =>
+  new Promise((r) => {
+    setTimeout(r, ms);
+  });
+const log = (line: string) => {
+  console.log(line);
+};
 
 // ---------------------------------------------------------------------------------------------- build
 
@@ -140,11 +145,13 @@ async function ready(node: AppNode, logDir: string): Promise<number> {
 }
 
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  // A function, not a narrowed field: the child may exit while we wait.
+  const running = () => child.exitCode === null && child.signalCode === null;
+  if (!running()) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
   await Promise.race([exited, sleep(30_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (running()) child.kill('SIGKILL');
 }
 
 // ---------------------------------------------------------------------------------------------- nginx
@@ -598,11 +605,12 @@ async function main() {
       if (count === 3) {
         events.push({
           at: SECONDS / 2,
-          what: async () => {
+          what: () => {
             const victim = nodes[2];
             sampleCpu(victim);
             victim.child.kill('SIGKILL');
             log(`  … SIGKILL ${victim.name} (pid ${victim.child.pid}) at ${SECONDS / 2} s`);
+            return Promise.resolve();
           },
         });
         events.push({ at: (SECONDS * 3) / 4, what: reminderRound });

@@ -359,7 +359,7 @@ async function main() {
       process.stdout.write(
         `${what.padEnd(52)} wall ${wall.toFixed(2)} s, ${cpuText}${report?.parts ? `; ${report.courseMonths} course-months, ${report.units} units` : ''} (load ${start} → ${load()})\n`,
       );
-      if (report?.parts?.length)
+      if (report?.parts.length)
         process.stdout.write(
           `  ${report.parts.map((r) => `${r.view.replace('stats_', '')} ${(r.ms / 1000).toFixed(2)} s`).join(', ')}\n`,
         );

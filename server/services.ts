@@ -39,6 +39,8 @@ import { quizService } from './quiz/quiz-service';
 import { statsRepository } from './stats/stats-repository';
 import { statsService } from './stats/stats-service';
 import { managerRemindersService } from './reminders/manager-reminders';
+import { remindersRepository } from './reminders/reminders-repository';
+import { remindersService } from './reminders/reminders-service';
 import { videosComposition } from './videos/videos-composition';
 import { auditRepository } from './audit/audit-repository';
 import { auditService } from './audit/audit-service';
@@ -88,6 +90,17 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
   const transaction = transactions(db);
   const learnerCourses = coursesService({ courses, enrolments, progress: progressRepository(db) });
   const publishing = publishingService({ courses, enrolments, transaction });
+  const statsShared = statsService({
+    stats,
+    courses: {
+      listLatest: courses.listLatest,
+      latestBySlug: learnerCourses.latestBySlug,
+      trackFor: courses.trackFor,
+      overview: enrolments.overview,
+    },
+    organisationsService: organisationsShared,
+  });
+  const reminders = remindersRepository(db);
   return {
     config,
     db,
@@ -152,13 +165,25 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     }),
     tracks: tracksService({ transaction, audit, publishing, people: auth, jobRoles }),
     stats,
-    statsService: statsService({ stats, courses, enrolments, jobRoles }),
+    statsService: statsShared,
     managerReminders: managerRemindersService({
-      db,
+      transaction,
+      audit,
       mail,
       i18n,
-      courses,
-      stats,
+      usersService: usersShared,
+      stats: statsShared,
+      remindersRepository: reminders,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+    remindersRepository: reminders,
+    reminders: remindersService({
+      transaction,
+      mail,
+      i18n,
+      stats: statsShared,
+      usersService: usersShared,
+      remindersRepository: reminders,
       publicBaseUrl: config.publicBaseUrl,
     }),
     // Video library (issue 4): videos, captions, mediaStorage, mediaTools, transcodeQueue, videosService.

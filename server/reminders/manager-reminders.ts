@@ -2,16 +2,18 @@
  * Reminders a manager sends by hand to people who lack a required course (or whose course soon runs
  * out): through the outbox, logged in audit_log, at most once a week per person and course whoever asks.
  */
-import type { Knex } from 'knex';
 import type { i18n } from 'i18next';
+import type { AuditService } from '../audit/audit-service';
+import type { UsersService } from '../auth/users-service';
 import type { CurrentUser } from '../auth/types';
-import type { CoursesRepository } from '../courses/courses-repository';
+import type { InTransaction } from '../db/transaction';
 import { notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { formatDate } from '../i18n/i18n';
 import type { MailService } from '../mail/mail-service';
-import type { StatsRepository } from '../stats/stats-repository';
+import type { StatsService } from '../stats/stats-service';
 import { currentMonth } from '../stats/stats-validation';
+import type { RemindersRepository } from './reminders-repository';
 import type { LackingPerson } from '../stats/types';
 
 /** A person gets at most one reminder per course in this many days. */
@@ -22,19 +24,30 @@ const ACTION = 'reminder.manual';
 export type RemindOutcome =
   { kind: 'sent' } | { kind: 'recent'; lastSentAt: Date; nextAt: Date } | { kind: 'notLacking' };
 
+/** Reminders sent within the interval, at most one per course: enough to find this course's newest. */
+const RECENT_LIMIT = 500;
+
 export function managerRemindersService(deps: {
-  db: Knex;
+  transaction: InTransaction;
+  audit: AuditService;
   mail: MailService;
   i18n: i18n;
-  courses: CoursesRepository;
-  stats: StatsRepository;
+  usersService: Pick<UsersService, 'findAccount'>;
+  stats: Pick<StatsService, 'courseTitles' | 'managerScope' | 'personInScope' | 'managerFigures' | 'unitOf'>;
+  remindersRepository: Pick<RemindersRepository, 'lock'>;
   publicBaseUrl: string;
 }) {
-  const { db, mail, i18n, courses, stats, publicBaseUrl } = deps;
+  const { transaction, audit, mail, i18n, usersService, stats, publicBaseUrl } = deps;
 
   async function titleAndSlug(courseId: number): Promise<{ title: string; slug: string } | null> {
-    const v = (await courses.listLatest()).find((c) => c.courseId === courseId);
-    return v ? { title: v.content.title.standard, slug: v.content.slug } : null;
+    const v = (await stats.courseTitles()).find((c) => c.courseId === courseId);
+    return v ? { title: v.title, slug: v.slug } : null;
+  }
+
+  /** When this person was last reminded about this course by any manager, or null. */
+  async function lastReminded(userId: number, courseId: number): Promise<Date | null> {
+    const recent = await audit.forSubjects([`user:${userId}`], { actions: [ACTION], limit: RECENT_LIMIT });
+    return recent.find((e) => e.details.courseId === courseId)?.at ?? null;
   }
 
   /** Sends one reminder unless one went to this person about this course within the week (locked, so two clicks send one). */
@@ -45,18 +58,14 @@ export function managerRemindersService(deps: {
   ): Promise<RemindOutcome> {
     const course = await titleAndSlug(p.courseId);
     if (!course) return { kind: 'notLacking' };
-    return db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`${ACTION}:${p.userId}:${p.courseId}`]);
-      const last = await trx('audit_log')
-        .where({ action: ACTION, subject: `user:${p.userId}` })
-        .whereRaw("details->>'courseId' = ?", [String(p.courseId)])
-        .max('at as at')
-        .first();
-      const lastSentAt = last?.at ? new Date(last.at) : null;
+    return transaction(async (trx) => {
+      await deps.remindersRepository.lock(`${ACTION}:${p.userId}:${p.courseId}`, trx);
+      const lastSentAt = await lastReminded(p.userId, p.courseId);
       if (lastSentAt && now.getTime() - lastSentAt.getTime() < INTERVAL_MS)
         return { kind: 'recent' as const, lastSentAt, nextAt: new Date(lastSentAt.getTime() + INTERVAL_MS) };
-      const person = await trx('users').where({ id: p.userId }).first('email', 'name', 'ui_language');
-      const lng = person.ui_language === 'en' ? 'en' : 'sv';
+      const person = await usersService.findAccount(p.userId, trx);
+      if (!person) return { kind: 'notLacking' as const };
+      const lng = person.uiLanguage === 'en' ? 'en' : 'sv';
       const t = i18n.getFixedT(lng);
       const params = {
         name: person.name,
@@ -83,13 +92,15 @@ export function managerRemindersService(deps: {
         },
         { trx },
       );
-      await trx('audit_log').insert({
-        actor_id: manager.id,
-        action: ACTION,
-        subject: `user:${p.userId}`,
-        details: JSON.stringify({ courseId: p.courseId, state: p.state }),
-        at: now,
-      });
+      await audit.record(
+        {
+          actorId: manager.id,
+          action: ACTION,
+          subject: `user:${p.userId}`,
+          details: { courseId: p.courseId, state: p.state },
+        },
+        trx,
+      );
       return { kind: 'sent' as const };
     });
   }
@@ -106,7 +117,9 @@ export function managerRemindersService(deps: {
       if (!(await stats.personInScope(scope, userId))) throw notFound('stats:errors.personNotFound');
       const course = await titleAndSlug(courseId);
       if (!course) throw notFound();
-      const { unit_id: unitId, name } = await db('users').where({ id: userId }).first('unit_id', 'name');
+      const [unitId, account] = await Promise.all([stats.unitOf(userId), usersService.findAccount(userId)]);
+      if (unitId === null || !account) throw notFound('stats:errors.personNotFound');
+      const { name } = account;
       const month = currentMonth(now);
       const figures = await stats.managerFigures(
         { unitIds: [unitId] },

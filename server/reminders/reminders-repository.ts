@@ -17,15 +17,46 @@ export interface DueReminder {
   stage: ReminderStage;
 }
 
+interface DueRow {
+  user_id: number;
+  email: string;
+  name: string;
+  ui_language: string;
+  course_id: number;
+  slug: string;
+  valid_until: Date;
+  stage: ReminderStage;
+}
+
 export function remindersRepository(db: Knex) {
   return {
+    /** Waits for, then holds until `trx` ends, a lock on `key` (two clicks on one reminder send one). */
+    async lock(key: string, trx: Knex.Transaction): Promise<void> {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [key]);
+    },
+
+    /** Takes the scheduled job's lock until `trx` ends, unless another process holds it: false then. */
+    async tryJobLock(key: number, trx: Knex.Transaction): Promise<boolean> {
+      const lock = await trx.raw<{ rows: { ok: boolean }[] }>('select pg_try_advisory_xact_lock(?) as ok', [
+        key,
+      ]);
+      return lock.rows[0]?.ok ?? false;
+    },
+
+    /** Whether a mail with this event key is in the outbox already (queued or sent). */
+    async queued(eventKey: string): Promise<boolean> {
+      return !!(await db('outbox_messages')
+        .where({ event_key: eventKey })
+        .first<{ id: number } | undefined>('id'));
+    },
+
     /**
      * Every required completion that expires within 60 days or expired within the grace period, with
      * the stage it is in now (the most urgent one reached). The validity is the one the learner sees:
      * the earlier of the completion's own and the role track's repetition interval.
      */
     async due(now: Date): Promise<DueReminder[]> {
-      const rows = await db.raw(
+      const rows = await db.raw<{ rows: DueRow[] }>(
         `with r as (
            select u.id as user_id, u.email, u.name, u.ui_language, c.id as course_id, c.slug,
                   least(f.valid_until, (f.completed_at at time zone 'UTC' + make_interval(months => tc.repeat_months)) at time zone 'UTC') as valid_until
@@ -45,15 +76,15 @@ export function remindersRepository(db: Knex) {
          order by user_id, course_id`,
         [now, EXPIRED_GRACE_DAYS, now, now, now, now, EXPIRED_GRACE_DAYS, now],
       );
-      return rows.rows.map((r: Record<string, unknown>) => ({
-        userId: r.user_id as number,
-        email: r.email as string,
-        name: r.name as string,
+      return rows.rows.map((r) => ({
+        userId: r.user_id,
+        email: r.email,
+        name: r.name,
         language: r.ui_language === 'en' ? 'en' : 'sv',
-        courseId: r.course_id as number,
-        slug: r.slug as string,
-        validUntil: r.valid_until as Date,
-        stage: r.stage as ReminderStage,
+        courseId: r.course_id,
+        slug: r.slug,
+        validUntil: r.valid_until,
+        stage: r.stage,
       }));
     },
 
@@ -67,8 +98,13 @@ export function remindersRepository(db: Knex) {
         .where('s.created_at', '<', monthStart)
         .whereExists(db('permissions as p').whereRaw('p.user_id = u.id').where('p.kind', 'manager'))
         .orderBy('u.id')
-        .select('u.id', 'u.email', 'u.name', 'u.ui_language');
-      return rows.map((r: { id: number; email: string; name: string; ui_language: string }) => ({
+        .select<{ id: number; email: string; name: string; ui_language: string }[]>(
+          'u.id',
+          'u.email',
+          'u.name',
+          'u.ui_language',
+        );
+      return rows.map((r) => ({
         userId: r.id,
         email: r.email,
         name: r.name,

@@ -3,17 +3,16 @@
  * has expired, and a monthly summary to managers who chose one. Each goes through the outbox with an
  * event key, so every event is mailed once however often the job runs or how many processes run it.
  */
-import type { Knex } from 'knex';
 import type { i18n } from 'i18next';
-import type { UsersRepository } from '../auth/users-repository';
-import type { CoursesRepository } from '../courses/courses-repository';
+import type { UsersService } from '../auth/users-service';
+import type { InTransaction } from '../db/transaction';
 import { formatDate } from '../i18n/i18n';
 import type { MailService } from '../mail/mail-service';
 import { paths } from '../http/paths';
-import type { StatsRepository } from '../stats/stats-repository';
+import type { StatsService } from '../stats/stats-service';
 import { STATES } from '../stats/types';
 import { currentMonth } from '../stats/stats-validation';
-import { remindersRepository, type DueReminder } from './reminders-repository';
+import type { DueReminder, RemindersRepository } from './reminders-repository';
 
 /** How many reminders are queued per transaction. */
 const BATCH = 500;
@@ -32,16 +31,17 @@ export function monthStart(now: Date): Date {
 }
 
 export function remindersService(deps: {
-  db: Knex;
+  transaction: InTransaction;
   mail: MailService;
   i18n: i18n;
-  courses: CoursesRepository;
-  stats: StatsRepository;
-  users: UsersRepository;
+  stats: Pick<StatsService, 'courseTitles' | 'managerScope' | 'managerFigures'>;
+  usersService: Pick<UsersService, 'permissionsOf'>;
+  remindersRepository: Pick<RemindersRepository, 'due' | 'summaryRecipients' | 'queued'>;
   publicBaseUrl: string;
 }) {
-  const { db, mail, i18n, courses, stats, users, publicBaseUrl } = deps;
-  const repo = remindersRepository(db);
+  const { transaction, mail, i18n, stats, usersService, publicBaseUrl } = deps;
+  const repo = deps.remindersRepository;
+  const courseTitles = async () => new Map((await stats.courseTitles()).map((v) => [v.courseId, v.title]));
 
   function reminderMail(r: DueReminder, title: string) {
     const t = i18n.getFixedT(r.language);
@@ -75,10 +75,10 @@ export function remindersService(deps: {
     async sendDue(now: Date): Promise<number> {
       const due = await repo.due(now);
       if (!due.length) return 0;
-      const titles = new Map((await courses.listLatest()).map((v) => [v.courseId, v.content.title.standard]));
+      const titles = await courseTitles();
       let queued = 0;
       for (let i = 0; i < due.length; i += BATCH) {
-        await db.transaction(async (trx) => {
+        await transaction(async (trx) => {
           for (const r of due.slice(i, i + BATCH)) {
             const key = `reminder:${r.userId}:${r.courseId}:${r.validUntil.toISOString().slice(0, 10)}:${r.stage}`;
             if (await mail.send(reminderMail(r, titles.get(r.courseId) ?? r.slug), { eventKey: key, trx }))
@@ -96,8 +96,8 @@ export function remindersService(deps: {
       let queued = 0;
       for (const m of recipients) {
         const key = `summary:${m.userId}:${month}`;
-        if (await db('outbox_messages').where({ event_key: key }).first('id')) continue;
-        const scope = await stats.managerScope(await users.permissionsOf(m.userId));
+        if (await repo.queued(key)) continue;
+        const scope = await stats.managerScope(await usersService.permissionsOf(m.userId));
         if (!scope.unitIds.length) continue;
         const [y, mo] = month.split('-').map(Number);
         const from = mo === 12 ? `${y}-01` : `${y - 1}-${String(mo + 1).padStart(2, '0')}`;
@@ -108,9 +108,7 @@ export function remindersService(deps: {
           0,
         );
         const t = i18n.getFixedT(m.language);
-        const titles = new Map(
-          (await courses.listLatest()).map((v) => [v.courseId, v.content.title.standard]),
-        );
+        const titles = await courseTitles();
         const perCourse = new Map<number, Record<string, number>>();
         for (const r of figures.byUnitCourse) {
           const c = perCourse.get(r.courseId) ?? Object.fromEntries(STATES.map((s) => [s, 0]));
@@ -123,6 +121,7 @@ export function remindersService(deps: {
             ([courseId, c]) =>
               `- ${titles.get(courseId) ?? courseId}: ${STATES.map((s) => `${t(`stats:state.${s}`)} ${c[s]}`).join(', ')}`,
           );
+        const summaryLink = { link: `${publicBaseUrl}${paths.statsManager}` };
         const text = [
           t('reminders:greeting', { name: m.name }),
           '',
@@ -130,7 +129,7 @@ export function remindersService(deps: {
           '',
           ...lines,
           '',
-          t('reminders:summary.link', { link: `${publicBaseUrl}${paths.statsManager}` }),
+          t('reminders:summary.link', summaryLink),
           t('reminders:summary.unsubscribe'),
           '',
           t('reminders:signature'),

@@ -1,17 +1,21 @@
 /** Statistics pages: thin handlers that parse filters, call the service and render or send an export. */
 import type { Request, Response } from 'express';
+import { signedInUser } from '../auth/policy';
 import { hasPermission } from '../auth/types';
 import { badRequest, forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import { idParam, parseForm } from '../http/validation';
 import { formatDate } from '../i18n/i18n';
-import type { Services } from '../services';
+import type { BookingsService } from '../bookings/bookings-service';
+import type { OrganisationsService } from '../organisations/organisations-service';
+import type { ManagerRemindersService } from '../reminders/manager-reminders';
 import { toCsv, toXlsx } from './stats-export';
 import { parseHmcFilters, parseManagerFilters, summarySchema } from './stats-validation';
 import { formatters } from './format';
 import { tableRowsHtml } from './table-html';
 import type { DataTable } from './types';
-import { classroomByOrganisation, classroomTable } from './classroom-stats';
+import { classroomTable } from './classroom-stats';
+import type { StatsService } from './stats-service';
 
 const FORMATS = ['csv', 'xlsx'] as const;
 type Format = (typeof FORMATS)[number];
@@ -22,7 +26,7 @@ function formatOf(req: Request): Format {
   return f as Format;
 }
 
-async function sendExport(
+function sendExport(
   req: Request,
   res: Response,
   format: Format,
@@ -39,7 +43,7 @@ async function sendExport(
   } else {
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .send(await toXlsx(tables, { title }));
+      .send(toXlsx(tables, { title }));
   }
 }
 
@@ -61,8 +65,16 @@ function filterPageLocals(req: Request, parsed: ReturnType<typeof parseHmcFilter
   };
 }
 
-export function statsController(services: Services) {
-  const { statsService, stats } = services;
+/** What the statistics pages use: the statistics, reminders, job role names and booked trainings. */
+export interface StatsDeps {
+  statsService: StatsService;
+  managerReminders: ManagerRemindersService;
+  organisationsService: Pick<OrganisationsService, 'listJobRoles'>;
+  bookings: Pick<BookingsService, 'upcomingForPeople'>;
+}
+
+export function statsController(deps: StatsDeps) {
+  const { statsService } = deps;
   const lang = (req: Request) => ({ t: req.t, lng: req.lng });
 
   return {
@@ -82,12 +94,12 @@ export function statsController(services: Services) {
     async manager(req: Request, res: Response) {
       const parsed = parseManagerFilters(req.query);
       // The scope, units, roles and course titles are read once for the filters and the figures.
-      const context = await statsService.managerContext(req.user!, req.lng);
-      const options = await statsService.managerOptions(req.user!, req.lng, context);
+      const context = await statsService.managerContext(signedInUser(req), req.lng);
+      const options = await statsService.managerOptions(signedInUser(req), req.lng, context);
       const errors = parsed.ok ? {} : parsed.errors;
       const filters = parsed.filters;
       const dashboard = await statsService.managerDashboard(
-        req.user!,
+        signedInUser(req),
         parsed.ok ? filters : { ...filters, unitId: null, jobRole: null, courseId: null },
         lang(req),
         { forExport: false, context },
@@ -100,11 +112,11 @@ export function statsController(services: Services) {
         errors,
         dashboard,
         query: parsed.ok ? queryOf(req) : '',
-        subscribed: await stats.subscribed(req.user!.id),
+        subscribed: await statsService.subscribed(signedInUser(req).id),
         summarySaved: req.query.sammanfattning === '1',
         reminded:
           idParam(req.query.paminda) !== null || req.query.paminda === '0'
-            ? { sent: Number(req.query.paminda), recent: Number(idParam(req.query.hoppade) ?? 0) }
+            ? { sent: Number(req.query.paminda), recent: idParam(req.query.hoppade) ?? 0 }
             : null,
         fmt: formatters(req.lng),
         tableRowsHtml,
@@ -116,10 +128,10 @@ export function statsController(services: Services) {
       const parsed = parseManagerFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       // The people list first: it is what managers open the file for.
-      const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), {
+      const d = await statsService.managerDashboard(signedInUser(req), parsed.filters, lang(req), {
         forExport: true,
       });
-      await sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [
+      sendExport(req, res, format, 'utbildningsstatus', req.t('stats:manager.title'), [
         d.tables.lacking,
         d.tables.byCourse,
         d.tables.byUnit,
@@ -146,17 +158,17 @@ export function statsController(services: Services) {
       if (body.all === 'ja') {
         const parsed = parseManagerFilters(Object.fromEntries(filters));
         if (!parsed.ok) throw badRequest('stats:errors.badFilters');
-        const d = await statsService.managerDashboard(req.user!, parsed.filters, lang(req), {
+        const d = await statsService.managerDashboard(signedInUser(req), parsed.filters, lang(req), {
           forExport: false,
         });
-        const r = await services.managerReminders.remindAll(req.user!, d.figures.lacking);
+        const r = await deps.managerReminders.remindAll(signedInUser(req), d.figures.lacking);
         res.redirect(303, `${backTo({ paminda: String(r.sent), hoppade: String(r.recent) })}#lacking`);
         return;
       }
       const person = idParam(body.person);
       const course = idParam(body.course);
       if (!person || !course) throw badRequest();
-      const r = await services.managerReminders.remindOne(req.user!, person, course);
+      const r = await deps.managerReminders.remindOne(signedInUser(req), person, course);
       if (r.kind === 'sent') {
         res.redirect(303, `${backTo({ paminda: '1' })}#lacking`);
         return;
@@ -180,18 +192,18 @@ export function statsController(services: Services) {
     async saveSummary(req: Request, res: Response) {
       const form = parseForm(summarySchema, req.body);
       if (!form.ok) throw badRequest('stats:errors.invalidChoice');
-      await statsService.scopeOf(req.user!);
-      await stats.setSubscribed(req.user!.id, form.data.monthly === 'on');
+      await statsService.scopeOf(signedInUser(req));
+      await statsService.setSubscribed(signedInUser(req).id, form.data.monthly === 'on');
       res.redirect(303, `${paths.statsManager}?sammanfattning=1`);
     },
 
     async person(req: Request, res: Response) {
       const id = idParam(req.params.id);
       if (id === null) throw notFound('stats:errors.personNotFound');
-      const record = await statsService.personRecord(req.user!, id);
+      const record = await statsService.personRecord(signedInUser(req), id);
       const [roles, booked] = await Promise.all([
-        services.jobRoles.list(),
-        services.orders.upcomingForPeople([id]),
+        deps.organisationsService.listJobRoles(),
+        deps.bookings.upcomingForPeople([id]),
       ]);
       res.render('stats/person', {
         title: record.person.name,
@@ -212,7 +224,7 @@ export function statsController(services: Services) {
       res.status(parsed.ok ? 200 : 400).render('stats/hmc', {
         title: req.t('stats:hmc.title'),
         overview,
-        classroom: classroomTable(await classroomByOrganisation(services.db, filters), req.t),
+        classroom: classroomTable(await statsService.classroomByOrganisation(filters), req.t),
         courses: overview.courses,
         ...filterPageLocals(req, parsed),
       });
@@ -223,8 +235,8 @@ export function statsController(services: Services) {
       const parsed = parseHmcFilters(req.query);
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const o = await statsService.hmcOverview(parsed.filters, lang(req));
-      const classroom = classroomTable(await classroomByOrganisation(services.db, parsed.filters), req.t);
-      await sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [
+      const classroom = classroomTable(await statsService.classroomByOrganisation(parsed.filters), req.t);
+      sendExport(req, res, format, 'kursstatistik', req.t('stats:hmc.title'), [
         o.tables.courses,
         o.tables.years,
         classroom,
@@ -251,7 +263,7 @@ export function statsController(services: Services) {
       if (!parsed.ok) throw badRequest('stats:errors.badFilters');
       const c = await statsService.hmcCourse(String(req.params.slug), parsed.filters, lang(req));
       const tb = c.tables;
-      await sendExport(
+      sendExport(
         req,
         res,
         format,

@@ -67,7 +67,7 @@ export function sheetName(caption: string, used: Set<string>): string {
 }
 
 /** The tables as an XLSX workbook, one sheet each, with shares as percentages and dates as dates. */
-export async function toXlsx(tables: DataTable[], meta: { title: string }): Promise<Buffer> {
+export function toXlsx(tables: DataTable[], meta: { title: string }): Buffer {
   const used = new Set<string>();
   const sheets: XlsxSheet[] = tables.map((table) => ({
     name: sheetName(table.caption, used),
@@ -79,7 +79,7 @@ export async function toXlsx(tables: DataTable[], meta: { title: string }): Prom
         60,
         Math.max(
           c.label.length,
-          ...table.rows.slice(0, 200).map((r) => String(typeof r[i] === 'string' ? r[i] : '').length),
+          ...table.rows.slice(0, 200).map((r) => (typeof r[i] === 'string' ? r[i] : '').length),
         ) + 2,
       );
       return c.numeric ? Math.max(12, Math.min(width, 24)) : width;

@@ -5,10 +5,11 @@
  */
 import type { Knex } from 'knex';
 import { EXPIRING_DAYS, type CourseState } from '../courses/course-status';
-import { refreshStats, type RefreshReport } from './stats-refresh';
+import { refreshStats, type RefreshReport } from './stats-refresh-repository';
 import { currentMonth } from './stats-validation';
 import {
   STATES,
+  type ClassroomRow,
   type CourseMonth,
   type EvaluationFigures,
   type HmcFilters,
@@ -22,7 +23,7 @@ import {
   type UnitCourseFigures,
 } from './types';
 
-/** HMC's regional tables (kept up to date by stats-refresh.ts). */
+/** HMC's regional tables (kept up to date by stats-refresh-repository.ts). */
 export const HMC_VIEWS = [
   'stats_course_months',
   'stats_quiz_months',
@@ -108,7 +109,7 @@ interface FiguresRow {
     state: CourseState;
     effective_until: string | null;
   }[];
-  lacking_total: number;
+  lacking_total: number | null;
   in_period: { unit_id: number; course_id: number; completed: number }[];
 }
 
@@ -187,14 +188,14 @@ export function statsRepository(db: Knex) {
       const orgIds = managed.flatMap((p) => (p.organisationId ? [p.organisationId] : []));
       if (!unitIds.length && !orgIds.length) return { unitIds: [], units: [] };
       const rows = (
-        await db.raw(
+        await db.raw<{ rows: { id: number; name: string; organisation_name: string; whole: boolean }[] }>(
           `select u.id, u.name, o.name as organisation_name, u.organisation_id = any(?::int[]) as whole
            from units u join organisations o on o.id = u.organisation_id
            where u.id = any(?::int[]) or u.organisation_id = any(?::int[])
            order by o.name, u.name`,
           [`{${orgIds.join(',')}}`, `{${unitIds.join(',')}}`, `{${orgIds.join(',')}}`],
         )
-      ).rows as { id: number; name: string; organisation_name: string; whole: boolean }[];
+      ).rows;
       return {
         unitIds: rows.map((r) => r.id).sort((a, b) => a - b),
         ...(rows.length && rows.every((r) => r.whole) ? { wholeOrganisationIds: [...new Set(orgIds)] } : {}),
@@ -240,7 +241,7 @@ export function statsRepository(db: Knex) {
       }
       bindings.push(lackingLimit, from, toExclusive);
       if (f.courseId) bindings.push(f.courseId);
-      const result = await db.raw(
+      const result = await db.raw<{ rows: FiguresRow[] }>(
         `with staff as materialized (${staff.sql}),
         r as (
           select s.id as user_id, s.name, s.unit_id, s.job_role, tc.course_id, f.open_started_at, ?::timestamptz as now,
@@ -266,7 +267,7 @@ export function statsRepository(db: Knex) {
              group by 1, 2) x) as in_period`,
         bindings,
       );
-      return toFigures(result.rows[0] as FiguresRow, null);
+      return toFigures(result.rows[0], null);
     },
 
     /**
@@ -287,12 +288,12 @@ export function statsRepository(db: Knex) {
       const orgRows = (
         !f.unitId && scope.wholeOrganisationIds
           ? { rows: scope.wholeOrganisationIds.map((id) => ({ id, whole: true })) }
-          : await db.raw(
+          : await db.raw<{ rows: { id: number; whole: boolean }[] }>(
               `select organisation_id as id, bool_and(id = any(?::int[])) as whole from units
            where organisation_id in (select organisation_id from units where id = any(?::int[])) group by 1`,
               [units, units],
             )
-      ).rows as { id: number; whole: boolean }[];
+      ).rows;
       const wholeOrganisations = orgRows.every((o) => o.whole);
       const orgs = `{${orgRows.map((o) => o.id).join(',')}}`;
       // Every table has the organisation: whole organisations are read by it (an index range; a list of
@@ -357,7 +358,7 @@ export function statsRepository(db: Knex) {
       const inPeriodSql = `select coalesce(json_agg(x), '[]') from (
              select unit_id, course_id, sum(completed)::int as completed from stats_manager_completions
              where ${states.sql} and month >= ?::date and month < ?::date group by 1, 2) x`;
-      const result = await db.raw(
+      const result = await db.raw<{ rows: FiguresRow[] }>(
         `select
           (select coalesce(json_agg(x order by x.job_role nulls last), '[]') from (
              select job_role, sum(people)::int as people from stats_manager_staff where ${staff.sql} group by job_role) x) as roles,
@@ -376,7 +377,7 @@ export function statsRepository(db: Knex) {
           ...(recent ? [] : [...states.b, from, toExclusive]),
         ],
       );
-      const row = result.rows[0] as FiguresRow;
+      const row = result.rows[0];
       if (recent) {
         // The view's period is the refresh's; a refresh that straddled a new month has another one.
         if (row.counts.every((c) => c.last_12_months_from === `${f.period.from}-01`)) {
@@ -388,7 +389,12 @@ export function statsRepository(db: Knex) {
             }))
             .filter((c) => c.completed > 0);
         } else {
-          row.in_period = (await db.raw(inPeriodSql, [...states.b, from, toExclusive])).rows[0].coalesce;
+          const inPeriod = await db.raw<{ rows: { coalesce: FiguresRow['in_period'] }[] }>(inPeriodSql, [
+            ...states.b,
+            from,
+            toExclusive,
+          ]);
+          row.in_period = inPeriod.rows[0].coalesce;
         }
       }
       return toFigures(row, asOf);
@@ -397,15 +403,23 @@ export function statsRepository(db: Knex) {
     /** The e-mail addresses of people by id (for the export's list of people). */
     async emailsOf(userIds: number[]): Promise<Map<number, string>> {
       if (!userIds.length) return new Map();
-      const rows: { id: number; email: string }[] = (
-        await db.raw('select id, email from users where id = any(?::int[])', [
-          `{${[...new Set(userIds)].join(',')}}`,
-        ])
+      const rows = (
+        await db.raw<{ rows: { id: number; email: string }[] }>(
+          'select id, email from users where id = any(?::int[])',
+          [`{${[...new Set(userIds)].join(',')}}`],
+        )
       ).rows;
       return new Map(rows.map((r) => [r.id, r.email]));
     },
 
     /** Whether a person belongs to one of the scope's units (for the training record and any id in a URL). */
+    async unitOf(userId: number): Promise<number | null> {
+      const row = await db('users')
+        .where({ id: userId })
+        .first<{ unit_id: number | null } | undefined>('unit_id');
+      return row?.unit_id ?? null;
+    },
+
     async personInScope(scope: ManagerScope, userId: number): Promise<boolean> {
       if (!scope.unitIds.length) return false;
       return !!(await db('users').where({ id: userId }).whereIn('unit_id', scope.unitIds).first('id'));
@@ -424,7 +438,18 @@ export function statsRepository(db: Knex) {
         .leftJoin('units as un', 'un.id', 'u.unit_id')
         .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
         .where('u.id', id)
-        .first(
+        .first<
+          | {
+              id: number;
+              name: string;
+              email: string;
+              unit_name: string | null;
+              organisation_name: string | null;
+              job_role: string | null;
+              disabled_at: Date | null;
+            }
+          | undefined
+        >(
           'u.id',
           'u.name',
           'u.email',
@@ -647,6 +672,37 @@ export function statsRepository(db: Knex) {
       return row && Number(row.n) === views.length ? (row.at as Date) : null;
     },
 
+    /** Classroom trainings delivered, participants who attended and the amount invoiced, per organisation. */
+    async classroomByOrganisation(filters: HmcFilters): Promise<ClassroomRow[]> {
+      const { from, toExclusive: until } = periodBounds(filters.period);
+      const org = filters.organisationId;
+      const result = await db.raw<{
+        rows: (Omit<ClassroomRow, 'invoiced_ore'> & { invoiced_ore: string })[];
+      }>(
+        `with delivered as (
+           select o.organisation_id, count(*)::int as trainings,
+                  coalesce(sum((select count(*) from training_participants p where p.order_id = o.id and p.attended)), 0)::int as participants
+           from training_orders o
+           where o.status = 'delivered' and o.ends_at >= ? and o.ends_at < ? and (?::int is null or o.organisation_id = ?)
+           group by o.organisation_id),
+         invoiced as (
+           select i.organisation_id,
+                  sum(case when i.kind = 'credit_note' then -i.payable_ore else i.payable_ore end)::bigint as invoiced_ore
+           from invoices i
+           where i.status = 'issued' and i.issue_date >= ? and i.issue_date < ? and (?::int is null or i.organisation_id = ?)
+           group by i.organisation_id)
+         select org.name as organisation, coalesce(d.trainings, 0) as trainings, coalesce(d.participants, 0) as participants,
+                coalesce(v.invoiced_ore, 0) as invoiced_ore
+         from organisations org
+         left join delivered d on d.organisation_id = org.id
+         left join invoiced v on v.organisation_id = org.id
+         where d.organisation_id is not null or v.organisation_id is not null
+         order by org.name`,
+        [from, until, org, org, from, until, org, org],
+      );
+      return result.rows.map((r) => ({ ...r, invoiced_ore: Number(r.invoiced_ore) }));
+    },
+
     /** The titles of the courses that are not retired, by id (without loading every course's content). */
     async courseTitles(): Promise<{ courseId: number; slug: string; title: string }[]> {
       const rows = await db('course_versions as v')
@@ -664,7 +720,7 @@ export function statsRepository(db: Knex) {
 
     /**
      * Brings the regional figures up to date: recomputes only the courses, months and units whose facts
-     * changed since the last run (server/stats/stats-refresh.ts), or everything the first time or if `full`.
+     * changed since the last run (server/stats/stats-refresh-repository.ts), or everything the first time or if `full`.
      */
     async refreshViews(opts: { full?: boolean; now?: Date } = {}): Promise<RefreshReport> {
       return refreshStats(db, opts);

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { requireLogin, requirePermission } from '../auth/policy';
 import { paths } from '../http/paths';
-import type { Services } from '../services';
-import { statsController } from './stats-controller';
+import { statsController, type StatsDeps } from './stats-controller';
 
-export function statsRoutes(services: Services): Router {
+export function statsRoutes(deps: StatsDeps): Router {
   const router = Router();
-  const stats = statsController(services);
+  const stats = statsController(deps);
   const manager = [requireLogin, requirePermission('manager')];
   const hmc = [requireLogin, requirePermission('educator', 'admin')];
   router.get(paths.stats, requireLogin, stats.index);

@@ -5,13 +5,13 @@
 import type { TFunction } from 'i18next';
 import type { CurrentUser } from '../auth/types';
 import { courseStatus, type CourseStatus } from '../courses/course-status';
-import type { CoursesRepository } from '../courses/courses-repository';
-import type { EnrolmentsRepository } from '../courses/enrolments-repository';
+import type { Completion, CourseVersion, Enrolment } from '../courses/courses-service';
 import { forbidden, notFound } from '../http/errors';
 import { paths } from '../http/paths';
 import type { Language } from '../i18n/i18n';
-import type { JobRolesRepository } from '../organisations/job-roles-repository';
+import type { OrganisationsService } from '../organisations/organisations-service';
 import { columnChart, stackedBarChart } from './charts';
+import { countColumns } from './columns';
 import { formatters, share } from './format';
 import { HMC_VIEWS, MANAGER_VIEWS, type StatsRepository } from './stats-repository';
 import { STATES, type Cell, type DataTable, type HmcFilters, type ManagerFilters } from './types';
@@ -56,14 +56,26 @@ const monthsBetween = (from: string, to: string): string[] => {
   return out;
 };
 
+/** What the statistics read from the courses feature (server/services.ts hands in its functions). */
+export interface StatsCourses {
+  listLatest(): Promise<CourseVersion[]>;
+  latestBySlug(slug: string): Promise<CourseVersion | null>;
+  trackFor(
+    jobRole: string | null,
+  ): Promise<{ courseId: number; requirement: 'required' | 'recommended'; repeatMonths: number | null }[]>;
+  overview(userId: number): Promise<{
+    open: Map<number, { enrolment: Enrolment; lessonsDone: number }>;
+    latest: Map<number, Completion>;
+  }>;
+}
+
 export function statsService(deps: {
   stats: StatsRepository;
-  courses: CoursesRepository;
-  enrolments: EnrolmentsRepository;
-  jobRoles: JobRolesRepository;
+  courses: StatsCourses;
+  organisationsService: Pick<OrganisationsService, 'listJobRoles'>;
   liveMaxUnits?: number;
 }) {
-  const { stats, courses, enrolments, jobRoles } = deps;
+  const { stats, courses } = deps;
   const liveMaxUnits = deps.liveMaxUnits ?? LIVE_MAX_UNITS;
 
   async function courseTitles(): Promise<{
@@ -76,7 +88,7 @@ export function statsService(deps: {
   }
 
   async function roleNames(lng: Language) {
-    const roles = await jobRoles.list();
+    const roles = await deps.organisationsService.listJobRoles();
     const byId = new Map(roles.map((r) => [r.id, r.name[lng]]));
     return { roles, name: (id: string | null) => (id === null ? '' : (byId.get(id) ?? '')) };
   }
@@ -97,6 +109,25 @@ export function statsService(deps: {
 
   return {
     scopeOf,
+
+    /** The units a manager's permissions cover (reminders: the monthly summary's scope). */
+    managerScope: stats.managerScope,
+    /** Whether a person belongs to a unit in the scope. */
+    personInScope: stats.personInScope,
+    /** Live figures for a scope (reminders: who lacks a course, the monthly summary). */
+    managerFigures: stats.managerFigures,
+    /** The unit a person belongs to, or null. */
+    unitOf: stats.unitOf,
+    /** The titles and slugs of the courses that are not retired. */
+    courseTitles: stats.courseTitles,
+    /** When the regional figures were last refreshed, and refreshing them (the scheduled job). */
+    refreshedAt: stats.refreshedAt,
+    refreshViews: stats.refreshViews,
+    /** Whether the manager gets the monthly summary, and turning it on or off. */
+    subscribed: stats.subscribed,
+    setSubscribed: stats.setSubscribed,
+    /** Classroom trainings per organisation for HMC's overview. */
+    classroomByOrganisation: stats.classroomByOrganisation,
 
     managerContext,
 
@@ -137,7 +168,10 @@ export function statsService(deps: {
         const sorted = [...new Set(ids)].sort((a, b) => bySv(name(a), name(b)));
         const ranks = new Map<number, number>();
         sorted.forEach((id, i) =>
-          ranks.set(id, i > 0 && bySv(name(sorted[i - 1]), name(id)) === 0 ? ranks.get(sorted[i - 1])! : i),
+          ranks.set(
+            id,
+            i > 0 && bySv(name(sorted[i - 1]), name(id)) === 0 ? (ranks.get(sorted[i - 1]) ?? i) : i,
+          ),
         );
         return ranks;
       };
@@ -183,7 +217,8 @@ export function statsService(deps: {
         ]),
       );
       for (const r of figures.byUnitCourse) {
-        const c = perCourseById.get(r.courseId)!;
+        const c = perCourseById.get(r.courseId);
+        if (!c) continue;
         for (const s of STATES) c.counts[s] += r.counts[s];
         c.completedInPeriod += r.completedInPeriod;
       }
@@ -294,7 +329,7 @@ export function statsService(deps: {
       const [all, track, overview, history] = await Promise.all([
         courses.listLatest(),
         courses.trackFor(person.jobRole),
-        enrolments.overview(personId),
+        courses.overview(personId),
         stats.completionsOf(personId),
       ]);
       const now = new Date();
@@ -350,15 +385,14 @@ export function statsService(deps: {
       const courseTable: DataTable & { links: string[] } = {
         id: 'courses',
         caption: t('stats:hmc.coursesCaption'),
-        columns: [
-          { label: t('stats:col.course') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-          { label: t('stats:col.passRate'), numeric: true },
-          { label: t('stats:col.avgAttempts'), numeric: true },
-          { label: t('stats:col.evaluations'), numeric: true },
-          { label: t('stats:col.usefulAgree'), numeric: true },
-        ],
+        columns: countColumns(t, 'course', [
+          'started',
+          'completed',
+          'passRate',
+          'avgAttempts',
+          'evaluations',
+          'usefulAgree',
+        ]),
         rows: list.map((v) => {
           const q = quiz.get(v.courseId);
           const e = evaluations.get(v.courseId);
@@ -377,11 +411,7 @@ export function statsService(deps: {
       const yearTable: DataTable = {
         id: 'years',
         caption: t('stats:hmc.yearsCaption'),
-        columns: [
-          { label: t('stats:col.year') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'year', ['started', 'completed']),
         rows: perYear.map((y) => [String(y.key), y.started, y.completed]),
       };
       const chart = stackedBarChart(
@@ -434,11 +464,7 @@ export function statsService(deps: {
       const byOrganisation: DataTable = {
         id: 'organisations',
         caption: t('stats:course.orgCaption'),
-        columns: [
-          { label: t('stats:col.organisation') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'organisation', ['started', 'completed']),
         rows: [
           ...orgRows.map((r) => [orgName(Number(r.key)), r.started, r.completed] as Cell[]),
           [t('stats:total'), total(perOrganisation, 'started'), total(perOrganisation, 'completed')],
@@ -450,22 +476,14 @@ export function statsService(deps: {
       const byMonth: DataTable = {
         id: 'months',
         caption: t('stats:course.monthCaption'),
-        columns: [
-          { label: t('stats:col.month') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'month', ['started', 'completed']),
         rows: monthList.map((m) => [fmt.month(m), ofMonth(m).started, ofMonth(m).completed]),
       };
       const years = [...new Set(monthList.map((m) => m.slice(0, 4)))];
       const byYear: DataTable = {
         id: 'years',
         caption: t('stats:course.yearCaption'),
-        columns: [
-          { label: t('stats:col.year') },
-          { label: t('stats:col.started'), numeric: true },
-          { label: t('stats:col.completed'), numeric: true },
-        ],
+        columns: countColumns(t, 'year', ['started', 'completed']),
         rows: years.map((y) => {
           const ms = monthList.filter((m) => m.startsWith(y)).map(ofMonth);
           return [y, total(ms, 'started'), total(ms, 'completed')];
@@ -548,11 +566,7 @@ export function statsService(deps: {
       const lessonTable: DataTable = {
         id: 'lessons',
         caption: t('stats:course.lessonsCaption'),
-        columns: [
-          { label: t('stats:col.lesson') },
-          { label: t('stats:col.answers'), numeric: true },
-          { label: t('stats:col.rightShare'), numeric: true },
-        ],
+        columns: countColumns(t, 'lesson', ['answers', 'rightShare']),
         rows: lessonRows.map((l) => [l.title, l.answers, share(l.correct, l.answers)]),
       };
       const commentTable: DataTable = {

@@ -37,7 +37,8 @@ export function tableRowsHtml(
   fmt: Formatters,
   o: { linkQuery?: string; noData: string; action?: RowAction },
 ): string {
-  const action = o.action && table.actions ? o.action : null;
+  const actions = o.action ? table.actions : undefined;
+  const action = actions ? o.action : null;
   if (!table.rows.length)
     return `<tr><td colspan="${table.columns.length + (action ? 1 : 0)}">${escapeHtml(o.noData)}</td></tr>`;
   const numeric = table.columns.map((c) => !!c.numeric);
@@ -56,8 +57,8 @@ export function tableRowsHtml(
         html += numeric[j] ? `<td class="num">${text}</td>` : `<td>${text}</td>`;
       }
     });
-    if (action) {
-      const a = table.actions![i];
+    if (action && actions) {
+      const a = actions[i];
       const fields = Object.entries(a.fields)
         .map(([k, v]) => hidden(k, v))
         .join('');

@@ -103,3 +103,11 @@ export interface DataTable {
   /** Rows left out on the page (the export has them all). */
   truncated?: number;
 }
+
+/** Classroom trainings of one organisation in a period (issue 6 reading issue 5's tables). */
+export interface ClassroomRow {
+  organisation: string;
+  trainings: number;
+  participants: number;
+  invoiced_ore: number;
+}

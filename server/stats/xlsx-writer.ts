@@ -37,6 +37,7 @@ const STYLE_SHARE = 4;
 /** Characters XML 1.0 does not allow are dropped; the rest escaped. */
 const escapeXml = (s: string) =>
   s
+    // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 
@@ -187,30 +188,26 @@ function zip(entries: { name: string; data: Buffer }[], modified: Date): Buffer 
     const name = Buffer.from(e.name, 'utf8');
     const deflated = zlib.deflateRawSync(e.data, { level: 6 });
     const crc = crc32(e.data);
+    // The local header and the central directory's entry describe the file with the same fields.
+    const describe = (buf: Buffer, at: number) => {
+      buf.writeUInt16LE(20, at); // version needed
+      buf.writeUInt16LE(0x0800, at + 2); // names in UTF-8
+      buf.writeUInt16LE(8, at + 4); // deflate
+      buf.writeUInt16LE(time, at + 6);
+      buf.writeUInt16LE(date, at + 8);
+      buf.writeUInt32LE(crc, at + 10);
+      buf.writeUInt32LE(deflated.length, at + 14);
+      buf.writeUInt32LE(e.data.length, at + 18);
+      buf.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(deflated.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    describe(local, 4);
     local.writeUInt16LE(0, 28);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4); // version made by
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt16LE(8, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(deflated.length, 20);
-    header.writeUInt32LE(e.data.length, 24);
-    header.writeUInt16LE(name.length, 28);
+    describe(header, 6);
     header.writeUInt32LE(offset, 42);
     locals.push(local, name, deflated);
     central.push(header, name);

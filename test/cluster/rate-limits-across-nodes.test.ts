@@ -19,8 +19,8 @@ beforeAll(async () => {
   b = secondNode(a);
 });
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
+  await (b as Node | undefined)?.close();
+  await (a as TestApp | undefined)?.close();
 });
 
 let lastAddress = 10;

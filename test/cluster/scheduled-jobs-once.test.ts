@@ -25,19 +25,19 @@ beforeAll(async () => {
   c = await courseIds(a.db);
 });
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
-  await sink?.close();
+  await (b as Node | undefined)?.close();
+  await (a as TestApp | undefined)?.close();
+  await (sink as SmtpSink | undefined)?.close();
 });
 
 const reminders = (s: Services) =>
   remindersService({
-    db: s.db,
+    transaction: s.transaction,
     mail: s.mail,
     i18n: s.i18n,
-    courses: s.courses,
-    stats: s.stats,
-    users: s.users,
+    stats: s.statsService,
+    usersService: s.usersService,
+    remindersRepository: s.remindersRepository,
     publicBaseUrl: s.config.publicBaseUrl,
   });
 const outboxTo = (emails: string[]) =>

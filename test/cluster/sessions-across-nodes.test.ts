@@ -15,8 +15,8 @@ beforeAll(async () => {
   b = secondNode(a);
 });
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
+  await (b as Node | undefined)?.close();
+  await (a as TestApp | undefined)?.close();
 });
 
 const csrfIn = (html: string) => String(cheerio.load(html)('input[name="_csrf"]').first().val() ?? '');

@@ -74,7 +74,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -22,9 +22,10 @@ beforeAll(async () => {
   b = secondNode(a);
 });
 afterAll(async () => {
-  await b?.close();
-  await a?.services.transcodeQueue.stop();
-  await a?.close();
+  await (b as Node | undefined)?.close();
+  const app = a as TestApp | undefined;
+  await app?.services.transcodeQueue.stop();
+  await app?.close();
   fs.rmSync(media, { recursive: true, force: true });
   fs.rmSync(clips, { recursive: true, force: true });
 });
@@ -46,7 +47,7 @@ describe('transcoding with a worker on two nodes', () => {
         .field('audience', '')
         .attach('film', clip);
       expect(res.status).toBe(303);
-      ids.push(Number(/\/filmer\/(\d+)/.exec(String(res.headers.location))?.[1]));
+      ids.push(Number(/\/filmer\/(\d+)/.exec(res.headers.location)?.[1]));
     }
     await Promise.all([
       a.services.transcodeQueue.startWorker({ pollingIntervalSeconds: 0.5 }),

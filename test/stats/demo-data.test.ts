@@ -8,7 +8,9 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ coursesDir: SHIPPED_COURSES });
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 describe('demo statistics', () => {
   it("are created once and show on the demo manager's dashboard", async () => {

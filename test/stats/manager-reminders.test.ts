@@ -16,7 +16,9 @@ beforeAll(async () => {
   d = await buildHandMadeData(t.db);
   manager = await loginAs(t.app, d.m1.email);
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const remind = (fields: Record<string, string | number>, who = manager) =>
   who.agent

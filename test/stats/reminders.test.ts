@@ -14,16 +14,18 @@ beforeAll(async () => {
   });
   c = await courseIds(t.db);
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const service = () =>
   remindersService({
-    db: t.db,
+    transaction: t.services.transaction,
     mail: t.services.mail,
     i18n: t.services.i18n,
-    courses: t.services.courses,
-    stats: t.services.stats,
-    users: t.services.users,
+    stats: t.services.statsService,
+    usersService: t.services.usersService,
+    remindersRepository: t.services.remindersRepository,
     publicBaseUrl: 'https://skola.example.se',
   });
 const outbox = async (to: string) =>

@@ -17,7 +17,9 @@ beforeAll(async () => {
   d = await buildHandMadeData(t.db);
   await t.services.stats.refreshViews();
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const userOf = async (id: number): Promise<CurrentUser> => (await t.services.users.findActiveById(id))!;
 const defaults = () =>

@@ -18,7 +18,9 @@ beforeAll(async () => {
   d = await buildHandMadeData(t.db);
   await t.services.stats.refreshViews({ full: true, now: new Date(clock) });
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 /** Every regional table's rows, in a fixed order. */
 async function snapshot(): Promise<Record<string, string[]>> {

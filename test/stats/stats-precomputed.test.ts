@@ -61,7 +61,9 @@ beforeAll(async () => {
   big = { orgId: first.organisationId, units, manager, p1, p2 };
   await t.services.stats.refreshViews();
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const filters = (q: Record<string, string | number> = {}): ManagerFilters => {
   const parsed = parseManagerFilters(Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)])));
@@ -136,9 +138,8 @@ describe('precomputed manager figures', () => {
     // With a higher limit the same organisation is live, and the figures agree.
     const liveService = statsService({
       stats: t.services.stats,
-      courses: t.services.courses,
-      enrolments: t.services.enrolments,
-      jobRoles: t.services.jobRoles,
+      courses: { ...t.services.courses, overview: t.services.enrolments.overview },
+      organisationsService: t.services.organisationsService,
       liveMaxUnits: 100,
     });
     const live = await liveService.managerDashboard(manager, filters(), lang, { forExport: true });

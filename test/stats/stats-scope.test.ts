@@ -12,7 +12,9 @@ beforeAll(async () => {
   t = await startTestApp({ coursesDir: SHIPPED_COURSES });
   d = await buildHandMadeData(t.db);
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await (t as TestApp | undefined)?.close();
+});
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -90,7 +92,7 @@ describe('GET /statistik/chef (a unit manager)', () => {
     const cells: string[] = [];
     wb.eachSheet((sheet) => {
       sheet.eachRow((row) => {
-        row.eachCell((c) => cells.push(String(c.value)));
+        row.eachCell((c) => cells.push(c.text));
       });
     });
     expect(cells).toEqual(expect.arrayContaining(['Anna Ett', 'Bertil Två', 'Cecilia Tre']));

@@ -255,8 +255,8 @@ export async function refreshStats(
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(?)', [REFRESH_LOCK]);
     const now = opts.now ?? new Date();
-    const clock = await trx('stats_refresh_clock').first('computed_at');
-    const last = clock?.computed_at as Date | undefined;
+    const clock = await trx('stats_refresh_clock').first<{ computed_at: Date } | undefined>('computed_at');
+    const last = clock?.computed_at;
     const parts: RefreshReport['parts'] = [];
     const run = async (steps: { view: string; sql: string[] }[]) => {
       for (const step of steps) {
@@ -268,7 +268,7 @@ export async function refreshStats(
     let courseMonths = 0;
     let units = 0;
     const full = !!opts.full || !last;
-    if (full || !last) {
+    if (full) {
       // Taken before computing, so a change committed meanwhile stays queued for the next run.
       for (const q of ['stats_dirty_course_months', 'stats_dirty_units', 'stats_dirty_roles'])
         await trx.raw(`delete from ${q}`);
@@ -278,11 +278,13 @@ export async function refreshStats(
       await trx.raw(`create temp table stats_refresh_keys (course_id int, month date, from_ts timestamptz, to_ts timestamptz,
         primary key (course_id, month)) on commit drop`);
       courseMonths = (
-        await trx.raw(`with d as (delete from stats_dirty_course_months returning course_id, month)
+        await trx.raw<{
+          rowCount: number;
+        }>(`with d as (delete from stats_dirty_course_months returning course_id, month)
           insert into stats_refresh_keys
           select distinct course_id, month, month::timestamp at time zone 'Europe/Stockholm',
                  (month + interval '1 month')::timestamp at time zone 'Europe/Stockholm' from d`)
-      ).rowCount as number;
+      ).rowCount;
       await trx.raw('create temp table stats_refresh_units (unit_id int primary key) on commit drop');
       await trx.raw(`with d as (delete from stats_dirty_units returning unit_id)
         insert into stats_refresh_units select distinct unit_id from d`);
@@ -299,7 +301,10 @@ export async function refreshStats(
          union select id from units where stats_month(${at(last)}) <> stats_month(${at(now)})
          on conflict do nothing`,
       );
-      units = Number((await trx.raw('select count(*)::int as n from stats_refresh_units')).rows[0].n);
+      const count = await trx.raw<{ rows: { n: number }[] }>(
+        'select count(*)::int as n from stats_refresh_units',
+      );
+      units = count.rows[0].n;
       // Temporary tables have no statistics until analysed; the plans go by index from these keys.
       await trx.raw('analyze stats_refresh_keys');
       await trx.raw('analyze stats_refresh_units');
