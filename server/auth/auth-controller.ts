@@ -14,6 +14,7 @@ import { joinSchema, loginSchema, PASSWORD_MIN } from './auth-validation';
 import type { CurrentUser } from './types';
 import type { UsersRepository } from './users-repository';
 import { landingPath } from './landing';
+import { endSession, logIn } from './session-steps';
 
 /** Only same-site paths may be returned to after login, never another host. */
 export function safeReturnPath(value: unknown, fallback: string): string {
@@ -73,14 +74,6 @@ export function authController(deps: {
     });
   };
 
-  const logIn = (req: Request, user: CurrentUser) =>
-    new Promise<void>((resolve, reject) => {
-      req.login(user, (err: unknown) => {
-        if (err) reject(err instanceof Error ? err : new Error('passport could not log the person in'));
-        else resolve();
-      });
-    });
-
   return {
     showLogin(req: Request, res: Response) {
       if (req.user) {
@@ -139,16 +132,9 @@ export function authController(deps: {
     },
 
     logout(req: Request, res: Response, next: NextFunction) {
-      req.logout((err) => {
-        if (err) {
-          next(err);
-          return;
-        }
-        req.session.destroy(() => {
-          res.clearCookie('hms.sid');
-          res.redirect(303, paths.home);
-        });
-      });
+      endSession(req, res).then(() => {
+        res.redirect(303, paths.home);
+      }, next);
     },
 
     async showJoin(req: Request, res: Response) {

@@ -29,6 +29,19 @@ const toDraft = (r: DraftRow): Draft => ({
 
 type Db = Knex | Knex.Transaction;
 
+/** The columns a new or replaced draft is written with. */
+const draftRow = (
+  courseId: number,
+  content: CourseContent,
+  basedOnVersionId: number | null,
+  userId: number,
+) => ({
+  course_id: courseId,
+  content: JSON.stringify(content),
+  based_on_version_id: basedOnVersionId,
+  updated_by: userId,
+});
+
 export function draftsRepository(db: Knex) {
   const select = (trx: Db) =>
     trx<DraftRow>('course_drafts as d')
@@ -55,12 +68,7 @@ export function draftsRepository(db: Knex) {
       trx: Db = db,
     ): Promise<Draft> {
       await trx('course_drafts')
-        .insert({
-          course_id: courseId,
-          content: JSON.stringify(content),
-          based_on_version_id: basedOnVersionId,
-          updated_by: userId,
-        })
+        .insert(draftRow(courseId, content, basedOnVersionId, userId))
         .onConflict('course_id')
         .ignore();
       const draft = await this.findByCourse(courseId, trx);
@@ -76,19 +84,12 @@ export function draftsRepository(db: Knex) {
       userId: number,
       trx: Db = db,
     ): Promise<void> {
+      const row = draftRow(courseId, content, basedOnVersionId, userId);
       await trx('course_drafts')
-        .insert({
-          course_id: courseId,
-          content: JSON.stringify(content),
-          based_on_version_id: basedOnVersionId,
-          updated_by: userId,
-          revisions: '{}',
-        })
+        .insert({ ...row, revisions: '{}' })
         .onConflict('course_id')
         .merge({
-          content: JSON.stringify(content),
-          based_on_version_id: basedOnVersionId,
-          updated_by: userId,
+          ...row,
           updated_at: trx.fn.now(),
           // Every part changed: editors who opened the old draft are told so when they save.
           revisions: trx.raw(

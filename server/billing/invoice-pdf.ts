@@ -4,8 +4,8 @@
  * lines, the VAT breakdown with any exemption reason, and how to pay.
  */
 import type { TFunction } from 'i18next';
-import PDFDocument from 'pdfkit';
-import { BODY, BOLD, useUnicodeFonts } from '../pdf/fonts';
+import { BODY, BOLD } from '../pdf/fonts';
+import { taggedDocument } from '../pdf/tagged-document';
 import { formatBankgiro, formatOrgNumber } from './identifiers';
 import { formatKronor, invoiceTotals } from './money';
 import type { BillingParty, Invoice } from './types';
@@ -21,38 +21,14 @@ export async function invoicePdf(
     throw new Error(`invoice ${invoice.id} is not issued`);
   const credit = invoice.kind === 'credit_note';
   const heading = t(credit ? 'billing:pdf.creditNote' : 'billing:pdf.invoice');
-  const doc = new PDFDocument({
-    size: 'A4',
+  const { doc, struct, para, finish } = taggedDocument({
     margin: 50,
-    tagged: true,
-    pdfVersion: '1.7',
-    lang: 'sv-SE',
-    displayTitle: true,
-    info: {
-      Title: `${heading} ${invoice.number}`,
-      Author: `${seller.unitName}, ${seller.name}`,
-      Subject: invoice.orderLabel,
-    },
+    title: `${heading} ${invoice.number}`,
+    author: `${seller.unitName}, ${seller.name}`,
+    subject: invoice.orderLabel,
   });
-  useUnicodeFonts(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on('end', () => {
-      resolve(Buffer.concat(chunks));
-    }),
-  );
-
   const accent = '#005a8c';
   const ink = '#1a1a1a';
-  const struct = doc.struct('Document');
-  doc.addStructure(struct);
-  const para = (type: 'H1' | 'H2' | 'P', draw: () => void) =>
-    struct.add(
-      doc.struct(type, {}, () => {
-        draw();
-      }),
-    );
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const money = (ore: number) => formatKronor(ore, 'sv');
@@ -233,7 +209,5 @@ export async function invoicePdf(
     [seller.contactName, seller.contactPhone, seller.invoiceEmail].filter(Boolean).join(', '),
   ].filter(Boolean);
   para('P', () => doc.font(BODY).fontSize(9).text(footer.join('  ·  '), left, doc.y, { width }));
-  struct.end();
-  doc.end();
-  return done;
+  return finish();
 }

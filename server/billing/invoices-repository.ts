@@ -65,20 +65,20 @@ const toInvoice = (r: Record<string, unknown>, lines: InvoiceLine[]): Invoice =>
   lines,
 });
 
-export interface DraftInput {
-  kind: InvoiceKind;
-  organisationId: number;
-  trainingOrderId: number | null;
-  creditedInvoiceId: number | null;
-  reason: InvoiceReason;
-  buyerReference: string;
-  costCentre: string | null;
-  orderLabel: string;
-  deliveryDate: string | null;
-  note: string | null;
-  createdBy: number | null;
-  lines: (PricedLine & { creditsLineId?: number | null })[];
-}
+/** A new draft: the invoice's own fields (the rest is computed, numbered or joined in) and its priced lines. */
+export type DraftInput = Pick<
+  Invoice,
+  | 'kind'
+  | 'organisationId'
+  | 'trainingOrderId'
+  | 'creditedInvoiceId'
+  | 'reason'
+  | 'buyerReference'
+  | 'costCentre'
+  | 'orderLabel'
+  | 'deliveryDate'
+  | 'note'
+> & { createdBy: number | null; lines: (PricedLine & { creditsLineId?: number | null })[] };
 
 export interface InvoiceFilter {
   organisationIds?: number[];

@@ -4,19 +4,8 @@ import type { BillingParty, BillingSettings, SellerParty } from './types';
 
 type Db = Knex | Knex.Transaction;
 
-export interface BillingDetailsInput {
-  orgNumber: string | null;
-  vatNumber: string | null;
-  streetName: string | null;
-  additionalStreetName: string | null;
-  postalZone: string | null;
-  cityName: string | null;
-  peppolScheme: string;
-  peppolId: string | null;
-  invoiceEmail: string | null;
-  contactName: string | null;
-  contactPhone: string | null;
-}
+/** An organisation's own billing details: a party less what the organisations table holds (id, name, country). */
+export type BillingDetailsInput = Omit<BillingParty, 'organisationId' | 'name' | 'countryCode'>;
 
 type PartyRow = Record<string, unknown> & { id: number; name: string; kind: string };
 

@@ -61,6 +61,26 @@ export function bookingsService(deps: {
   }
 
   /** The order as it is now in `trx` (after an update). */
+  /** HMC sets the time (confirmed or proposed); the sequence goes up so calendars replace the earlier invite. */
+  async function writeSchedule(
+    trx: Transaction,
+    order: TrainingOrder,
+    status: 'confirmed' | 'proposed',
+    s: Schedule,
+    user: CurrentUser,
+  ): Promise<void> {
+    await orders.update(trx, order.id, {
+      status,
+      starts_at: s.startsAt,
+      ends_at: s.endsAt,
+      educator_id: s.educatorId,
+      hmc_note: s.note,
+      handled_by: user.id,
+      handled_at: trx.fn.now(),
+      schedule_sequence: order.scheduleSequence + 1,
+    });
+  }
+
   async function current(trx: Transaction, id: number): Promise<TrainingOrder> {
     const order = await orders.find(id, trx);
     if (!order) throw notFound('bookings:errors.orderNotFound');
@@ -267,16 +287,7 @@ export function bookingsService(deps: {
           order.endsAt?.getTime() === s.endsAt.getTime() &&
           order.educatorId === s.educatorId;
         if (unchanged) return;
-        await orders.update(trx, orderId, {
-          status: 'confirmed',
-          starts_at: s.startsAt,
-          ends_at: s.endsAt,
-          educator_id: s.educatorId,
-          hmc_note: s.note,
-          handled_by: user.id,
-          handled_at: trx.fn.now(),
-          schedule_sequence: order.scheduleSequence + 1,
-        });
+        await writeSchedule(trx, order, 'confirmed', s, user);
         const updated = await current(trx, orderId);
         await mailOrderer(trx, updated, 'confirmed', 'CONFIRMED');
         await mailParticipants(trx, updated, await orders.participants(orderId, trx), 'invite');
@@ -294,16 +305,7 @@ export function bookingsService(deps: {
           order.endsAt?.getTime() === s.endsAt.getTime()
         )
           return;
-        await orders.update(trx, orderId, {
-          status: 'proposed',
-          starts_at: s.startsAt,
-          ends_at: s.endsAt,
-          educator_id: s.educatorId,
-          hmc_note: s.note,
-          handled_by: user.id,
-          handled_at: trx.fn.now(),
-          schedule_sequence: order.scheduleSequence + 1,
-        });
+        await writeSchedule(trx, order, 'proposed', s, user);
         await mailOrderer(trx, await current(trx, orderId), 'proposed', 'TENTATIVE');
       });
     },

@@ -4,17 +4,8 @@ import type { Offering, OfferingArea, Place, TrainingLength } from './types';
 
 type Db = Knex | Knex.Transaction;
 
-export interface OfferingInput {
-  title: { standard: string; easy: string };
-  description: { standard: string; easy: string };
-  area: OfferingArea;
-  length: TrainingLength;
-  places: Place[];
-  maxParticipants: number;
-  courseId: number | null;
-  published: boolean;
-  jobRoles: string[];
-}
+/** What an author enters: an offering without its id and the linked course's slug (read, not written). */
+export type OfferingInput = Omit<Offering, 'id' | 'courseSlug'>;
 
 interface OfferingRow {
   id: number;

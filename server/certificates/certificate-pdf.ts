@@ -2,8 +2,8 @@
  * The certificate (intyg) as a tagged PDF with language and title set (DOS-lagen covers documents too):
  * name, course, date, valid until, and a verification code, link and QR code.
  */
-import PDFDocument from 'pdfkit';
-import { BODY, BOLD, useUnicodeFonts } from '../pdf/fonts';
+import { BODY, BOLD } from '../pdf/fonts';
+import { taggedDocument } from '../pdf/tagged-document';
 import QRCode from 'qrcode';
 
 export interface CertificateData {
@@ -28,38 +28,14 @@ export interface CertificateData {
 /** Renders the certificate to a PDF buffer. */
 export async function certificatePdf(data: CertificateData): Promise<Buffer> {
   const qr = await QRCode.toBuffer(data.verificationUrl, { margin: 1, width: 240 });
-  const doc = new PDFDocument({
-    size: 'A4',
+  const { doc, struct, para, finish } = taggedDocument({
     margin: 64,
-    tagged: true,
-    pdfVersion: '1.7',
-    lang: 'sv-SE',
-    displayTitle: true,
-    info: {
-      Title: `${data.labels.heading}: ${data.courseTitle}`,
-      Author: data.labels.issuer,
-      Subject: data.name,
-    },
+    title: `${data.labels.heading}: ${data.courseTitle}`,
+    author: data.labels.issuer,
+    subject: data.name,
   });
-  useUnicodeFonts(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on('end', () => {
-      resolve(Buffer.concat(chunks));
-    }),
-  );
-
   const ink = '#1a1a1a';
   const accent = '#005a8c';
-  const struct = doc.struct('Document');
-  doc.addStructure(struct);
-  const para = (type: 'H1' | 'P', draw: () => void) =>
-    struct.add(
-      doc.struct(type, {}, () => {
-        draw();
-      }),
-    );
 
   doc.rect(0, 0, doc.page.width, 12).fill(accent);
   doc.fillColor(accent);
@@ -98,7 +74,5 @@ export async function certificatePdf(data: CertificateData): Promise<Buffer> {
       .fillColor(accent)
       .text(data.verificationUrl, { width: textWidth, link: data.verificationUrl, underline: true }),
   );
-  struct.end();
-  doc.end();
-  return done;
+  return finish();
 }

@@ -8,6 +8,7 @@ import session from 'express-session';
 import type { Pool } from 'pg';
 
 export const SESSION_HOURS = 10;
+export const SESSION_COOKIE = 'hms.sid';
 
 /**
  * The session middleware, with close() to stop the store's clean-up timer at shutdown. A session is
@@ -22,7 +23,7 @@ export function sessionMiddleware(options: { pool: Pool; secret: string; secureC
     pruneSessionInterval: 15 * 60,
   });
   const middleware = session({
-    name: 'hms.sid',
+    name: SESSION_COOKIE,
     store,
     secret: options.secret,
     resave: false,

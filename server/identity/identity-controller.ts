@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AuditService } from '../audit/audit-service';
 import { landingPath } from '../auth/landing';
+import { endSession, logIn, settled } from '../auth/session-steps';
 import { hasPermission, type CurrentUser } from '../auth/types';
 import { formBody, formText } from '../http/body-parsing';
 import { paths } from '../http/paths';
@@ -27,19 +28,6 @@ export function identityController(deps: {
   config: { publicBaseUrl: string };
 }) {
   const { providers, sso, oidc, saml, audit, organisations, logger } = deps;
-
-  /** Settles when passport or the session store calls back. */
-  const settled = (run: (done: (err: unknown) => void) => void) =>
-    new Promise<void>((resolve, reject) => {
-      run((err) => {
-        if (err) reject(err instanceof Error ? err : new Error('session callback failed', { cause: err }));
-        else resolve();
-      });
-    });
-  const logIn = (req: Request, user: CurrentUser) =>
-    settled((done) => {
-      req.login(user, done);
-    });
 
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
@@ -401,30 +389,19 @@ export function identityController(deps: {
         return;
       }
       const userId = req.user?.id ?? null;
-      req.logout((err) => {
-        if (err) {
-          next(err);
-          return;
-        }
-        req.session.destroy(() => {
-          res.clearCookie('hms.sid');
-          res.locals.user = null;
-          audit
-            .record({
-              actorId: userId,
-              action: 'sso.logout',
-              subject: `idp:${provider.id}`,
-              details: { kind: provider.kind },
-            })
-            .then(() => {
-              res.render('identity/logged-out', {
-                title: req.t('identity:loggedOut.title'),
-                endUrl,
-                refreshTo: endUrl,
-                providerName: provider.displayName,
-              });
-            }, next);
-        });
+      await endSession(req, res);
+      res.locals.user = null;
+      await audit.record({
+        actorId: userId,
+        action: 'sso.logout',
+        subject: `idp:${provider.id}`,
+        details: { kind: provider.kind },
+      });
+      res.render('identity/logged-out', {
+        title: req.t('identity:loggedOut.title'),
+        endUrl,
+        refreshTo: endUrl,
+        providerName: provider.displayName,
       });
     },
 
@@ -433,7 +410,7 @@ export function identityController(deps: {
      * signed LogoutRequest when the person logged out elsewhere: then this browser's session ends if the IdP signed
      * in that person, and we answer (success either way: no session of theirs is left here).
      */
-    async samlLogout(req: Request, res: Response, next: NextFunction) {
+    async samlLogout(req: Request, res: Response) {
       const id = idParam(req.params.id);
       const provider = id ? await providers.find(id) : null;
       const originalQuery = req.originalUrl.split('?')[1] ?? '';
@@ -449,25 +426,14 @@ export function identityController(deps: {
             return;
           }
           const userId = req.user?.id ?? null;
-          req.logout((err) => {
-            if (err) {
-              next(err);
-              return;
-            }
-            req.session.destroy(() => {
-              res.clearCookie('hms.sid');
-              audit
-                .record({
-                  actorId: userId,
-                  action: 'sso.logout',
-                  subject: `idp:${provider.id}`,
-                  details: { kind: 'saml', by: 'idp' },
-                })
-                .then(() => {
-                  res.redirect(303, answer);
-                }, next);
-            });
+          await endSession(req, res);
+          await audit.record({
+            actorId: userId,
+            action: 'sso.logout',
+            subject: `idp:${provider.id}`,
+            details: { kind: 'saml', by: 'idp' },
           });
+          res.redirect(303, answer);
           return;
         }
         await saml.verifyLogoutResponse(provider, req.query, originalQuery);
