@@ -16,7 +16,10 @@ const scope = z.preprocess(
 
 export const personSchema = z.object({
   name: formString('auth:errors.nameRequired').pipe(z.string().max(200, 'auth:errors.nameTooLong')),
-  email: formString('auth:errors.emailRequired').pipe(z.email('auth:errors.emailInvalid').max(254)),
+  email: formString('auth:errors.emailRequired').pipe(
+    // Too long first, with the general message (as before zod 4's z.email()): the format check would name the wrong fault.
+    z.string().max(254).pipe(z.email('auth:errors.emailInvalid')),
+  ),
   unitId: optionalId,
   jobRole: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : null), z.string().nullable()),
   learner: flag,
