@@ -108,12 +108,38 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** CPU time (user + system) the process has used, in ms: what a request costs whatever else the machine runs. */
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** Fields after the command name in /proc/<pid>/stat (field 3 is index 0), or null when the process is gone. */
+function statOf(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user, system) the process has used, in ms: what a request costs whatever else the machine runs. */
+function cpuOf(pid: number | undefined): { user: number; system: number } {
+  const fields = pid ? statOf(pid) : null;
   // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return fields ? { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 } : { user: 0, system: 0 };
+}
+
+/** The embedded PostgreSQL's postmaster, whose backends serve the app (unset with BENCH_DATABASE_URL). */
+let postmaster: number | undefined;
+
+/** CPU ms used by the postmaster, its live children and the children it has reaped (cutime, cstime). */
+function postgresCpuMs(): number {
+  if (!postmaster) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statOf(Number(entry));
+    if (!fields) continue;
+    const own = Number(entry) === postmaster;
+    if (!own && Number(fields[1]) !== postmaster) continue;
+    total += (Number(fields[11]) + Number(fields[12]) + (own ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
+  }
+  return total;
 }
 
 interface Row {
@@ -124,6 +150,10 @@ interface Row {
   connections: number;
   bad: number;
   cpuPerRequest: number;
+  /** Share of the app's CPU spent in the kernel (socket writes and reads, mostly). */
+  systemShare: number;
+  /** PostgreSQL's CPU per request, in ms (0 when not measured). */
+  postgresPerRequest: number;
 }
 
 async function cannon(
@@ -140,7 +170,8 @@ async function cannon(
     pid?: number;
   },
 ): Promise<Row> {
-  const cpuBefore = cpuMs(o.pid);
+  const cpuBefore = cpuOf(o.pid);
+  const postgresBefore = postgresCpuMs();
   const result = await autocannon({
     url,
     connections: o.connections,
@@ -157,7 +188,11 @@ async function cannon(
   const total = result.requests.total;
   // autocannon counts 2xx; a 303 (the no-JavaScript form) is counted as non2xx, which is what it expects.
   const bad = result.errors + result.timeouts + (expected === 200 ? result.non2xx : total - result.non2xx);
-  const cpuPerRequest = o.pid && total ? (cpuMs(o.pid) - cpuBefore) / total : 0;
+  const cpuAfter = cpuOf(o.pid);
+  const used = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
+  const cpuPerRequest = o.pid && total ? used / total : 0;
+  const systemShare = used ? (cpuAfter.system - cpuBefore.system) / used : 0;
+  const postgresPerRequest = o.pid && total ? (postgresCpuMs() - postgresBefore) / total : 0;
   const row = {
     name,
     reqs: result.requests.average,
@@ -166,8 +201,13 @@ async function cannon(
     connections: o.connections,
     bad,
     cpuPerRequest,
+    systemShare,
+    postgresPerRequest,
   };
-  const cpu = o.pid ? `   ${cpuPerRequest.toFixed(2)} ms CPU/req` : '';
+  const pg = postgresPerRequest ? ` + ${postgresPerRequest.toFixed(2)} PostgreSQL` : '';
+  const cpu = o.pid
+    ? `   ${cpuPerRequest.toFixed(2)} ms CPU/req (${Math.round(systemShare * 100)}% kernel)${pg}`
+    : '';
   console.log(
     `  ${name.padEnd(38)} ${String(Math.round(row.reqs)).padStart(6)} req/s   p50 ${ms(row.p50).padStart(9)}   p99 ${ms(row.p99).padStart(9)}   (${o.connections} conn${bad ? `, ${bad} unexpected` : ''})${cpu}   load ${load()}`,
   );
@@ -195,6 +235,7 @@ async function main() {
     ? null
     : await startEmbeddedPostgres({ dataDir: temp, database: 'bench' });
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
+  if (embedded) postmaster = Number(fs.readFileSync(path.join(temp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const env = {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,

@@ -64,6 +64,7 @@ export function createApp(
     pool: sessionPool,
     secret: config.sessionSecret,
     secureCookie: config.publicBaseUrl.startsWith('https:'),
+    read: services.sessionUsers.read,
   });
   app.use(sessions);
   app.use(services.passport.initialize());

@@ -19,6 +19,7 @@ import { rateLimitsRepository } from './auth/rate-limits-repository';
 import { tokensRepository } from './auth/tokens-repository';
 import { configurePassport } from './auth/passport-setup';
 import { usersRepository } from './auth/users-repository';
+import { sessionUsers } from './auth/session-users';
 import { usersService } from './auth/users-service';
 import { sessionsRepository } from './auth/sessions-repository';
 import type { Config } from './config';
@@ -51,6 +52,7 @@ import { identityFeature } from './identity/identity-composition';
 
 export function createServices(config: Config, db: Knex, logger: Logger) {
   const users = usersRepository(db);
+  const sessionReader = sessionUsers(users);
   const organisations = organisationsRepository(db);
   const jobRoles = jobRolesRepository(db);
   const courses = coursesRepository(db);
@@ -146,7 +148,8 @@ export function createServices(config: Config, db: Knex, logger: Logger) {
     account,
     limits,
     tokens,
-    passport: configurePassport(auth, users),
+    passport: configurePassport(auth, users, sessionReader),
+    sessionUsers: sessionReader,
     coursesService: learnerCourses,
     publishing,
     quizService: quizService({ transaction, courses: learnerCourses, quiz }),

@@ -69,7 +69,6 @@ export function authService(deps: {
     membershipByEmail: (email: string, trx?: Transaction) => users.membershipByEmail(email, trx),
     // Added for courses and authoring (issue 12): what they ask of people, through this service.
     /** When the person's account was made (the start of their introduction), or null. */
-    joinedAt: (userId: number) => users.createdAt(userId),
     setContentVariant: (userId: number, variant: Variant) => users.setContentVariant(userId, variant),
     /** An active person's id by e-mail address (case-insensitive), or null. */
     activeIdByEmail: (email: string) => users.activeIdByEmail(email),

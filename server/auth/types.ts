@@ -37,6 +37,8 @@ export interface CurrentUser {
   contentVariant: Variant;
   uiLanguage: Language;
   permissions: Permission[];
+  /** When the account was made: the start of the person's introduction period. */
+  joinedAt: Date;
 }
 
 export function hasPermission(user: CurrentUser | undefined, kind: PermissionKind): boolean {

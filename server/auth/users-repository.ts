@@ -1,5 +1,7 @@
 /** Reads and writes people and their permissions; maps rows to CurrentUser in one place. */
+import type { SessionData } from 'express-session';
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import type { Language } from '../i18n/i18n';
 import type { Variant } from '../courses/types';
 import type { CurrentUser, Permission, PermissionKind } from './types';
@@ -17,6 +19,7 @@ interface UserRow {
   content_variant: Variant;
   ui_language: Language;
   disabled_at: Date | null;
+  created_at: Date;
 }
 
 export interface NewUser {
@@ -47,6 +50,7 @@ interface AccountRow {
   name: string;
   ui_language: Language;
   disabled_at: Date | null;
+  created_at: Date;
   email_verified_at: Date | null;
 }
 
@@ -69,6 +73,20 @@ const toAccount = (row: AccountRow): Account => ({
 /** The one way an e-mail address is matched to a person: trimmed, without case. */
 const byEmail = (email: string) => ['lower(email) = lower(?)', [email.trim()]] as const;
 
+/** A person's permissions as one JSON column, so the person and their rights come in one query. */
+const PERMISSION_LIST = `coalesce((select json_agg(json_build_object('kind', p.kind, 'organisationId', p.organisation_id,
+  'unitId', p.unit_id, 'courseId', p.course_id) order by p.id) from permissions p where p.user_id = u.id), '[]') as permission_list`;
+
+/** An unexpired session and its active person (none when logged out, disabled or deleted). */
+const SESSION_WITH_USER = `select s.sess, u.id, u.email, u.name, u.unit_id, u.job_role, u.content_variant,
+  u.ui_language, u.created_at, un.name as unit_name, o.id as organisation_id, o.name as organisation_name,
+  ${PERMISSION_LIST}
+  from sessions s
+  left join users u on u.id = (s.sess #>> '{passport,user}')::int and u.disabled_at is null
+  left join units un on un.id = u.unit_id
+  left join organisations o on o.id = un.organisation_id
+  where s.sid = ? and s.expire >= now()`;
+
 function selectUsers(db: Knex | Knex.Transaction) {
   return db('users as u')
     .leftJoin('units as un', 'un.id', 'u.unit_id')
@@ -76,7 +94,7 @@ function selectUsers(db: Knex | Knex.Transaction) {
     .select('u.*', 'un.name as unit_name', 'o.id as organisation_id', 'o.name as organisation_name');
 }
 
-function toUser(row: UserRow, permissions: Permission[]): CurrentUser {
+function toUser(row: Omit<UserRow, 'password_hash' | 'disabled_at'>, permissions: Permission[]): CurrentUser {
   return {
     id: row.id,
     email: row.email,
@@ -89,6 +107,7 @@ function toUser(row: UserRow, permissions: Permission[]): CurrentUser {
     contentVariant: row.content_variant,
     uiLanguage: row.ui_language,
     permissions,
+    joinedAt: row.created_at,
   };
 }
 
@@ -117,24 +136,33 @@ export function usersRepository(db: Knex) {
     );
 
   return {
-    /** When the person's account was made (the start of their introduction), or null for an unknown id. */
-    async createdAt(id: number): Promise<Date | null> {
-      const row = await db('users').where({ id }).first<{ created_at: Date } | undefined>('created_at');
-      return row ? row.created_at : null;
-    },
-
     /** An active person by id, with permissions; null when unknown or disabled. */
     async findActiveById(id: number): Promise<CurrentUser | null> {
       // Every logged-in request asks this: the permissions come in the same query.
       const row = await selectUsers(db)
-        .select(
-          db.raw(`coalesce((select json_agg(json_build_object('kind', p.kind, 'organisationId', p.organisation_id, 'unitId', p.unit_id, 'courseId', p.course_id) order by p.id)
-            from permissions p where p.user_id = u.id), '[]') as permission_list`),
-        )
+        .select(db.raw(PERMISSION_LIST))
         .where('u.id', id)
         .whereNull('u.disabled_at')
         .first<(UserRow & { permission_list: Permission[] }) | undefined>();
       return row ? toUser(row, row.permission_list) : null;
+    },
+
+    /**
+     * A session by id with its active person, in one query: every logged-in request asks this (issue 13).
+     * Null when there is no such unexpired session; `user` null when nobody (active) is logged in to it.
+     */
+    async findSessionWithActiveUser(
+      sid: string,
+    ): Promise<{ sess: SessionData; user: CurrentUser | null } | null> {
+      type Row = Omit<UserRow, 'password_hash' | 'disabled_at'>;
+      type Found = { sess: SessionData; permission_list: Permission[] } & (Row | { [K in keyof Row]: null });
+      const { rows } = await prepared(
+        'session-with-user',
+        db.raw<{ rows: Found[] }>(SESSION_WITH_USER, [sid]),
+      );
+      const row = rows.at(0);
+      if (!row) return null;
+      return { sess: row.sess, user: row.id === null ? null : toUser(row, row.permission_list) };
     },
 
     /** The login record for an e-mail address (case-insensitive), disabled people included. */

@@ -43,7 +43,6 @@ export function usersService(users: UsersRepository) {
     /** Creates a person with permissions, in the caller's transaction when given. */
     create: (user: NewUser, trx?: Transaction): Promise<number> => users.create(user, trx),
     touchLogin: users.touchLogin,
-    createdAt: users.createdAt,
     permissionsOf: (userId: number): Promise<Awaited<ReturnType<UsersRepository['permissionsOf']>>> =>
       users.permissionsOf(userId),
     setContentVariant: users.setContentVariant,

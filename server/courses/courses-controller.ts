@@ -15,7 +15,7 @@ const param = (req: Request, name: string): string => String(req.params[name] ??
 
 export interface CoursesControllerDeps {
   coursesService: CoursesService;
-  auth: Pick<AuthService, 'joinedAt' | 'setContentVariant'>;
+  auth: Pick<AuthService, 'setContentVariant'>;
   videosService: Pick<VideosService, 'lessonFilm'>;
   /** The bookings feature's trainings a person is booked on (shown on Mina kurser). */
   orders: { upcomingForPeople(userIds: number[]): Promise<BookedTraining[]> };
@@ -27,7 +27,7 @@ export function coursesController(deps: CoursesControllerDeps) {
   return {
     async myCourses(req: Request, res: Response) {
       const user = signedInUser(req);
-      const [cards, booked] = await Promise.all([auth.joinedAt(user.id).then((joined) => coursesService.myCourses(user, joined)), orders.upcomingForPeople([user.id])]);
+      const [cards, booked] = await Promise.all([coursesService.myCourses(user), orders.upcomingForPeople([user.id])]);
       res.render('courses/my-courses', {
         title: req.t('courses:my.title'),
         booked,

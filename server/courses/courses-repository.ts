@@ -1,5 +1,6 @@
 /** Published course versions, role tracks and course images. */
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import { BoundedCache } from './bounded-cache';
 import type { LoadedAsset } from './content-loader';
 import type { Area, CourseContent } from './types';
@@ -67,6 +68,23 @@ export interface TrackRow {
 
 const toVersion = (r: VersionRow): CourseVersion => ({ courseId: r.course_id, versionId: r.id, version: r.version, content: r.content });
 
+interface CatalogueRow {
+  version_id: number;
+  course_id: number;
+  slug: string;
+  requirement: TrackEntry['requirement'] | null;
+  repeat_months: number | null;
+  position: number | null;
+  change_published_at: Date | null;
+  change_note: string | null;
+}
+
+export interface Catalogue {
+  latest: CourseVersion[];
+  track: TrackEntry[];
+  changes: Map<number, { publishedAt: Date; changeNote: string | null }>;
+}
+
 /** Published versions kept in memory: each course has a handful in use, and a version never changes. */
 export const VERSION_CACHE_SIZE = 64;
 
@@ -127,14 +145,37 @@ export function coursesRepository(db: Knex) {
       }));
     },
 
-    /** The newest significant change of each course: learners with a valid completion are told of it. */
-    async latestSignificantChanges(): Promise<Map<number, { publishedAt: Date; changeNote: string | null }>> {
-      const rows = await db('course_versions')
-        .distinctOn('course_id')
-        .where({ significant: true })
-        .orderBy([{ column: 'course_id' }, { column: 'version', order: 'desc' }])
-        .select('course_id', 'published_at', 'change_note');
-      return new Map(rows.map((r: { course_id: number; published_at: Date; change_note: string | null }) => [r.course_id, { publishedAt: r.published_at, changeNote: r.change_note }]));
+    /**
+     * Mina kurser's catalogue in one query: the newest version of every course that is not retired (by
+     * slug), the person's role track (by position) and each course's newest significant change.
+     */
+    async catalogueFor(jobRole: string | null): Promise<Catalogue> {
+      const { rows } = await prepared(
+        'course-catalogue',
+        db.raw<{ rows: CatalogueRow[] }>(
+          `select v.id as version_id, c.id as course_id, c.slug, t.requirement, t.repeat_months, t.position,
+             sc.published_at as change_published_at, sc.change_note
+           from courses c
+           join course_versions v on v.course_id = c.id
+             and v.version = (select max(version) from course_versions where course_id = c.id)
+           left join track_courses t on t.course_id = c.id and t.job_role = ?
+           left join lateral (select published_at, change_note from course_versions
+             where course_id = c.id and significant order by version desc limit 1) sc on true
+           where c.retired_at is null
+           order by c.slug`,
+          [jobRole],
+        ),
+      );
+      return {
+        latest: await versionsById(rows.map((r) => r.version_id)),
+        track: rows
+          .filter((r): r is CatalogueRow & { requirement: TrackEntry['requirement']; position: number } => r.requirement !== null)
+          .sort((a, b) => a.position - b.position)
+          .map((r) => ({ courseId: r.course_id, slug: r.slug, requirement: r.requirement, repeatMonths: r.repeat_months })),
+        changes: new Map(
+          rows.flatMap((r) => (r.change_published_at ? [[r.course_id, { publishedAt: r.change_published_at, changeNote: r.change_note }] as const] : [])),
+        ),
+      };
     },
 
     /** The course's id by slug, retired courses included. */

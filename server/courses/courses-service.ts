@@ -96,8 +96,8 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
     },
 
     /** Required and recommended courses of the person's job role, then every other course, each with status. */
-    async myCourses(user: CurrentUser, joinedAt: Date | null = null): Promise<CourseCard[]> {
-      const [all, track, overview, changes] = await Promise.all([courses.listLatest(), courses.trackFor(user.jobRole), enrolments.overview(user.id), courses.latestSignificantChanges()]);
+    async myCourses(user: CurrentUser): Promise<CourseCard[]> {
+      const [{ latest: all, track, changes }, overview] = await Promise.all([courses.catalogueFor(user.jobRole), enrolments.overview(user.id)]);
       const bySlug = new Map(all.map((v) => [v.content.slug, v]));
       const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] = [
         ...track.map((t) => ({ slug: t.slug, requirement: t.requirement, repeatMonths: t.requirement === 'required' ? t.repeatMonths : null })),
@@ -111,7 +111,7 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
         const lessonCount = version.content.lessons.length;
         const change = changes.get(version.courseId);
         const news = change && latest && latest.validUntil > new Date() && change.publishedAt > latest.completedAt ? (change.changeNote ?? '') : null;
-        const dueBy = e.requirement === 'required' && !latest && joinedAt ? new Date(joinedAt.getTime() + INTRODUCTION_DAYS * 86_400_000) : null;
+        const dueBy = e.requirement === 'required' && !latest ? new Date(user.joinedAt.getTime() + INTRODUCTION_DAYS * 86_400_000) : null;
         return [
           {
             news,

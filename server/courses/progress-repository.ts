@@ -4,6 +4,7 @@
  * enrolment with its lessons done, the newest completion and the course's place in the person's role track.
  */
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import type { TrackEntry } from './courses-repository';
 import { toCompletion, type Completion, type Enrolment } from './enrolments-repository';
 
@@ -37,7 +38,9 @@ export function progressRepository(db: Knex) {
   return {
     /** Null when no course that is not retired has the slug. */
     async factsFor(userId: number, jobRole: string | null, slug: string): Promise<ProgressFacts | null> {
-      const { rows } = await db.raw<{ rows: FactsRow[] }>(
+      const { rows } = await prepared(
+        'progress-facts',
+        db.raw<{ rows: FactsRow[] }>(
         `select v.id as version_id, v.course_id,
            e.id as e_id, e.course_version_id as e_version_id, e.started_at as e_started_at,
            (select coalesce(array_agg(p.lesson_id), '{}') from lesson_progress p where p.enrolment_id = e.id) as e_done,
@@ -51,6 +54,7 @@ export function progressRepository(db: Knex) {
          left join track_courses t on t.job_role = ? and t.course_id = c.id
          where c.slug = ? and c.retired_at is null`,
         [userId, userId, jobRole, slug],
+        ),
       );
       const r = rows.at(0);
       if (!r) return null;

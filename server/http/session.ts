@@ -14,9 +14,27 @@ export const SESSION_COOKIE = 'hms.sid';
  * The session middleware, with close() to stop the store's clean-up timer at shutdown. A session is
  * created only when something is stored in it (a CSRF token for a form, a login, a language choice).
  */
-export function sessionMiddleware(options: { pool: Pool; secret: string; secureCookie: boolean }) {
+export function sessionMiddleware(options: {
+  pool: Pool;
+  secret: string;
+  secureCookie: boolean;
+  /** Reads an unexpired session by id (e.g. together with its person, in one query); else the store's own read. */
+  read?: (sid: string) => Promise<session.SessionData | null>;
+}) {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({
+  const { read } = options;
+  class Store extends PgStore {
+    override get(sid: string, done: (err: unknown, sess?: session.SessionData | null) => void): void {
+      if (!read) {
+        super.get(sid, done);
+        return;
+      }
+      read(sid).then((sess) => {
+        done(null, sess);
+      }, done);
+    }
+  }
+  const store = new Store({
     pool: options.pool,
     tableName: 'sessions',
     disableTouch: true,

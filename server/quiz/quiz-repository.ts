@@ -1,5 +1,6 @@
 /** Quiz attempts and their answers. */
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import type { DrawnQuestion } from './grading';
 
 export interface Attempt {
@@ -41,6 +42,19 @@ interface AttemptRow {
   submitted_at: Date | null;
 }
 
+/** The attempt's own columns, named (not `a.*`): the hot lookups are prepared statements. */
+const ATTEMPT_COLUMNS = [
+  'id',
+  'enrolment_id',
+  'number',
+  'questions',
+  'question_count',
+  'correct_count',
+  'passed',
+  'started_at',
+  'submitted_at',
+] as const satisfies readonly (keyof AttemptRow)[];
+
 const toAttempt = (r: AttemptRow): Attempt => ({
   id: r.id,
   enrolmentId: r.enrolment_id,
@@ -60,12 +74,13 @@ export function quizRepository(db: Knex) {
   const attempts = (trx: Db) =>
     trx<AttemptRow>('quiz_attempts as a')
       .join('enrolments as e', 'e.id', 'a.enrolment_id')
-      .select('a.*', 'e.user_id', 'e.course_id', 'e.course_version_id');
+      .select(...ATTEMPT_COLUMNS.map((c) => `a.${c}`), 'e.user_id', 'e.course_id', 'e.course_version_id');
 
   return {
     async findAttempt(id: number, trx: Db = db, lock = false): Promise<Attempt | null> {
       const q = attempts(trx).where('a.id', id).first<AttemptRow | undefined>();
-      const row = await (lock ? q.forUpdate() : q);
+      // Every answer save and result page asks this: a named prepared statement (server/db/prepared.ts).
+      const row = await (lock ? prepared('attempt-for-update', q.forUpdate()) : prepared('attempt', q));
       return row ? toAttempt(row) : null;
     },
 
@@ -149,15 +164,18 @@ export function quizRepository(db: Knex) {
       selected: string[],
       answeredAt: Date,
     ): Promise<boolean> {
-      const result: { rowCount: number | null } = await db.raw(
-        `with open_attempt as (select id from quiz_attempts where id = ? and submitted_at is null for share)
+      const result = await prepared(
+        'save-answer',
+        db.raw<{ rowCount: number | null }>(
+          `with open_attempt as (select id from quiz_attempts where id = ? and submitted_at is null for share)
          insert into quiz_answers (attempt_id, question_id, selected, answered_at)
          select id, ?, ?::text[], ? from open_attempt
          on conflict (attempt_id, question_id) do update
            set selected = excluded.selected, answered_at = excluded.answered_at, saved_at = now()
            where quiz_answers.answered_at <= excluded.answered_at
          returning 1`,
-        [attemptId, questionId, selected, answeredAt],
+          [attemptId, questionId, selected, answeredAt],
+        ),
       );
       return (result.rowCount ?? 0) > 0;
     },
