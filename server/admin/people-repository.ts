@@ -13,17 +13,6 @@ export interface PersonRow {
   disabledAt: Date | null;
 }
 
-interface PersonDbRow {
-  id: number;
-  name: string;
-  email: string;
-  unit_id: number | null;
-  unit_name: string | null;
-  organisation_name: string | null;
-  job_role: string | null;
-  disabled_at: Date | null;
-}
-
 /** What an administrator may change about a person (permissions apart). */
 export interface PersonFacts {
   name: string;
@@ -33,30 +22,21 @@ export interface PersonFacts {
 }
 
 export function peopleRepository(db: Knex) {
+  // Each PersonRow field from its column: the rows come back as PersonRow, so no mapping is needed.
   const base = () =>
     db('users as u')
       .leftJoin('units as un', 'un.id', 'u.unit_id')
       .leftJoin('organisations as o', 'o.id', 'un.organisation_id')
-      .select<PersonDbRow[]>(
-        'u.id',
-        'u.name',
-        'u.email',
-        'u.unit_id',
-        'un.name as unit_name',
-        'o.name as organisation_name',
-        'u.job_role',
-        'u.disabled_at',
-      );
-  const toPerson = (r: PersonDbRow): PersonRow => ({
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    unitId: r.unit_id,
-    unitName: r.unit_name,
-    organisationName: r.organisation_name,
-    jobRole: r.job_role,
-    disabledAt: r.disabled_at,
-  });
+      .select<PersonRow[]>({
+        id: 'u.id',
+        name: 'u.name',
+        email: 'u.email',
+        unitId: 'u.unit_id',
+        unitName: 'un.name',
+        organisationName: 'o.name',
+        jobRole: 'u.job_role',
+        disabledAt: 'u.disabled_at',
+      });
 
   return {
     /** Up to `limit` people matching a search on name or e-mail, sorted by name. */
@@ -64,12 +44,11 @@ export function peopleRepository(db: Knex) {
       const q = base().orderBy('u.name').limit(limit);
       if (query)
         void q.where((w) => w.whereILike('u.name', `%${query}%`).orWhereILike('u.email', `%${query}%`));
-      return (await q).map(toPerson);
+      return q;
     },
 
     async find(id: number): Promise<PersonRow | null> {
-      const row = await base().where('u.id', id).first<PersonDbRow | undefined>();
-      return row ? toPerson(row) : null;
+      return (await base().where('u.id', id).first<PersonRow | undefined>()) ?? null;
     },
 
     /** Updates a person's facts and replaces their permissions (reviewers apart), in the caller's transaction. */

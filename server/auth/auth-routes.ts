@@ -12,21 +12,19 @@ export function authRoutes(deps: AuthDeps): Router {
   const router = Router();
   const auth = authController(deps);
   const account = accountController(deps);
-  router.get(paths.login, auth.showLogin);
-  router.post(paths.login, auth.login);
+  router.route(paths.login).get(auth.showLogin).post(auth.login);
   router.post(paths.logout, requireLogin, auth.logout);
-  router.get(paths.join, auth.showJoin);
-  router.post(paths.join, auth.join);
+  router.route(paths.join).get(auth.showJoin).post(auth.join);
   router.post(paths.language, auth.setLanguage);
-  router.get(accountPaths.forgotPassword, account.showForgot);
-  router.post(accountPaths.forgotPassword, account.forgot);
+  router.route(accountPaths.forgotPassword).get(account.showForgot).post(account.forgot);
   router.get(accountPaths.forgotPasswordSent, account.forgotSent);
-  router.get(accountPaths.resetPassword(), account.showReset);
-  router.post(accountPaths.resetPassword(), account.reset);
-  router.get(accountPaths.changePassword, requireLogin, account.showChange);
-  router.post(accountPaths.changePassword, requireLogin, account.change);
-  router.get(accountPaths.verifyEmailSent, requireLogin, account.showVerifySent);
-  router.post(accountPaths.verifyEmailSent, requireLogin, account.resendVerification);
+  router.route(accountPaths.resetPassword()).get(account.showReset).post(account.reset);
+  router.route(accountPaths.changePassword).all(requireLogin).get(account.showChange).post(account.change);
+  router
+    .route(accountPaths.verifyEmailSent)
+    .all(requireLogin)
+    .get(account.showVerifySent)
+    .post(account.resendVerification);
   router.get(accountPaths.verifyEmail(), account.verify);
   return router;
 }

@@ -5,6 +5,7 @@ import { swedishDate } from '../bookings/dates';
 import type { Language } from '../i18n/i18n';
 import { forbidden, HttpError, notFound } from '../http/errors';
 import { paths } from '../http/paths';
+import { formBody, formFields } from '../http/body-parsing';
 import { idParam, parseForm, type FieldErrors } from '../http/validation';
 import { invoicedOrganisations, isAdmin } from './billing-policy';
 import type { BillingService } from './billing-service';
@@ -38,8 +39,22 @@ export interface BillingControllerDeps {
   priceList: PriceListRepository;
 }
 
-/** The submitted form (Express types a body as `any`). */
-const formBody = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
+/** A form page as shown: fresh (200), or again with what was typed and its errors (400, 409). */
+interface FormState {
+  values: Record<string, unknown>;
+  errors: FieldErrors;
+  status: number;
+}
+
+/** A form shown for the first time, with these values. */
+const freshForm = (values: Record<string, unknown>): FormState => ({ values, errors: {}, status: 200 });
+
+/** The submitted form shown again with its errors (400, or 409 when it clashes with what is stored). */
+const refusedForm = (req: Request, errors: FieldErrors, status = 400): FormState => ({
+  values: formBody(req),
+  errors,
+  status,
+});
 
 export function billingController(deps: BillingControllerDeps) {
   const { billing, invoices, parties, priceList } = deps;
@@ -105,77 +120,39 @@ export function billingController(deps: BillingControllerDeps) {
     );
   }
 
-  async function renderParty(
+  /** Renders a master-data form page: its own data, the form as typed with its errors, the notice after saving. */
+  const renderForm = (
     req: Request,
     res: Response,
-    organisationId: number,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    status = 200,
-  ) {
+    view: string,
+    data: Record<string, unknown>,
+    form: FormState,
+  ) => {
+    const { values, errors, status } = form;
+    render(req, res, view, { ...data, values, errors, saved: req.query.klart === 'sparad' }, status);
+  };
+
+  async function renderParty(req: Request, res: Response, organisationId: number, form: FormState) {
     const party = await parties.find(organisationId);
     if (!party) throw notFound();
-    render(
-      req,
-      res,
-      'billing/customer',
-      {
-        title: req.t('billing:customers.editTitle', { name: party.name }),
-        party,
-        values,
-        errors,
-        saved: req.query.klart === 'sparad',
-      },
-      status,
-    );
+    const title = req.t('billing:customers.editTitle', { name: party.name });
+    renderForm(req, res, 'billing/customer', { title, party }, form);
   }
 
-  async function renderSettings(
-    req: Request,
-    res: Response,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    status = 200,
-  ) {
+  async function renderSettings(req: Request, res: Response, form: FormState) {
     const organisations = (await parties.list()).map((p) => ({ id: p.organisationId, name: p.name }));
-    render(
-      req,
-      res,
-      'billing/settings',
-      {
-        title: req.t('billing:settings.title'),
-        organisations,
-        values,
-        errors,
-        saved: req.query.klart === 'sparad',
-      },
-      status,
-    );
+    renderForm(req, res, 'billing/settings', { title: req.t('billing:settings.title'), organisations }, form);
   }
 
-  async function renderPriceList(
-    req: Request,
-    res: Response,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    status = 200,
-  ) {
+  async function renderPriceList(req: Request, res: Response, form: FormState) {
     const [articles, entries] = await Promise.all([priceList.articles(), priceList.entries()]);
-    render(
-      req,
-      res,
-      'billing/price-list',
-      {
-        title: req.t('billing:priceList.title'),
-        articles,
-        entries,
-        values,
-        errors,
-        today: swedishDate(new Date()),
-        saved: req.query.klart === 'sparad',
-      },
-      status,
-    );
+    const page = {
+      title: req.t('billing:priceList.title'),
+      articles,
+      entries,
+      today: swedishDate(new Date()),
+    };
+    renderForm(req, res, 'billing/price-list', page, form);
   }
 
   return {
@@ -281,13 +258,12 @@ export function billingController(deps: BillingControllerDeps) {
 
     // ---- Price list ----
     async priceListPage(req: Request, res: Response) {
-      await renderPriceList(req, res, { vatCategory: 'S', vatPercent: '25' }, {});
+      await renderPriceList(req, res, freshForm({ vatCategory: 'S', vatPercent: '25' }));
     },
 
     async addPrice(req: Request, res: Response) {
       const form = parseForm(priceSchema, req.body);
-      const body = formBody(req);
-      if (!form.ok) return renderPriceList(req, res, body, form.errors, 400);
+      if (!form.ok) return renderPriceList(req, res, refusedForm(req, form.errors));
       const d = form.data;
       // The schema asks a rate of every standard-rated price; the check here only tells TypeScript so.
       const vat: VatTreatment | null =
@@ -296,7 +272,8 @@ export function billingController(deps: BillingControllerDeps) {
           : d.vatPercent === undefined
             ? null
             : { category: 'S', percent: d.vatPercent, exemptionReason: null };
-      if (!vat) return renderPriceList(req, res, body, { vatPercent: 'billing:errors.vatPercent' }, 400);
+      if (!vat)
+        return renderPriceList(req, res, refusedForm(req, { vatPercent: 'billing:errors.vatPercent' }));
       const ok = await priceList.addEntry({
         articleCode: d.articleCode,
         validFrom: d.validFrom,
@@ -305,7 +282,8 @@ export function billingController(deps: BillingControllerDeps) {
         vat,
         createdBy: signedInUser(req).id,
       });
-      if (!ok) return renderPriceList(req, res, body, { validFrom: 'billing:errors.overlap' }, 409);
+      if (!ok)
+        return renderPriceList(req, res, refusedForm(req, { validFrom: 'billing:errors.overlap' }, 409));
       res.redirect(303, `${paths.adminPriceList}?klart=sparad`);
     },
 
@@ -321,25 +299,20 @@ export function billingController(deps: BillingControllerDeps) {
       const id = idParam(req.params.id);
       const party = id === null ? null : await parties.find(id);
       if (!party) throw notFound();
-      await renderParty(
-        req,
-        res,
-        party.organisationId,
-        {
-          orgNumber: party.orgNumber ?? '',
-          vatNumber: party.vatNumber ?? '',
-          streetName: party.streetName ?? '',
-          additionalStreetName: party.additionalStreetName ?? '',
-          postalZone: party.postalZone ?? '',
-          cityName: party.cityName ?? '',
-          peppolScheme: party.peppolScheme,
-          peppolId: party.peppolId ?? '',
-          invoiceEmail: party.invoiceEmail ?? '',
-          contactName: party.contactName ?? '',
-          contactPhone: party.contactPhone ?? '',
-        },
-        {},
-      );
+      const values = formFields(party, [
+        'orgNumber',
+        'vatNumber',
+        'streetName',
+        'additionalStreetName',
+        'postalZone',
+        'cityName',
+        'peppolScheme',
+        'peppolId',
+        'invoiceEmail',
+        'contactName',
+        'contactPhone',
+      ]);
+      await renderParty(req, res, party.organisationId, freshForm(values));
     },
 
     async saveCustomer(req: Request, res: Response) {
@@ -347,10 +320,10 @@ export function billingController(deps: BillingControllerDeps) {
       const party = id === null ? null : await parties.find(id);
       if (!party) throw notFound();
       const form = parseForm(partySchema, req.body);
-      if (!form.ok) return renderParty(req, res, party.organisationId, formBody(req), form.errors, 400);
+      if (!form.ok) return renderParty(req, res, party.organisationId, refusedForm(req, form.errors));
       const checked = checkParty(form.data);
       if (Object.keys(checked.errors).length)
-        return renderParty(req, res, party.organisationId, formBody(req), checked.errors, 400);
+        return renderParty(req, res, party.organisationId, refusedForm(req, checked.errors));
       await parties.save(
         party.organisationId,
         {
@@ -370,28 +343,25 @@ export function billingController(deps: BillingControllerDeps) {
       await renderSettings(
         req,
         res,
-        {
+        freshForm({
           sellerOrganisationId: s.sellerOrganisationId ? String(s.sellerOrganisationId) : '',
           sellerUnitName: s.sellerUnitName,
           bankgiro: formatBankgiro(s.bankgiro),
           fSkatt: s.fSkatt,
           paymentTermsDays: String(s.paymentTermsDays),
           freeCancellationDays: String(s.freeCancellationDays),
-        },
-        {},
+        }),
       );
     },
 
     async saveSettings(req: Request, res: Response) {
       const form = parseForm(settingsSchema, req.body);
-      if (!form.ok) return renderSettings(req, res, formBody(req), form.errors, 400);
+      if (!form.ok) return renderSettings(req, res, refusedForm(req, form.errors));
       if (form.data.sellerOrganisationId !== null && !(await parties.find(form.data.sellerOrganisationId))) {
         return renderSettings(
           req,
           res,
-          formBody(req),
-          { sellerOrganisationId: 'billing:errors.sellerUnknown' },
-          400,
+          refusedForm(req, { sellerOrganisationId: 'billing:errors.sellerUnknown' }),
         );
       }
       await parties.saveSettings(form.data, signedInUser(req).id);

@@ -1,6 +1,7 @@
 /** Enrolments (one per round of a course), lesson progress and completions. */
 import type { Knex } from 'knex';
 import { prepared } from '../db/prepared';
+import { insertReturningRow } from '../db/rows';
 
 export interface Enrolment {
   id: number;
@@ -153,8 +154,8 @@ export function enrolmentsRepository(db: Knex) {
     /** Closes the enrolment and records the completion, in the caller's transaction. */
     async complete(trx: Knex.Transaction, c: { enrolment: Enrolment; completedAt: Date; validUntil: Date; verificationCode: string }): Promise<Completion> {
       await trx('enrolments').where({ id: c.enrolment.id }).update({ completed_at: c.completedAt });
-      const [row] = await trx('completions')
-        .insert({
+      return toCompletion(
+        await insertReturningRow<CompletionRow>(trx, 'completions', {
           user_id: c.enrolment.userId,
           course_id: c.enrolment.courseId,
           course_version_id: c.enrolment.courseVersionId,
@@ -163,9 +164,8 @@ export function enrolmentsRepository(db: Knex) {
           completed_at: c.completedAt,
           valid_until: c.validUntil,
           verification_code: c.verificationCode,
-        })
-        .returning<CompletionRow[]>('*');
-      return toCompletion(row);
+        }),
+      );
     },
 
     /** The newest completed enrolment of a course that has no evaluation yet. */

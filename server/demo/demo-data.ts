@@ -4,8 +4,10 @@
  * Runs once; an existing demo region is left as it is.
  */
 import type { Knex } from 'knex';
+import { usersFeature } from '../auth/auth-composition';
 import { hashPassword } from '../auth/passwords';
 import type { Permission } from '../auth/types';
+import type { NewUser } from '../auth/users-service';
 import type { Logger } from '../logger';
 import { seedStatsDemoData } from './stats-demo-data';
 import { seedBookingsDemo } from './bookings-demo';
@@ -76,6 +78,7 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
     return seedInvoiceDemo(db, logger);
   }
   const password = await hashPassword(DEMO_PASSWORD);
+  const users = usersFeature(db);
   await db.transaction(async (trx) => {
     const [region] = await trx('organisations')
       .insert({ name: 'Region Västmanland', kind: 'region' })
@@ -100,75 +103,51 @@ export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
     }
     const pa = unitIds.get('Personlig assistans Västerås') ?? hmc.id;
     const karlsdal = unitIds.get('Vård- och omsorgsboende Karlsdal') ?? hmc.id;
-    const accounts: {
-      email: string;
-      name: string;
-      unit: number;
-      jobRole: string | null;
-      permissions: Permission[];
-    }[] = [
+    const accounts: Omit<NewUser, 'passwordHash'>[] = [
       {
         email: 'learner@demo.test',
         name: 'Amina Yusuf',
-        unit: pa,
+        unitId: pa,
         jobRole: 'personlig-assistent',
         permissions: [none('learner')],
       },
       {
         email: 'nurse@demo.test',
         name: 'Erik Lindqvist',
-        unit: karlsdal,
+        unitId: karlsdal,
         jobRole: 'underskoterska',
         permissions: [none('learner')],
       },
       {
         email: 'educator@demo.test',
         name: 'Sara Holm',
-        unit: hmc.id,
+        unitId: hmc.id,
         jobRole: null,
         permissions: [none('educator')],
       },
       {
         email: 'manager@demo.test',
         name: 'Maria Berg',
-        unit: pa,
+        unitId: pa,
         jobRole: 'enhetschef',
         permissions: [{ kind: 'manager', organisationId: null, unitId: pa }],
       },
       {
         email: 'booker@demo.test',
         name: 'Jonas Ek',
-        unit: karlsdal,
+        unitId: karlsdal,
         jobRole: null,
         permissions: [{ kind: 'booker', organisationId: vasteras, unitId: null }],
       },
       {
         email: 'admin@demo.test',
         name: 'Lena Ström',
-        unit: hmc.id,
+        unitId: hmc.id,
         jobRole: null,
         permissions: [none('admin'), none('educator')],
       },
     ];
-    for (const a of accounts) {
-      const [user] = await trx('users')
-        .insert({
-          email: a.email,
-          name: a.name,
-          password_hash: password,
-          unit_id: a.unit,
-          job_role: a.jobRole,
-        })
-        .returning<IdRow[]>('id');
-      await trx('permissions').insert(
-        a.permissions.map((p) => ({
-          user_id: user.id,
-          kind: p.kind,
-          organisation_id: p.organisationId,
-          unit_id: p.unitId,
-        })),
-      );
-    }
+    for (const account of accounts) await users.create({ ...account, passwordHash: password }, trx);
   });
   logger.info('Demo data created', { accounts: 6, password: DEMO_PASSWORD });
   await seedStatsDemoData(db, logger);

@@ -4,93 +4,93 @@
  * see a dashboard. Runs once (marked by its first account); the regional views are refreshed by the job.
  */
 import type { Knex } from 'knex';
+import { usersFeature } from '../auth/auth-composition';
 import type { Logger } from '../logger';
 
 const DAY = 86_400_000;
 
+interface Round {
+  slug: string;
+  completedDaysAgo?: number;
+  startedDaysAgo: number;
+  /** The completion expires this many days from now (instead of the course's validity). */
+  validDays?: number;
+  evaluation?: [number, number, string | null];
+}
+
+/** A demo person and their rounds of courses. */
 interface Plan {
   email: string;
   name: string;
   unit: string;
   jobRole: string;
-  /** Rounds of courses: open unless completedDaysAgo; validDays makes the completion expire that many days from now. */
-  rounds: {
-    slug: string;
-    completedDaysAgo?: number;
-    startedDaysAgo: number;
-    validDays?: number;
-    evaluation?: [number, number, string | null];
-  }[];
+  rounds: Round[];
 }
 
-const PA = 'Personlig assistans Västerås';
-const KARLSDAL = 'Vård- och omsorgsboende Karlsdal';
+/** A round still open, started that many days ago. */
+const open = (slug: string, startedDaysAgo: number): Round => ({ slug, startedDaysAgo });
 
-const PLANS: Plan[] = [
+/** A completed round, with its evaluation or an early expiry when the plan has one. */
+const completed = (
+  slug: string,
+  startedDaysAgo: number,
+  completedDaysAgo: number,
+  more: Pick<Round, 'evaluation' | 'validDays'> = {},
+): Round => ({ slug, startedDaysAgo, completedDaysAgo, ...more });
+
+/** The demo staff of two units; everyone in a unit has its usual job role. */
+const STAFF_BY_UNIT: { unit: string; jobRole: string; staff: Omit<Plan, 'unit' | 'jobRole'>[] }[] = [
   {
-    email: 'staff1@demo.test',
-    name: 'Hanna Sjöberg',
-    unit: PA,
+    unit: 'Personlig assistans Västerås',
     jobRole: 'personlig-assistent',
-    rounds: [
+    staff: [
       {
-        slug: 'hjalpmedel-grunden',
-        startedDaysAgo: 90,
-        completedDaysAgo: 88,
-        evaluation: [4, 4, 'Bra exempel från verkligheten.'],
+        email: 'staff1@demo.test',
+        name: 'Hanna Sjöberg',
+        rounds: [
+          completed('hjalpmedel-grunden', 90, 88, { evaluation: [4, 4, 'Bra exempel från verkligheten.'] }),
+          completed('forflyttning', 80, 79, { evaluation: [4, 3, null] }),
+        ],
       },
-      { slug: 'forflyttning', startedDaysAgo: 80, completedDaysAgo: 79, evaluation: [4, 3, null] },
+      {
+        email: 'staff2@demo.test',
+        name: 'Yusuf Abdi',
+        rounds: [
+          completed('hjalpmedel-grunden', 330, 325, { evaluation: [3, 4, 'Mer film hade varit bra.'] }),
+          open('forflyttning', 6),
+        ],
+      },
+      { email: 'staff3@demo.test', name: 'Linnea Berg', rounds: [completed('hjalpmedel-grunden', 420, 400)] },
+      { email: 'staff4@demo.test', name: 'Goran Petrović', rounds: [] },
     ],
   },
   {
-    email: 'staff2@demo.test',
-    name: 'Yusuf Abdi',
-    unit: PA,
-    jobRole: 'personlig-assistent',
-    rounds: [
-      {
-        slug: 'hjalpmedel-grunden',
-        startedDaysAgo: 330,
-        completedDaysAgo: 325,
-        evaluation: [3, 4, 'Mer film hade varit bra.'],
-      },
-      { slug: 'forflyttning', startedDaysAgo: 6 },
-    ],
-  },
-  {
-    email: 'staff3@demo.test',
-    name: 'Linnea Berg',
-    unit: PA,
-    jobRole: 'personlig-assistent',
-    rounds: [{ slug: 'hjalpmedel-grunden', startedDaysAgo: 420, completedDaysAgo: 400 }],
-  },
-  { email: 'staff4@demo.test', name: 'Goran Petrović', unit: PA, jobRole: 'personlig-assistent', rounds: [] },
-  {
-    email: 'staff5@demo.test',
-    name: 'Ebba Lund',
-    unit: KARLSDAL,
+    unit: 'Vård- och omsorgsboende Karlsdal',
     jobRole: 'underskoterska',
-    rounds: [
+    staff: [
       {
-        slug: 'hjalpmedel-grunden',
-        startedDaysAgo: 40,
-        completedDaysAgo: 39,
-        evaluation: [2, 3, 'Lite mycket text.'],
+        email: 'staff5@demo.test',
+        name: 'Ebba Lund',
+        rounds: [
+          completed('hjalpmedel-grunden', 40, 39, { evaluation: [2, 3, 'Lite mycket text.'] }),
+          open('trycksar', 12),
+        ],
       },
-      { slug: 'trycksar', startedDaysAgo: 12 },
-    ],
-  },
-  {
-    email: 'staff6@demo.test',
-    name: 'Ahmed Said',
-    unit: KARLSDAL,
-    jobRole: 'underskoterska',
-    rounds: [
-      { slug: 'hjalpmedel-grunden', startedDaysAgo: 200, completedDaysAgo: 199, validDays: 20 },
-      { slug: 'inkontinens', startedDaysAgo: 150, completedDaysAgo: 149, evaluation: [4, 4, null] },
+      {
+        email: 'staff6@demo.test',
+        name: 'Ahmed Said',
+        rounds: [
+          completed('hjalpmedel-grunden', 200, 199, { validDays: 20 }),
+          completed('inkontinens', 150, 149, { evaluation: [4, 4, null] }),
+        ],
+      },
     ],
   },
 ];
+
+const PLANS: Plan[] = STAFF_BY_UNIT.flatMap(({ unit, jobRole, staff }) =>
+  staff.map((person) => ({ ...person, unit, jobRole })),
+);
 
 type IdRow = { id: number };
 
@@ -116,20 +116,22 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
     .select<LatestVersionRow[]>('c.id', 'c.slug', 'v.id as version_id', 'v.content');
   const bySlug = new Map(versions.map((v) => [v.slug, v]));
   const now = Date.now();
+  const users = usersFeature(db);
   await db.transaction(async (trx) => {
     for (const plan of PLANS) {
       const unit = await trx('units').where({ name: plan.unit }).first<IdRow | undefined>('id');
       if (!unit) continue;
-      const [user] = await trx('users')
-        .insert({
+      const userId = await users.create(
+        {
           email: plan.email,
           name: plan.name,
-          password_hash: hash,
-          unit_id: unit.id,
-          job_role: plan.jobRole,
-        })
-        .returning<IdRow[]>('id');
-      await trx('permissions').insert({ user_id: user.id, kind: 'learner' });
+          passwordHash: hash,
+          unitId: unit.id,
+          jobRole: plan.jobRole,
+          permissions: [{ kind: 'learner', organisationId: null, unitId: null }],
+        },
+        trx,
+      );
       for (const [i, r] of plan.rounds.entries()) {
         const course = bySlug.get(r.slug);
         if (!course) continue;
@@ -138,7 +140,7 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
           r.completedDaysAgo === undefined ? null : new Date(now - r.completedDaysAgo * DAY);
         const [e] = await trx('enrolments')
           .insert({
-            user_id: user.id,
+            user_id: userId,
             course_id: course.id,
             course_version_id: course.version_id,
             started_at: startedAt,
@@ -147,7 +149,7 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
           .returning<IdRow[]>('id');
         if (!completedAt) continue;
         await trx('completions').insert({
-          user_id: user.id,
+          user_id: userId,
           course_id: course.id,
           course_version_id: course.version_id,
           enrolment_id: e.id,
@@ -156,7 +158,7 @@ export async function seedStatsDemoData(db: Knex, logger: Logger): Promise<void>
           valid_until: r.validDays
             ? new Date(now + r.validDays * DAY)
             : new Date(completedAt.getTime() + 365 * DAY),
-          verification_code: `DEMO-${user.id}-${i}`,
+          verification_code: `DEMO-${userId}-${i}`,
         });
         // One passed quiz attempt with every answer right but the first (which is why demo figures show a weak question).
         const questions = course.content.questions.slice(0, course.content.questionsPerAttempt);

@@ -73,3 +73,11 @@ export function formText(req: Request, name: string): string {
   const value = formBody(req)[name];
   return typeof value === 'string' ? value : '';
 }
+
+/** The named fields of a stored record as a form shows them: text as stored, a missing value (null) as ''. */
+export function formFields<const K extends string>(
+  record: Readonly<Record<K, string | null>>,
+  names: readonly K[],
+): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, record[name] ?? ''])) as Record<K, string>;
+}

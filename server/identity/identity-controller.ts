@@ -1,6 +1,6 @@
 /** Signing in through an organisation's provider: finding it, the redirect, the answer, and the steps after. */
 import type { NextFunction, Request, Response } from 'express';
-import type { AuditService } from '../audit/audit-service';
+import type { AuditEntry, AuditService } from '../audit/audit-service';
 import { landingPath } from '../auth/landing';
 import { endSession, logIn, settled } from '../auth/session-steps';
 import { hasPermission, type CurrentUser } from '../auth/types';
@@ -29,6 +29,14 @@ export function identityController(deps: {
 }) {
   const { providers, sso, oidc, saml, audit, organisations, logger } = deps;
 
+  /** An event about a provider in the audit log (`idp:unknown` when the request named no provider we know). */
+  const recordProviderEvent = (
+    actorId: number | null,
+    action: string,
+    providerId: number | null,
+    details: AuditEntry['details'],
+  ) => audit.record({ actorId, action, subject: `idp:${providerId ?? 'unknown'}`, details });
+
   /** Every refusal: logged, in the audit log, a Swedish page with status 400; never a 500 and never a login. */
   async function refuse(req: Request, res: Response, error: unknown, providerId: number | null) {
     if (!(error instanceof SsoError)) throw error;
@@ -42,12 +50,7 @@ export function identityController(deps: {
               .join(': ')
           : undefined,
     });
-    await audit.record({
-      actorId: null,
-      action: 'sso.refused',
-      subject: `idp:${providerId ?? 'unknown'}`,
-      details: { reason: error.reason },
-    });
+    await recordProviderEvent(null, 'sso.refused', providerId, { reason: error.reason });
     if (req.session.sso) delete req.session.sso.oidc;
     res.status(400).render('identity/error', {
       title: req.t('identity:error.title'),
@@ -76,12 +79,7 @@ export function identityController(deps: {
     signedInWith: SignedInWith,
   ) {
     if (test) {
-      await audit.record({
-        actorId: req.user?.id ?? null,
-        action: 'idp.try',
-        subject: `idp:${provider.id}`,
-        details: { email: person.email },
-      });
+      await recordProviderEvent(req.user?.id ?? null, 'idp.try', provider.id, { email: person.email });
       res.render('identity/tried', {
         title: req.t('identity:tried.title'),
         provider,
@@ -391,12 +389,7 @@ export function identityController(deps: {
       const userId = req.user?.id ?? null;
       await endSession(req, res);
       res.locals.user = null;
-      await audit.record({
-        actorId: userId,
-        action: 'sso.logout',
-        subject: `idp:${provider.id}`,
-        details: { kind: provider.kind },
-      });
+      await recordProviderEvent(userId, 'sso.logout', provider.id, { kind: provider.kind });
       res.render('identity/logged-out', {
         title: req.t('identity:loggedOut.title'),
         endUrl,
@@ -427,12 +420,7 @@ export function identityController(deps: {
           }
           const userId = req.user?.id ?? null;
           await endSession(req, res);
-          await audit.record({
-            actorId: userId,
-            action: 'sso.logout',
-            subject: `idp:${provider.id}`,
-            details: { kind: 'saml', by: 'idp' },
-          });
+          await recordProviderEvent(userId, 'sso.logout', provider.id, { kind: 'saml', by: 'idp' });
           res.redirect(303, answer);
           return;
         }

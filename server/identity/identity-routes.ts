@@ -46,17 +46,20 @@ export function identityRoutes(deps: IdentityDeps): Router {
   router.post(identityPaths.samlAcs(), sso.samlAcs);
   router.get(identityPaths.samlLogout(), sso.samlLogout);
   router.get(identityPaths.samlMetadata(), sso.samlMetadata);
-  router.get(identityPaths.complete, sso.showComplete);
-  router.post(identityPaths.complete, sso.complete);
-  router.get(identityPaths.link, sso.showLink);
-  router.post(identityPaths.link, sso.link);
+  router.route(identityPaths.complete).get(sso.showComplete).post(sso.complete);
+  router.route(identityPaths.link).get(sso.showLink).post(sso.link);
   router.post(identityPaths.linkMail, sso.sendLinkMail);
-  router.get(identityPaths.linkByMail(), sso.showLinkByMail);
-  router.post(identityPaths.linkByMail(), sso.linkByMail);
-  router.get(providerAdminPaths.list, ...adminOnly, admin.list);
-  router.post(providerAdminPaths.list, ...adminOnly, metadataUpload, refuseNul, admin.create);
-  router.get(providerAdminPaths.provider(), ...adminOnly, admin.show);
-  router.post(providerAdminPaths.provider(), ...adminOnly, metadataUpload, refuseNul, admin.update);
+  router.route(identityPaths.linkByMail()).get(sso.showLinkByMail).post(sso.linkByMail);
+  router
+    .route(providerAdminPaths.list)
+    .all(adminOnly)
+    .get(admin.list)
+    .post(metadataUpload, refuseNul, admin.create);
+  router
+    .route(providerAdminPaths.provider())
+    .all(adminOnly)
+    .get(admin.show)
+    .post(metadataUpload, refuseNul, admin.update);
   router.post(providerAdminPaths.status(), ...adminOnly, admin.setEnabled);
   return router;
 }

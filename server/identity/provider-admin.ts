@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { notFound } from '../http/errors';
 import { formString, idParam, parseForm, type FieldErrors } from '../http/validation';
 import { signedInUser } from '../auth/policy';
-import { formBody, formText } from '../http/body-parsing';
+import { formBody, formFields, formText } from '../http/body-parsing';
 import type { OrganisationsService } from '../organisations/organisations-service';
 import { identityPaths, providerAdminPaths } from './identity-paths';
 import type { IdentityProvider, ProviderInput } from './providers-repository';
@@ -165,15 +165,17 @@ const toInput = (f: ProviderForm): ProviderInput => ({
 /** The form's values for a stored provider; the secret is never sent back, only whether one is stored. */
 const valuesOf = (p: IdentityProvider): Record<string, string> => ({
   organisationId: String(p.organisationId),
-  kind: p.kind,
-  displayName: p.displayName,
-  issuer: p.issuer,
-  metadataUrl: p.metadataUrl ?? '',
-  ssoUrl: p.ssoUrl ?? '',
-  logoutUrl: p.logoutUrl ?? '',
-  clientId: p.clientId ?? '',
-  idpCertificate: p.idpCertificate ?? '',
-  metadataXml: p.metadataXml ?? '',
+  ...formFields(p, [
+    'kind',
+    'displayName',
+    'issuer',
+    'metadataUrl',
+    'ssoUrl',
+    'logoutUrl',
+    'clientId',
+    'idpCertificate',
+    'metadataXml',
+  ]),
   claimEmail: p.claims.email,
   claimName: p.claims.name,
   claimUnit: p.claims.unit ?? '',

@@ -11,6 +11,20 @@ import type { Knex } from 'knex';
 
 type Section = (db: Knex, userId: number) => Promise<unknown>;
 
+/** The person's rows of a table that refers to a course, oldest first, each with the course's slug as `course`. */
+const withCourseSlug =
+  (table: 'enrolments' | 'completions', columns: string[]): Section =>
+  (db, id) =>
+    db({ r: table })
+      .join('courses as c', 'c.id', 'r.course_id')
+      .where('r.user_id', id)
+      .orderBy('r.id')
+      .select('c.slug as course', ...columns.map((column) => `r.${column}`));
+
+/** The person's rows of a table whose rows belong to an enrolment (`enrolmentId` names that column). */
+const throughEnrolments = (db: Knex, from: string, enrolmentId: string, userId: number) =>
+  db(from).join('enrolments as e', 'e.id', enrolmentId).where('e.user_id', userId);
+
 export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
   person: (db, id) =>
     db('users as u')
@@ -33,22 +47,13 @@ export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
     db('permissions')
       .where({ user_id: id })
       .select('kind', 'organisation_id', 'unit_id', 'course_id', 'created_at'),
-  enrolments: (db, id) =>
-    db('enrolments as e')
-      .join('courses as c', 'c.id', 'e.course_id')
-      .where('e.user_id', id)
-      .orderBy('e.id')
-      .select('e.id', 'c.slug as course', 'e.started_at', 'e.completed_at'),
+  enrolments: withCourseSlug('enrolments', ['id', 'started_at', 'completed_at']),
   lessonProgress: (db, id) =>
-    db('lesson_progress as p')
-      .join('enrolments as e', 'e.id', 'p.enrolment_id')
-      .where('e.user_id', id)
+    throughEnrolments(db, 'lesson_progress as p', 'p.enrolment_id', id)
       .orderBy(['p.enrolment_id', 'p.completed_at'])
       .select('p.enrolment_id', 'p.lesson_id', 'p.completed_at'),
   quizAttempts: (db, id) =>
-    db('quiz_attempts as a')
-      .join('enrolments as e', 'e.id', 'a.enrolment_id')
-      .where('e.user_id', id)
+    throughEnrolments(db, 'quiz_attempts as a', 'a.enrolment_id', id)
       .orderBy('a.id')
       .select(
         'a.id',
@@ -67,17 +72,15 @@ export const PERSONAL_DATA_SECTIONS: Record<string, Section> = {
       .where('e.user_id', id)
       .orderBy(['q.attempt_id', 'q.question_id'])
       .select('q.attempt_id', 'q.question_id', 'q.selected', 'q.answered_at', 'q.is_correct'),
-  completions: (db, id) =>
-    db('completions as c')
-      .join('courses as co', 'co.id', 'c.course_id')
-      .where('c.user_id', id)
-      .orderBy('c.id')
-      .select('co.slug as course', 'c.kind', 'c.completed_at', 'c.valid_until', 'c.verification_code'),
+  completions: withCourseSlug('completions', ['kind', 'completed_at', 'valid_until', 'verification_code']),
   evaluations: (db, id) =>
-    db('evaluations as ev')
-      .join('enrolments as e', 'e.id', 'ev.enrolment_id')
-      .where('e.user_id', id)
-      .select('ev.enrolment_id', 'ev.useful', 'ev.matches_description', 'ev.comment', 'ev.created_at'),
+    throughEnrolments(db, 'evaluations as ev', 'ev.enrolment_id', id).select(
+      'ev.enrolment_id',
+      'ev.useful',
+      'ev.matches_description',
+      'ev.comment',
+      'ev.created_at',
+    ),
   lessonComments: (db, id) =>
     db('lesson_comments').where({ author_id: id }).select('course_id', 'lesson_id', 'body', 'created_at'),
   accessibilityFeedback: (db, id) =>

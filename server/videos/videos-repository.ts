@@ -1,5 +1,6 @@
 /** Films in the video library and the state of their transcoding runs. */
 import type { Knex } from 'knex';
+import { insertReturningRow } from '../db/rows';
 import type { Transaction } from '../db/transaction';
 import type { AudioDescription, Video, VideoState } from './types';
 
@@ -98,8 +99,8 @@ export function videosRepository(db: Knex) {
     },
 
     async create(trx: Transaction, v: NewVideo & { id?: number }): Promise<Video> {
-      const [row] = await trx('videos')
-        .insert({
+      return toVideo(
+        await insertReturningRow<VideoRow>(trx, 'videos', {
           id: v.id,
           slug: v.slug,
           title: v.title,
@@ -109,9 +110,8 @@ export function videosRepository(db: Knex) {
           original_bytes: v.originalBytes,
           original_format: v.originalFormat,
           created_by: v.createdBy,
-        })
-        .returning<VideoRow[]>('*');
-      return toVideo(row);
+        }),
+      );
     },
 
     /** A film's state, its row locked until the transaction ends (null: no such film). */
