@@ -137,7 +137,8 @@ function postgresCpuMs(): number {
     if (!fields) continue;
     const own = Number(entry) === postmaster;
     if (!own && Number(fields[1]) !== postmaster) continue;
-    total += (Number(fields[11]) + Number(fields[12]) + (own ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
+    total +=
+      (Number(fields[11]) + Number(fields[12]) + (own ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
   }
   return total;
 }
@@ -235,7 +236,10 @@ async function main() {
     ? null
     : await startEmbeddedPostgres({ dataDir: temp, database: 'bench' });
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
-  if (embedded) postmaster = Number(fs.readFileSync(path.join(temp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  if (embedded)
+    postmaster = Number(
+      fs.readFileSync(path.join(temp, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
   const env = {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,

@@ -34,7 +34,11 @@ export function formatProblem(p: ContentProblem): string {
 }
 
 /** Loads and validates the whole courses/ folder (with its region.yaml) without touching the database. */
-export function loadCoursesFolder(root: string): { courses: LoadedCourse[]; tracks: JobRoleTrack[]; region: RegionFacts } {
+export function loadCoursesFolder(root: string): {
+  courses: LoadedCourse[];
+  tracks: JobRoleTrack[];
+  region: RegionFacts;
+} {
   const { region, problems } = readRegion(path.join(root, 'region.yaml'));
   const courses: LoadedCourse[] = [];
   for (const dir of courseDirs(root)) {

@@ -4,7 +4,9 @@ import { AREAS } from './types';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Får bara innehålla a–z, 0–9 och bindestreck');
 const text = z.string().trim().min(1, 'Texten saknas');
-export const texts = z.object({ standard: text, easy: text }, { error: 'Behöver både standard: och easy:' }).strict();
+export const texts = z
+  .object({ standard: text, easy: text }, { error: 'Behöver både standard: och easy:' })
+  .strict();
 
 export const courseFileSchema = z
   .object({
@@ -13,17 +15,27 @@ export const courseFileSchema = z
     title: texts,
     summary: texts,
     estimatedMinutes: z.number().int().min(1).max(600),
-    passMark: z.number().int().min(1, 'Godkäntgränsen är en procentsats 1–100').max(100, 'Godkäntgränsen är en procentsats 1–100'),
+    passMark: z
+      .number()
+      .int()
+      .min(1, 'Godkäntgränsen är en procentsats 1–100')
+      .max(100, 'Godkäntgränsen är en procentsats 1–100'),
     questionsPerAttempt: z.number().int().min(1),
     validityMonths: z.number().int().min(1).max(120),
     keyPoints: z.object({ standard: z.array(text).min(1), easy: z.array(text).min(1) }).strict(),
     lessons: z
-      .array(z.object({ id: slug, kind: z.enum(['lesson', 'case']).default('lesson'), video: slug.optional() }).strict())
+      .array(
+        z
+          .object({ id: slug, kind: z.enum(['lesson', 'case']).default('lesson'), video: slug.optional() })
+          .strict(),
+      )
       .min(1, 'Kursen behöver minst en lektion'),
   })
   .strict();
 
-export const frontMatterSchema = z.object({ title: text, minutes: z.number().int().min(1).max(120) }).strict();
+export const frontMatterSchema = z
+  .object({ title: text, minutes: z.number().int().min(1).max(120) })
+  .strict();
 
 const option = z.object({ id: slug, text: texts, correct: z.boolean().default(false) }).strict();
 
@@ -35,7 +47,9 @@ export const quizFileSchema = z
           .object({
             id: slug,
             lesson: slug.optional(),
-            type: z.enum(['single', 'multiple', 'truefalse'], { error: 'type måste vara single, multiple eller truefalse' }),
+            type: z.enum(['single', 'multiple', 'truefalse'], {
+              error: 'type måste vara single, multiple eller truefalse',
+            }),
             text: texts,
             options: z.array(option).min(2).max(6).optional(),
             answer: z.boolean().optional(),

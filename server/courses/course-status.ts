@@ -43,7 +43,10 @@ export function courseStatus(input: StatusInput): CourseStatus {
       if (due < validUntil) validUntil = due;
     }
   }
-  const progress = openEnrolment && openEnrolment.lessonCount > 0 ? Math.round((100 * openEnrolment.lessonsDone) / openEnrolment.lessonCount) : 0;
+  const progress =
+    openEnrolment && openEnrolment.lessonCount > 0
+      ? Math.round((100 * openEnrolment.lessonsDone) / openEnrolment.lessonCount)
+      : 0;
   if (validUntil && validUntil > now) {
     const expiring = validUntil.getTime() - now.getTime() <= EXPIRING_DAYS * 24 * 60 * 60 * 1000;
     return { state: expiring ? 'expiring' : 'completed', progress, validUntil };

@@ -27,7 +27,10 @@ export function coursesController(deps: CoursesControllerDeps) {
   return {
     async myCourses(req: Request, res: Response) {
       const user = signedInUser(req);
-      const [cards, booked] = await Promise.all([coursesService.myCourses(user), orders.upcomingForPeople([user.id])]);
+      const [cards, booked] = await Promise.all([
+        coursesService.myCourses(user),
+        orders.upcomingForPeople([user.id]),
+      ]);
       res.render('courses/my-courses', {
         title: req.t('courses:my.title'),
         booked,
@@ -43,7 +46,12 @@ export function coursesController(deps: CoursesControllerDeps) {
       const user = signedInUser(req);
       const progress = await coursesService.progressIn(user, param(req, 'slug'));
       const c = progress.version.content;
-      res.render('courses/course', { title: c.title[user.contentVariant], progress, content: c, variant: user.contentVariant });
+      res.render('courses/course', {
+        title: c.title[user.contentVariant],
+        progress,
+        content: c,
+        variant: user.contentVariant,
+      });
     },
 
     async start(req: Request, res: Response) {
@@ -68,16 +76,26 @@ export function coursesController(deps: CoursesControllerDeps) {
         ...view,
         content: c,
         variant,
-        html: renderPublishedLesson({ versionId: view.progress.version.versionId, lessonId: view.lesson.id, variant }, view.lesson.body[variant], c.images),
+        html: renderPublishedLesson(
+          { versionId: view.progress.version.versionId, lessonId: view.lesson.id, variant },
+          view.lesson.body[variant],
+          c.images,
+        ),
         done: view.progress.done.has(view.lesson.id),
         // After a valid completion, reading again is just reading: no new round starts.
-        readOnly: !view.progress.enrolment && (view.progress.status.state === 'completed' || view.progress.status.state === 'expiring'),
+        readOnly:
+          !view.progress.enrolment &&
+          (view.progress.status.state === 'completed' || view.progress.status.state === 'expiring'),
       });
     },
 
     async lessonDone(req: Request, res: Response) {
       const slug = param(req, 'slug');
-      const { next, allDone } = await coursesService.markLessonDone(signedInUser(req), slug, param(req, 'lesson'));
+      const { next, allDone } = await coursesService.markLessonDone(
+        signedInUser(req),
+        slug,
+        param(req, 'lesson'),
+      );
       res.redirect(303, allDone || !next ? paths.quizStart(slug) : paths.lesson(slug, next.id));
     },
 

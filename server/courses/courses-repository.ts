@@ -66,7 +66,12 @@ export interface TrackRow {
   position: number;
 }
 
-const toVersion = (r: VersionRow): CourseVersion => ({ courseId: r.course_id, versionId: r.id, version: r.version, content: r.content });
+const toVersion = (r: VersionRow): CourseVersion => ({
+  courseId: r.course_id,
+  versionId: r.id,
+  version: r.version,
+  content: r.content,
+});
 
 interface CatalogueRow {
   version_id: number;
@@ -104,7 +109,9 @@ export function coursesRepository(db: Knex) {
     const found = new Map(ids.flatMap((id) => versions.get(id) ?? []).map((v) => [v.versionId, v]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
-      const rows: VersionRow[] = await db('course_versions').whereIn('id', missing).select('id', 'course_id', 'version', 'content');
+      const rows: VersionRow[] = await db('course_versions')
+        .whereIn('id', missing)
+        .select('id', 'course_id', 'version', 'content');
       for (const version of rows.map(toVersion)) {
         versions.set(version.versionId, version);
         found.set(version.versionId, version);
@@ -137,12 +144,19 @@ export function coursesRepository(db: Knex) {
         .where('t.job_role', jobRole)
         .orderBy('t.position')
         .select('t.course_id', 'c.slug', 't.requirement', 't.repeat_months');
-      return rows.map((r: { course_id: number; slug: string; requirement: TrackEntry['requirement']; repeat_months: number | null }) => ({
-        courseId: r.course_id,
-        slug: r.slug,
-        requirement: r.requirement,
-        repeatMonths: r.repeat_months,
-      }));
+      return rows.map(
+        (r: {
+          course_id: number;
+          slug: string;
+          requirement: TrackEntry['requirement'];
+          repeat_months: number | null;
+        }) => ({
+          courseId: r.course_id,
+          slug: r.slug,
+          requirement: r.requirement,
+          repeatMonths: r.repeat_months,
+        }),
+      );
     },
 
     /**
@@ -169,11 +183,23 @@ export function coursesRepository(db: Knex) {
       return {
         latest: await versionsById(rows.map((r) => r.version_id)),
         track: rows
-          .filter((r): r is CatalogueRow & { requirement: TrackEntry['requirement']; position: number } => r.requirement !== null)
+          .filter(
+            (r): r is CatalogueRow & { requirement: TrackEntry['requirement']; position: number } =>
+              r.requirement !== null,
+          )
           .sort((a, b) => a.position - b.position)
-          .map((r) => ({ courseId: r.course_id, slug: r.slug, requirement: r.requirement, repeatMonths: r.repeat_months })),
+          .map((r) => ({
+            courseId: r.course_id,
+            slug: r.slug,
+            requirement: r.requirement,
+            repeatMonths: r.repeat_months,
+          })),
         changes: new Map(
-          rows.flatMap((r) => (r.change_published_at ? [[r.course_id, { publishedAt: r.change_published_at, changeNote: r.change_note }] as const] : [])),
+          rows.flatMap((r) =>
+            r.change_published_at
+              ? [[r.course_id, { publishedAt: r.change_published_at, changeNote: r.change_note }] as const]
+              : [],
+          ),
         ),
       };
     },
@@ -185,16 +211,25 @@ export function coursesRepository(db: Knex) {
     },
 
     /** The newest version of a course (retired or not), or null when it was never published. */
-    async latestOf(courseId: number, trx: Knex = db): Promise<{ versionId: number; version: number; contentHash: string } | null> {
+    async latestOf(
+      courseId: number,
+      trx: Knex = db,
+    ): Promise<{ versionId: number; version: number; contentHash: string } | null> {
       const row = await trx('course_versions')
         .where({ course_id: courseId })
         .orderBy('version', 'desc')
-        .first<{ id: number; version: number; content_hash: string } | undefined>('id', 'version', 'content_hash');
+        .first<{ id: number; version: number; content_hash: string } | undefined>(
+          'id',
+          'version',
+          'content_hash',
+        );
       return row ? { versionId: row.id, version: row.version, contentHash: row.content_hash } : null;
     },
 
     async versionByNumber(courseId: number, version: number): Promise<CourseVersion | null> {
-      const row = await db('course_versions').where({ course_id: courseId, version }).first<{ id: number } | undefined>('id');
+      const row = await db('course_versions')
+        .where({ course_id: courseId, version })
+        .first<{ id: number } | undefined>('id');
       return row ? ((await versionsById([row.id]))[0] ?? null) : null;
     },
 
@@ -204,7 +239,15 @@ export function coursesRepository(db: Knex) {
         .leftJoin('users as u', 'u.id', 'v.published_by')
         .where('v.course_id', courseId)
         .orderBy('v.version')
-        .select<(VersionRow & { published_at: Date; change_note: string | null; significant: boolean; source: VersionHistoryEntry['source']; published_by_name: string | null })[]>(
+        .select<
+          (VersionRow & {
+            published_at: Date;
+            change_note: string | null;
+            significant: boolean;
+            source: VersionHistoryEntry['source'];
+            published_by_name: string | null;
+          })[]
+        >(
           'v.id',
           'v.course_id',
           'v.version',
@@ -235,29 +278,55 @@ export function coursesRepository(db: Knex) {
           'c.id',
           'c.slug',
           db.raw('(select max(version) from course_versions v where v.course_id = c.id) as version'),
-          db.raw("(select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1) as title"),
+          db.raw(
+            "(select content->'title'->>'standard' from course_versions v where v.course_id = c.id order by version desc limit 1) as title",
+          ),
         );
       return rows;
     },
 
     /** Creates a course; null when the slug is taken. */
     async create(slug: string, area: Area, trx: Knex = db): Promise<number | null> {
-      const inserted = await trx('courses').insert({ slug, area }).onConflict('slug').ignore().returning<{ id: number }[]>('id');
+      const inserted = await trx('courses')
+        .insert({ slug, area })
+        .onConflict('slug')
+        .ignore()
+        .returning<{ id: number }[]>('id');
       return inserted[0]?.id ?? null;
     },
 
     /** Locks the course of this slug for publishing, creating it first if needed. */
-    async lockForPublishing(slug: string, area: Area, trx: Knex): Promise<{ id: number; importedHash: string | null; created: boolean }> {
-      const inserted = await trx('courses').insert({ slug, area }).onConflict('slug').ignore().returning<{ id: number }[]>('id');
-      const row = await trx('courses').where({ slug }).forUpdate().first<{ id: number; imported_hash: string | null }>('id', 'imported_hash');
+    async lockForPublishing(
+      slug: string,
+      area: Area,
+      trx: Knex,
+    ): Promise<{ id: number; importedHash: string | null; created: boolean }> {
+      const inserted = await trx('courses')
+        .insert({ slug, area })
+        .onConflict('slug')
+        .ignore()
+        .returning<{ id: number }[]>('id');
+      const row = await trx('courses')
+        .where({ slug })
+        .forUpdate()
+        .first<{ id: number; imported_hash: string | null }>('id', 'imported_hash');
       return { id: row.id, importedHash: row.imported_hash, created: inserted.length > 0 };
     },
 
     /** Sets the course's area and un-retires it; `importedHash` too when the files were imported. */
-    async reactivate(courseId: number, area: Area, importedHash: string | undefined, trx: Knex): Promise<void> {
+    async reactivate(
+      courseId: number,
+      area: Area,
+      importedHash: string | undefined,
+      trx: Knex,
+    ): Promise<void> {
       await trx('courses')
         .where({ id: courseId })
-        .update({ area, retired_at: null, ...(importedHash === undefined ? {} : { imported_hash: importedHash }) });
+        .update({
+          area,
+          retired_at: null,
+          ...(importedHash === undefined ? {} : { imported_hash: importedHash }),
+        });
     },
 
     async insertVersion(v: NewVersion, trx: Knex): Promise<void> {
@@ -276,12 +345,19 @@ export function coursesRepository(db: Knex) {
     /** Stores images by their hash (an image already stored is kept). */
     async saveAssets(assets: LoadedAsset[], trx: Knex = db): Promise<void> {
       for (const a of assets)
-        await trx('course_assets').insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes }).onConflict('sha256').ignore();
+        await trx('course_assets')
+          .insert({ sha256: a.sha256, content_type: a.contentType, bytes: a.bytes })
+          .onConflict('sha256')
+          .ignore();
     },
 
     /** The stored bytes of the given images, by hash. */
     async assetBytes(shas: string[]): Promise<Map<string, Buffer>> {
-      const rows = shas.length ? await db('course_assets').whereIn('sha256', shas).select<{ sha256: string; bytes: Buffer }[]>('sha256', 'bytes') : [];
+      const rows = shas.length
+        ? await db('course_assets')
+            .whereIn('sha256', shas)
+            .select<{ sha256: string; bytes: Buffer }[]>('sha256', 'bytes')
+        : [];
       return new Map(rows.map((r) => [r.sha256, r.bytes]));
     },
 
@@ -292,14 +368,22 @@ export function coursesRepository(db: Knex) {
     },
 
     async trackRows(): Promise<TrackRow[]> {
-      const rows = await db('track_courses').select<{ job_role: string; course_id: number; requirement: TrackRow['requirement']; repeat_months: number | null; position: number }[]>(
-        'job_role',
-        'course_id',
-        'requirement',
-        'repeat_months',
-        'position',
-      );
-      return rows.map((r) => ({ jobRole: r.job_role, courseId: r.course_id, requirement: r.requirement, repeatMonths: r.repeat_months, position: r.position }));
+      const rows = await db('track_courses').select<
+        {
+          job_role: string;
+          course_id: number;
+          requirement: TrackRow['requirement'];
+          repeat_months: number | null;
+          position: number;
+        }[]
+      >('job_role', 'course_id', 'requirement', 'repeat_months', 'position');
+      return rows.map((r) => ({
+        jobRole: r.job_role,
+        courseId: r.course_id,
+        requirement: r.requirement,
+        repeatMonths: r.repeat_months,
+        position: r.position,
+      }));
     },
 
     /** Replaces one job role's track with `rows`. */
@@ -307,7 +391,13 @@ export function coursesRepository(db: Knex) {
       await trx('track_courses').where({ job_role: jobRole }).delete();
       if (rows.length)
         await trx('track_courses').insert(
-          rows.map((r) => ({ job_role: jobRole, course_id: r.courseId, requirement: r.requirement, repeat_months: r.repeatMonths, position: r.position })),
+          rows.map((r) => ({
+            job_role: jobRole,
+            course_id: r.courseId,
+            requirement: r.requirement,
+            repeat_months: r.repeatMonths,
+            position: r.position,
+          })),
         );
     },
 
@@ -315,8 +405,15 @@ export function coursesRepository(db: Knex) {
      * Creates or renames a job role named in tracks.yaml. The organisations feature reads job_roles; the
      * file that defines them is the courses folder's, so its import writes them here.
      */
-    async saveJobRole(role: { id: string; name: { sv: string; en: string } }, sort: number, trx: Knex): Promise<void> {
-      await trx('job_roles').insert({ id: role.id, name_sv: role.name.sv, name_en: role.name.en, sort }).onConflict('id').merge();
+    async saveJobRole(
+      role: { id: string; name: { sv: string; en: string } },
+      sort: number,
+      trx: Knex,
+    ): Promise<void> {
+      await trx('job_roles')
+        .insert({ id: role.id, name_sv: role.name.sv, name_en: role.name.en, sort })
+        .onConflict('id')
+        .merge();
     },
 
     /** Two app processes starting at once must not both import (and publish version N twice). */
@@ -335,7 +432,9 @@ export function coursesRepository(db: Knex) {
     },
 
     async asset(sha256: string): Promise<{ contentType: string; bytes: Buffer } | null> {
-      const row = await db('course_assets').where({ sha256 }).first<{ content_type: string; bytes: Buffer } | undefined>('content_type', 'bytes');
+      const row = await db('course_assets')
+        .where({ sha256 })
+        .first<{ content_type: string; bytes: Buffer } | undefined>('content_type', 'bytes');
       return row ? { contentType: row.content_type, bytes: row.bytes } : null;
     },
 

@@ -27,7 +27,13 @@ export interface CourseCard {
 export const INTRODUCTION_DAYS = 30;
 
 /** Expired first, then expiring, then what is started, then what is not; done courses last. */
-const URGENCY: Record<CourseStatus['state'], number> = { expired: 0, expiring: 1, in_progress: 2, not_started: 3, completed: 4 };
+const URGENCY: Record<CourseStatus['state'], number> = {
+  expired: 0,
+  expiring: 1,
+  in_progress: 2,
+  not_started: 3,
+  completed: 4,
+};
 
 /** Orders cards by urgency, then by the date that matters (due or valid until), keeping track order on ties. */
 export function byUrgency(a: CourseCard, b: CourseCard): number {
@@ -46,7 +52,11 @@ export interface CourseProgress {
   track: TrackEntry | null;
 }
 
-export function coursesService(deps: { courses: CoursesRepository; enrolments: EnrolmentsRepository; progress: ProgressRepository }) {
+export function coursesService(deps: {
+  courses: CoursesRepository;
+  enrolments: EnrolmentsRepository;
+  progress: ProgressRepository;
+}) {
   const { courses, enrolments } = deps;
 
   /** The version a learner sees: the one their open enrolment is on, else the newest. */
@@ -54,11 +64,17 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
     const facts = await deps.progress.factsFor(user.id, user.jobRole, slug);
     if (!facts) throw notFound('courses:errors.courseNotFound');
     const { enrolment, done, latestCompletion, track } = facts;
-    const version = (await courses.versionsById(enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId])).at(0);
+    const version = (
+      await courses.versionsById(
+        enrolment ? [enrolment.courseVersionId, facts.latestVersionId] : [facts.latestVersionId],
+      )
+    ).at(0);
     if (!version) throw notFound('courses:errors.courseNotFound');
     const status = courseStatus({
       now: new Date(),
-      openEnrolment: enrolment ? { lessonsDone: done.size, lessonCount: version.content.lessons.length } : null,
+      openEnrolment: enrolment
+        ? { lessonsDone: done.size, lessonCount: version.content.lessons.length }
+        : null,
       latestCompletion,
       repeatMonths: track?.requirement === 'required' ? track.repeatMonths : null,
     });
@@ -82,10 +98,15 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
      * Completes the enrolment when every lesson of its version is done (the quiz was passed), in the
      * caller's transaction; null when a lesson is left or the enrolment is completed already.
      */
-    async completeEnrolment(enrolmentId: number, version: CourseVersion, trx: Transaction): Promise<Completion | null> {
+    async completeEnrolment(
+      enrolmentId: number,
+      version: CourseVersion,
+      trx: Transaction,
+    ): Promise<Completion | null> {
       const enrolment = await enrolments.findById(enrolmentId, trx);
       const done = await enrolments.lessonsDone(enrolmentId, trx);
-      if (!enrolment || enrolment.completedAt || !version.content.lessons.every((l) => done.has(l.id))) return null;
+      if (!enrolment || enrolment.completedAt || !version.content.lessons.every((l) => done.has(l.id)))
+        return null;
       const completedAt = new Date();
       return enrolments.complete(trx, {
         enrolment,
@@ -97,12 +118,22 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
 
     /** Required and recommended courses of the person's job role, then every other course, each with status. */
     async myCourses(user: CurrentUser): Promise<CourseCard[]> {
-      const [{ latest: all, track, changes }, overview] = await Promise.all([courses.catalogueFor(user.jobRole), enrolments.overview(user.id)]);
+      const [{ latest: all, track, changes }, overview] = await Promise.all([
+        courses.catalogueFor(user.jobRole),
+        enrolments.overview(user.id),
+      ]);
       const bySlug = new Map(all.map((v) => [v.content.slug, v]));
-      const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] = [
-        ...track.map((t) => ({ slug: t.slug, requirement: t.requirement, repeatMonths: t.requirement === 'required' ? t.repeatMonths : null })),
-        ...all.filter((v) => !track.some((t) => t.slug === v.content.slug)).map((v) => ({ slug: v.content.slug, requirement: 'other' as const, repeatMonths: null })),
-      ];
+      const entries: { slug: string; requirement: CourseCard['requirement']; repeatMonths: number | null }[] =
+        [
+          ...track.map((t) => ({
+            slug: t.slug,
+            requirement: t.requirement,
+            repeatMonths: t.requirement === 'required' ? t.repeatMonths : null,
+          })),
+          ...all
+            .filter((v) => !track.some((t) => t.slug === v.content.slug))
+            .map((v) => ({ slug: v.content.slug, requirement: 'other' as const, repeatMonths: null })),
+        ];
       return entries.flatMap((e) => {
         const version = bySlug.get(e.slug);
         if (!version) return [];
@@ -110,8 +141,14 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
         const latest = overview.latest.get(version.courseId);
         const lessonCount = version.content.lessons.length;
         const change = changes.get(version.courseId);
-        const news = change && latest && latest.validUntil > new Date() && change.publishedAt > latest.completedAt ? (change.changeNote ?? '') : null;
-        const dueBy = e.requirement === 'required' && !latest ? new Date(user.joinedAt.getTime() + INTRODUCTION_DAYS * 86_400_000) : null;
+        const news =
+          change && latest && latest.validUntil > new Date() && change.publishedAt > latest.completedAt
+            ? (change.changeNote ?? '')
+            : null;
+        const dueBy =
+          e.requirement === 'required' && !latest
+            ? new Date(user.joinedAt.getTime() + INTRODUCTION_DAYS * 86_400_000)
+            : null;
         return [
           {
             news,
@@ -137,11 +174,21 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
       const lessons = progress.version.content.lessons;
       const index = lessons.findIndex((l) => l.id === lessonId);
       if (index < 0) throw notFound('courses:errors.lessonNotFound');
-      return { progress, lesson: lessons[index], index, previous: lessons[index - 1] ?? null, next: lessons[index + 1] ?? null };
+      return {
+        progress,
+        lesson: lessons[index],
+        index,
+        previous: lessons[index - 1] ?? null,
+        next: lessons[index + 1] ?? null,
+      };
     },
 
     /** Starts the course if needed and marks the lesson done; returns where to go next. */
-    async markLessonDone(user: CurrentUser, slug: string, lessonId: string): Promise<{ next: LessonContent | null; allDone: boolean }> {
+    async markLessonDone(
+      user: CurrentUser,
+      slug: string,
+      lessonId: string,
+    ): Promise<{ next: LessonContent | null; allDone: boolean }> {
       const latest = await courses.latestBySlug(slug);
       if (!latest) throw notFound('courses:errors.courseNotFound');
       const enrolment = await enrolments.startOrResume(user.id, latest.courseId, latest.versionId);
@@ -151,7 +198,8 @@ export function coursesService(deps: { courses: CoursesRepository; enrolments: E
       if (index < 0) throw notFound('courses:errors.lessonNotFound');
       await enrolments.markLessonDone(enrolment.id, lessonId);
       const done = await enrolments.lessonsDone(enrolment.id);
-      const next = lessons.slice(index + 1).find((l) => !done.has(l.id)) ?? lessons.find((l) => !done.has(l.id)) ?? null;
+      const next =
+        lessons.slice(index + 1).find((l) => !done.has(l.id)) ?? lessons.find((l) => !done.has(l.id)) ?? null;
       return { next, allDone: next === null };
     },
 

@@ -43,8 +43,24 @@ interface CompletionRow {
   verification_code: string;
 }
 
-const ENROLMENT_COLUMNS = ['id', 'user_id', 'course_id', 'course_version_id', 'started_at', 'completed_at'] as const satisfies readonly (keyof EnrolmentRow)[];
-const COMPLETION_COLUMNS = ['id', 'user_id', 'course_id', 'enrolment_id', 'kind', 'completed_at', 'valid_until', 'verification_code'] as const satisfies readonly (keyof CompletionRow)[];
+const ENROLMENT_COLUMNS = [
+  'id',
+  'user_id',
+  'course_id',
+  'course_version_id',
+  'started_at',
+  'completed_at',
+] as const satisfies readonly (keyof EnrolmentRow)[];
+const COMPLETION_COLUMNS = [
+  'id',
+  'user_id',
+  'course_id',
+  'enrolment_id',
+  'kind',
+  'completed_at',
+  'valid_until',
+  'verification_code',
+] as const satisfies readonly (keyof CompletionRow)[];
 
 const toEnrolment = (r: EnrolmentRow): Enrolment => ({
   id: r.id,
@@ -71,7 +87,10 @@ type Db = Knex | Knex.Transaction;
 export function enrolmentsRepository(db: Knex) {
   return {
     async openEnrolment(userId: number, courseId: number, trx: Db = db): Promise<Enrolment | null> {
-      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first<EnrolmentRow | undefined>();
+      const row = await trx('enrolments')
+        .where({ user_id: userId, course_id: courseId })
+        .whereNull('completed_at')
+        .first<EnrolmentRow | undefined>();
       return row ? toEnrolment(row) : null;
     },
 
@@ -81,27 +100,43 @@ export function enrolmentsRepository(db: Knex) {
     },
 
     /** The open enrolment, created on the given version if there is none; safe against double submits. */
-    async startOrResume(userId: number, courseId: number, versionId: number, trx: Db = db): Promise<Enrolment> {
+    async startOrResume(
+      userId: number,
+      courseId: number,
+      versionId: number,
+      trx: Db = db,
+    ): Promise<Enrolment> {
       await trx.raw(
         `insert into enrolments (user_id, course_id, course_version_id) values (?, ?, ?)
          on conflict (user_id, course_id) where completed_at is null do nothing`,
         [userId, courseId, versionId],
       );
-      const row = await trx('enrolments').where({ user_id: userId, course_id: courseId }).whereNull('completed_at').first<EnrolmentRow>();
+      const row = await trx('enrolments')
+        .where({ user_id: userId, course_id: courseId })
+        .whereNull('completed_at')
+        .first<EnrolmentRow>();
       return toEnrolment(row);
     },
 
     async lessonsDone(enrolmentId: number, trx: Db = db): Promise<Set<string>> {
-      const rows = await trx('lesson_progress').where({ enrolment_id: enrolmentId }).select<{ lesson_id: string }[]>('lesson_id');
+      const rows = await trx('lesson_progress')
+        .where({ enrolment_id: enrolmentId })
+        .select<{ lesson_id: string }[]>('lesson_id');
       return new Set(rows.map((r) => r.lesson_id));
     },
 
     async markLessonDone(enrolmentId: number, lessonId: string, trx: Db = db): Promise<void> {
-      await trx('lesson_progress').insert({ enrolment_id: enrolmentId, lesson_id: lessonId }).onConflict(['enrolment_id', 'lesson_id']).ignore();
+      await trx('lesson_progress')
+        .insert({ enrolment_id: enrolmentId, lesson_id: lessonId })
+        .onConflict(['enrolment_id', 'lesson_id'])
+        .ignore();
     },
 
     /** For many courses at once (Mina kurser): open enrolments with lessons done, and newest completions. */
-    async overview(userId: number): Promise<{ open: Map<number, { enrolment: Enrolment; lessonsDone: number }>; latest: Map<number, Completion> }> {
+    async overview(userId: number): Promise<{
+      open: Map<number, { enrolment: Enrolment; lessonsDone: number }>;
+      latest: Map<number, Completion>;
+    }> {
       // Named prepared statements (the hot Mina kurser page): parsed and planned once per connection.
       const openRows = await prepared(
         'open-enrolments',
@@ -110,7 +145,10 @@ export function enrolmentsRepository(db: Knex) {
           .where('e.user_id', userId)
           .whereNull('e.completed_at')
           .groupBy('e.id')
-          .select<(EnrolmentRow & { lessons_done: number })[]>(...ENROLMENT_COLUMNS.map((c) => `e.${c}`), db.raw('count(p.lesson_id)::int as lessons_done')),
+          .select<(EnrolmentRow & { lessons_done: number })[]>(
+            ...ENROLMENT_COLUMNS.map((c) => `e.${c}`),
+            db.raw('count(p.lesson_id)::int as lessons_done'),
+          ),
       );
       const completionRows = await prepared(
         'latest-completions',
@@ -121,13 +159,18 @@ export function enrolmentsRepository(db: Knex) {
           .select<CompletionRow[]>(...COMPLETION_COLUMNS),
       );
       return {
-        open: new Map(openRows.map((r) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }])),
+        open: new Map(
+          openRows.map((r) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }]),
+        ),
         latest: new Map(completionRows.map((r) => [r.course_id, toCompletion(r)])),
       };
     },
 
     async latestCompletion(userId: number, courseId: number, trx: Db = db): Promise<Completion | null> {
-      const row = await trx('completions').where({ user_id: userId, course_id: courseId }).orderBy('completed_at', 'desc').first<CompletionRow | undefined>();
+      const row = await trx('completions')
+        .where({ user_id: userId, course_id: courseId })
+        .orderBy('completed_at', 'desc')
+        .first<CompletionRow | undefined>();
       return row ? toCompletion(row) : null;
     },
 
@@ -137,12 +180,17 @@ export function enrolmentsRepository(db: Knex) {
     },
 
     async completionByCode(code: string): Promise<Completion | null> {
-      const row = await db('completions').where({ verification_code: code }).first<CompletionRow | undefined>();
+      const row = await db('completions')
+        .where({ verification_code: code })
+        .first<CompletionRow | undefined>();
       return row ? toCompletion(row) : null;
     },
 
     /** Active people whose completion of the course is still valid (they are told of a significant change). */
-    async peopleWithValidCompletion(courseId: number, trx: Db = db): Promise<{ id: number; email: string; name: string }[]> {
+    async peopleWithValidCompletion(
+      courseId: number,
+      trx: Db = db,
+    ): Promise<{ id: number; email: string; name: string }[]> {
       return trx('completions as c')
         .join('users as u', 'u.id', 'c.user_id')
         .where('c.course_id', courseId)
@@ -152,7 +200,10 @@ export function enrolmentsRepository(db: Knex) {
     },
 
     /** Closes the enrolment and records the completion, in the caller's transaction. */
-    async complete(trx: Knex.Transaction, c: { enrolment: Enrolment; completedAt: Date; validUntil: Date; verificationCode: string }): Promise<Completion> {
+    async complete(
+      trx: Knex.Transaction,
+      c: { enrolment: Enrolment; completedAt: Date; validUntil: Date; verificationCode: string },
+    ): Promise<Completion> {
       await trx('enrolments').where({ id: c.enrolment.id }).update({ completed_at: c.completedAt });
       return toCompletion(
         await insertReturningRow<CompletionRow>(trx, 'completions', {

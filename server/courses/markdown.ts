@@ -11,7 +11,9 @@ import type { AssetRef } from './types';
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 // markdown-it has no link_open rule of its own (its types say it has): render the token as it would.
-const defaultLink = (md.renderer.rules.link_open as typeof md.renderer.rules.link_open | undefined) ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+const defaultLink =
+  (md.renderer.rules.link_open as typeof md.renderer.rules.link_open | undefined) ??
+  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   const href = String(tokens[idx].attrGet('href') ?? '');
   if (/^https?:/i.test(href)) {
@@ -33,7 +35,9 @@ md.renderer.rules.image = (tokens, idx, _options, env) => {
 // A regional fact HMC has not filled in yet is shown marked, so nobody takes the example for the real thing.
 // The text is escaped first; the mark is added around the escaped text, so nothing in it becomes HTML.
 md.renderer.rules.text = (tokens, idx) =>
-  md.utils.escapeHtml(tokens[idx].content).replace(PLACEHOLDER_PATTERN, (whole) => `<mark class="region-placeholder">${whole}</mark>`);
+  md.utils
+    .escapeHtml(tokens[idx].content)
+    .replace(PLACEHOLDER_PATTERN, (whole) => `<mark class="region-placeholder">${whole}</mark>`);
 
 /** Renders lesson Markdown with the course version's images. */
 export function renderLesson(markdown: string, images: Record<string, AssetRef>): string {
@@ -44,6 +48,12 @@ export function renderLesson(markdown: string, images: Record<string, AssetRef>)
 const rendered = new BoundedCache<string, string>(512);
 
 /** renderLesson for a lesson of a published version, rendered once per version, lesson and variant. */
-export function renderPublishedLesson(key: { versionId: number; lessonId: string; variant: string }, markdown: string, images: Record<string, AssetRef>): string {
-  return rendered.getOrMake(`${key.versionId}\u0000${key.lessonId}\u0000${key.variant}`, () => renderLesson(markdown, images));
+export function renderPublishedLesson(
+  key: { versionId: number; lessonId: string; variant: string },
+  markdown: string,
+  images: Record<string, AssetRef>,
+): string {
+  return rendered.getOrMake(`${key.versionId}\u0000${key.lessonId}\u0000${key.variant}`, () =>
+    renderLesson(markdown, images),
+  );
 }

@@ -41,7 +41,7 @@ export function progressRepository(db: Knex) {
       const { rows } = await prepared(
         'progress-facts',
         db.raw<{ rows: FactsRow[] }>(
-        `select v.id as version_id, v.course_id,
+          `select v.id as version_id, v.course_id,
            e.id as e_id, e.course_version_id as e_version_id, e.started_at as e_started_at,
            (select coalesce(array_agg(p.lesson_id), '{}') from lesson_progress p where p.enrolment_id = e.id) as e_done,
            cp.id as c_id, cp.enrolment_id as c_enrolment_id, cp.kind as c_kind, cp.completed_at as c_completed_at,
@@ -53,7 +53,7 @@ export function progressRepository(db: Knex) {
          left join lateral (select * from completions where user_id = ? and course_id = c.id order by completed_at desc limit 1) cp on true
          left join track_courses t on t.job_role = ? and t.course_id = c.id
          where c.slug = ? and c.retired_at is null`,
-        [userId, userId, jobRole, slug],
+          [userId, userId, jobRole, slug],
         ),
       );
       const r = rows.at(0);
@@ -61,13 +61,35 @@ export function progressRepository(db: Knex) {
       return {
         latestVersionId: r.version_id,
         courseId: r.course_id,
-        enrolment: r.e_id === null ? null : { id: r.e_id, userId, courseId: r.course_id, courseVersionId: r.e_version_id, startedAt: r.e_started_at, completedAt: null },
+        enrolment:
+          r.e_id === null
+            ? null
+            : {
+                id: r.e_id,
+                userId,
+                courseId: r.course_id,
+                courseVersionId: r.e_version_id,
+                startedAt: r.e_started_at,
+                completedAt: null,
+              },
         done: new Set<string>(r.e_id === null ? [] : r.e_done),
         latestCompletion:
           r.c_id === null
             ? null
-            : toCompletion({ id: r.c_id, user_id: userId, course_id: r.course_id, enrolment_id: r.c_enrolment_id, kind: r.c_kind, completed_at: r.c_completed_at, valid_until: r.c_valid_until, verification_code: r.c_verification_code }),
-        track: r.t_requirement === null ? null : { courseId: r.course_id, slug, requirement: r.t_requirement, repeatMonths: r.t_repeat_months },
+            : toCompletion({
+                id: r.c_id,
+                user_id: userId,
+                course_id: r.course_id,
+                enrolment_id: r.c_enrolment_id,
+                kind: r.c_kind,
+                completed_at: r.c_completed_at,
+                valid_until: r.c_valid_until,
+                verification_code: r.c_verification_code,
+              }),
+        track:
+          r.t_requirement === null
+            ? null
+            : { courseId: r.course_id, slug, requirement: r.t_requirement, repeatMonths: r.t_repeat_months },
       };
     },
   };

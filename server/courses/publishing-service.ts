@@ -103,7 +103,10 @@ export function publishingService(deps: {
     },
 
     /** The number and id of the course's newest version, or null (in the caller's transaction). */
-    async latestVersionOf(courseId: number, trx?: Transaction): Promise<{ versionId: number; version: number } | null> {
+    async latestVersionOf(
+      courseId: number,
+      trx?: Transaction,
+    ): Promise<{ versionId: number; version: number } | null> {
       const latest = await courses.latestOf(courseId, trx);
       return latest ? { versionId: latest.versionId, version: latest.version } : null;
     },

@@ -10,7 +10,20 @@ export const MIN_POOL_FACTOR = 2;
 export const MIN_CASE_QUESTIONS = 2;
 export const MAX_LONGEST_KEY_SHARE = 0.4;
 
-const VERDICT_WORDS = ['Rätt', 'Fel', 'Riktigt', 'Korrekt', 'Ja', 'Nej', 'Sant', 'Falskt', 'Precis', 'Stämmer', 'Just det', 'Bra'];
+const VERDICT_WORDS = [
+  'Rätt',
+  'Fel',
+  'Riktigt',
+  'Korrekt',
+  'Ja',
+  'Nej',
+  'Sant',
+  'Falskt',
+  'Precis',
+  'Stämmer',
+  'Just det',
+  'Bra',
+];
 // A verdict word followed by punctuation ("Fel.", "Rätt!", "Ja, …", "Nej –"): a word followed by a space
 // is usually not a verdict ("Fel på automaten …", "Bra belysning …") and is left to the reader.
 const VERDICT = new RegExp(`^\\s*(?:${VERDICT_WORDS.join('|')})(?=\\s*\\p{P}|\\s*$)`, 'iu');
@@ -53,11 +66,18 @@ export function quizQuality(content: CourseContent): QuizQuality {
     slug: content.slug,
     pool: content.questions.length,
     drawn: content.questionsPerAttempt,
-    caseLessons: content.lessons.filter((l) => l.kind === 'case').map((l) => ({ id: l.id, questions: content.questions.filter((q) => q.lesson === l.id).length })),
+    caseLessons: content.lessons
+      .filter((l) => l.kind === 'case')
+      .map((l) => ({ id: l.id, questions: content.questions.filter((q) => q.lesson === l.id).length })),
     singles: singles.length,
     longestKeys,
     longestKeyShare: singles.length ? longestKeys.length / singles.length : 0,
-    verdictOpenings: content.questions.flatMap((q) => VARIANTS.filter((v) => opensWithVerdict(q.explanation[v])).map((variant) => ({ question: q.id, variant }))),
+    verdictOpenings: content.questions.flatMap((q) =>
+      VARIANTS.filter((v) => opensWithVerdict(q.explanation[v])).map((variant) => ({
+        question: q.id,
+        variant,
+      })),
+    ),
     withoutLesson: content.questions.filter((q) => !q.lesson).map((q) => q.id),
     critical: content.questions.filter((q) => q.critical).length,
   };
@@ -78,13 +98,26 @@ export interface QualityProblem {
 export function qualityProblems(q: QuizQuality): QualityProblem[] {
   const problems: QualityProblem[] = [];
   if (q.pool < MIN_POOL_FACTOR * q.drawn) {
-    problems.push({ rule: 'pool', blocksPublishing: true, message: `Frågebanken har ${q.pool} frågor men testet drar ${q.drawn}; banken behöver minst ${MIN_POOL_FACTOR * q.drawn} (minst dubbelt så många).` });
+    problems.push({
+      rule: 'pool',
+      blocksPublishing: true,
+      message: `Frågebanken har ${q.pool} frågor men testet drar ${q.drawn}; banken behöver minst ${MIN_POOL_FACTOR * q.drawn} (minst dubbelt så många).`,
+    });
   }
   for (const c of q.caseLessons) {
-    if (c.questions < MIN_CASE_QUESTIONS) problems.push({ rule: 'caseQuestions', blocksPublishing: true, message: `Fallet ${c.id} har ${c.questions} ${c.questions === 1 ? 'fråga' : 'frågor'}; det behöver minst ${MIN_CASE_QUESTIONS}.` });
+    if (c.questions < MIN_CASE_QUESTIONS)
+      problems.push({
+        rule: 'caseQuestions',
+        blocksPublishing: true,
+        message: `Fallet ${c.id} har ${c.questions} ${c.questions === 1 ? 'fråga' : 'frågor'}; det behöver minst ${MIN_CASE_QUESTIONS}.`,
+      });
   }
   for (const v of q.verdictOpenings) {
-    problems.push({ rule: 'verdict', blocksPublishing: false, message: `Förklaringen till ${v.question} (${v.variant}) börjar med ett omdöme som Rätt eller Fel; appen säger redan rätt eller fel, förklaringen ska säga varför.` });
+    problems.push({
+      rule: 'verdict',
+      blocksPublishing: false,
+      message: `Förklaringen till ${v.question} (${v.variant}) börjar med ett omdöme som Rätt eller Fel; appen säger redan rätt eller fel, förklaringen ska säga varför.`,
+    });
   }
   if (q.longestKeyShare > MAX_LONGEST_KEY_SHARE) {
     problems.push({
@@ -93,7 +126,12 @@ export function qualityProblems(q: QuizQuality): QualityProblem[] {
       message: `I ${q.longestKeys.length} av ${q.singles} frågor med ett svar är det rätta svaret det längsta (${Math.round(q.longestKeyShare * 100)} %, högst ${MAX_LONGEST_KEY_SHARE * 100} %): ${q.longestKeys.join(', ')}.`,
     });
   }
-  if (q.withoutLesson.length) problems.push({ rule: 'lesson', blocksPublishing: false, message: `Frågor utan lektion (lesson:): ${q.withoutLesson.join(', ')}.` });
+  if (q.withoutLesson.length)
+    problems.push({
+      rule: 'lesson',
+      blocksPublishing: false,
+      message: `Frågor utan lektion (lesson:): ${q.withoutLesson.join(', ')}.`,
+    });
   return problems;
 }
 

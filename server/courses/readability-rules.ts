@@ -7,7 +7,8 @@ export const EASY_LIX_MIN_GAP = 8;
 /** Why a lesson's easy variant is not clearly easy, or null when it is. */
 export function easyReadabilityProblem(r: LessonReadability): string | null {
   if (r.easy > EASY_LIX_MAX) return `lätt svenska har LIX ${r.easy} (högst ${EASY_LIX_MAX})`;
-  if (r.standard - r.easy < EASY_LIX_MIN_GAP) return `lätt svenska (LIX ${r.easy}) är inte minst ${EASY_LIX_MIN_GAP} under standard (LIX ${r.standard})`;
+  if (r.standard - r.easy < EASY_LIX_MIN_GAP)
+    return `lätt svenska (LIX ${r.easy}) är inte minst ${EASY_LIX_MIN_GAP} under standard (LIX ${r.standard})`;
   return null;
 }
 

@@ -4,7 +4,17 @@ export const VARIANTS = ['standard', 'easy'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Texts = Record<Variant, string>;
 
-export const AREAS = ['grund', 'forflyttning', 'trycksar', 'inkontinens', 'kognition', 'kommunikation', 'ledning', 'skola', 'medicinska'] as const;
+export const AREAS = [
+  'grund',
+  'forflyttning',
+  'trycksar',
+  'inkontinens',
+  'kognition',
+  'kommunikation',
+  'ledning',
+  'skola',
+  'medicinska',
+] as const;
 export type Area = (typeof AREAS)[number];
 
 export interface LessonContent {

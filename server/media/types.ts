@@ -52,4 +52,3 @@ export class MediaStoreError extends Error {
     this.name = 'MediaStoreError';
   }
 }
-

@@ -31,7 +31,10 @@ describe('importing courses/', () => {
     const attempt = await startQuiz(agent, csrf, 'test-kurs');
     await answer(agent, csrf, attempt, 'bromsen', ['las']);
 
-    fs.writeFileSync(lessonFile(), fs.readFileSync(lessonFile(), 'utf8').replace('Kontrollera alltid', 'Kontrollera noga'));
+    fs.writeFileSync(
+      lessonFile(),
+      fs.readFileSync(lessonFile(), 'utf8').replace('Kontrollera alltid', 'Kontrollera noga'),
+    );
     const report = await importCourses(t.db, dir);
     expect(report.updated).toEqual(['test-kurs']);
     expect(await t.db('course_versions').pluck('version')).toEqual([1, 2]);
@@ -50,7 +53,10 @@ describe('importing courses/', () => {
 
   it('imports nothing when any file is broken', async () => {
     const before = await t.db('course_versions').count('* as n').first();
-    fs.writeFileSync(lessonFile(), fs.readFileSync(lessonFile(), 'utf8').replace('Kontrollera noga', 'Kontrollera mycket noga'));
+    fs.writeFileSync(
+      lessonFile(),
+      fs.readFileSync(lessonFile(), 'utf8').replace('Kontrollera noga', 'Kontrollera mycket noga'),
+    );
     fs.writeFileSync(path.join(dir, 'test-kurs', 'quiz.yaml'), 'questions: [');
     await expect(importCourses(t.db, dir)).rejects.toThrow(/test-kurs\/quiz\.yaml:1/);
     expect(await t.db('course_versions').count('* as n').first()).toEqual(before);

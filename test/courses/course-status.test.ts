@@ -13,27 +13,56 @@ describe('addMonths', () => {
 
 describe('courseStatus', () => {
   it('is not started without enrolment or completion', () => {
-    expect(courseStatus({ now, openEnrolment: null, latestCompletion: null, repeatMonths: 12 })).toEqual({ state: 'not_started', progress: 0, validUntil: null });
+    expect(courseStatus({ now, openEnrolment: null, latestCompletion: null, repeatMonths: 12 })).toEqual({
+      state: 'not_started',
+      progress: 0,
+      validUntil: null,
+    });
   });
 
   it('shows how far an open enrolment has come', () => {
-    expect(courseStatus({ now, openEnrolment: { lessonsDone: 2, lessonCount: 5 }, latestCompletion: null, repeatMonths: 12 })).toMatchObject({ state: 'in_progress', progress: 40 });
+    expect(
+      courseStatus({
+        now,
+        openEnrolment: { lessonsDone: 2, lessonCount: 5 },
+        latestCompletion: null,
+        repeatMonths: 12,
+      }),
+    ).toMatchObject({ state: 'in_progress', progress: 40 });
   });
 
   it('is completed while valid, expiring within 60 days, expired after', () => {
     const c = (validUntil: Date) => ({ completedAt: days(-300), validUntil });
-    expect(courseStatus({ now, openEnrolment: null, latestCompletion: c(days(61)), repeatMonths: null }).state).toBe('completed');
-    expect(courseStatus({ now, openEnrolment: null, latestCompletion: c(days(59)), repeatMonths: null }).state).toBe('expiring');
-    expect(courseStatus({ now, openEnrolment: null, latestCompletion: c(days(-1)), repeatMonths: null }).state).toBe('expired');
+    expect(
+      courseStatus({ now, openEnrolment: null, latestCompletion: c(days(61)), repeatMonths: null }).state,
+    ).toBe('completed');
+    expect(
+      courseStatus({ now, openEnrolment: null, latestCompletion: c(days(59)), repeatMonths: null }).state,
+    ).toBe('expiring');
+    expect(
+      courseStatus({ now, openEnrolment: null, latestCompletion: c(days(-1)), repeatMonths: null }).state,
+    ).toBe('expired');
   });
 
   it('lets the role track ask for repetition before the certificate itself expires', () => {
-    const status = courseStatus({ now, openEnrolment: null, latestCompletion: { completedAt: days(-400), validUntil: days(300) }, repeatMonths: 12 });
+    const status = courseStatus({
+      now,
+      openEnrolment: null,
+      latestCompletion: { completedAt: days(-400), validUntil: days(300) },
+      repeatMonths: 12,
+    });
     expect(status.state).toBe('expired');
     expect(status.validUntil!.getTime()).toBeLessThan(now.getTime());
   });
 
   it('shows a repetition in progress when the old completion has expired', () => {
-    expect(courseStatus({ now, openEnrolment: { lessonsDone: 1, lessonCount: 4 }, latestCompletion: { completedAt: days(-500), validUntil: days(-135) }, repeatMonths: 12 }).state).toBe('in_progress');
+    expect(
+      courseStatus({
+        now,
+        openEnrolment: { lessonsDone: 1, lessonCount: 4 },
+        latestCompletion: { completedAt: days(-500), validUntil: days(-135) },
+        repeatMonths: 12,
+      }).state,
+    ).toBe('in_progress');
   });
 });

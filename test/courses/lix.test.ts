@@ -16,7 +16,8 @@ describe('LIX', () => {
   });
 
   it('ends sentences at headings, list items and image alt text, and ignores Markdown syntax', () => {
-    const md = '---\ntitle: X\nminutes: 2\n---\n## Rubrik\n\n- ett\n- två\n\n![Bild av en säng](images/a.svg)\n\n**Fet** text här.';
+    const md =
+      '---\ntitle: X\nminutes: 2\n---\n## Rubrik\n\n- ett\n- två\n\n![Bild av en säng](images/a.svg)\n\n**Fet** text här.';
     expect(markdownToPlainText(md)).not.toContain('images/a.svg');
     expect(readability(md).sentences).toBe(5);
   });

@@ -14,7 +14,16 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 // Before issue 13: lesson 8, course 8, Mina kurser 9, save 5, form 7, submit 13 (passing 17), result 11.
-const BUDGET = { lesson: 2, course: 2, myCourses: 8, save: 3, form: 3, submit: 8, passingSubmit: 12, result: 4 };
+const BUDGET = {
+  lesson: 2,
+  course: 2,
+  myCourses: 8,
+  save: 3,
+  form: 3,
+  submit: 8,
+  passingSubmit: 12,
+  result: 4,
+};
 
 async function counted(page: keyof typeof BUDGET, work: () => Promise<{ status: number }>, status = 200) {
   let res: { status: number } = { status: 0 };
@@ -24,7 +33,11 @@ async function counted(page: keyof typeof BUDGET, work: () => Promise<{ status: 
   expect(res.status).toBe(status);
   if (process.env.SHOW_QUERIES) console.log(page, count, sql);
   // On failure the message lists the queries the page sent.
-  expect({ page, count, queries: count <= BUDGET[page] ? 'within budget' : sql }).toEqual({ page, count, queries: 'within budget' });
+  expect({ page, count, queries: count <= BUDGET[page] ? 'within budget' : sql }).toEqual({
+    page,
+    count,
+    queries: 'within budget',
+  });
 }
 
 it('keeps the lesson page, course page, Mina kurser, answer saves, submit and result within their query budgets', async () => {
@@ -41,10 +54,18 @@ it('keeps the lesson page, course page, Mina kurser, answer saves, submit and re
   const attempt = await startQuiz(agent, csrf, 'test-kurs');
   const [first] = await questionsOf(agent, attempt, 1);
   await counted('save', () =>
-    agent.post(`/quiz/${attempt}/svar`).set({ accept: 'application/json', 'x-csrf-token': csrf }).type('form').send({ questionId: first, selected: 'inget', index: '1' }),
+    agent
+      .post(`/quiz/${attempt}/svar`)
+      .set({ accept: 'application/json', 'x-csrf-token': csrf })
+      .type('form')
+      .send({ questionId: first, selected: 'inget', index: '1' }),
   );
   await counted('form', () => answer(agent, csrf, attempt, first, ['inget']), 303);
-  await counted('submit', () => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }), 303);
+  await counted(
+    'submit',
+    () => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }),
+    303,
+  );
   await counted('result', () => agent.get(`/quiz/${attempt}/resultat`));
 });
 
@@ -54,7 +75,12 @@ it('keeps a passing submit, which completes the course, within its budget', asyn
   await agent.post('/kurser/test-kurs/starta').type('form').send({ _csrf: csrf }).expect(303);
   await completeLessons(agent, csrf, 'test-kurs', ['bromsar', 'fallet-ali']);
   const attempt = await startQuiz(agent, csrf, 'test-kurs');
-  for (const q of await questionsOf(agent, attempt, 3)) await answer(agent, csrf, attempt, q, FIXTURE_RIGHT[q]);
-  await counted('passingSubmit', () => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }), 303);
+  for (const q of await questionsOf(agent, attempt, 3))
+    await answer(agent, csrf, attempt, q, FIXTURE_RIGHT[q]);
+  await counted(
+    'passingSubmit',
+    () => agent.post(`/quiz/${attempt}/lamna-in`).type('form').send({ _csrf: csrf }),
+    303,
+  );
   expect(await t.db('completions').where({ user_id: person.id }).count('* as n').first()).toEqual({ n: 1 });
 });

@@ -2,26 +2,63 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unsafeSvg } from '../../server/courses/svg-safety';
 
-const svg = (inner: string, extra = '') => `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"${extra}>${inner}</svg>`;
+const svg = (inner: string, extra = '') =>
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"${extra}>${inner}</svg>`;
 
 describe('unsafeSvg', () => {
   it.each([
-    ['a script with its own prefix', '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></svg>', '<s:script>'],
+    [
+      'a script with its own prefix',
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></svg>',
+      '<s:script>',
+    ],
     ['a plain script', svg('<script>alert(1)</script>'), '<script>'],
-    ['<animate> setting href to javascript:', svg('<a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a>'), '<a>'],
-    ['<animate> alone', svg('<rect width="1" height="1"><animate attributeName="fill" to="red"/></rect>'), '<animate>'],
+    [
+      '<animate> setting href to javascript:',
+      svg('<a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a>'),
+      '<a>',
+    ],
+    [
+      '<animate> alone',
+      svg('<rect width="1" height="1"><animate attributeName="fill" to="red"/></rect>'),
+      '<animate>',
+    ],
     ['<set> with javascript:', svg('<set attributeName="href" to="javascript:alert(1)"/>'), '<set>'],
-    ['xlink:href to javascript:', '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="javascript:alert(1)"/></svg>', 'xlink:href på <use>'],
-    ['<foreignObject>', svg('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'), '<foreignObject>'],
+    [
+      'xlink:href to javascript:',
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="javascript:alert(1)"/></svg>',
+      'xlink:href på <use>',
+    ],
+    [
+      '<foreignObject>',
+      svg('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'),
+      '<foreignObject>',
+    ],
     ['an external href', svg('<use href="https://evil.example/a.svg#x"/>'), 'href på <use>'],
     ['<image> from elsewhere', svg('<image href="https://evil.example/p.png"/>'), '<image>'],
     ['an onload attribute', svg('', ' onload="alert(1)"'), 'onload på <svg>'],
     ['an onclick in upper case', svg('<rect ONCLICK="alert(1)" width="1" height="1"/>'), 'ONCLICK på <rect>'],
     ['<style> with url(', svg('<style>rect { fill: url(https://evil.example/x) }</style>'), '<style>'],
-    ['a style attribute', svg('<rect style="fill:url(https://evil.example/x)" width="1" height="1"/>'), 'style på <rect>'],
-    ['a fill with an external url(', svg('<rect fill="url(https://evil.example/x#p)" width="1" height="1"/>'), 'url() i attributet fill'],
-    ['an element of another namespace', svg('<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script>'), '<h:script>'],
-    ['a stylesheet instruction', '<?xml-stylesheet href="https://evil.example/s.css"?>' + svg(''), 'xml-stylesheet'],
+    [
+      'a style attribute',
+      svg('<rect style="fill:url(https://evil.example/x)" width="1" height="1"/>'),
+      'style på <rect>',
+    ],
+    [
+      'a fill with an external url(',
+      svg('<rect fill="url(https://evil.example/x#p)" width="1" height="1"/>'),
+      'url() i attributet fill',
+    ],
+    [
+      'an element of another namespace',
+      svg('<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script>'),
+      '<h:script>',
+    ],
+    [
+      'a stylesheet instruction',
+      '<?xml-stylesheet href="https://evil.example/s.css"?>' + svg(''),
+      'xml-stylesheet',
+    ],
     ['a DOCTYPE with entities', '<!DOCTYPE svg [<!ENTITY a "aaaa">]>' + svg('<text>&a;</text>'), 'DOCTYPE'],
   ])('refuses %s, naming it', (_what, input, named) => {
     const problem = unsafeSvg(input);
@@ -49,7 +86,12 @@ describe('unsafeSvg', () => {
     const root = path.join(__dirname, '..', '..', 'courses');
     const files = fs.readdirSync(root).flatMap((course) => {
       const dir = path.join(root, course, 'images');
-      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.svg')).map((f) => path.join(dir, f)) : [];
+      return fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.svg'))
+            .map((f) => path.join(dir, f))
+        : [];
     });
     expect(files.length).toBeGreaterThan(40);
     for (const file of files) expect([file, unsafeSvg(fs.readFileSync(file, 'utf8'))]).toEqual([file, null]);
