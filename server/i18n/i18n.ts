@@ -73,12 +73,37 @@ export function formatTime(date: Date | string): string {
 
 /** Texts without options looked up once: a page asks for dozens and the texts never change while running. */
 const REMEMBERED_TEXTS = 5_000;
+/** Texts with simple options ("{{count}} minutes"), remembered per key and values; emptied when full. */
+const REMEMBERED_WITH_OPTIONS = 5_000;
+
+/** The options as a cache key when every value is a string, number or boolean; else null (not remembered). */
+function optionsKey(options: unknown): string | null {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return null;
+  const values = Object.values(options);
+  return values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    ? JSON.stringify(options)
+    : null;
+}
 
 function rememberingT(t: TFunction): TFunction {
   const plain = new Map<string, string>();
+  const withOptions = new Map<string, string>();
   const call = t as unknown as (...args: unknown[]) => unknown;
   return ((key: unknown, ...rest: unknown[]) => {
-    if (typeof key !== 'string' || rest.length > 0) return call(key, ...rest);
+    if (typeof key !== 'string' || rest.length > 1) return call(key, ...rest);
+    if (rest.length === 1) {
+      const options = optionsKey(rest[0]);
+      if (options === null) return call(key, ...rest);
+      const cacheKey = `${key}\u0000${options}`;
+      const known = withOptions.get(cacheKey);
+      if (known !== undefined) return known;
+      const text = call(key, ...rest);
+      if (typeof text === 'string') {
+        if (withOptions.size >= REMEMBERED_WITH_OPTIONS) withOptions.clear();
+        withOptions.set(cacheKey, text);
+      }
+      return text;
+    }
     const known = plain.get(key);
     if (known !== undefined) return known;
     const text = call(key);
