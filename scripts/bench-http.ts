@@ -7,6 +7,7 @@
  *   npm run bench:http -- --seconds=20 --load-seconds=300   the README's 5-minute RSS figure
  *   npm run bench:http -- --no-build            use dist/ as it is
  *   npm run bench:http -- --profile             the app writes a CPU profile (.cpuprofile) to bench-profiles/
+ *   npm run bench:http -- --only=lesson --profile   one page alone (lesson, course or mina-kurser), e.g. to profile it
  *   BENCH_DATABASE_URL=postgres://… npm run bench:http      a given (empty) database instead of the embedded one
  *
  * Prints the machine's load average before and after: other work on the machine lowers every figure.
@@ -26,6 +27,8 @@ const LOAD_SECONDS = arg('load-seconds', 30);
 const SUBMITS = arg('submits', 30);
 const BUILD = !process.argv.includes('--no-build');
 const PROFILE = process.argv.includes('--profile');
+/** `--only=lesson` (or course, mina-kurser): measure that page alone, e.g. for a profile of it. */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
 const COURSE = process.argv.find((a) => a.startsWith('--course='))?.split('=')[1] ?? 'forflyttning';
 const ROOT = path.resolve(__dirname, '..');
 
@@ -327,6 +330,13 @@ async function main() {
       pid: reference.pid,
     });
     const pid = app.child.pid;
+    if (ONLY) {
+      const only = { lesson: lessonPath, course: `/kurser/${COURSE}`, 'mina-kurser': '/mina-kurser' }[ONLY];
+      if (!only) throw new Error(`--only takes lesson, course or mina-kurser, not ${ONLY}`);
+      const row = await cannon(ONLY, base + only, { connections: 10, cookie, pid });
+      console.log(`  ${ONLY}: ${(row.reqs / ref.reqs).toFixed(2)}× the reference`);
+      return;
+    }
     const pages = [
       await cannon('lesson page', base + lessonPath, { connections: 10, cookie, pid }),
       await cannon('course page', `${base}/kurser/${COURSE}`, { connections: 10, cookie, pid }),

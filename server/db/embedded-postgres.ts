@@ -110,7 +110,7 @@ export async function startEmbeddedPostgres(options: {
   }
   let stopped = false;
   return {
-    url: `postgres://${user}:${password}@127.0.0.1:${port}/${options.database}`,
+    url: `postgres://${user}:${password}@127.0.0.1:${port}/${options.database}${socketQuery(port)}`,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -119,6 +119,15 @@ export async function startEmbeddedPostgres(options: {
       );
     },
   };
+}
+
+/**
+ * PostgreSQL's Unix socket (in /tmp, where this build puts it) when it is there: a query over it costs the
+ * app about half the CPU of one over loopback TCP (issue 13: 15-20 % more lesson pages per second).
+ * Otherwise (no socket) the URL stays on TCP.
+ */
+function socketQuery(port: number): string {
+  return fs.existsSync(`/tmp/.s.PGSQL.${port}`) ? '?host=/tmp' : '';
 }
 
 function runningAsRoot(): boolean {

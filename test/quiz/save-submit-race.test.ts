@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { buildPerson, loginAs, startTestApp, type TestApp } from '../support/test-app';
 import { answer, completeLessons, questionsOf, startQuiz } from '../support/journey';
+import { databaseOf } from '../support/database';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -40,7 +41,7 @@ const saveJson = (
 
 /** Waits until this many queries of the test database are waiting for a row lock. */
 async function untilWaitingOnLocks(count: number) {
-  const database = t.url.replace(/^.*\//, '');
+  const database = databaseOf(t.url);
   for (let i = 0; i < 200; i++) {
     const { rows } = await t.db.raw(
       `select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'`,

@@ -9,6 +9,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The same server's URL for another database (the query, e.g. `?host=/tmp` for the socket, is kept). */
+export function urlForDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The database a URL names. */
+export const databaseOf = (url: string): string => new URL(url).pathname.slice(1);
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.HMS_TEST_ADMIN_URL;
   if (!adminUrl)
@@ -17,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = createKnex(adminUrl, 1);
   await admin.raw(`create database ${name} template hms_template`);
   await admin.destroy();
-  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const url = urlForDatabase(adminUrl, name);
   const db = createKnex(url, 5);
   return {
     url,

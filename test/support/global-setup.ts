@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 import { createKnex, migrateLatest } from '../../server/db/knex';
+import { urlForDatabase } from './database';
 
 export const TEMPLATE_DB = 'hms_template';
 
@@ -23,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.raw(`drop database if exists ${TEMPLATE_DB} with (force)`);
   await admin.raw(`create database ${TEMPLATE_DB}`);
   await admin.destroy();
-  const template = createKnex(adminUrl.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`), 2);
+  const template = createKnex(urlForDatabase(adminUrl, TEMPLATE_DB), 2);
   await migrateLatest(template, path.join(__dirname, '..', '..', 'migrations'), '.ts');
   await template.destroy();
 }
