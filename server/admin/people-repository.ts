@@ -1,5 +1,6 @@
 /** The administrator's view of people: search, details, and changes (the service logs them). */
 import type { Knex } from 'knex';
+import { replaceRows } from '../db/rows';
 import type { Permission } from '../auth/types';
 
 export interface PersonRow {
@@ -57,16 +58,17 @@ export function peopleRepository(db: Knex) {
         .where({ id })
         .update({ name: facts.name, email: facts.email, unit_id: facts.unitId, job_role: facts.jobRole });
       // Reviewers are appointed per course in the authoring pages, not here: keep them.
-      await trx('permissions').where({ user_id: id }).whereNot({ kind: 'reviewer' }).delete();
-      if (permissions.length)
-        await trx('permissions').insert(
-          permissions.map((p) => ({
-            user_id: id,
-            kind: p.kind,
-            organisation_id: p.organisationId,
-            unit_id: p.unitId,
-          })),
-        );
+      await replaceRows(
+        trx,
+        'permissions',
+        (q) => q.where({ user_id: id }).whereNot({ kind: 'reviewer' }),
+        permissions.map((p) => ({
+          user_id: id,
+          kind: p.kind,
+          organisation_id: p.organisationId,
+          unit_id: p.unitId,
+        })),
+      );
     },
 
     async setDisabled(id: number, disabled: boolean, trx: Knex = db): Promise<void> {

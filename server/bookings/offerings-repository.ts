@@ -1,5 +1,6 @@
 /** Training offerings and the job roles they are meant for. */
 import type { Knex } from 'knex';
+import { replaceRows } from '../db/rows';
 import type { Offering, OfferingArea, Place, TrainingLength } from './types';
 
 type Db = Knex | Knex.Transaction;
@@ -69,11 +70,12 @@ export function offeringsRepository(db: Knex) {
       );
 
   async function setRoles(trx: Db, offeringId: number, roles: string[]) {
-    await trx('training_offering_roles').where({ offering_id: offeringId }).delete();
-    if (roles.length)
-      await trx('training_offering_roles').insert(
-        roles.map((job_role) => ({ offering_id: offeringId, job_role })),
-      );
+    await replaceRows(
+      trx,
+      'training_offering_roles',
+      (q) => q.where({ offering_id: offeringId }),
+      roles.map((job_role) => ({ offering_id: offeringId, job_role })),
+    );
   }
 
   return {

@@ -1,5 +1,6 @@
 /** Published course versions, role tracks and course images. */
 import type { Knex } from 'knex';
+import { replaceRows } from '../db/rows';
 import { prepared } from '../db/prepared';
 import { BoundedCache } from './bounded-cache';
 import type { LoadedAsset } from './content-loader';
@@ -388,17 +389,18 @@ export function coursesRepository(db: Knex) {
 
     /** Replaces one job role's track with `rows`. */
     async replaceTrack(jobRole: string, rows: Omit<TrackRow, 'jobRole'>[], trx: Knex): Promise<void> {
-      await trx('track_courses').where({ job_role: jobRole }).delete();
-      if (rows.length)
-        await trx('track_courses').insert(
-          rows.map((r) => ({
-            job_role: jobRole,
-            course_id: r.courseId,
-            requirement: r.requirement,
-            repeat_months: r.repeatMonths,
-            position: r.position,
-          })),
-        );
+      await replaceRows(
+        trx,
+        'track_courses',
+        (q) => q.where({ job_role: jobRole }),
+        rows.map((r) => ({
+          job_role: jobRole,
+          course_id: r.courseId,
+          requirement: r.requirement,
+          repeat_months: r.repeatMonths,
+          position: r.position,
+        })),
+      );
     },
 
     /**

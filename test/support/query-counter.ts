@@ -1,6 +1,7 @@
 /**
  * Counts the queries the app's knex instance sends (its `query` events), so a test can hold a page to a
- * budget of queries: counts, not time. The session store has a pool of its own and is not counted.
+ * budget of queries: counts, not time. The session read (with the person) goes through this knex and is
+ * counted; only a session write (login, logout, a new CSRF token) uses the session store's own pool.
  */
 import type { Knex } from 'knex';
 
