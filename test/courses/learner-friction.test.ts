@@ -170,6 +170,8 @@ describe('Mina kurser', () => {
     expect(cards.length).toBe(1);
     expect(cards.text()).toContain('Förflyttning i praktiken');
     expect(cards.text()).toMatch(/kl\. 09:00–16:00/);
+    // The place in words, not its code ("hmc").
+    expect(cards.text()).toContain('På Hjälpmedelscentrum');
 
     const manager = await buildPerson(t.db, {
       unitId: customer.unitId,
@@ -180,6 +182,7 @@ describe('Mina kurser', () => {
     const page = cheerio.load((await m.agent.get(paths.statsPerson(learner.id))).text);
     expect(page('#booked-caption').length).toBe(1);
     expect(page('#booked-caption').closest('table').find('tbody tr').length).toBe(1);
+    expect(page('#booked-caption').closest('table').find('tbody tr').text()).toContain('På Hjälpmedelscentrum');
   });
 
   it('tells English readers that the courses themselves are in Swedish', async () => {
