@@ -182,7 +182,9 @@ describe('Mina kurser', () => {
     const page = cheerio.load((await m.agent.get(paths.statsPerson(learner.id))).text);
     expect(page('#booked-caption').length).toBe(1);
     expect(page('#booked-caption').closest('table').find('tbody tr').length).toBe(1);
-    expect(page('#booked-caption').closest('table').find('tbody tr').text()).toContain('På Hjälpmedelscentrum');
+    expect(page('#booked-caption').closest('table').find('tbody tr').text()).toContain(
+      'På Hjälpmedelscentrum',
+    );
   });
 
   it('tells English readers that the courses themselves are in Swedish', async () => {
