@@ -1,7 +1,8 @@
 /**
  * Starts Hjälpmedelsskolan: config → database (embedded PostgreSQL without DATABASE_URL) → migrations
  * → course import → demo data → HTTP. On SIGTERM/SIGINT it shuts down gracefully: /readyz turns 503 and
- * the port closes at once, requests in flight get SHUTDOWN_GRACE_SECONDS (10 s) to finish, then the job
+ * the port closes at once, requests in flight (and the database work of those whose client has left) get
+ * SHUTDOWN_GRACE_SECONDS (10 s) to finish, then the job
  * queue, the timers, the session store, the pools and the embedded PostgreSQL are closed, and it exits 0.
  */
 import type { Server } from 'node:http';
@@ -12,7 +13,7 @@ import { loadConfig } from './config';
 import { importCourses } from './courses/courses-composition';
 import { formatReadabilityTable } from './courses/readability-rules';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
-import { createKnex, migrateLatest } from './db/knex';
+import { createKnex, migrateLatest, queriesSettled } from './db/knex';
 import { seedDemoData } from './demo/demo-data';
 import { stopServer, type Lifecycle } from './http/lifecycle';
 import { createLogger } from './logger';
@@ -70,10 +71,14 @@ async function main(): Promise<void> {
     timers.forEach((t) => {
       clearInterval(t);
     });
+    const deadline = Date.now() + config.shutdownGraceMs;
     if (server) {
       const { cut } = await stopServer(server, config.shutdownGraceMs);
       if (cut) logger.warn('Requests still running after the grace period were cut off');
     }
+    // The port closes when every connection has; a request whose client left may still be working.
+    if (!(await queriesSettled(db, deadline)))
+      logger.warn('Database work still running after the grace period was cut off');
     // A transcode in progress is stopped and its job handed back to the queue for the next start.
     await services?.transcodeQueue.stop().catch(() => undefined);
     await app?.closeSessions().catch(() => undefined);

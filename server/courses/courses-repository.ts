@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { replaceRows } from '../db/rows';
 import { prepared } from '../db/prepared';
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../db/bounded-cache';
 import type { LoadedAsset } from './content-loader';
 import type { Area, CourseContent } from './types';
 

@@ -4,7 +4,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { paths } from '../http/paths';
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../db/bounded-cache';
 import { PLACEHOLDER_PATTERN } from './region';
 import type { AssetRef } from './types';
 

@@ -1,6 +1,7 @@
 /** Quiz commands: start an attempt, save an answer the moment it is given, and submit (grade and maybe complete). */
 import type { Completion, CoursesService, CourseVersion } from '../courses/courses-service';
 import type { QuestionContent } from '../courses/types';
+import { BoundedCache } from '../db/bounded-cache';
 import type { InTransaction } from '../db/transaction';
 import { conflict, forbidden, HttpError, notFound } from '../http/errors';
 import { cleanSelection, criticalMissed, drawQuestions, isCorrect, passes } from './grading';
@@ -12,6 +13,12 @@ export class AlreadySubmittedError extends HttpError {
     super(409, 'quiz:errors.alreadySubmitted');
   }
 }
+
+/** What never changes about an attempt once its questions are drawn: whose it is, its version, its questions. */
+export type DrawnAttempt = Pick<Attempt, 'id' | 'userId' | 'courseVersionId' | 'questions'>;
+
+/** Attempts remembered per process: a few hundred bytes each, the open ones of everyone taking a test. */
+const DRAWN_ATTEMPTS = 5000;
 
 export interface SubmitOutcome {
   attempt: Attempt;
@@ -30,18 +37,42 @@ export function quizService(deps: {
   quiz: QuizRepository;
 }) {
   const { transaction, courses, quiz } = deps;
+  // An answer save needs only what never changes about its attempt (the question page before it has read
+  // it): one query fewer per save. Whether the attempt is still open is asked in the save's own statement.
+  const drawn = new BoundedCache<number, DrawnAttempt>(DRAWN_ATTEMPTS);
 
-  /** The attempt if it is this person's; 404 when unknown, 403 when it is someone else's. */
-  async function ownAttempt(
-    attemptId: number | null,
+  /** 404 when there is no such attempt, 403 when it is someone else's; the version it was drawn from. */
+  async function versionFor<A extends DrawnAttempt>(
+    attempt: A | null,
     userId: number,
-  ): Promise<{ attempt: Attempt; version: CourseVersion }> {
-    const attempt = attemptId === null ? null : await quiz.findAttempt(attemptId);
+  ): Promise<{ attempt: A; version: CourseVersion }> {
     if (!attempt) throw notFound('quiz:errors.attemptNotFound');
     if (attempt.userId !== userId) throw forbidden('quiz:errors.notYourAttempt');
     const version = await courses.versionById(attempt.courseVersionId);
     if (!version) throw notFound();
     return { attempt, version };
+  }
+
+  /** The attempt as it is now, if it is this person's. */
+  async function ownAttempt(
+    attemptId: number | null,
+    userId: number,
+  ): Promise<{ attempt: Attempt; version: CourseVersion }> {
+    const attempt = attemptId === null ? null : await quiz.findAttempt(attemptId);
+    if (attempt) {
+      const { id, userId: owner, courseVersionId, questions } = attempt;
+      drawn.set(id, { id, userId: owner, courseVersionId, questions });
+    }
+    return versionFor(attempt, userId);
+  }
+
+  /** What never changes about the attempt, if it is this person's: from memory when it has been read before. */
+  async function ownDrawnAttempt(
+    attemptId: number | null,
+    userId: number,
+  ): Promise<{ attempt: DrawnAttempt; version: CourseVersion }> {
+    const known = attemptId === null ? undefined : drawn.get(attemptId);
+    return known ? versionFor(known, userId) : ownAttempt(attemptId, userId);
   }
 
   function questionOf(version: CourseVersion, id: string): QuestionContent {
@@ -71,16 +102,18 @@ export function quizService(deps: {
       return transaction((trx) => quiz.startAttempt(enrolment.id, drawn, trx));
     },
 
-    /** Saves one answer; a save older than the stored answer is ignored (saved: false). Returns the attempt too. */
+    /**
+     * Saves one answer; a save older than the stored answer is ignored (saved: false). Returns the attempt too.
+     * 409 when the attempt is handed in: the save's statement finds it closed, then the attempt is read.
+     */
     async saveAnswer(
       userId: number,
       attemptId: number | null,
       questionId: string,
       selected: string[],
       answeredAt: Date | null,
-    ): Promise<{ saved: boolean; attempt: Attempt }> {
-      const { attempt, version } = await ownAttempt(attemptId, userId);
-      if (attempt.submittedAt) throw new AlreadySubmittedError();
+    ): Promise<{ saved: boolean; attempt: DrawnAttempt }> {
+      const { attempt, version } = await ownDrawnAttempt(attemptId, userId);
       if (!attempt.questions.some((q) => q.id === questionId)) throw notFound('quiz:errors.questionNotFound');
       const clean = cleanSelection(questionOf(version, questionId), selected);
       // The browser's clock orders saves, but never ahead of ours: a skewed clock cannot block later saves.

@@ -1,10 +1,13 @@
 /**
  * SIGTERM on a real node (server/main.ts in a child process, on its own test database): a request in
  * flight is finished, new connections are refused at once, everything is closed and the exit code is 0.
+ * Requests whose clients have left still finish their database work before the pool closes.
  */
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { createTestDatabase } from '../support/database';
 import { FIXTURE_COURSES } from '../support/test-app';
 
@@ -121,6 +124,51 @@ it('finishes the request in flight, refuses new connections and exits 0 on SIGTE
     expect(node.output).toMatch(/"requestId":"slow-1".*"status":403/);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+    await node.database.drop();
+  }
+}, 150_000);
+
+it('lets requests whose clients left finish their queries before closing the pool', async () => {
+  const secret = 'graceful-shutdown-test-secret-0000000000000001';
+  const node = await startNode({ SHUTDOWN_GRACE_SECONDS: '10', SESSION_SECRET: secret });
+  const lock = new pg.Client({ connectionString: node.database.url });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    await lock.connect();
+    // Every session read waits behind this lock: ten requests hold the pool's connections, two wait for one.
+    await lock.query('begin');
+    await lock.query('lock table sessions in access exclusive mode');
+    const sid = 'a-session-nobody-has';
+    const signature = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
+    const cookie = `hms.sid=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+    const sockets = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const socket = await connect(node.port);
+        socket.on('error', () => undefined);
+        socket.write(
+          `GET / HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: gone-${i}\r\nCookie: ${cookie}\r\n\r\n`,
+        );
+        return socket;
+      }),
+    );
+    await sleep(500);
+    // The clients leave, then the node is told to stop: the port closes at once (no connection is left).
+    sockets.forEach((socket) => socket.destroy());
+    await sleep(200);
+    node.child.kill('SIGTERM');
+    await node.waitFor(/"msg":"Shutting down"/, 5_000);
+    await sleep(500);
+    expect(node.child.exitCode).toBeNull();
+    await lock.query('commit');
+
+    expect(await node.exited).toBe(0);
+    expect(node.output).toContain('"msg":"Stopped"');
+    // Before issue 13's third round the pool was destroyed under them: "Error: aborted", status 500.
+    expect(node.output).not.toContain('"level":"error"');
+    expect(node.output).not.toContain('cut off');
+  } finally {
+    await lock.end().catch(() => undefined);
+    if (node.child.exitCode === null) node.child.kill('SIGKILL');
     await node.database.drop();
   }
 }, 150_000);

@@ -141,6 +141,9 @@ describe('POST /quiz/:attempt/svar', () => {
     expect(await t.db('quiz_answers').where({ attempt_id: attempt })).toHaveLength(0);
     expect((await agent.get(`/quiz/${attempt}/fragor/1`)).status).toBe(403);
     expect((await agent.get(`/quiz/${attempt}/resultat`)).status).toBe(403);
+    // The pages above made this process remember the attempt (saves read it from memory): still refused.
+    expect((await answer(agent, csrf, attempt, 'bromsen', ['inget'])).status).toBe(403);
+    expect(await t.db('quiz_answers').where({ attempt_id: attempt })).toHaveLength(0);
   });
 
   it('answers 404 for an attempt that does not exist or a malformed id', async () => {

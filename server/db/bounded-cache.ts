@@ -1,6 +1,7 @@
 /**
  * A small map that forgets the least recently used entry beyond `limit`. For things that never change
- * once made (published course versions, their rendered lessons), so nothing ever needs invalidating.
+ * once made (published course versions, their rendered lessons, whose quiz attempt it is and what it asks), so
+ * nothing ever needs invalidating and every node may keep its own.
  */
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();
