@@ -7,6 +7,8 @@ declare module 'autocannon' {
     method?: 'GET' | 'POST';
     body?: string;
     headers?: Record<string, string>;
+    /** Called once per connection: e.g. to give each its own body. */
+    setupClient?: (client: { setBody(body: string): void }) => void;
   }
   interface Result {
     requests: { average: number; total: number };

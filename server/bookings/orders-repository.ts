@@ -1,5 +1,6 @@
 /** Training orders and their participants. Commands pass their transaction; `lock` takes the order's row lock. */
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import type { BookedTraining, OrderRequest, OrderStatus, Participant, TrainingOrder } from './types';
 
 type Db = Knex | Knex.Transaction;
@@ -236,27 +237,31 @@ export function ordersRepository(db: Knex) {
     /** Confirmed classroom trainings that have not ended, for which these people are on the list. */
     async upcomingForPeople(userIds: number[]): Promise<BookedTraining[]> {
       if (!userIds.length) return [];
-      const rows = await db('training_participants as p')
-        .join('training_orders as t', 't.id', 'p.order_id')
-        .join('training_offerings as o', 'o.id', 't.offering_id')
-        .whereIn('p.user_id', userIds)
-        .where('t.status', 'confirmed')
-        .where('t.ends_at', '>', db.fn.now())
-        .orderBy([
-          { column: 't.starts_at', order: 'asc' },
-          { column: 'p.user_id', order: 'asc' },
-        ])
-        .limit(200)
-        .select<BookedRow[]>(
-          'p.user_id',
-          't.id as order_id',
-          'o.title_standard',
-          'o.title_easy',
-          't.starts_at',
-          't.ends_at',
-          't.place',
-          't.place_address',
-        );
+      // One statement text for any number of people (`= any`, not `in (…)`): a prepared statement on Mina kurser.
+      const rows = await prepared(
+        'upcoming-trainings',
+        db('training_participants as p')
+          .join('training_orders as t', 't.id', 'p.order_id')
+          .join('training_offerings as o', 'o.id', 't.offering_id')
+          .whereRaw('p.user_id = any(?::int[])', [userIds])
+          .where('t.status', 'confirmed')
+          .where('t.ends_at', '>', db.fn.now())
+          .orderBy([
+            { column: 't.starts_at', order: 'asc' },
+            { column: 'p.user_id', order: 'asc' },
+          ])
+          .limit(200)
+          .select<BookedRow[]>(
+            'p.user_id',
+            't.id as order_id',
+            'o.title_standard',
+            'o.title_easy',
+            't.starts_at',
+            't.ends_at',
+            't.place',
+            't.place_address',
+          ),
+      );
       return rows.map((r) => ({
         userId: r.user_id,
         orderId: r.order_id,

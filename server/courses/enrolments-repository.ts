@@ -1,5 +1,6 @@
 /** Enrolments (one per round of a course), lesson progress and completions. */
 import type { Knex } from 'knex';
+import { prepared } from '../db/prepared';
 import { insertReturningRow } from '../db/rows';
 
 export interface Enrolment {
@@ -41,6 +42,26 @@ interface CompletionRow {
   valid_until: Date;
   verification_code: string;
 }
+
+/** The columns by name (not `*`): Mina kurser's queries are prepared statements (server/db/prepared.ts). */
+const ENROLMENT_COLUMNS = [
+  'id',
+  'user_id',
+  'course_id',
+  'course_version_id',
+  'started_at',
+  'completed_at',
+] as const satisfies readonly (keyof EnrolmentRow)[];
+const COMPLETION_COLUMNS = [
+  'id',
+  'user_id',
+  'course_id',
+  'enrolment_id',
+  'kind',
+  'completed_at',
+  'valid_until',
+  'verification_code',
+] as const satisfies readonly (keyof CompletionRow)[];
 
 const toEnrolment = (r: EnrolmentRow): Enrolment => ({
   id: r.id,
@@ -117,20 +138,26 @@ export function enrolmentsRepository(db: Knex) {
       open: Map<number, { enrolment: Enrolment; lessonsDone: number }>;
       latest: Map<number, Completion>;
     }> {
-      const openRows = await db('enrolments as e')
-        .leftJoin('lesson_progress as p', 'p.enrolment_id', 'e.id')
-        .where('e.user_id', userId)
-        .whereNull('e.completed_at')
-        .groupBy('e.id')
-        .select<(EnrolmentRow & { lessons_done: number })[]>(
-          'e.*',
-          db.raw('count(p.lesson_id)::int as lessons_done'),
-        );
-      const completionRows = await db('completions')
-        .distinctOn('course_id')
-        .where({ user_id: userId })
-        .orderBy([{ column: 'course_id' }, { column: 'completed_at', order: 'desc' }])
-        .select<CompletionRow[]>('*');
+      const openRows = await prepared(
+        'open-enrolments',
+        db('enrolments as e')
+          .leftJoin('lesson_progress as p', 'p.enrolment_id', 'e.id')
+          .where('e.user_id', userId)
+          .whereNull('e.completed_at')
+          .groupBy('e.id')
+          .select<(EnrolmentRow & { lessons_done: number })[]>(
+            ...ENROLMENT_COLUMNS.map((c) => `e.${c}`),
+            db.raw('count(p.lesson_id)::int as lessons_done'),
+          ),
+      );
+      const completionRows = await prepared(
+        'latest-completions',
+        db('completions')
+          .distinctOn('course_id')
+          .where({ user_id: userId })
+          .orderBy([{ column: 'course_id' }, { column: 'completed_at', order: 'desc' }])
+          .select<CompletionRow[]>(...COMPLETION_COLUMNS),
+      );
       return {
         open: new Map(
           openRows.map((r) => [r.course_id, { enrolment: toEnrolment(r), lessonsDone: r.lessons_done }]),
