@@ -9,6 +9,7 @@
  *   npm run bench:http -- --profile             the app writes a CPU profile (.cpuprofile) to bench-profiles/
  *   npm run bench:http -- --only=lesson --profile   one page alone (lesson, course or mina-kurser), e.g. to profile it
  *   npm run bench:http -- --only=floor          the signed-out home page alone: the middleware without a query
+ *   npm run bench:http -- --only=save           the script's answer save alone (10 connections, one question)
  *   BENCH_DATABASE_URL=postgres://… npm run bench:http      a given (empty) database instead of the embedded one
  *
  * Prints the machine's load average before and after: other work on the machine lowers every figure.
@@ -350,15 +351,27 @@ async function main() {
       pid: reference.pid,
     });
     const pid = app.child.pid;
+    const saveBody = new URLSearchParams({ questionId, selected: option, index: '1' }).toString();
+    const saveOne = () =>
+      cannon('quiz answer save, one question (JSON)', `${base}/quiz/${attemptId}/svar`, {
+        connections: 10,
+        cookie,
+        method: 'POST',
+        body: saveBody,
+        headers: { accept: 'application/json', 'x-csrf-token': csrf },
+        pid,
+      });
     if (ONLY) {
       const only = { lesson: lessonPath, course: `/kurser/${COURSE}`, 'mina-kurser': '/mina-kurser' }[ONLY];
       const row =
         ONLY === 'floor'
           ? await cannon('home page, signed out', `${base}/`, { connections: 10, pid })
-          : only
-            ? await cannon(ONLY, base + only, { connections: 10, cookie, pid })
-            : null;
-      if (!row) throw new Error(`--only takes lesson, course, mina-kurser or floor, not ${ONLY}`);
+          : ONLY === 'save'
+            ? await saveOne()
+            : only
+              ? await cannon(ONLY, base + only, { connections: 10, cookie, pid })
+              : null;
+      if (!row) throw new Error(`--only takes lesson, course, mina-kurser, save or floor, not ${ONLY}`);
       console.log(`  ${row.name}: ${(row.reqs / ref.reqs).toFixed(2)}× the reference`);
       return;
     }
@@ -384,15 +397,7 @@ async function main() {
       cookie,
       pid,
     });
-    const saveBody = new URLSearchParams({ questionId, selected: option, index: '1' }).toString();
-    const save = await cannon('quiz answer save, one question (JSON)', `${base}/quiz/${attemptId}/svar`, {
-      connections: 10,
-      cookie,
-      method: 'POST',
-      body: saveBody,
-      headers: { accept: 'application/json', 'x-csrf-token': csrf },
-      pid,
-    });
+    const save = await saveOne();
     // Ten people saving at once save ten different answers: each connection saves its own question
     // (the row above is the worst case, every save waiting for the one before it on the same row).
     const saveEach = await cannon('quiz answer saves, a question each', `${base}/quiz/${attemptId}/svar`, {
