@@ -1,9 +1,9 @@
 /**
  * Starts Hjälpmedelsskolan: config → database (embedded PostgreSQL without DATABASE_URL) → migrations
  * → course import → demo data → HTTP. On SIGTERM/SIGINT it shuts down gracefully: /readyz turns 503 and
- * the port closes at once, requests in flight (and the database work of those whose client has left) get
- * SHUTDOWN_GRACE_SECONDS (10 s) to finish, then the job
- * queue, the timers, the session store, the pools and the embedded PostgreSQL are closed, and it exits 0.
+ * the port closes at once, requests in flight (and the queries of those whose client has left) get
+ * SHUTDOWN_GRACE_SECONDS (10 s) to finish, then the job queue, the timers, the session store, the pools
+ * and the embedded PostgreSQL are closed, and it exits 0.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -5,7 +5,6 @@ import type { Knex } from 'knex';
 import knexFactory from 'knex';
 import { createRequire } from 'node:module';
 import { types } from 'pg';
-import type { Pool } from 'tarn';
 
 // Return bigint counts as numbers (our counts fit) and dates as strings we parse deliberately.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
@@ -21,13 +20,20 @@ export function createKnex(url: string, poolMax = 10): Knex {
   return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: poolMax } });
 }
 
+/** What knex's pool (tarn) tells about its use. */
+interface PoolCounts {
+  numUsed(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
 /**
  * Resolves true once no query runs or waits for a connection, seen twice 20 ms apart (a request between
  * two of its queries is caught), or false at `deadline` (ms since the epoch). At shutdown this comes
  * before destroy(), which would abort work whose client has already left (issue 13).
  */
 export async function queriesSettled(db: Knex, deadline: number): Promise<boolean> {
-  const pool = (db.client as Knex.Client).pool as Pool<unknown> | undefined;
+  const pool = (db.client as Knex.Client).pool as PoolCounts | undefined;
   const busy = () => (pool ? pool.numUsed() + pool.numPendingAcquires() + pool.numPendingCreates() : 0);
   let quiet = 0;
   while (quiet < 2) {
