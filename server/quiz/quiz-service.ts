@@ -17,8 +17,11 @@ export class AlreadySubmittedError extends HttpError {
 /** What never changes about an attempt once its questions are drawn: whose it is, its version, its questions. */
 export type DrawnAttempt = Pick<Attempt, 'id' | 'userId' | 'courseVersionId' | 'questions'>;
 
-/** Attempts remembered per process: a few hundred bytes each, the open ones of everyone taking a test. */
-const DRAWN_ATTEMPTS = 5000;
+/**
+ * Attempts remembered per process, the least recently used forgotten first: a few KB each (a dozen questions
+ * with their option order), and more than one node has people taking a test at the same time.
+ */
+const DRAWN_ATTEMPTS = 1000;
 
 export interface SubmitOutcome {
   attempt: Attempt;
