@@ -76,6 +76,14 @@ class Client {
 
 const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
+/** The answer form's body for the question on a question page (its first option chosen) at `index`. */
+const answerOn = (html: string, index: number) =>
+  new URLSearchParams({
+    questionId: /name="questionId" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    selected: /name="selected" value="([^"]+)"/.exec(html)?.[1] ?? '',
+    index: String(index),
+  }).toString();
+
 function startApp(env: NodeJS.ProcessEnv, port: number): { child: ChildProcess; healthy: Promise<number> } {
   const started = performance.now();
   const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench-profiles')}`] : [];
@@ -179,6 +187,7 @@ async function cannon(
   },
 ): Promise<Row> {
   const cpuBefore = cpuOf(o.pid);
+  let connection = 0;
   const postgresBefore = postgresCpuMs();
   const result = await autocannon({
     url,
@@ -186,15 +195,9 @@ async function cannon(
     duration: o.seconds ?? SECONDS,
     method: o.method ?? 'GET',
     body: o.body ?? o.bodies?.[0],
-    setupClient: o.bodies
-      ? (() => {
-          let next = 0;
-          const bodies = o.bodies;
-          return (client: { setBody(body: string): void }) => {
-            client.setBody(bodies[next++ % bodies.length]);
-          };
-        })()
-      : undefined,
+    setupClient: (client) => {
+      if (o.bodies) client.setBody(o.bodies[connection++ % o.bodies.length]);
+    },
     headers: {
       ...(o.cookie ? { cookie: o.cookie } : {}),
       ...(o.body || o.bodies ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
@@ -306,17 +309,13 @@ async function main() {
       throw new Error(
         `No quiz attempt (${started.status} ${started.location}); lessons: ${lessonIds.join(', ')}`,
       );
-    // Every question of the attempt and an option of each, as its question page offers them.
-    const answers: { questionId: string; option: string }[] = [];
+    // An answer to every question of the attempt, as its question page offers it.
+    const answers: string[] = [];
     for (let n = 1; ; n++) {
       const page = await learner.get(`/quiz/${attemptId}/fragor/${n}`);
       if (page.status !== 200) break;
-      answers.push({
-        questionId: /name="questionId" value="([^"]+)"/.exec(page.text)?.[1] ?? '',
-        option: /name="selected" value="([^"]+)"/.exec(page.text)?.[1] ?? '',
-      });
+      answers.push(answerOn(page.text, n));
     }
-    const { questionId, option } = answers[0];
     const lessonPath = `/kurser/${COURSE}/lektioner/${lessonIds[0]}`;
     const lessonPage = await learner.get(lessonPath);
     if (lessonPage.status !== 200) throw new Error(`Lesson page: ${lessonPage.status}`);
@@ -351,7 +350,9 @@ async function main() {
       pid: reference.pid,
     });
     const pid = app.child.pid;
-    const saveBody = new URLSearchParams({ questionId, selected: option, index: '1' }).toString();
+    const saveBody = answers[0];
+    const signedOutHome = () =>
+      cannon('home page, signed out (no query)', `${base}/`, { connections: 10, pid });
     const saveOne = () =>
       cannon('quiz answer save, one question (JSON)', `${base}/quiz/${attemptId}/svar`, {
         connections: 10,
@@ -365,7 +366,7 @@ async function main() {
       const only = { lesson: lessonPath, course: `/kurser/${COURSE}`, 'mina-kurser': '/mina-kurser' }[ONLY];
       const row =
         ONLY === 'floor'
-          ? await cannon('home page, signed out', `${base}/`, { connections: 10, pid })
+          ? await signedOutHome()
           : ONLY === 'save'
             ? await saveOne()
             : only
@@ -384,7 +385,7 @@ async function main() {
     // language, CSRF, the routers) around a page that reads nothing, and around a signed-in request that
     // reads only its session and person and renders nothing (the home page sends people to their page).
     const floors = [
-      await cannon('home page, signed out (no query)', `${base}/`, { connections: 10, pid }),
+      await signedOutHome(),
       await cannon('signed in, redirect (session read)', `${base}/`, {
         connections: 10,
         cookie,
@@ -404,13 +405,7 @@ async function main() {
       connections: 10,
       cookie,
       method: 'POST',
-      bodies: answers.map((a, i) =>
-        new URLSearchParams({
-          questionId: a.questionId,
-          selected: a.option,
-          index: String(i + 1),
-        }).toString(),
-      ),
+      bodies: answers,
       headers: { accept: 'application/json', 'x-csrf-token': csrf },
       pid,
     });
@@ -445,12 +440,7 @@ async function main() {
     const open = /\/quiz\/(\d+)\//.exec(
       (await learner.send('POST', `/kurser/${COURSE}/quiz`, { _csrf: csrf })).location,
     )?.[1];
-    const openQuestion = (await learner.get(`/quiz/${open}/fragor/1`)).text;
-    const openBody = new URLSearchParams({
-      questionId: /name="questionId" value="([^"]+)"/.exec(openQuestion)?.[1] ?? '',
-      selected: /name="selected" value="([^"]+)"/.exec(openQuestion)?.[1] ?? '',
-      index: '1',
-    }).toString();
+    const openBody = answerOn((await learner.get(`/quiz/${open}/fragor/1`)).text, 1);
     console.log(
       `\nLoad for ${LOAD_SECONDS} s (lesson page, course page, Mina kurser, answer saves; 10 connections each) then RSS:`,
     );
